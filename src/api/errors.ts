@@ -1,0 +1,75 @@
+/**
+ * The one error handler: every failure leaves as `{ error: { code, message, fields? } }` with the
+ * status of its code. Validation problems name their fields; framework errors keep their 4xx
+ * meaning; anything unexpected is logged and answered with a bare 500 (no stack, no SQL).
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, type ErrorCode, errorCodes } from '../domain/errors.js';
+
+export function errorBody(
+  code: ErrorCode,
+  message: string,
+  fields?: Record<string, string>,
+  details?: Record<string, unknown>,
+) {
+  return { error: { code, message, ...(fields ? { fields } : {}), ...(details ?? {}) } };
+}
+
+interface ValidationIssue {
+  instancePath?: string;
+  message?: string;
+  params?: { issue?: { path?: PropertyKey[]; message?: string } };
+}
+
+function fieldsOf(issues: ValidationIssue[]): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const v of issues) {
+    const path = v.params?.issue?.path ?? v.instancePath?.split('/').filter(Boolean) ?? [];
+    const name = path.map(String).join('.') || '(body)';
+    const message = v.params?.issue?.message ?? v.message ?? 'is invalid';
+    fields[name] ??= message;
+  }
+  return fields;
+}
+
+const frameworkCodes: Record<number, ErrorCode> = {
+  400: 'bad_request',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+  503: 'service_unavailable',
+};
+
+export function handleError(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (err instanceof AppError) {
+    return reply.code(err.status).send(errorBody(err.code, err.message, err.fields, err.details));
+  }
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const fields = fieldsOf(err.validation as ValidationIssue[]);
+    const where = err.validationContext ?? 'request';
+    const message = `invalid ${where}: ${Object.entries(fields)
+      .map(([k, m]) => `${k} ${m}`)
+      .join('; ')}`;
+    return reply.code(400).send(errorBody('validation_failed', message, fields));
+  }
+  const status = err.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    const code = frameworkCodes[status] ?? 'bad_request';
+    const message =
+      /JSON/i.test(err.code ?? '') || err instanceof SyntaxError
+        ? 'the request body is not valid JSON'
+        : publicMessage(err, code);
+    return reply.code(errorCodes[code]).send(errorBody(code, message));
+  }
+  request.log.error({ err, event: 'http.internal_error' }, 'request failed');
+  return reply.code(500).send(errorBody('internal', 'internal error; see the server log'));
+}
+
+/** Fastify's own 4xx messages are safe and useful ("Body cannot be empty…"); keep them short. */
+function publicMessage(err: FastifyError, code: ErrorCode): string {
+  const m = (err.message ?? '').split('\n')[0]!.slice(0, 200);
+  return m || code.replace(/_/g, ' ');
+}

@@ -1,0 +1,49 @@
+/** `GET /api/v1/audit-log`: newest first, paged by an opaque cursor. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../context.js';
+import { auditPageSchema, auditQuerySchema } from '../../schemas/audit-log.js';
+import { decodeCursor, encodeCursor, errorBodySchema, iso } from '../../schemas/common.js';
+import { listAudit } from '../../store/repos/audit-log.js';
+import { principalOf } from '../auth.js';
+
+const cursorSchema = z.object({ at: z.number(), id: z.string() });
+const parseJson = (s: string | null) => (s === null ? null : JSON.parse(s));
+
+export const auditLogRoutes =
+  (ctx: AppContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      '/api/v1/audit-log',
+      {
+        config: { access: 'read' },
+        schema: {
+          tags: ['audit log'],
+          querystring: auditQuerySchema,
+          response: { 200: auditPageSchema, 400: errorBodySchema },
+        },
+      },
+      async (request) => {
+        const { limit, cursor, action } = request.query;
+        const rows = await listAudit(ctx.store.db, {
+          orgId: principalOf(request).orgId,
+          limit,
+          action,
+          before: decodeCursor(cursor, cursorSchema),
+        });
+        const last = rows.at(-1);
+        return {
+          items: rows.map((r) => ({
+            id: r.id,
+            at: iso(r.at)!,
+            actor: { type: r.actor_type, id: r.actor_id, label: r.actor_label },
+            action: r.action,
+            target: { type: r.target_type, id: r.target_id },
+            before: parseJson(r.before),
+            after: parseJson(r.after),
+          })),
+          nextCursor: rows.length === limit && last ? encodeCursor({ at: last.at, id: last.id }) : null,
+        };
+      },
+    );
+  };

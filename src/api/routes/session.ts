@@ -1,0 +1,53 @@
+/** Console sign-in and sign-out with a session cookie, and `/api/auth/me`. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../context.js';
+import { loginSchema, meSchema } from '../../schemas/auth.js';
+import { errorBodySchema } from '../../schemas/common.js';
+import { login, logout } from '../../services/sessions.js';
+import { findOrg } from '../../store/repos/orgs.js';
+import { principalOf, SESSION_COOKIE } from '../auth.js';
+
+export const sessionRoutes =
+  (ctx: AppContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    const secure = ctx.config.http.publicUrl.startsWith('https:');
+    app.post(
+      '/api/auth/login',
+      {
+        config: { access: 'public' },
+        schema: { tags: ['auth'], body: loginSchema, response: { 200: meSchema, 401: errorBodySchema } },
+      },
+      async (request, reply) => {
+        const { token, expiresAt, principal } = await login(ctx, request.body.email, request.body.password);
+        reply.setCookie(SESSION_COOKIE, token, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'strict',
+          secure,
+          expires: new Date(expiresAt),
+        });
+        const org = await findOrg(ctx.store.db, principal.orgId);
+        return { ...principal, orgName: org?.name ?? '' };
+      },
+    );
+    app.post(
+      '/api/auth/logout',
+      { config: { access: 'public' }, schema: { tags: ['auth'], response: { 204: z.null() } } },
+      async (request, reply) => {
+        const token = request.cookies[SESSION_COOKIE];
+        if (token) await logout(ctx, token);
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        return reply.code(204).send(null);
+      },
+    );
+    app.get(
+      '/api/auth/me',
+      { config: { access: 'any' }, schema: { tags: ['auth'], response: { 200: meSchema } } },
+      async (request) => {
+        const p = principalOf(request);
+        const org = await findOrg(ctx.store.db, p.orgId);
+        return { ...p, orgName: org?.name ?? '' };
+      },
+    );
+  };

@@ -1,0 +1,78 @@
+/**
+ * The `mailroute` command line: start the service, run migrations, create orgs. Configuration
+ * errors print what is wrong with which key and exit with status 2.
+ */
+import { Command } from 'commander';
+import { ConfigError, loadConfig } from '../config/load.js';
+import { AppError } from '../domain/errors.js';
+import { createApp, openContext, stopOnSignals } from '../main.js';
+import { createOrg } from '../services/orgs.js';
+
+function fail(err: unknown): never {
+  if (err instanceof ConfigError) {
+    console.error(`mailroute: ${err.message}`);
+    process.exit(2);
+  }
+  if (err instanceof AppError) {
+    console.error(`mailroute: ${err.message}`);
+    process.exit(1);
+  }
+  console.error(`mailroute: ${(err as Error)?.stack ?? String(err)}`);
+  process.exit(1);
+}
+
+const program = new Command()
+  .name('mailroute')
+  .description('Outbound email relay gateway: routes mail through your own SMTP relays, with fallback.')
+  .showHelpAfterError();
+
+program
+  .command('start')
+  .description('run the HTTP API and console (and, as they arrive, workers and the bounce listener)')
+  .option('-p, --port <port>', 'HTTP port (overrides MAILROUTE_HTTP_PORT)')
+  .action(async (opts: { port?: string }) => {
+    const config = loadConfig(opts.port ? { ...process.env, MAILROUTE_HTTP_PORT: opts.port } : process.env);
+    const app = await createApp(config);
+    stopOnSignals(app, app.ctx.log);
+    await app.listen();
+  });
+
+program
+  .command('migrate')
+  .description('bring the database schema up to date and exit')
+  .action(async () => {
+    const ctx = await openContext(loadConfig());
+    await ctx.store.close();
+    console.log(`database is up to date (${ctx.store.dialect})`);
+  });
+
+const org = program.command('org').description('manage orgs (tenants)');
+org
+  .command('create <name>')
+  .description('create an org')
+  .option('--plan <plan>', 'plan name (default: MAILROUTE_DEFAULT_PLAN)')
+  .option('--datacenter <id>', 'data center id (default: the first configured)')
+  .option('--timezone <zone>', 'IANA time zone (default: MAILROUTE_TIMEZONE)')
+  .action(async (name: string, opts: { plan?: string; datacenter?: string; timezone?: string }) => {
+    const ctx = await openContext(loadConfig());
+    try {
+      const created = await createOrg(ctx, {
+        name,
+        plan: opts.plan,
+        datacenter: opts.datacenter,
+        timeZone: opts.timezone,
+      });
+      console.log(
+        JSON.stringify({
+          id: created.id,
+          name: created.name,
+          plan: created.plan,
+          datacenter: created.datacenter,
+        }),
+      );
+    } finally {
+      await ctx.store.close();
+    }
+  });
+
+program.parseAsync(process.argv).catch(fail);

@@ -1,0 +1,212 @@
+/**
+ * Builds the one frozen `Config` from the environment and an optional JSON file
+ * (`MAILROUTE_CONFIG`). The environment wins over the file. Any invalid value stops start-up with a
+ * `ConfigError` naming every wrong key and what it allows.
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import { type DataCenter, dataCenterSchema, defaultDataCenters } from '../domain/datacenters.js';
+import { builtInPlans, type Plan, planSchema } from '../domain/plans.js';
+import { configSchema, settingDocs } from './schema.js';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+export type PlatformSmtp =
+  | { kind: 'direct' }
+  | { kind: 'smarthost'; host: string; port: number; secure: boolean };
+
+export interface Config {
+  http: { port: number; host: string; publicUrl: string };
+  dataDir: string;
+  database: DatabaseConfig;
+  platformSmtp: PlatformSmtp;
+  bounceSmtpPort: number;
+  masterKey: string | undefined;
+  dataCenters: readonly DataCenter[];
+  plans: readonly Plan[];
+  defaultPlan: string;
+  timeZone: string;
+  relayPorts: 'any' | readonly number[];
+  relayHosts: 'any' | 'public-only';
+  clamd: string | undefined;
+  dnsServers: readonly string[];
+  domainVerification: 'dns' | 'off';
+  bootstrap: { apiKey?: string; adminEmail?: string; adminPassword?: string };
+  sessionHours: number;
+  logLevel: string;
+  /** Unknown `MAILROUTE_*` variables, reported at start-up (likely typos). */
+  warnings: readonly string[];
+}
+
+const knownKeys = new Set(settingDocs.map((d) => d.key));
+
+type Env = Record<string, string | undefined>;
+
+function readJsonFile(key: string, path: string, problems: string[]): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    problems.push(`${key}: cannot read JSON from ${path} (${(err as Error).message})`);
+    return undefined;
+  }
+}
+
+function fileSettings(env: Env, problems: string[]): Env {
+  const path = env.MAILROUTE_CONFIG?.trim();
+  if (!path) return {};
+  const data = readJsonFile('MAILROUTE_CONFIG', path, problems);
+  if (data === undefined) return {};
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    problems.push('MAILROUTE_CONFIG: the file must hold a JSON object of settings');
+    return {};
+  }
+  const out: Env = {};
+  for (const [k, v] of Object.entries(data)) {
+    if (!knownKeys.has(k) || k === 'MAILROUTE_CONFIG') {
+      problems.push(`MAILROUTE_CONFIG: unknown setting "${k}" in ${path}`);
+    } else if (v !== null && v !== undefined) {
+      out[k] = typeof v === 'string' ? v : String(v);
+    }
+  }
+  return out;
+}
+
+function listFile<T>(
+  key: string,
+  path: string | undefined,
+  schema: z.ZodType<T>,
+  problems: string[],
+): T[] | undefined {
+  if (!path) return undefined;
+  const data = readJsonFile(key, path, problems);
+  if (data === undefined) return undefined;
+  const parsed = z.array(schema).min(1, 'must hold at least one entry').safeParse(data);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const at = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+      problems.push(`${key}: ${at ? `${at.replace(/^\./, '')} ` : ''}${issue.message} (in ${path})`);
+    }
+    return undefined;
+  }
+  return parsed.data;
+}
+
+function parseDatabase(url: string | undefined, dataDir: string, problems: string[]): DatabaseConfig {
+  if (!url) return { kind: 'sqlite', path: resolve(dataDir, 'mailroute.db') };
+  if (/^postgres(ql)?:\/\//i.test(url)) return { kind: 'postgres', url };
+  if (/^sqlite:/i.test(url)) return { kind: 'sqlite', path: resolve(url.replace(/^sqlite:(\/\/)?/i, '')) };
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return { kind: 'sqlite', path: resolve(url) };
+  problems.push('DATABASE_URL: must be a postgres:// URL, sqlite:<path> or a file path');
+  return { kind: 'sqlite', path: resolve(dataDir, 'mailroute.db') };
+}
+
+function parsePlatform(value: string): PlatformSmtp {
+  if (value === 'direct') return { kind: 'direct' };
+  const u = new URL(value);
+  const secure = u.protocol === 'smtps:';
+  return { kind: 'smarthost', host: u.hostname, port: u.port ? Number(u.port) : secure ? 465 : 25, secure };
+}
+
+function checkNames(
+  plans: readonly Plan[],
+  dcs: readonly DataCenter[],
+  defaultPlan: string,
+  problems: string[],
+) {
+  const dupPlan = plans.find((p, i) => plans.findIndex((q) => q.name === p.name) !== i);
+  if (dupPlan) problems.push(`MAILROUTE_PLANS: plan "${dupPlan.name}" is listed twice`);
+  const dupDc = dcs.find((d, i) => dcs.findIndex((q) => q.id === d.id) !== i);
+  if (dupDc) problems.push(`MAILROUTE_DATACENTERS: data center "${dupDc.id}" is listed twice`);
+  if (!plans.some((p) => p.name === defaultPlan)) {
+    problems.push(
+      `MAILROUTE_DEFAULT_PLAN: "${defaultPlan}" is not a plan; allowed: ${plans.map((p) => p.name).join(', ')}`,
+    );
+  }
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const merged: Env = { ...fileSettings(env, problems) };
+  for (const key of knownKeys) if (env[key] !== undefined) merged[key] = env[key];
+
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = String(issue.path[0] ?? 'config');
+      problems.push(
+        `${key}: ${issue.message}${merged[key] !== undefined ? ` (got "${redactValue(key, merged[key])}")` : ''}`,
+      );
+    }
+    throw new ConfigError(problems);
+  }
+  const raw = parsed.data;
+  const dataDir = isAbsolute(raw.MAILROUTE_DATA_DIR)
+    ? raw.MAILROUTE_DATA_DIR
+    : resolve(raw.MAILROUTE_DATA_DIR);
+  const database = parseDatabase(raw.DATABASE_URL, dataDir, problems);
+  const plans = listFile('MAILROUTE_PLANS', raw.MAILROUTE_PLANS, planSchema, problems) ?? builtInPlans;
+  const dataCenters =
+    listFile('MAILROUTE_DATACENTERS', raw.MAILROUTE_DATACENTERS, dataCenterSchema, problems) ??
+    defaultDataCenters;
+  checkNames(plans, dataCenters, raw.MAILROUTE_DEFAULT_PLAN, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const warnings = Object.keys(env)
+    .filter((k) => k.startsWith('MAILROUTE_') && !knownKeys.has(k) && !k.startsWith('MAILROUTE_TEST_'))
+    .map((k) => `unknown setting ${k} is ignored`);
+
+  return deepFreeze({
+    http: {
+      port: raw.MAILROUTE_HTTP_PORT,
+      host: raw.MAILROUTE_HTTP_HOST,
+      publicUrl: (raw.MAILROUTE_PUBLIC_URL ?? `http://localhost:${raw.MAILROUTE_HTTP_PORT}`).replace(
+        /\/$/,
+        '',
+      ),
+    },
+    dataDir,
+    database,
+    platformSmtp: parsePlatform(raw.MAILROUTE_PLATFORM_SMTP),
+    bounceSmtpPort: raw.MAILROUTE_BOUNCE_SMTP_PORT,
+    masterKey: raw.MAILROUTE_MASTER_KEY,
+    dataCenters,
+    plans,
+    defaultPlan: raw.MAILROUTE_DEFAULT_PLAN,
+    timeZone: raw.MAILROUTE_TIMEZONE,
+    relayPorts: raw.MAILROUTE_RELAY_PORTS,
+    relayHosts: raw.MAILROUTE_RELAY_HOSTS,
+    clamd: raw.MAILROUTE_CLAMD,
+    dnsServers: raw.MAILROUTE_DNS_SERVERS,
+    domainVerification: raw.MAILROUTE_DOMAIN_VERIFICATION,
+    bootstrap: {
+      apiKey: raw.MAILROUTE_BOOTSTRAP_API_KEY,
+      adminEmail: raw.MAILROUTE_BOOTSTRAP_ADMIN_EMAIL,
+      adminPassword: raw.MAILROUTE_BOOTSTRAP_ADMIN_PASSWORD,
+    },
+    sessionHours: raw.MAILROUTE_SESSION_HOURS,
+    logLevel: raw.MAILROUTE_LOG_LEVEL,
+    warnings,
+  });
+}
+
+const secretKeys = /KEY|PASSWORD|SECRET|DATABASE_URL/;
+
+/** Shows a bad value in an error without echoing a secret. */
+function redactValue(key: string, value: string | undefined): string {
+  return secretKeys.test(key) ? '[redacted]' : String(value);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

@@ -1,0 +1,195 @@
+/**
+ * The configuration schema: every setting mailroute reads, its default and what it allows.
+ * Owns the names (environment-variable style) and documentation of the settings; `load.ts` turns
+ * the process environment and an optional JSON file into one frozen, validated `Config`.
+ */
+import { z } from 'zod';
+import { isValidTimeZone } from '../domain/time-zone.js';
+
+const port = (name: string) =>
+  z.coerce
+    .number({ error: `${name} must be a TCP port number` })
+    .int(`${name} must be a whole number`)
+    .min(1, `${name} must be between 1 and 65535`)
+    .max(65535, `${name} must be between 1 and 65535`);
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+/** A documented setting: the schema validates, `doc` and `defaultText` feed the README table. */
+export interface SettingDoc {
+  key: string;
+  defaultText: string;
+  doc: string;
+}
+
+export const settingDocs: SettingDoc[] = [
+  {
+    key: 'MAILROUTE_CONFIG',
+    defaultText: '(none)',
+    doc: 'Path to a JSON file setting any of these keys; the environment wins over the file.',
+  },
+  { key: 'MAILROUTE_HTTP_PORT', defaultText: '8080', doc: 'Port of the HTTP API and console.' },
+  {
+    key: 'MAILROUTE_HTTP_HOST',
+    defaultText: '127.0.0.1',
+    doc: 'Address the HTTP server listens on (`0.0.0.0` for all interfaces).',
+  },
+  {
+    key: 'MAILROUTE_PUBLIC_URL',
+    defaultText: 'http://localhost:<port>',
+    doc: 'URL users reach the console at (OAuth callbacks, links in notifications).',
+  },
+  {
+    key: 'MAILROUTE_DATA_DIR',
+    defaultText: './data',
+    doc: 'Directory for the SQLite database, the generated master key and other local state.',
+  },
+  {
+    key: 'DATABASE_URL',
+    defaultText: 'SQLite file `<data dir>/mailroute.db`',
+    doc: '`postgres://…` for PostgreSQL, `sqlite:<path>` or a file path for SQLite.',
+  },
+  {
+    key: 'MAILROUTE_PLATFORM_SMTP',
+    defaultText: 'direct',
+    doc: 'Platform delivery: `smtp://host:port` (or `smtps://`) smarthost, or `direct` for MX delivery.',
+  },
+  { key: 'MAILROUTE_BOUNCE_SMTP_PORT', defaultText: '2525', doc: 'Port of the bounce listener (SMTP).' },
+  {
+    key: 'MAILROUTE_MASTER_KEY',
+    defaultText: 'generated into `<data dir>/master.key` (mode 0600)',
+    doc: 'Key that encrypts secrets at rest: 32 bytes as 64 hex digits or base64.',
+  },
+  {
+    key: 'MAILROUTE_DATACENTERS',
+    defaultText: 'one local data center',
+    doc: 'Path to a JSON array of data centers: `id`, `name`, `egress` (CIDRs), `bounceDomain`, optional `egressAddress`.',
+  },
+  {
+    key: 'MAILROUTE_PLANS',
+    defaultText: 'built-in `standard` and `top`',
+    doc: 'Path to a JSON array of plans: `name`, `dailyLimit`, `maxDomains`, `maxRelaysPerDomain`.',
+  },
+  {
+    key: 'MAILROUTE_DEFAULT_PLAN',
+    defaultText: 'standard',
+    doc: 'Plan of org `default` and of orgs created without `--plan`.',
+  },
+  {
+    key: 'MAILROUTE_TIMEZONE',
+    defaultText: 'Asia/Tokyo',
+    doc: 'Time zone of new orgs ("today" for caps and suspensions).',
+  },
+  {
+    key: 'MAILROUTE_RELAY_PORTS',
+    defaultText: '25,465,587',
+    doc: 'Ports a relay may use, comma-separated; `any` allows every port (test setups).',
+  },
+  {
+    key: 'MAILROUTE_RELAY_HOSTS',
+    defaultText: 'any',
+    doc: '`any`, or `public-only` to refuse private and loopback relay hosts. Link-local hosts are always refused.',
+  },
+  {
+    key: 'MAILROUTE_CLAMD',
+    defaultText: '(off)',
+    doc: 'ClamAV daemon: `tcp://host:port` or a socket path; attachments are scanned when set.',
+  },
+  {
+    key: 'MAILROUTE_DNS_SERVERS',
+    defaultText: "(the system's)",
+    doc: 'DNS resolvers to use, comma-separated `ip[:port]`.',
+  },
+  {
+    key: 'MAILROUTE_DOMAIN_VERIFICATION',
+    defaultText: 'dns',
+    doc: '`dns` (TXT record), or `off` for a single-org install: domains count as verified when added.',
+  },
+  {
+    key: 'MAILROUTE_BOOTSTRAP_API_KEY',
+    defaultText: '(none)',
+    doc: 'On first start, an admin API key of org `default` with this value (at least 16 characters).',
+  },
+  {
+    key: 'MAILROUTE_BOOTSTRAP_ADMIN_EMAIL',
+    defaultText: '(none)',
+    doc: 'On first start, an admin console user of org `default` with this email…',
+  },
+  {
+    key: 'MAILROUTE_BOOTSTRAP_ADMIN_PASSWORD',
+    defaultText: '(none)',
+    doc: '…and this password (at least 8 characters).',
+  },
+  { key: 'MAILROUTE_SESSION_HOURS', defaultText: '12', doc: 'Lifetime of a console session.' },
+  {
+    key: 'MAILROUTE_LOG_LEVEL',
+    defaultText: 'info',
+    doc: '`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.',
+  },
+];
+
+export const relayPortsSchema = z.string().transform((s, ctx): 'any' | number[] => {
+  if (s.trim().toLowerCase() === 'any') return 'any';
+  const parts = s.split(',').map((p) => p.trim());
+  const ports = parts.map(Number);
+  if (parts.length === 0 || ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) {
+    ctx.addIssue({ code: 'custom', message: 'must be `any` or a comma-separated list of ports 1-65535' });
+    return z.NEVER;
+  }
+  return [...new Set(ports)].sort((a, b) => a - b);
+});
+
+export const configSchema = z.object({
+  MAILROUTE_HTTP_PORT: port('MAILROUTE_HTTP_PORT').default(8080),
+  MAILROUTE_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  MAILROUTE_PUBLIC_URL: optionalText.pipe(z.url('must be an http(s) URL').optional()),
+  MAILROUTE_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: optionalText,
+  MAILROUTE_PLATFORM_SMTP: z
+    .string()
+    .default('direct')
+    .refine((v) => v === 'direct' || /^smtps?:\/\/[^/\s]+(:\d+)?\/?$/.test(v), {
+      message: 'must be `direct` or `smtp://host:port` / `smtps://host:port`',
+    }),
+  MAILROUTE_BOUNCE_SMTP_PORT: port('MAILROUTE_BOUNCE_SMTP_PORT').default(2525),
+  MAILROUTE_MASTER_KEY: optionalText,
+  MAILROUTE_DATACENTERS: optionalText,
+  MAILROUTE_PLANS: optionalText,
+  MAILROUTE_DEFAULT_PLAN: z.string().min(1).default('standard'),
+  MAILROUTE_TIMEZONE: z
+    .string()
+    .default('Asia/Tokyo')
+    .refine(isValidTimeZone, { message: 'must be an IANA time zone such as Asia/Tokyo or UTC' }),
+  MAILROUTE_RELAY_PORTS: relayPortsSchema.default([25, 465, 587]),
+  MAILROUTE_RELAY_HOSTS: z
+    .enum(['any', 'public-only'], { error: 'must be `any` or `public-only`' })
+    .default('any'),
+  MAILROUTE_CLAMD: optionalText,
+  MAILROUTE_DNS_SERVERS: optionalText.transform((v) =>
+    v
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [],
+  ),
+  MAILROUTE_DOMAIN_VERIFICATION: z.enum(['dns', 'off'], { error: 'must be `dns` or `off`' }).default('dns'),
+  MAILROUTE_BOOTSTRAP_API_KEY: optionalText.pipe(
+    z.string().min(16, 'must be at least 16 characters').optional(),
+  ),
+  MAILROUTE_BOOTSTRAP_ADMIN_EMAIL: optionalText.pipe(z.email('must be an email address').optional()),
+  MAILROUTE_BOOTSTRAP_ADMIN_PASSWORD: optionalText.pipe(
+    z.string().min(8, 'must be at least 8 characters').optional(),
+  ),
+  MAILROUTE_SESSION_HOURS: z.coerce.number().positive('must be a positive number of hours').default(12),
+  MAILROUTE_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;

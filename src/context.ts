@@ -1,0 +1,14 @@
+/** What every service receives: configuration, storage, secrets, the clock and the logger. */
+import type { Logger } from 'pino';
+import type { Config } from './config/load.js';
+import type { Clock } from './domain/clock.js';
+import type { Secrets } from './secrets/secrets.js';
+import type { Store } from './store/db.js';
+
+export interface AppContext {
+  config: Config;
+  store: Store;
+  secrets: Secrets;
+  clock: Clock;
+  log: Logger;
+}

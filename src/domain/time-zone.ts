@@ -1,0 +1,19 @@
+/**
+ * Time zones and the org's calendar day. "Today" for caps, the plan limit and suspensions is the
+ * calendar day in the org's IANA time zone (SPEC R14); luxon makes the boundaries DST-correct.
+ */
+import { DateTime, IANAZone } from 'luxon';
+
+export function isValidTimeZone(zone: string): boolean {
+  return IANAZone.isValidZone(zone);
+}
+
+/** The org's calendar day containing `at` (epoch ms), as `YYYY-MM-DD`. */
+export function dayKey(at: number, zone: string): string {
+  return DateTime.fromMillis(at, { zone }).toISODate()!;
+}
+
+/** Epoch ms of the start of the next calendar day after `at` in `zone`. */
+export function nextMidnight(at: number, zone: string): number {
+  return DateTime.fromMillis(at, { zone }).startOf('day').plus({ days: 1 }).toMillis();
+}

@@ -1,0 +1,96 @@
+/**
+ * The composition root: configuration → database (migrated) → secrets → first-start bootstrap →
+ * HTTP server. Starts the parts, and stops them in reverse order on SIGTERM/SIGINT.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { buildServer } from './api/server.js';
+import type { Config } from './config/load.js';
+import type { AppContext } from './context.js';
+import { type Clock, systemClock } from './domain/clock.js';
+import { createLogger } from './log.js';
+import { loadMasterKey } from './secrets/master-key.js';
+import { createSecrets } from './secrets/secrets.js';
+import { bootstrap } from './services/orgs.js';
+import { openStore } from './store/db.js';
+import { migrateToLatest } from './store/migrations/index.js';
+
+export interface AppOptions {
+  clock?: Clock;
+  log?: Logger;
+}
+
+export interface App {
+  ctx: AppContext;
+  http: FastifyInstance;
+  /** Listens on the configured (or given) port; returns the bound port. */
+  listen(port?: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Opens the store and runs migrations; used by `start` and `migrate`. */
+export async function openContext(config: Config, options: AppOptions = {}): Promise<AppContext> {
+  const log = options.log ?? createLogger(config.logLevel);
+  for (const w of config.warnings) log.warn({ event: 'config.warning' }, w);
+  const master = loadMasterKey(config.masterKey, config.dataDir);
+  if (master.origin === 'generated')
+    log.warn({ event: 'secrets.key_generated', path: master.path }, 'generated a new master key; back it up');
+  const store = openStore(config.database);
+  try {
+    const applied = await migrateToLatest(store.db);
+    if (applied.length > 0)
+      log.info({ event: 'db.migrated', applied, dialect: store.dialect }, 'database migrated');
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  return { config, store, secrets: createSecrets(master.key), clock: options.clock ?? systemClock, log };
+}
+
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const ctx = await openContext(config, options);
+  await bootstrap(ctx);
+  const http = await buildServer(ctx);
+  let closed = false;
+  return {
+    ctx,
+    http,
+    async listen(port = config.http.port) {
+      await http.listen({ port, host: config.http.host });
+      const address = http.server.address();
+      const bound = typeof address === 'object' && address ? address.port : port;
+      ctx.log.info(
+        { event: 'http.listening', port: bound, host: config.http.host },
+        `mailroute listening on http://${config.http.host}:${bound}`,
+      );
+      return bound;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await http.close();
+      await ctx.store.close();
+    },
+  };
+}
+
+/** Stops the app on SIGTERM/SIGINT: in-flight requests finish, then the database closes. */
+export function stopOnSignals(app: App, log: Logger): void {
+  const stop = (signal: string) => {
+    log.info({ event: 'process.stopping', signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 30_000);
+    force.unref();
+    app.close().then(
+      () => {
+        log.info({ event: 'process.stopped' }, 'stopped');
+        process.exit(0);
+      },
+      (err) => {
+        log.error({ err, event: 'process.stop_failed' }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}

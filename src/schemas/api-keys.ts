@@ -1,0 +1,26 @@
+/** API keys: listed without their secret; the full key is in the create response only. */
+import { z } from 'zod';
+
+export const apiKeySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: z.enum(['admin', 'send']),
+    prefix: z.string().describe('The first characters of the key, to tell keys apart'),
+    createdAt: z.string(),
+    lastUsedAt: z.string().nullable(),
+  })
+  .meta({ id: 'ApiKey' });
+
+export const apiKeyCreateSchema = z
+  .object({
+    name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+    role: z.enum(['admin', 'send'], { error: 'must be "admin" or "send"' }),
+  })
+  .strict();
+
+export const apiKeyCreatedSchema = apiKeySchema.extend({
+  key: z.string().describe('The secret key; shown only in this response'),
+});
+
+export type ApiKeyView = z.infer<typeof apiKeySchema>;

@@ -1,0 +1,20 @@
+/** Console login and the current principal. */
+import { z } from 'zod';
+
+export const loginSchema = z
+  .object({
+    email: z.email('must be an email address'),
+    password: z.string().min(1, 'must not be empty').max(1000),
+  })
+  .strict();
+
+export const meSchema = z
+  .object({
+    kind: z.enum(['user', 'api_key']),
+    id: z.string(),
+    orgId: z.string(),
+    orgName: z.string(),
+    role: z.enum(['admin', 'member', 'send']),
+    label: z.string(),
+  })
+  .meta({ id: 'Me' });

@@ -1,0 +1,58 @@
+/**
+ * Console sign-in: email and password checked against the scrypt hash, then a random session token
+ * in an HttpOnly cookie; only the token's hash is stored. Sessions expire after the configured hours.
+ */
+import { decoyHash, verifyPassword } from '../auth/passwords.js';
+import type { Principal } from '../auth/principal.js';
+import { hashToken, newToken } from '../auth/tokens.js';
+import type { AppContext } from '../context.js';
+import { AppError } from '../domain/errors.js';
+
+export async function login(
+  ctx: AppContext,
+  email: string,
+  password: string,
+): Promise<{ token: string; expiresAt: number; principal: Principal }> {
+  const user = await ctx.store.db
+    .selectFrom('users')
+    .selectAll()
+    .where('email', '=', email.toLowerCase())
+    .executeTakeFirst();
+  const ok = await verifyPassword(password, user?.password_hash ?? (await decoyHash));
+  if (!user || !ok) {
+    ctx.log.info({ event: 'auth.login_failed' }, 'console sign-in failed');
+    throw new AppError('unauthorized', 'wrong email or password');
+  }
+  const token = newToken('ses');
+  const now = ctx.clock.now();
+  const expiresAt = now + ctx.config.sessionHours * 3_600_000;
+  await ctx.store.db
+    .deleteFrom('sessions')
+    .where('user_id', '=', user.id)
+    .where('expires_at', '<=', now)
+    .execute();
+  await ctx.store.db
+    .insertInto('sessions')
+    .values({ id: hashToken(token), user_id: user.id, created_at: now, expires_at: expiresAt })
+    .execute();
+  return {
+    token,
+    expiresAt,
+    principal: { kind: 'user', id: user.id, orgId: user.org_id, role: user.role, label: user.email },
+  };
+}
+
+export async function authenticateSession(ctx: AppContext, token: string): Promise<Principal | undefined> {
+  const row = await ctx.store.db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['users.id', 'users.org_id', 'users.role', 'users.email', 'sessions.expires_at'])
+    .where('sessions.id', '=', hashToken(token))
+    .executeTakeFirst();
+  if (!row || row.expires_at <= ctx.clock.now()) return undefined;
+  return { kind: 'user', id: row.id, orgId: row.org_id, role: row.role, label: row.email };
+}
+
+export async function logout(ctx: AppContext, token: string): Promise<void> {
+  await ctx.store.db.deleteFrom('sessions').where('id', '=', hashToken(token)).execute();
+}

@@ -1,0 +1,40 @@
+/** Reading and changing an org's settings; every change is audited with its before and after. */
+import type { Principal } from '../auth/principal.js';
+import type { AppContext } from '../context.js';
+import { defaultSettings, type Settings, settingsSchema } from '../schemas/settings.js';
+import { writeAudit } from '../store/repos/audit-log.js';
+import { readSettings, writeSettings } from '../store/repos/settings.js';
+
+export async function getSettings(ctx: AppContext, orgId: string): Promise<Settings> {
+  const stored = await readSettings(ctx.store.db, orgId);
+  const merged = { ...defaultSettings(ctx.config.timeZone), ...stored };
+  const parsed = settingsSchema.safeParse(merged);
+  return parsed.success ? parsed.data : defaultSettings(ctx.config.timeZone);
+}
+
+export async function updateSettings(
+  ctx: AppContext,
+  actor: Principal,
+  patch: Partial<Settings>,
+): Promise<Settings> {
+  const before = await getSettings(ctx, actor.orgId);
+  const now = ctx.clock.now();
+  const changed = Object.fromEntries(
+    Object.entries(patch).filter(([k, v]) => v !== undefined && before[k as keyof Settings] !== v),
+  );
+  if (Object.keys(changed).length === 0) return before;
+  await ctx.store.db.transaction().execute(async (trx) => {
+    await writeSettings(trx, actor.orgId, changed, now);
+    await writeAudit(trx, {
+      orgId: actor.orgId,
+      actor,
+      action: 'settings.update',
+      targetType: 'settings',
+      targetId: actor.orgId,
+      before,
+      after: { ...before, ...changed },
+      at: now,
+    });
+  });
+  return { ...before, ...changed } as Settings;
+}

@@ -1,0 +1,50 @@
+/** Orgs (tenants) and the plans table kept in step with the configured plans. */
+import type { Kysely } from 'kysely';
+import type { Plan } from '../../domain/plans.js';
+import type { Database, OrgsTable } from '../schema.js';
+
+export type Org = OrgsTable;
+
+export async function syncPlans(db: Kysely<Database>, plans: readonly Plan[], now: number): Promise<void> {
+  for (const p of plans) {
+    const row = {
+      daily_limit: p.dailyLimit,
+      max_domains: p.maxDomains,
+      max_relays_per_domain: p.maxRelaysPerDomain,
+      updated_at: now,
+    };
+    await db
+      .insertInto('plans')
+      .values({ name: p.name, ...row })
+      .onConflict((oc) => oc.column('name').doUpdateSet(row))
+      .execute();
+  }
+}
+
+export function findOrgByName(db: Kysely<Database>, name: string): Promise<Org | undefined> {
+  return db.selectFrom('orgs').selectAll().where('name', '=', name).executeTakeFirst();
+}
+
+export function findOrg(db: Kysely<Database>, id: string): Promise<Org | undefined> {
+  return db.selectFrom('orgs').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function insertOrg(db: Kysely<Database>, org: Org): Promise<Org> {
+  await db.insertInto('orgs').values(org).execute();
+  return org;
+}
+
+export async function planOf(db: Kysely<Database>, orgId: string): Promise<Plan> {
+  const row = await db
+    .selectFrom('orgs')
+    .innerJoin('plans', 'plans.name', 'orgs.plan')
+    .select(['plans.name', 'plans.daily_limit', 'plans.max_domains', 'plans.max_relays_per_domain'])
+    .where('orgs.id', '=', orgId)
+    .executeTakeFirstOrThrow();
+  return {
+    name: row.name,
+    dailyLimit: row.daily_limit,
+    maxDomains: row.max_domains,
+    maxRelaysPerDomain: row.max_relays_per_domain,
+  };
+}

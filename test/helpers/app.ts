@@ -1,0 +1,97 @@
+/**
+ * A real mailroute on a loopback port, on a fresh database of the chosen dialect, with an
+ * injectable clock and its log lines captured for assertions.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { loadConfig } from '../../src/config/load.js';
+import type { Clock } from '../../src/domain/clock.js';
+import { createLogger } from '../../src/log.js';
+import { type App, createApp } from '../../src/main.js';
+import { createTestDatabase, type TestDialect } from './databases.js';
+
+export const ADMIN_KEY = 'test-admin-key-0123456789';
+export const ADMIN_EMAIL = 'admin@example.test';
+export const ADMIN_PASSWORD = 'correct horse battery staple';
+
+export class TestClock implements Clock {
+  constructor(public ms = Date.parse('2026-11-28T03:00:00Z')) {}
+  now() {
+    return this.ms;
+  }
+  advance(ms: number) {
+    this.ms += ms;
+  }
+}
+
+export interface TestApp {
+  app: App;
+  url: string;
+  clock: TestClock;
+  dataDir: string;
+  logs: string[];
+  /** fetch against the app with the bootstrap admin key unless `key` says otherwise (null: none). */
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    key?: string | null,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(dialect: TestDialect, env: Record<string, string> = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'mailroute-test-'));
+  const database = await createTestDatabase(dialect);
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(String(chunk));
+      cb();
+    },
+  });
+  const config = loadConfig({
+    MAILROUTE_DATA_DIR: dataDir,
+    MAILROUTE_BOOTSTRAP_API_KEY: ADMIN_KEY,
+    MAILROUTE_BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
+    MAILROUTE_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    MAILROUTE_LOG_LEVEL: 'info',
+    ...(database.url ? { DATABASE_URL: database.url } : {}),
+    ...env,
+  });
+  const clock = new TestClock();
+  const app = await createApp(config, { clock, log: createLogger('info', sink) });
+  const port = await app.listen(0);
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    app,
+    url,
+    clock,
+    dataDir,
+    logs,
+    async call(method, path, body, key = ADMIN_KEY, headers = {}) {
+      const h: Record<string, string> = { ...headers };
+      if (key) h.authorization = `Bearer ${key}`;
+      let payload: string | undefined;
+      if (body !== undefined) {
+        h['content-type'] ??= 'application/json';
+        payload = typeof body === 'string' ? body : JSON.stringify(body);
+      }
+      const res = await fetch(url + path, { method, headers: h, body: payload });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {}
+      return { status: res.status, body: parsed, headers: res.headers };
+    },
+    async close() {
+      await app.close();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

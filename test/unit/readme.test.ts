@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { settingDocs } from '../../src/config/schema.js';
+
+describe('README', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const rows = readme
+    .split('\n')
+    .filter((l) => l.startsWith('|'))
+    .map((l) => l.split('|').map((c) => c.trim()));
+  it('documents every setting with its default', () => {
+    for (const d of settingDocs) {
+      expect(rows.find((r) => r[1] === `\`${d.key}\``)?.[2], d.key).toBe(d.defaultText);
+    }
+  });
+  it('names the install-and-start and the test command', () => {
+    expect(readme).toContain('npm ci && MAILROUTE_BOOTSTRAP_API_KEY=');
+    expect(readme).toContain('npm test');
+  });
+});
