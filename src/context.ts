@@ -1,6 +1,7 @@
 /** What every service receives: configuration, storage, secrets, the clock and the logger. */
 import type { Logger } from 'pino';
 import type { Config } from './config/load.js';
+import type { DnsResolver } from './dns/resolver.js';
 import type { Clock } from './domain/clock.js';
 import type { Secrets } from './secrets/secrets.js';
 import type { Store } from './store/db.js';
@@ -10,5 +11,6 @@ export interface AppContext {
   store: Store;
   secrets: Secrets;
   clock: Clock;
+  dns: DnsResolver;
   log: Logger;
 }

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { buildServer } from './api/server.js';
 import type { Config } from './config/load.js';
 import type { AppContext } from './context.js';
+import { createResolver, type DnsResolver } from './dns/resolver.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { createLogger } from './log.js';
 import { loadMasterKey } from './secrets/master-key.js';
@@ -18,6 +19,7 @@ import { migrateToLatest } from './store/migrations/index.js';
 export interface AppOptions {
   clock?: Clock;
   log?: Logger;
+  dns?: DnsResolver;
 }
 
 export interface App {
@@ -44,7 +46,14 @@ export async function openContext(config: Config, options: AppOptions = {}): Pro
     await store.close();
     throw err;
   }
-  return { config, store, secrets: createSecrets(master.key), clock: options.clock ?? systemClock, log };
+  return {
+    config,
+    store,
+    secrets: createSecrets(master.key),
+    clock: options.clock ?? systemClock,
+    log,
+    dns: options.dns ?? createResolver(config.dnsServers),
+  };
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {

@@ -18,8 +18,11 @@ import { registerAuth } from './auth.js';
 import { errorBody, handleError } from './errors.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditLogRoutes } from './routes/audit-log.js';
+import { datacenterRoutes } from './routes/datacenters.js';
+import { domainRoutes } from './routes/domains.js';
 import { healthRoutes } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
+import { relayRoutes } from './routes/relays.js';
 import { sessionRoutes } from './routes/session.js';
 import { settingsRoutes } from './routes/settings.js';
 
@@ -61,6 +64,9 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     apiKeyRoutes,
     settingsRoutes,
     auditLogRoutes,
+    domainRoutes,
+    relayRoutes,
+    datacenterRoutes,
     homeRoutes,
   ]) {
     await app.register(routes(ctx));

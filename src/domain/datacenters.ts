@@ -3,10 +3,19 @@
  * (SPEC R22). Without `MAILROUTE_DATACENTERS` mailroute runs as one local data center.
  */
 import { z } from 'zod';
+import { parseCidr } from './cidr.js';
 
-const cidr = z
-  .string()
-  .regex(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, 'must be an IPv4 or IPv6 address or CIDR range');
+const cidr = z.string().refine(
+  (s) => {
+    try {
+      parseCidr(s);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an IPv4 or IPv6 address or CIDR range without host bits' },
+);
 
 export const dataCenterSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be lowercase letters, digits, - or _'),

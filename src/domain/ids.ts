@@ -1,7 +1,20 @@
 /** Identifiers: a readable prefix and 16 random bytes, e.g. `org_3q2…`. Never guessable. */
 import { randomBytes } from 'node:crypto';
 
-export type IdPrefix = 'org' | 'usr' | 'key' | 'aud' | 'dom' | 'rly' | 'msg' | 'dlv' | 'att' | 'ntf' | 'bnc';
+export type IdPrefix =
+  | 'org'
+  | 'usr'
+  | 'key'
+  | 'aud'
+  | 'dom'
+  | 'rly'
+  | 'msg'
+  | 'dlv'
+  | 'att'
+  | 'ntf'
+  | 'bnc'
+  | 'dkm'
+  | 'oas';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${randomBytes(16).toString('base64url')}`;

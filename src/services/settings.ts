@@ -1,12 +1,18 @@
 /** Reading and changing an org's settings; every change is audited with its before and after. */
+import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
 import { defaultSettings, type Settings, settingsSchema } from '../schemas/settings.js';
 import { writeAudit } from '../store/repos/audit-log.js';
 import { readSettings, writeSettings } from '../store/repos/settings.js';
+import type { Database } from '../store/schema.js';
 
-export async function getSettings(ctx: AppContext, orgId: string): Promise<Settings> {
-  const stored = await readSettings(ctx.store.db, orgId);
+export async function getSettings(
+  ctx: AppContext,
+  orgId: string,
+  db: Kysely<Database> = ctx.store.db,
+): Promise<Settings> {
+  const stored = await readSettings(db, orgId);
   const merged = { ...defaultSettings(ctx.config.timeZone), ...stored };
   const parsed = settingsSchema.safeParse(merged);
   return parsed.success ? parsed.data : defaultSettings(ctx.config.timeZone);

@@ -70,6 +70,87 @@ export interface AuditLogTable {
   after: string | null;
 }
 
+export interface DomainsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  verification_token: string;
+  verified_at: number | null;
+  last_checked_at: number | null;
+  created_at: number;
+}
+
+export interface DkimKeysTable {
+  id: string;
+  org_id: string;
+  domain_id: string;
+  selector: string;
+  algorithm: 'rsa-2048' | 'ed25519';
+  public_key: string;
+  private_key_enc: string;
+  /** pending: waits for its DNS record; active: signs; retired: replaced. */
+  status: 'pending' | 'active' | 'retired';
+  created_at: number;
+  activated_at: number | null;
+  retired_at: number | null;
+}
+
+export interface RelaysTable {
+  id: string;
+  org_id: string;
+  domain_id: string;
+  name: string;
+  host: string;
+  port: number;
+  security: 'ssl' | 'tls' | 'none';
+  verify_certificate: number;
+  ca_certificate: string | null;
+  daily_limit: number;
+  /** JSON array of email types. */
+  email_types: string;
+  dkim_signing: number;
+  bounce_mode: 'platform' | 'from' | 'address';
+  bounce_fixed_return_path: number;
+  bounce_address: string | null;
+  auth_type: 'none' | 'password' | 'oauth2';
+  auth_service: 'other' | 'gmail' | 'microsoft365' | null;
+  auth_username: string | null;
+  auth_password_enc: string | null;
+  oauth_user: string | null;
+  oauth_refresh_token_enc: string | null;
+  oauth_access_token_enc: string | null;
+  oauth_access_expires_at: number | null;
+  oauth_status: 'pending' | 'connected' | 'reauth_required' | null;
+  priority: number;
+  max_connections: number;
+  rate_limit_per_minute: number | null;
+  enabled: number;
+  suspended_until: number | null;
+  failure_count: number;
+  failure_day: string | null;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
+export interface OauthStatesTable {
+  id: string;
+  org_id: string;
+  relay_id: string;
+  actor_label: string;
+  code_verifier_enc: string;
+  expires_at: number;
+}
+
+export interface UsageCountersTable {
+  org_id: string;
+  /** The org's calendar day, YYYY-MM-DD. */
+  day: string;
+  /** `plan` (all mail), `platform`, or a relay id. */
+  scope: string;
+  count: number;
+}
+
 export interface Database {
   orgs: OrgsTable;
   plans: PlansTable;
@@ -78,4 +159,9 @@ export interface Database {
   api_keys: ApiKeysTable;
   settings: SettingsTable;
   audit_log: AuditLogTable;
+  domains: DomainsTable;
+  dkim_keys: DkimKeysTable;
+  relays: RelaysTable;
+  oauth_states: OauthStatesTable;
+  usage_counters: UsageCountersTable;
 }

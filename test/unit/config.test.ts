@@ -213,7 +213,7 @@ describe('configuration', () => {
       ]),
     );
     expect(problemsOf({ MAILROUTE_DATACENTERS: dcs }).join()).toContain(
-      'MAILROUTE_DATACENTERS: [0].egress[0] must be an IPv4 or IPv6 address or CIDR range',
+      'MAILROUTE_DATACENTERS: [0].egress[0] must be an IPv4 or IPv6 address or CIDR range without host bits',
     );
     chmodSync(dcs, 0o644);
   });

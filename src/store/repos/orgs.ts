@@ -48,3 +48,16 @@ export async function planOf(db: Kysely<Database>, orgId: string): Promise<Plan>
     maxRelaysPerDomain: row.max_relays_per_domain,
   };
 }
+
+/**
+ * Serializes an org's limit checks inside a transaction: on PostgreSQL the org row is locked until
+ * commit; SQLite runs one write transaction at a time already.
+ */
+export async function lockOrg(
+  db: Kysely<Database>,
+  dialect: 'sqlite' | 'postgres',
+  orgId: string,
+): Promise<void> {
+  if (dialect === 'postgres')
+    await db.selectFrom('orgs').select('id').where('id', '=', orgId).forUpdate().execute();
+}

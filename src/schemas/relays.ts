@@ -1,0 +1,170 @@
+/**
+ * Relays (SPEC R2): one SMTP server of the org's for one sending domain. The same schemas validate
+ * the API, build the OpenAPI document and drive the console's form. Secrets are write-only:
+ * responses say `passwordSet` / `connected` instead.
+ */
+import { z } from 'zod';
+
+export const emailTypes = ['workflow', 'mass', 'individual'] as const;
+export const emailTypeSchema = z.enum(emailTypes, { error: 'must be "workflow", "mass" or "individual"' });
+export type EmailType = z.infer<typeof emailTypeSchema>;
+
+export const securitySchema = z.enum(['ssl', 'tls', 'none'], {
+  error: 'must be "ssl" (implicit TLS), "tls" (STARTTLS) or "none"',
+});
+
+export const bounceHandlingSchema = z.discriminatedUnion(
+  'mode',
+  [
+    z.object({ mode: z.literal('platform'), fixedReturnPath: z.boolean().default(false) }).strict(),
+    z.object({ mode: z.literal('from') }).strict(),
+    z.object({ mode: z.literal('address'), address: z.string().min(3).max(320) }).strict(),
+  ],
+  { error: 'mode must be "platform", "from" or "address"' },
+);
+export type BounceHandling = z.infer<typeof bounceHandlingSchema>;
+
+export const authenticationInputSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.object({ type: z.literal('none') }).strict(),
+    z
+      .object({
+        type: z.literal('password'),
+        service: z.literal('other').default('other'),
+        username: z.string().trim().min(1, 'must not be empty').max(320),
+        password: z
+          .string()
+          .min(1, 'must not be empty')
+          .max(1000)
+          .optional()
+          .describe('Write-only; omit to keep the stored one'),
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('oauth2'),
+        service: z.enum(['gmail', 'microsoft365'], { error: 'must be "gmail" or "microsoft365"' }),
+        user: z.email('must be the mailbox address that signs in'),
+      })
+      .strict(),
+  ],
+  { error: 'type must be "none", "password" or "oauth2"' },
+);
+export type AuthenticationInput = z.infer<typeof authenticationInputSchema>;
+
+const positiveInt = (max: number) =>
+  z
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(max, `must be at most ${max}`);
+
+const fields = {
+  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+  host: z.string().trim().min(1, 'must not be empty').max(253, 'must be at most 253 characters'),
+  port: z
+    .number({ error: 'must be a port number' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 65535')
+    .max(65535, 'must be between 1 and 65535'),
+  security: securitySchema,
+  verifyCertificate: z.boolean(),
+  caCertificate: z.string().max(50_000).nullable().describe('PEM certificate(s) to trust for this relay'),
+  dailyLimit: z
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1'),
+  domainId: z.string().min(1, 'must not be empty'),
+  emailTypes: z
+    .array(emailTypeSchema)
+    .min(1, 'select at least one email type')
+    .refine((a) => new Set(a).size === a.length, 'must not repeat a type'),
+  dkimSigning: z.boolean(),
+  bounceHandling: bounceHandlingSchema,
+  authentication: authenticationInputSchema,
+  priority: positiveInt(1000).describe('Lower is tried first'),
+  maxConnections: positiveInt(100),
+  rateLimitPerMinute: positiveInt(1_000_000).nullable(),
+  enabled: z.boolean(),
+};
+
+export const relayCreateSchema = z
+  .object({
+    ...fields,
+    verifyCertificate: fields.verifyCertificate.default(true),
+    caCertificate: fields.caCertificate.default(null),
+    dkimSigning: fields.dkimSigning.default(true),
+    bounceHandling: fields.bounceHandling.default({ mode: 'platform', fixedReturnPath: false }),
+    authentication: fields.authentication.default({ type: 'none' }),
+    priority: fields.priority.default(1),
+    maxConnections: fields.maxConnections.default(5),
+    rateLimitPerMinute: fields.rateLimitPerMinute.default(null),
+    enabled: fields.enabled.default(true),
+  })
+  .strict();
+export type RelayInput = z.infer<typeof relayCreateSchema>;
+
+export const relayPatchSchema = z.object(fields).partial().strict();
+export type RelayPatch = z.infer<typeof relayPatchSchema>;
+
+export const relayWarningSchema = z.object({
+  code: z.enum([
+    'port_465_starttls',
+    'port_587_implicit_tls',
+    'port_25_plaintext',
+    'certificate_not_verified',
+    'open_relay',
+    'domain_unverified',
+  ]),
+  message: z.object({ ja: z.string(), en: z.string() }),
+  ranges: z.array(z.string()).optional().describe('Egress ranges to allow-list on the relay'),
+});
+export type RelayWarning = z.infer<typeof relayWarningSchema>;
+
+export const authenticationViewSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('none') }),
+  z.object({
+    type: z.literal('password'),
+    service: z.literal('other'),
+    username: z.string(),
+    passwordSet: z.boolean(),
+  }),
+  z.object({
+    type: z.literal('oauth2'),
+    service: z.enum(['gmail', 'microsoft365']),
+    user: z.string(),
+    connected: z.boolean(),
+    status: z.enum(['pending', 'connected', 'reauth_required']),
+  }),
+]);
+
+export const relaySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    host: z.string(),
+    port: z.number(),
+    security: securitySchema,
+    verifyCertificate: z.boolean(),
+    caCertificate: z.string().nullable(),
+    dailyLimit: z.number(),
+    domainId: z.string(),
+    domain: z.string(),
+    emailTypes: z.array(emailTypeSchema),
+    dkimSigning: z.boolean(),
+    bounceHandling: bounceHandlingSchema,
+    authentication: authenticationViewSchema,
+    priority: z.number(),
+    maxConnections: z.number(),
+    rateLimitPerMinute: z.number().nullable(),
+    enabled: z.boolean(),
+    status: z.enum(['active', 'disabled', 'suspended']),
+    suspendedUntil: z.string().nullable(),
+    usageToday: z.number(),
+    warnings: z.array(relayWarningSchema),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Relay' });
+export type RelayView = z.infer<typeof relaySchema>;
