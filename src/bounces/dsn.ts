@@ -1,0 +1,38 @@
+/**
+ * Delivery status notifications (RFC 3464): the message/delivery-status part of a multipart/report,
+ * or DSN fields that some MTAs paste into the text ("Technical report:").
+ */
+import { dsnRecipient, parseDsnFields, stripType } from './dsn-fields.js';
+import type { BounceMail } from './mime.js';
+import type { FoundRecipient } from './types.js';
+
+const statusTypes = new Set(['message/delivery-status', 'message/global-delivery-status', 'text/delivery-status']);
+
+export interface DsnReport {
+  reportingMta: string;
+  recipients: FoundRecipient[];
+}
+
+function fromText(text: string): DsnReport {
+  const dsn = parseDsnFields(text);
+  return {
+    reportingMta: stripType(dsn.message['reporting-mta']),
+    recipients: dsn.recipients.map(dsnRecipient).filter((r) => r.address.includes('@')),
+  };
+}
+
+/** The DSN of a message, or undefined when it carries none. */
+export function findDsn(mail: BounceMail): DsnReport | undefined {
+  const part = mail.parts.find((p) => statusTypes.has(p.contentType));
+  if (part) {
+    const dsn = fromText(part.text);
+    if (dsn.recipients.length > 0) return dsn;
+  }
+  const inline = /^(Final|Original)-Recipient\s*:/im.exec(mail.text);
+  if (inline) {
+    const start = mail.text.lastIndexOf('\n\n', inline.index) + 1;
+    const dsn = fromText(mail.text.slice(start));
+    if (dsn.recipients.length > 0) return dsn;
+  }
+  return undefined;
+}

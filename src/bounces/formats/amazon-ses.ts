@@ -1,0 +1,71 @@
+/**
+ * Amazon SES bounce and complaint notifications delivered as JSON mail bodies (through SNS): a
+ * `notificationType` of Bounce, Complaint or Delivery with the affected recipients.
+ */
+import type { BounceMail } from '../mime.js';
+import type { FoundRecipient } from '../types.js';
+
+interface SesRecipient {
+  emailAddress?: string;
+  action?: string;
+  status?: string;
+  diagnosticCode?: string;
+}
+
+interface SesNotification {
+  notificationType?: string;
+  bounce?: { bounceType?: string; bouncedRecipients?: SesRecipient[]; reportingMTA?: string };
+  complaint?: { complainedRecipients?: SesRecipient[]; complaintFeedbackType?: string };
+  delivery?: { recipients?: string[]; smtpResponse?: string };
+}
+
+export interface SesResult {
+  kind: 'dsn' | 'arf';
+  recipients: FoundRecipient[];
+  feedbackType?: string;
+}
+
+function jsonIn(text: string): SesNotification | undefined {
+  const start = text.indexOf('{');
+  const end = text.lastIndexOf('}');
+  if (start === -1 || end <= start) return undefined;
+  try {
+    const value: unknown = JSON.parse(text.slice(start, end + 1));
+    if (value && typeof value === 'object' && 'notificationType' in value) return value as SesNotification;
+    const msg = (value as { Message?: unknown }).Message;
+    return typeof msg === 'string' ? jsonIn(msg) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function parseSesNotification(mail: BounceMail): SesResult | undefined {
+  if (!/"notificationType"/.test(mail.text)) return undefined;
+  const n = jsonIn(mail.text);
+  if (!n) return undefined;
+  const recipient = (r: SesRecipient): FoundRecipient => ({
+    address: r.emailAddress ?? '',
+    status: r.status ?? '',
+    action: r.action ?? '',
+    diagnosticCode: (r.diagnosticCode ?? '').replace(/^smtp;\s*/i, ''),
+  });
+  if (n.notificationType === 'Bounce') {
+    return { kind: 'dsn', recipients: (n.bounce?.bouncedRecipients ?? []).map(recipient) };
+  }
+  if (n.notificationType === 'Complaint') {
+    return {
+      kind: 'arf',
+      recipients: (n.complaint?.complainedRecipients ?? []).map(recipient),
+      feedbackType: n.complaint?.complaintFeedbackType ?? 'abuse',
+    };
+  }
+  if (n.notificationType === 'Delivery') {
+    const reply = n.delivery?.smtpResponse ?? '';
+    const to = n.delivery?.recipients ?? [];
+    return {
+      kind: 'dsn',
+      recipients: to.map((address) => ({ address, status: '2.0.0', action: 'delivered', diagnosticCode: reply })),
+    };
+  }
+  return undefined;
+}

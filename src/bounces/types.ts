@@ -1,0 +1,34 @@
+/**
+ * Bounce value types (SPEC R18): what a parsed bounce says about each recipient. A report is a plain
+ * value; deciding what to do with it (statuses, suppression) belongs to the callers.
+ */
+export const bounceClasses = ['hard', 'soft', 'complaint', 'auto-reply', 'delivered', 'unknown'] as const;
+export type BounceClass = (typeof bounceClasses)[number];
+
+export const bounceKinds = ['dsn', 'arf', 'auto-reply', 'not-bounce'] as const;
+export type BounceKind = (typeof bounceKinds)[number];
+
+/** One recipient as a format found it, before classification. Empty strings mean "not given". */
+export interface FoundRecipient {
+  address: string;
+  status: string;
+  action: string;
+  diagnosticCode: string;
+}
+
+export interface BounceRecipient extends FoundRecipient {
+  class: BounceClass;
+  ruleId?: string;
+}
+
+export interface BounceReport {
+  kind: BounceKind;
+  recipients: BounceRecipient[];
+  /** Message-ID of the returned message, when the bounce includes its headers. */
+  originalMessageId?: string;
+  /** Selected headers of the returned message (lower-case names), e.g. `x-mailroute-delivery`. */
+  originalHeaders?: Record<string, string>;
+  reportingMta?: string;
+  /** ARF Feedback-Type (abuse, fraud, …) for complaints. */
+  feedbackType?: string;
+}
