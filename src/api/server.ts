@@ -25,6 +25,7 @@ import { homeRoutes } from './routes/home.js';
 import { relayRoutes } from './routes/relays.js';
 import { sessionRoutes } from './routes/session.js';
 import { settingsRoutes } from './routes/settings.js';
+import { userRoutes } from './routes/users.js';
 
 export const API_VERSION = '1.0.0';
 
@@ -67,6 +68,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     domainRoutes,
     relayRoutes,
     datacenterRoutes,
+    userRoutes,
     homeRoutes,
   ]) {
     await app.register(routes(ctx));

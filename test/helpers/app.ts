@@ -95,3 +95,16 @@ export async function startTestApp(dialect: TestDialect, env: Record<string, str
     },
   };
 }
+
+/** Creates a console user through the API and signs them in; returns the session cookie header. */
+export async function userSession(
+  t: TestApp,
+  role: 'admin' | 'member',
+  email = `${role}-${Math.random().toString(36).slice(2)}@example.test`,
+): Promise<string> {
+  const password = 'member password 123';
+  const created = await t.call('POST', '/api/v1/users', { email, name: role, role, password });
+  if (created.status !== 201) throw new Error(`cannot create user: ${JSON.stringify(created.body)}`);
+  const login = await t.call('POST', '/api/auth/login', { email, password }, null);
+  return login.headers.get('set-cookie')!.split(';')[0]!;
+}
