@@ -24,6 +24,19 @@ export interface TestDnsServer {
 
 const { Packet } = dns2;
 
+const SERVFAIL = 2;
+const NXDOMAIN = 3;
+
+/** The answers of one type from a zone, in dns2's record shape. */
+function recordsOf(zone: Zone, type: number): Record<string, unknown>[] {
+  const T = Packet.TYPE;
+  if (type === T.A) return (zone.A ?? []).map((address) => ({ type, address }));
+  if (type === T.AAAA) return (zone.AAAA ?? []).map((address) => ({ type, address }));
+  if (type === T.TXT) return (zone.TXT ?? []).map((data) => ({ type, data: chunks(data) }));
+  if (type === T.MX) return (zone.MX ?? []).map((mx) => ({ type, ...mx }));
+  return [];
+}
+
 /** TXT strings longer than 255 bytes travel as several character strings. */
 const chunks = (s: string) => s.match(/.{1,255}/gs) ?? [''];
 
@@ -38,22 +51,11 @@ export async function startDnsServer(initial: Record<string, Zone> = {}): Promis
       const question = request.questions[0];
       if (!question) return send(response);
       const zone = zones.get(question.name.toLowerCase());
-      if (fail) response.header.rcode = Packet.RCODE.SERVFAIL;
-      else if (!zone) response.header.rcode = Packet.RCODE.NXDOMAIN;
-      else {
-        const base = { name: question.name, class: Packet.CLASS.IN, ttl: 60 };
-        if (question.type === Packet.TYPE.A)
-          for (const address of zone.A ?? [])
-            response.answers.push({ ...base, type: Packet.TYPE.A, address });
-        if (question.type === Packet.TYPE.AAAA)
-          for (const address of zone.AAAA ?? [])
-            response.answers.push({ ...base, type: Packet.TYPE.AAAA, address });
-        if (question.type === Packet.TYPE.TXT)
-          for (const data of zone.TXT ?? [])
-            response.answers.push({ ...base, type: Packet.TYPE.TXT, data: chunks(data) });
-        if (question.type === Packet.TYPE.MX)
-          for (const mx of zone.MX ?? []) response.answers.push({ ...base, type: Packet.TYPE.MX, ...mx });
-      }
+      if (fail) response.header.rcode = SERVFAIL;
+      else if (!zone) response.header.rcode = NXDOMAIN;
+      else
+        for (const record of recordsOf(zone, question.type))
+          response.answers.push({ name: question.name, class: Packet.CLASS.IN, ttl: 60, ...record } as never);
       send(response);
     },
   });
