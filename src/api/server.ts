@@ -22,6 +22,7 @@ import { datacenterRoutes } from './routes/datacenters.js';
 import { domainRoutes } from './routes/domains.js';
 import { healthRoutes } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
+import { oauthRoutes } from './routes/oauth.js';
 import { relayRoutes } from './routes/relays.js';
 import { sessionRoutes } from './routes/session.js';
 import { settingsRoutes } from './routes/settings.js';
@@ -67,6 +68,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     auditLogRoutes,
     domainRoutes,
     relayRoutes,
+    oauthRoutes,
     datacenterRoutes,
     userRoutes,
     homeRoutes,

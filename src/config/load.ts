@@ -22,6 +22,14 @@ export type PlatformSmtp =
   | { kind: 'direct' }
   | { kind: 'smarthost'; host: string; port: number; secure: boolean };
 
+export interface OAuthProvider {
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  authUrl: string;
+  tokenUrl: string;
+  scope: string;
+}
+
 export interface Config {
   http: { port: number; host: string; publicUrl: string };
   dataDir: string;
@@ -39,6 +47,7 @@ export interface Config {
   dnsServers: readonly string[];
   domainVerification: 'dns' | 'off';
   bootstrap: { apiKey?: string; adminEmail?: string; adminPassword?: string };
+  oauth: Record<'gmail' | 'microsoft365', OAuthProvider>;
   sessionHours: number;
   logLevel: string;
   /** Unknown `MAILROUTE_*` variables, reported at start-up (likely typos). */
@@ -189,6 +198,22 @@ export function loadConfig(env: Env = process.env): Config {
       apiKey: raw.MAILROUTE_BOOTSTRAP_API_KEY,
       adminEmail: raw.MAILROUTE_BOOTSTRAP_ADMIN_EMAIL,
       adminPassword: raw.MAILROUTE_BOOTSTRAP_ADMIN_PASSWORD,
+    },
+    oauth: {
+      gmail: {
+        clientId: raw.MAILROUTE_OAUTH_GMAIL_CLIENT_ID,
+        clientSecret: raw.MAILROUTE_OAUTH_GMAIL_CLIENT_SECRET,
+        authUrl: raw.MAILROUTE_OAUTH_GMAIL_AUTH_URL,
+        tokenUrl: raw.MAILROUTE_OAUTH_GMAIL_TOKEN_URL,
+        scope: 'https://mail.google.com/',
+      },
+      microsoft365: {
+        clientId: raw.MAILROUTE_OAUTH_MICROSOFT365_CLIENT_ID,
+        clientSecret: raw.MAILROUTE_OAUTH_MICROSOFT365_CLIENT_SECRET,
+        authUrl: raw.MAILROUTE_OAUTH_MICROSOFT365_AUTH_URL,
+        tokenUrl: raw.MAILROUTE_OAUTH_MICROSOFT365_TOKEN_URL,
+        scope: 'https://outlook.office.com/SMTP.Send offline_access',
+      },
     },
     sessionHours: raw.MAILROUTE_SESSION_HOURS,
     logLevel: raw.MAILROUTE_LOG_LEVEL,

@@ -18,6 +18,8 @@ const optionalText = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+const httpUrl = z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) URL');
+
 /** A documented setting: the schema validates, `doc` and `defaultText` feed the README table. */
 export interface SettingDoc {
   key: string;
@@ -123,6 +125,34 @@ export const settingDocs: SettingDoc[] = [
     defaultText: '(none)',
     doc: '…and this password (at least 8 characters).',
   },
+  {
+    key: 'MAILROUTE_OAUTH_GMAIL_CLIENT_ID',
+    defaultText: '(none: Gmail sign-in off)',
+    doc: 'OAuth client of the Gmail relay sign-in (R2).',
+  },
+  { key: 'MAILROUTE_OAUTH_GMAIL_CLIENT_SECRET', defaultText: '(none)', doc: 'Its client secret.' },
+  {
+    key: 'MAILROUTE_OAUTH_GMAIL_AUTH_URL',
+    defaultText: "Google's authorization endpoint",
+    doc: 'Authorization endpoint (a local one in tests).',
+  },
+  { key: 'MAILROUTE_OAUTH_GMAIL_TOKEN_URL', defaultText: "Google's token endpoint", doc: 'Token endpoint.' },
+  {
+    key: 'MAILROUTE_OAUTH_MICROSOFT365_CLIENT_ID',
+    defaultText: '(none: Microsoft 365 sign-in off)',
+    doc: 'OAuth client of the Microsoft 365 relay sign-in.',
+  },
+  { key: 'MAILROUTE_OAUTH_MICROSOFT365_CLIENT_SECRET', defaultText: '(none)', doc: 'Its client secret.' },
+  {
+    key: 'MAILROUTE_OAUTH_MICROSOFT365_AUTH_URL',
+    defaultText: "Microsoft's authorization endpoint",
+    doc: 'Authorization endpoint.',
+  },
+  {
+    key: 'MAILROUTE_OAUTH_MICROSOFT365_TOKEN_URL',
+    defaultText: "Microsoft's token endpoint",
+    doc: 'Token endpoint.',
+  },
   { key: 'MAILROUTE_SESSION_HOURS', defaultText: '12', doc: 'Lifetime of a console session.' },
   {
     key: 'MAILROUTE_LOG_LEVEL',
@@ -183,6 +213,18 @@ export const configSchema = z.object({
   MAILROUTE_BOOTSTRAP_ADMIN_EMAIL: optionalText.pipe(z.email('must be an email address').optional()),
   MAILROUTE_BOOTSTRAP_ADMIN_PASSWORD: optionalText.pipe(
     z.string().min(8, 'must be at least 8 characters').optional(),
+  ),
+  MAILROUTE_OAUTH_GMAIL_CLIENT_ID: optionalText,
+  MAILROUTE_OAUTH_GMAIL_CLIENT_SECRET: optionalText,
+  MAILROUTE_OAUTH_GMAIL_AUTH_URL: httpUrl.default('https://accounts.google.com/o/oauth2/v2/auth'),
+  MAILROUTE_OAUTH_GMAIL_TOKEN_URL: httpUrl.default('https://oauth2.googleapis.com/token'),
+  MAILROUTE_OAUTH_MICROSOFT365_CLIENT_ID: optionalText,
+  MAILROUTE_OAUTH_MICROSOFT365_CLIENT_SECRET: optionalText,
+  MAILROUTE_OAUTH_MICROSOFT365_AUTH_URL: httpUrl.default(
+    'https://login.microsoftonline.com/common/oauth2/v2.0/authorize',
+  ),
+  MAILROUTE_OAUTH_MICROSOFT365_TOKEN_URL: httpUrl.default(
+    'https://login.microsoftonline.com/common/oauth2/v2.0/token',
   ),
   MAILROUTE_SESSION_HOURS: z.coerce.number().positive('must be a positive number of hours').default(12),
   MAILROUTE_LOG_LEVEL: z
