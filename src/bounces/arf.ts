@@ -1,7 +1,7 @@
 /**
  * Complaints in the Abuse Reporting Format (RFC 5965): a multipart/report with a
  * message/feedback-report part. The complained-about recipients are the `Original-Rcpt-To` fields,
- * else the `To` of the returned message.
+ * else the `To` of the returned message, else one recipient with an empty address (redacted).
  */
 import { parseFields, unfoldLines } from './headers.js';
 import type { BounceMail } from './mime.js';
@@ -13,8 +13,15 @@ export interface ArfReport {
   recipients: string[];
 }
 
+/** Complaint loops that predate ARF send the returned message under a subject saying so. */
+const complaintSubject = /^\s*(complaint about message|abuse report|spam complaint|fbl report)/i;
+
 export function isArf(mail: BounceMail): boolean {
-  return mail.reportType === 'feedback-report' || mail.parts.some((p) => p.contentType === 'message/feedback-report');
+  return (
+    mail.reportType === 'feedback-report' ||
+    mail.parts.some((p) => p.contentType === 'message/feedback-report') ||
+    complaintSubject.test(mail.subject)
+  );
 }
 
 export function parseArf(mail: BounceMail, originalTo: string): ArfReport {
@@ -28,6 +35,8 @@ export function parseArf(mail: BounceMail, originalTo: string): ArfReport {
   return {
     feedbackType: (fields['feedback-type'] ?? 'abuse').toLowerCase(),
     reportingMta: (fields['reporting-mta'] ?? '').replace(/^\s*dns\s*;\s*/i, ''),
-    recipients: [...new Set(recipients)],
+    // A complaint concerns one recipient even when the reporter redacts it: '' then, and the
+    // delivery is found through the returned Message-ID.
+    recipients: recipients.length > 0 ? [...new Set(recipients)] : [''],
   };
 }

@@ -8,13 +8,15 @@
  * the reply code or action when there is one), else `5.0.0`/`4.0.0` from the reply code or action.
  */
 import { statusRules, textRules } from './rules.js';
-import { bestStatus, findReplyCodes, normalizeStatus } from './status.js';
+import { bestStatus, findReplyCodes, isGeneric, normalizeStatus } from './status.js';
 import type { BounceClass } from './types.js';
 
 export interface ClassifyInput {
   status?: string;
   diagnosticCode?: string;
   action?: string;
+  /** The SMTP command the failure answered, when the bounce says (see smtp-command.ts). */
+  command?: string;
 }
 
 export interface Classification {
@@ -39,10 +41,24 @@ function withDigit(status: string, digit: '' | '4' | '5'): string {
   return digit && status ? `${digit}${status.slice(1)}` : status;
 }
 
+/**
+ * A server that accepted the recipient and refused the message in reply to DATA, with no status
+ * code saying the mailbox is bad, is refusing the content whatever its wording: not a reason to
+ * suppress the address.
+ */
+function afterData(input: ClassifyInput, c: Classification): Classification {
+  return c.class === 'hard' && input.command?.toUpperCase() === 'DATA'
+    ? { ...c, class: 'soft', ruleId: 'refused-after-data' }
+    : c;
+}
+
+
 export function classify(input: ClassifyInput): Classification {
   const action = (input.action ?? '').trim().toLowerCase();
   const diagnostic = input.diagnosticCode ?? '';
-  const given = normalizeStatus(input.status ?? '') || bestStatus(diagnostic);
+  const stated = normalizeStatus(input.status ?? '');
+  const quoted = bestStatus(diagnostic);
+  const given = quoted && !isGeneric(quoted) ? quoted : stated || quoted;
   if (successActions.has(action) || given.startsWith('2.')) {
     return { class: 'delivered', ruleId: 'delivered', status: given || '2.0.0' };
   }
@@ -52,7 +68,7 @@ export function classify(input: ClassifyInput): Classification {
   const rule = textRules.find((r) => r.pattern.test(diagnostic));
   if (rule) {
     const status = given || withDigit(rule.status ?? '', digit || (rule.status?.[0] as '4' | '5'));
-    return { class: rule.class, ruleId: rule.id, status };
+    return afterData(input, { class: rule.class, ruleId: rule.id, status });
   }
   if (digit) return { class: 'soft', ruleId: `fallback-${digit}xx`, status: given || `${digit}.0.0` };
   return { class: 'unknown', ruleId: 'fallback-unknown', status: given };

@@ -28,10 +28,11 @@ export function findDsn(mail: BounceMail): DsnReport | undefined {
     const dsn = fromText(part.text);
     if (dsn.recipients.length > 0) return dsn;
   }
-  const inline = /^(Final|Original)-Recipient\s*:/im.exec(mail.text);
-  if (inline) {
-    const start = mail.text.lastIndexOf('\n\n', inline.index) + 1;
-    const dsn = fromText(mail.text.slice(start));
+  for (const text of [mail.text, mail.rawBody]) {
+    const inline = /^(Final|Original)-Recipient\s*:/im.exec(text);
+    if (!inline) continue;
+    const start = text.lastIndexOf('\n\n', inline.index) + 1;
+    const dsn = fromText(text.slice(start));
     if (dsn.recipients.length > 0) return dsn;
   }
   return undefined;

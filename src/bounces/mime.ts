@@ -23,6 +23,22 @@ export interface BounceMail {
   /** The human-readable text (text/plain parts, or HTML converted to text). */
   text: string;
   parts: MailPart[];
+  /** The undecoded body, for messages whose MIME structure is too broken to yield any text. */
+  rawBody: string;
+}
+
+function rawBodyOf(raw: Buffer | string): string {
+  const text = (typeof raw === 'string' ? raw : raw.toString('latin1')).replace(/\r\n?/g, '\n');
+  const end = text.indexOf('\n\n');
+  return end === -1 ? '' : text.slice(end + 2);
+}
+
+/** A raw body without boundary and part-header lines: the best text a broken message offers. */
+function withoutMimeLines(body: string): string {
+  return body
+    .split('\n')
+    .filter((l) => !/^--[^\s]+$/.test(l) && !/^(Content-[A-Za-z-]+:|\s+boundary=|boundary=)/i.test(l))
+    .join('\n');
 }
 
 export async function readMail(raw: Buffer | string): Promise<BounceMail> {
@@ -46,10 +62,11 @@ export async function readMail(raw: Buffer | string): Promise<BounceMail> {
     fromAddress: (from?.address ?? '').toLowerCase(),
     fromName: from?.name ?? '',
     reportType: (params['report-type'] ?? '').toLowerCase(),
-    text: mail.text ?? '',
+    text: mail.text?.trim() ? mail.text : withoutMimeLines(rawBodyOf(raw)),
     parts: mail.attachments.map((a) => ({
       contentType: a.contentType.toLowerCase(),
       text: a.content.toString('utf8'),
     })),
+    rawBody: rawBodyOf(raw),
   };
 }

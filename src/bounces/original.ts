@@ -5,7 +5,7 @@
  */
 import { parseHeaderBlock } from './headers.js';
 import type { BounceMail } from './mime.js';
-import { returnedHeaderText } from './sections.js';
+import { headerRunIn, returnedHeaderText } from './sections.js';
 
 const kept = ['message-id', 'x-mailroute-delivery', 'from', 'to', 'subject', 'date', 'return-path'];
 const returnedTypes = new Set([
@@ -18,8 +18,12 @@ const returnedTypes = new Set([
 
 export function originalHeaders(mail: BounceMail, returnedText: string): Record<string, string> {
   const part = mail.parts.find((p) => returnedTypes.has(p.contentType));
-  const all = parseHeaderBlock(part ? part.text : returnedHeaderText(returnedText));
-  const out: Record<string, string> = {};
-  for (const name of kept) if (all[name]) out[name] = all[name]!;
-  return out;
+  const sources = [part?.text ?? '', returnedHeaderText(returnedText), headerRunIn(mail.text)];
+  for (const source of sources) {
+    const all = parseHeaderBlock(source);
+    const out: Record<string, string> = {};
+    for (const name of kept) if (all[name]) out[name] = all[name]!;
+    if (Object.keys(out).length > 0) return out;
+  }
+  return {};
 }

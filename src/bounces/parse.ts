@@ -9,15 +9,17 @@ import { isAutoReply } from './auto-reply.js';
 import { classify } from './classify.js';
 import { findDsn } from './dsn.js';
 import { parseSesNotification } from './formats/amazon-ses.js';
-import { textReport } from './formats/index.js';
+import { looksLikeBounce, textReport } from './formats/index.js';
 import { type BounceMail, readMail } from './mime.js';
 import { originalHeaders } from './original.js';
 import { splitReport } from './sections.js';
-import { narrowDiagnostic } from './text-scan.js';
+import { smtpCommandIn } from './smtp-command.js';
+import { findReplyCodes } from './status.js';
+import { addressesIn, narrowDiagnostic } from './text-scan.js';
 import type { BounceKind, BounceRecipient, BounceReport, FoundRecipient } from './types.js';
 
-function classified(found: FoundRecipient): BounceRecipient {
-  const c = classify(found);
+function classified({ command, ...found }: FoundRecipient): BounceRecipient {
+  const c = classify({ ...found, command: command || smtpCommandIn(found.diagnosticCode) });
   return { ...found, status: c.status, class: c.class, ruleId: c.ruleId };
 }
 
@@ -32,11 +34,22 @@ function report(kind: BounceKind, recipients: BounceRecipient[], headers: Record
 function withTextDiagnostics(mail: BounceMail, dsn: FoundRecipient[], reportText: string): FoundRecipient[] {
   const scanned = textReport(mail, reportText);
   return dsn.map((r) => {
-    if (r.diagnosticCode) return r;
     const same = scanned.find((s) => s.address.toLowerCase() === r.address.toLowerCase());
-    const text = same?.diagnosticCode || (dsn.length === 1 ? narrowDiagnostic(reportText) : '');
-    return { ...r, diagnosticCode: text };
+    const only = dsn.length === 1;
+    const command = same?.command || (only ? smtpCommandIn(reportText) : '');
+    const text = r.diagnosticCode || same?.diagnosticCode || (only ? narrowDiagnostic(reportText) : '');
+    return { ...r, diagnosticCode: text, command };
   });
+}
+
+/**
+ * A bounce that quotes a server's reply without naming the address it concerns: the recipients
+ * are those of the returned message.
+ */
+function returnedRecipients(mail: BounceMail, reportText: string, headers: Record<string, string>): FoundRecipient[] {
+  if (!looksLikeBounce(mail) || findReplyCodes(reportText).length === 0) return [];
+  const action = /^4/.test(findReplyCodes(reportText)[0]!) ? 'delayed' : 'failed';
+  return addressesIn(headers.to ?? '').map((address) => ({ address, status: '', action, diagnosticCode: '' }));
 }
 
 export async function parseBounce(raw: Buffer | string): Promise<BounceReport> {
@@ -72,8 +85,8 @@ export async function parseBounce(raw: Buffer | string): Promise<BounceReport> {
     const recipient = { address, status: '', action: '', diagnosticCode: mail.subject, class: 'auto-reply' as const };
     return report('auto-reply', address ? [recipient] : [], headers);
   }
-  const found = textReport(mail, reportText).map((r) =>
-    r.diagnosticCode ? r : { ...r, diagnosticCode: narrowDiagnostic(reportText) },
-  );
-  return report('dsn', found.map(classified), headers);
+  const found = textReport(mail, reportText);
+  const recipients = found.length > 0 ? found : returnedRecipients(mail, reportText, headers);
+  const filled = recipients.map((r) => (r.diagnosticCode ? r : { ...r, diagnosticCode: narrowDiagnostic(reportText) }));
+  return report('dsn', filled.map(classified), headers);
 }

@@ -35,6 +35,8 @@ export const statusRules: readonly StatusRule[] = [
   { id: 'status-mailbox-full', pattern: /^[45]\.2\.2$/, class: 'soft' },
   { id: 'status-too-big', pattern: /^[45]\.(2\.3|3\.4)$/, class: 'soft' },
   { id: 'status-expired', pattern: /^[45]\.4\.7$/, class: 'soft' },
+  // In a bounce, 5.7.27 reports a recipient domain publishing a null MX (RFC 7505): no mail, ever.
+  { id: 'status-null-mx-host', pattern: /^5\.7\.27$/, class: 'hard' },
   { id: 'status-policy', pattern: /^[45]\.7\.\d+$/, class: 'soft' },
 ];
 
@@ -83,6 +85,30 @@ export const textRules: readonly TextRule[] = [
     class: soft,
     status: '5.7.1',
   },
+  // The address itself is bad.
+  {
+    id: 'text-domain-accepts-no-mail',
+    pattern:
+      /does not accept (any )?mail|null MX|accepts no mail|(no|couldn'?t find a) mail exchanger|indicated no SMTP service/i,
+    class: hard,
+    status: '5.1.10',
+  },
+  {
+    id: 'text-unknown-domain',
+    pattern:
+      /(host|domain)( name)? (is )?(not found|unknown|does not exist|doesn'?t exist)|unknown (host|domain)|no such (host|domain)|illegal (host|domain)|domain (is )?not reachable|unrout(e)?able (mail )?domain|name or service not known|host or domain name not found|nxdomain|no (mx|dns)( records?)? (found )?for|domain (has no|without) (mx|mail)|mx records point to non-?existent/i,
+    class: hard,
+    status: '5.1.2',
+  },
+  {
+    id: 'text-unknown-user',
+    pattern:
+      /(user|recipient|addressee|mailbox|account|address|local ?part|alias)( name)? (is )?(unknown|not found|not known|not recogni[sz]ed|not listed|invalid|nonexistent|non-existent|does not exist|doesn'?t exist|unavailable|not exist|not available|not valid)|unknown (local[- ]?part|user|recipient|mailbox|address|alias)|no such (user|recipient|mailbox|account|address|person)|(invalid|bad)( [\w-]+){0,2} (recipient|mailbox|user ?(id)?|address|destination)|not a valid (recipient|mailbox|user|address)|no (mailbox|account) (here )?(by that name|for)|(is not|isn't) a (known|valid) (user|recipient|mailbox)|(does not|doesn'?t|not) exist|unrout(e)?able address|no longer (valid|available|in use|exists?)|(doesn'?t|does not) have an? [\w.-]+ account|recip(ient)?notfound|not listed in|(mailbox|user|recipient) not here|no such (local )?user/i,
+    class: hard,
+    status: '5.1.1',
+  },
+  { id: 'text-moved', pattern: /has moved|moved (permanently|to)|changed (his|her|their) address/i, class: hard, status: '5.1.6' },
+  // Transient trouble on the way.
   {
     id: 'text-expired',
     pattern:
@@ -90,29 +116,6 @@ export const textRules: readonly TextRule[] = [
     class: soft,
     status: '4.4.7',
   },
-  // The address itself is bad.
-  {
-    id: 'text-domain-accepts-no-mail',
-    pattern: /does not accept (any )?mail|null MX|accepts no mail/i,
-    class: hard,
-    status: '5.1.10',
-  },
-  {
-    id: 'text-unknown-domain',
-    pattern:
-      /(host|domain)( name)? (is )?(not found|unknown|does not exist|doesn'?t exist)|unknown (host|domain)|no such (host|domain)|unrout(e)?able (mail )?domain|name or service not known|host or domain name not found|nxdomain|no (mx|dns)( records?)? (found )?for|domain (has no|without) (mx|mail)|mx records point to non-?existent/i,
-    class: hard,
-    status: '5.1.2',
-  },
-  {
-    id: 'text-unknown-user',
-    pattern:
-      /(user|recipient|addressee|mailbox|account|address|local ?part|alias)( name)? (is )?(unknown|not found|not known|not recogni[sz]ed|not listed|invalid|nonexistent|non-existent|does not exist|doesn'?t exist|unavailable|not exist|not available|not valid)|unknown (local[- ]?part|user|recipient|mailbox|address|alias)|no such (user|recipient|mailbox|account|address|person)|(invalid|bad) (recipient|mailbox|user|address|destination)|not a valid (recipient|mailbox|user|address)|no (mailbox|account) (here )?(by that name|for)|(is not|isn't) a (known|valid) (user|recipient|mailbox)|(does not|doesn'?t|not) exist|unrout(e)?able address|no longer (valid|available|in use|exists?)|recip(ient)?notfound|not listed in|(mailbox|user|recipient) not here|no such (local )?user/i,
-    class: hard,
-    status: '5.1.1',
-  },
-  { id: 'text-moved', pattern: /has moved|moved (permanently|to)|changed (his|her|their) address/i, class: hard, status: '5.1.6' },
-  // Transient trouble on the way.
   {
     id: 'text-network',
     pattern: /connection (refused|reset|closed|lost)|network (is )?unreachable|no route to host|lost connection|could not connect|unable to connect|temporar(il)?y/i,

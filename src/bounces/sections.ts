@@ -6,8 +6,8 @@
 
 const separators: readonly RegExp[] = [
   /^\s*-{2,}.*(copy of|original message|returned message|unsent message|undelivered message|message follows|received message|headers? (of|follow)|message text|rfc ?822|below this line).*$/i,
-  /^\s*(message headers follow|original message follows|the (original message|header of the original message) (is|was|follows)|original mail as follows|the original message headers? (is|are|were))\b.*$/i,
-  /^\s*(Return-Path|Received|DKIM-Signature|X-Received|ARC-Seal|Message-I[dD]|MIME-Version|Delivered-To):[ \t]/,
+  /^\s*(message headers follow|original message follows|(the )?(original message|header of the original message|original message headers?) (is|are|was|were) (following|below|attached|as follows|included|enclosed)|original mail as follows|below is a copy of the original message)\b.*$/i,
+  /^\s*(Return-Path|Received|DKIM-Signature|X-Received|ARC-Seal|Message-I[dD]|MIME-Version|Delivered-To):[ \t]?/,
 ];
 
 const headerLine = /^[A-Za-z][A-Za-z0-9-]*:[ \t]/;
@@ -45,4 +45,13 @@ export function returnedHeaderText(returned: string): string {
     .slice(first)
     .map((l) => l.slice(Math.min(indent, /^\s*/.exec(l)![0].length)))
     .join('\n');
+}
+
+const returnedField = /^\s*(From|To|Subject|Date|Message-I[dD]|Return-Path|Received|MIME-Version|X-Mailroute-Delivery):[ \t]/;
+
+/** The first run of two or more returned-message header lines anywhere in a text, else ''. */
+export function headerRunIn(text: string): string {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const i = lines.findIndex((l, n) => returnedField.test(l) && returnedField.test(lines[n + 1] ?? ''));
+  return i === -1 ? '' : returnedHeaderText(lines.slice(i).join('\n'));
 }

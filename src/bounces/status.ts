@@ -17,14 +17,15 @@ export function findReplyCodes(text: string): string[] {
 }
 
 /**
- * The most telling status in a text: the first specific one (not X.0.0), else the first one.
- * Codes of success are ignored when a failure code is present.
+ * The most telling status in a text: the last specific one (not X.0.0), as relaying MTAs quote the
+ * remote server's reply after their own words; else the first one. Codes of success are ignored
+ * when a failure code is present.
  */
 export function bestStatus(text: string): string {
   const all = findStatuses(text);
   const failures = all.filter((s) => !s.startsWith('2.'));
   const pool = failures.length > 0 ? failures : all;
-  return pool.find((s) => !isGeneric(s)) ?? pool[0] ?? '';
+  return pool.filter((s) => !isGeneric(s)).pop() ?? pool[0] ?? '';
 }
 
 /** True for `X.0.0`, which says only "failed" or "delayed". */

@@ -5,23 +5,39 @@
  * reason follows until the next address. The diagnostic kept is the remote server's reply when the
  * text quotes one, else the reason text.
  */
+import { smtpCommandIn } from './smtp-command.js';
 import type { FoundRecipient } from './types.js';
 
 const addr = String.raw`[A-Za-z0-9!#$%&'*+/=?^_\`{|}~.-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`;
 
-/** Line layouts that name a failed recipient; group 1 is the address, group 2 the rest of the line. */
+/**
+ * Line layouts that name a failed recipient; group 1 is the address, group 2 the rest of the line.
+ * `closedLines` carry the whole reason on the line (Sendmail's `550 <user@host>... reason`).
+ */
+const closedLines: readonly RegExp[] = [new RegExp(String.raw`^\s*[45]\d\d[- ]<(${addr})>\.\.\.\s*(.*)$`)];
+const bullet = String.raw`^\s*(?:[*•>-]+\s*)?`;
 const recipientLines: readonly RegExp[] = [
-  new RegExp(String.raw`^\s*["'<(]*(${addr})[>"')]*\s*:?\s*$`),
-  new RegExp(String.raw`^\s*<(${addr})>\s*:?\s*(.*)$`),
-  new RegExp(String.raw`^\s*"?(${addr})"?(?:\s*:\s+|\s+on\s+|\s*\.\.\.\s*|\s+\(|\s+-+\s+)(.*)$`),
-  new RegExp(String.raw`\bRCPT TO:\s*<(${addr})>:?\s*(.*)$`, 'i'),
-  new RegExp(String.raw`\b(?:deliver(?:ing|y)?(?: your (?:mail|message))? to|not delivered to|recipient:|address:)\s*<?(${addr})>?[:.,]?\s*(.*)$`, 'i'),
+  new RegExp(String.raw`${bullet}["'<(]*(${addr})[>"')]*\s*(?:<\1>)?\s*:?\s*$`, 'i'),
+  new RegExp(String.raw`${bullet}<(${addr})>\s*:?\s*(.*)$`),
+  new RegExp(
+    String.raw`${bullet}"?(${addr})"?(?:\s*:\s+|\s+on\s+|\s*\.\.\.\s*|\s+[([]|\s+-+\s+|\s+<\1>\s*)(.*)$`,
+    'i',
+  ),
+  new RegExp(String.raw`^\s*(${addr})\s+(.*(?:error|invalid|unknown|reason|[45]\d\d).*)$`, 'i'),
+  new RegExp(String.raw`\bRCPT TO:\s*<?(${addr})>?:?\s*(.*)$`, 'i'),
+  new RegExp(
+    String.raw`\b(?:deliver(?:ed|ing|y)?(?: (?:your|the) (?:mail|message))? to:?|not delivered to:?|recipient:|user:|userid:|errors?:)\s*<?(${addr})>?[:.,]?\s*(.*)$`,
+    'i',
+  ),
 ];
 
-function recipientAt(line: string): { address: string; rest: string } | undefined {
-  for (const re of recipientLines) {
+function recipientAt(line: string): { address: string; rest: string; closed: boolean } | undefined {
+  for (const re of [...closedLines, ...recipientLines]) {
     const m = re.exec(line);
-    if (m) return { address: m[1]!.replace(/^\.+|\.+$/g, ''), rest: (m[2] ?? '').trim() };
+    if (m) {
+      const address = m[1]!.replace(/^\.+|\.+$/g, '');
+      return { address, rest: (m[2] ?? '').trim(), closed: closedLines.includes(re) };
+    }
   }
   return undefined;
 }
@@ -45,6 +61,7 @@ export function scanRecipients(report: string): FoundRecipient[] {
       current = found.get(key) ?? { address: hit.address, lines: [] };
       found.set(key, current);
       if (hit.rest) current.lines.push(hit.rest);
+      if (hit.closed) current = undefined;
     } else if (current && line.trim()) {
       current.lines.push(line.trim());
     }
@@ -54,6 +71,7 @@ export function scanRecipients(report: string): FoundRecipient[] {
     status: '',
     action: '',
     diagnosticCode: narrowDiagnostic(r.lines.join('\n')),
+    command: smtpCommandIn(r.lines.join('\n')),
   }));
 }
 

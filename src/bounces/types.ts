@@ -14,9 +14,11 @@ export interface FoundRecipient {
   status: string;
   action: string;
   diagnosticCode: string;
+  /** The SMTP command the failure answered, when the bounce says; used by classification only. */
+  command?: string;
 }
 
-export interface BounceRecipient extends FoundRecipient {
+export interface BounceRecipient extends Omit<FoundRecipient, 'command'> {
   class: BounceClass;
   ruleId?: string;
 }

@@ -35,8 +35,26 @@ function jsonIn(text: string): SesNotification | undefined {
     const msg = (value as { Message?: unknown }).Message;
     return typeof msg === 'string' ? jsonIn(msg) : undefined;
   } catch {
-    return undefined;
+    return salvaged(text);
   }
+}
+
+/** Reads the fields out of a notification whose JSON was broken by line wrapping. */
+function salvaged(text: string): SesNotification | undefined {
+  const type = /"notificationType"\s*:\s*"(\w+)"/.exec(text)?.[1];
+  if (!type) return undefined;
+  const field = (obj: string, name: string) => new RegExp(`"${name}"\\s*:\\s*"([^"]*)"`).exec(obj)?.[1];
+  const recipients = [...text.matchAll(/\{\s*"emailAddress"[^}]*\}/g)].map((m) => ({
+    emailAddress: field(m[0], 'emailAddress'),
+    action: field(m[0], 'action'),
+    status: field(m[0], 'status'),
+    diagnosticCode: field(m[0], 'diagnosticCode'),
+  }));
+  return {
+    notificationType: type,
+    bounce: { bouncedRecipients: recipients },
+    complaint: { complainedRecipients: recipients, complaintFeedbackType: field(text, 'complaintFeedbackType') },
+  };
 }
 
 export function parseSesNotification(mail: BounceMail): SesResult | undefined {

@@ -20,12 +20,33 @@ export interface TextFormat {
 const bounceSubject =
   /undeliver|undelivered|delivery (status|fail|problem|notification)|returned mail|returning message|failure notice|delivery failure|failed delivery|failure delivery|could not be delivered|non[- ]?(delivery|remis|recapitabile)|mail system error|returned to sender|rejected|delivery report|nicht zustellbar|no entregado|non consegnato|недоставленное|エラー|error sending/i;
 
+const bounceWording =
+  /could not be delivered|undeliverable|delivery (has )?failed|permanent (fatal )?errors?|returned to sender|was not delivered|unable to deliver/i;
+
 export function looksLikeBounce(mail: BounceMail): boolean {
-  return isFromMailSystem(mail) || bounceSubject.test(mail.subject) || 'x-failed-recipients' in mail.headers;
+  return (
+    isFromMailSystem(mail) ||
+    bounceSubject.test(mail.subject) ||
+    'x-failed-recipients' in mail.headers ||
+    bounceWording.test(mail.text.slice(0, 2000))
+  );
+}
+
+const delayWording =
+  /\b(delayed|will (continue to )?(be )?retr(y|ied)|still (being )?(retried|trying)|not (yet )?been delivered yet|has not yet been delivered)\b/i;
+
+/** A plain-text bounce is a failure unless it says it is only a delay. */
+function actionOf(mail: BounceMail, report: string): string {
+  return delayWording.test(`${mail.subject}\n${report}`) ? 'delayed' : 'failed';
 }
 
 export function textReport(mail: BounceMail, report: string): FoundRecipient[] {
   if (!looksLikeBounce(mail)) return [];
+  const action = actionOf(mail, report);
+  return recipientsOf(mail, report).map((r) => (r.action ? r : { ...r, action }));
+}
+
+function recipientsOf(mail: BounceMail, report: string): FoundRecipient[] {
   for (const format of families) {
     if (!format.detect(mail, report)) continue;
     const found = format.parse(mail, report);
@@ -33,7 +54,8 @@ export function textReport(mail: BounceMail, report: string): FoundRecipient[] {
   }
   const scanned = scanRecipients(report);
   if (scanned.length > 0) return scanned;
-  return addressesIn(mail.headers['x-failed-recipients'] ?? '').map((address) => ({
+  const failed = addressesIn(mail.headers['x-failed-recipients'] ?? '');
+  return failed.map((address) => ({
     address,
     status: '',
     action: '',
