@@ -101,6 +101,10 @@ export interface TestSmtpServerOptions {
   allowInsecureAuth?: boolean;
   /** Refuse matching senders at MAIL FROM (default 550). */
   refuseSender?: { pattern: RegExp; code?: number; message?: string };
+  /** Refuse matching recipients at RCPT TO (default 550). */
+  refuseRecipient?: { pattern: RegExp; code?: number; message?: string };
+  /** Refuse every message after DATA with this reply. */
+  refuseMessage?: { code: number; message: string };
   /** Refuse every connection with this greeting (421 or 554). */
   refuseConnection?: { code: 421 | 554; message?: string };
   /** Extra smtp-server options, applied last. */
@@ -171,6 +175,10 @@ export async function startSmtpServer(options: TestSmtpServerOptions): Promise<T
     },
     onRcptTo(address, _session, callback) {
       received.rcptTo.push(address.address);
+      const refuse = options.refuseRecipient;
+      if (refuse?.pattern.test(address.address)) {
+        return callback(smtpError(refuse.code ?? 550, refuse.message ?? 'No such user here'));
+      }
       callback();
     },
     onData(stream, _session, callback) {
@@ -178,6 +186,8 @@ export async function startSmtpServer(options: TestSmtpServerOptions): Promise<T
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         received.messages.push(Buffer.concat(chunks));
+        const refuse = options.refuseMessage;
+        if (refuse) return callback(smtpError(refuse.code, refuse.message));
         callback(null, 'Queued');
       });
     },

@@ -65,14 +65,16 @@ function assertProbeTarget(target: ProbeTarget): void {
   if (!Number.isInteger(target.port) || target.port < 1 || target.port > 65_535) {
     throw new RangeError(`port must be an integer from 1 to 65535, not ${target.port}`);
   }
-  if (!target.host || /[\s\0/]/.test(target.host))
+  if (!target.host || /[\s\0/]/.test(target.host)) {
     throw new RangeError('host must be a host name or IP address');
+  }
   if (lineBreak.test(target.mailFrom) || /[<>]/.test(target.mailFrom)) {
     throw new RangeError('mailFrom must be a bare address, without angle brackets or line breaks');
   }
   if (target.ehloName !== undefined && /[\s\0]/.test(target.ehloName)) {
     throw new RangeError('ehloName must be one word');
   }
-  if (target.timeoutMs !== undefined && !(target.timeoutMs > 0))
+  if (target.timeoutMs !== undefined && !(target.timeoutMs > 0)) {
     throw new RangeError('timeoutMs must be positive');
+  }
 }

@@ -37,6 +37,9 @@ export function connectTcp(options: TcpOptions): Promise<Socket> {
     socket.once('connect', () => {
       clearTimeout(timer);
       socket.off('error', onError);
+      // Whoever reads the socket next (SMTP channel or TLS handshake) sees its errors; until then
+      // an error must not crash the process.
+      socket.on('error', () => {});
       resolve(socket);
     });
   });
