@@ -5,7 +5,8 @@
  */
 import type { BounceMail } from './mime.js';
 
-const daemonSender = /^(mailer-daemon|mail-daemon|post_?master|mail\.delivery\.system|mailerdaemon|mdaemon)@/i;
+const daemonSender =
+  /^(mailer-daemon|mail-daemon|post_?master|mail\.delivery\.system|mailerdaemon|mdaemon)@/i;
 const daemonName = /mail delivery|mailer-daemon|postmaster|mail system/i;
 const autoHeaders = ['x-autoreply', 'x-autorespond', 'x-autoresponder', 'x-apple-action', 'x-mail-autoreply'];
 const autoSubject =

@@ -52,7 +52,6 @@ function afterData(input: ClassifyInput, c: Classification): Classification {
     : c;
 }
 
-
 export function classify(input: ClassifyInput): Classification {
   const action = (input.action ?? '').trim().toLowerCase();
   const diagnostic = input.diagnosticCode ?? '';

@@ -3,8 +3,9 @@
  * per-recipient groups on blank lines, read `Name: value` fields and strip the type prefixes
  * (`rfc822;`, `smtp;`, `dns;`).
  */
-import type { FoundRecipient } from './types.js';
+
 import { parseFields, unfoldLines } from './headers.js';
+import type { FoundRecipient } from './types.js';
 
 export interface DsnFields {
   message: Record<string, string>;

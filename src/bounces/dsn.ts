@@ -6,7 +6,11 @@ import { dsnRecipient, parseDsnFields, stripType } from './dsn-fields.js';
 import type { BounceMail } from './mime.js';
 import type { FoundRecipient } from './types.js';
 
-const statusTypes = new Set(['message/delivery-status', 'message/global-delivery-status', 'text/delivery-status']);
+const statusTypes = new Set([
+  'message/delivery-status',
+  'message/global-delivery-status',
+  'text/delivery-status',
+]);
 
 export interface DsnReport {
   reportingMta: string;

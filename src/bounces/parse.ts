@@ -9,7 +9,7 @@ import { isAutoReply } from './auto-reply.js';
 import { classify } from './classify.js';
 import { findDsn } from './dsn.js';
 import { parseSesNotification } from './formats/amazon-ses.js';
-import { looksLikeBounce, textReport } from './formats/index.js';
+import { looksLikeBounce, textReport } from './formats/plain-text.js';
 import { type BounceMail, readMail } from './mime.js';
 import { originalHeaders } from './original.js';
 import { splitReport } from './sections.js';
@@ -23,7 +23,11 @@ function classified({ command, ...found }: FoundRecipient): BounceRecipient {
   return { ...found, status: c.status, class: c.class, ruleId: c.ruleId };
 }
 
-function report(kind: BounceKind, recipients: BounceRecipient[], headers: Record<string, string>): BounceReport {
+function report(
+  kind: BounceKind,
+  recipients: BounceRecipient[],
+  headers: Record<string, string>,
+): BounceReport {
   const out: BounceReport = { kind: recipients.length > 0 ? kind : 'not-bounce', recipients };
   if (Object.keys(headers).length > 0) out.originalHeaders = headers;
   if (headers['message-id']) out.originalMessageId = headers['message-id'];
@@ -46,10 +50,19 @@ function withTextDiagnostics(mail: BounceMail, dsn: FoundRecipient[], reportText
  * A bounce that quotes a server's reply without naming the address it concerns: the recipients
  * are those of the returned message.
  */
-function returnedRecipients(mail: BounceMail, reportText: string, headers: Record<string, string>): FoundRecipient[] {
+function returnedRecipients(
+  mail: BounceMail,
+  reportText: string,
+  headers: Record<string, string>,
+): FoundRecipient[] {
   if (!looksLikeBounce(mail) || findReplyCodes(reportText).length === 0) return [];
   const action = /^4/.test(findReplyCodes(reportText)[0]!) ? 'delayed' : 'failed';
-  return addressesIn(headers.to ?? '').map((address) => ({ address, status: '', action, diagnosticCode: '' }));
+  return addressesIn(headers.to ?? '').map((address) => ({
+    address,
+    status: '',
+    action,
+    diagnosticCode: '',
+  }));
 }
 
 export async function parseBounce(raw: Buffer | string): Promise<BounceReport> {
@@ -65,7 +78,11 @@ export async function parseBounce(raw: Buffer | string): Promise<BounceReport> {
       diagnosticCode: '',
       class: 'complaint' as const,
     }));
-    return { ...report('arf', recipients, headers), reportingMta: arf.reportingMta, feedbackType: arf.feedbackType };
+    return {
+      ...report('arf', recipients, headers),
+      reportingMta: arf.reportingMta,
+      feedbackType: arf.feedbackType,
+    };
   }
   const ses = parseSesNotification(mail);
   if (ses) {
@@ -82,11 +99,19 @@ export async function parseBounce(raw: Buffer | string): Promise<BounceReport> {
   }
   if (isAutoReply(mail)) {
     const address = mail.fromAddress || (mail.headers['return-path'] ?? '').replace(/[<>]/g, '');
-    const recipient = { address, status: '', action: '', diagnosticCode: mail.subject, class: 'auto-reply' as const };
+    const recipient = {
+      address,
+      status: '',
+      action: '',
+      diagnosticCode: mail.subject,
+      class: 'auto-reply' as const,
+    };
     return report('auto-reply', address ? [recipient] : [], headers);
   }
   const found = textReport(mail, reportText);
   const recipients = found.length > 0 ? found : returnedRecipients(mail, reportText, headers);
-  const filled = recipients.map((r) => (r.diagnosticCode ? r : { ...r, diagnosticCode: narrowDiagnostic(reportText) }));
+  const filled = recipients.map((r) =>
+    r.diagnosticCode ? r : { ...r, diagnosticCode: narrowDiagnostic(reportText) },
+  );
   return report('dsn', filled.map(classified), headers);
 }

@@ -54,7 +54,8 @@ export const textRules: readonly TextRule[] = [
   },
   {
     id: 'text-relay-denied',
-    pattern: /relay(ing)? (access )?(denied|not permitted|prohibited)|not permitted to relay|unable to relay/i,
+    pattern:
+      /relay(ing)? (access )?(denied|not permitted|prohibited)|not permitted to relay|unable to relay/i,
     class: soft,
     status: '5.7.1',
   },
@@ -74,7 +75,8 @@ export const textRules: readonly TextRule[] = [
   },
   {
     id: 'text-too-big',
-    pattern: /(message|mail)( size)? (is )?too (big|large)|exceeds? (the )?(maximum )?(message )?size|size limit/i,
+    pattern:
+      /(message|mail)( size)? (is )?too (big|large)|exceeds?( [\w-]+){0,4} (message )?size|size limit/i,
     class: soft,
     status: '5.3.4',
   },
@@ -96,7 +98,7 @@ export const textRules: readonly TextRule[] = [
   {
     id: 'text-unknown-domain',
     pattern:
-      /(host|domain)( name)? (is )?(not found|unknown|does not exist|doesn'?t exist)|unknown (host|domain)|no such (host|domain)|illegal (host|domain)|domain (is )?not reachable|unrout(e)?able (mail )?domain|name or service not known|host or domain name not found|nxdomain|no (mx|dns)( records?)? (found )?for|domain (has no|without) (mx|mail)|mx records point to non-?existent/i,
+      /(host|domain)( name)? (is )?(not found|unknown|does not exist|doesn'?t exist)|unknown (host|domain)|no such (host|domain)|(couldn'?t|could not|can'?t|cannot) find (any )?host|illegal (host|domain)|domain (is )?not reachable|unrout(e)?able (mail )?domain|name or service not known|host or domain name not found|nxdomain|no (mx|dns)( records?)? (found )?for|domain (has no|without) (mx|mail)|mx records point to non-?existent/i,
     class: hard,
     status: '5.1.2',
   },
@@ -107,7 +109,12 @@ export const textRules: readonly TextRule[] = [
     class: hard,
     status: '5.1.1',
   },
-  { id: 'text-moved', pattern: /has moved|moved (permanently|to)|changed (his|her|their) address/i, class: hard, status: '5.1.6' },
+  {
+    id: 'text-moved',
+    pattern: /has moved|moved (permanently|to)|changed (his|her|their) address/i,
+    class: hard,
+    status: '5.1.6',
+  },
   // Transient trouble on the way.
   {
     id: 'text-expired',
@@ -118,13 +125,15 @@ export const textRules: readonly TextRule[] = [
   },
   {
     id: 'text-network',
-    pattern: /connection (refused|reset|closed|lost)|network (is )?unreachable|no route to host|lost connection|could not connect|unable to connect|temporar(il)?y/i,
+    pattern:
+      /connection (refused|reset|closed|lost)|network (is )?unreachable|no route to host|lost connection|could not connect|unable to connect|temporar(il)?y/i,
     class: soft,
     status: '4.4.1',
   },
   {
     id: 'text-system',
-    pattern: /system (error|failure)|internal (server )?error|local (configuration|delivery) error|mail loop|loop(s)? (back|detected)|too many hops|mailer error|server (is )?(busy|unavailable)/i,
+    pattern:
+      /system (error|failure)|internal (server )?error|local (configuration|delivery) error|mail loop|loop(s)? (back|detected)|too many hops|mailer error|server (is )?(busy|unavailable)/i,
     class: soft,
     status: '4.3.0',
   },

@@ -47,7 +47,8 @@ export function returnedHeaderText(returned: string): string {
     .join('\n');
 }
 
-const returnedField = /^\s*(From|To|Subject|Date|Message-I[dD]|Return-Path|Received|MIME-Version|X-Mailroute-Delivery):[ \t]/;
+const returnedField =
+  /^\s*(From|To|Subject|Date|Message-I[dD]|Return-Path|Received|MIME-Version|X-Mailroute-Delivery):[ \t]/;
 
 /** The first run of two or more returned-message header lines anywhere in a text, else ''. */
 export function headerRunIn(text: string): string {

@@ -6,7 +6,10 @@
 export type SmtpCommand = '' | 'CONN' | 'EHLO' | 'MAIL' | 'RCPT' | 'DATA';
 
 const said: readonly [SmtpCommand, RegExp][] = [
-  ['DATA', /in reply to (end of )?DATA\b|after (end of )?data\b|final DATA|SMTP command:? DATA|(after|at) DATA\b|DATA command/i],
+  [
+    'DATA',
+    /in reply to (end of )?DATA\b|after (end of )?data\b|final DATA|SMTP command:? DATA|(after|at) DATA\b|DATA command/i,
+  ],
   ['RCPT', /in reply to RCPT\b|after RCPT\b|RCPT TO (response|command)|SMTP command:? RCPT|RCPT command/i],
   ['MAIL', /in reply to MAIL\b|after MAIL\b|SMTP command:? MAIL|MAIL FROM command/i],
   ['EHLO', /in reply to (EHLO|HELO)\b|after (EHLO|HELO)\b/i],

@@ -69,13 +69,19 @@ export async function scoreCorpus(dir: string): Promise<Score> {
     const got: BounceReport = await parseBounce(readFileSync(join(dir, email.file)));
     s.messages++;
     if (got.recipients.length === email.recipients.length) s.count++;
-    else s.misses.push(`${email.file}: ${got.recipients.length} recipients, expected ${email.recipients.length}`);
+    else
+      s.misses.push(
+        `${email.file}: ${got.recipients.length} recipients, expected ${email.recipients.length}`,
+      );
     email.recipients.forEach((want, i) => {
       const have = got.recipients[i];
       s.recipients++;
       const cls = expectedClass(want);
       if (have?.class === cls) s.classAgree++;
-      else s.misses.push(`${email.file}#${i}: class ${have?.class} (${have?.ruleId}), expected ${cls} (${want.reason}) — ${have?.diagnosticCode?.slice(0, 140)}`);
+      else
+        s.misses.push(
+          `${email.file}#${i}: class ${have?.class} (${have?.ruleId}), expected ${cls} (${want.reason}) — ${have?.diagnosticCode?.slice(0, 140)}`,
+        );
       if (want.status) {
         s.digitTotal++;
         if (have?.status[0] === want.status[0]) s.digitAgree++;

@@ -53,7 +53,10 @@ function salvaged(text: string): SesNotification | undefined {
   return {
     notificationType: type,
     bounce: { bouncedRecipients: recipients },
-    complaint: { complainedRecipients: recipients, complaintFeedbackType: field(text, 'complaintFeedbackType') },
+    complaint: {
+      complainedRecipients: recipients,
+      complaintFeedbackType: field(text, 'complaintFeedbackType'),
+    },
   };
 }
 
@@ -82,7 +85,12 @@ export function parseSesNotification(mail: BounceMail): SesResult | undefined {
     const to = n.delivery?.recipients ?? [];
     return {
       kind: 'dsn',
-      recipients: to.map((address) => ({ address, status: '2.0.0', action: 'delivered', diagnosticCode: reply })),
+      recipients: to.map((address) => ({
+        address,
+        status: '2.0.0',
+        action: 'delivered',
+        diagnosticCode: reply,
+      })),
     };
   }
   return undefined;

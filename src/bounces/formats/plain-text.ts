@@ -1,21 +1,14 @@
 /**
- * Plain-text bounces of MTAs and providers without RFC 3464 support. A family module recognises its
- * own layout and extracts recipients; anything else that looks like a bounce is read by layout
- * (`scanRecipients`), with the `X-Failed-Recipients` header as a last resort.
+ * Plain-text bounces of MTAs and providers without RFC 3464 support (qmail, Exim, Sendmail v5,
+ * Postfix without DSN, Gmail, Yahoo, Exchange 2003, Domino, Courier, DragonFly, Zoho, …). They are
+ * recognised as bounces by sender, subject or wording, and read by layout (`scanRecipients`), with
+ * the `X-Failed-Recipients` header as a last resort; no per-vendor code, so new vendors with the
+ * same layouts work too.
  */
 import { isFromMailSystem } from '../auto-reply.js';
 import type { BounceMail } from '../mime.js';
 import { addressesIn, scanRecipients } from '../text-scan.js';
 import type { FoundRecipient } from '../types.js';
-import { families } from './families.js';
-
-export interface TextFormat {
-  id: string;
-  /** True when the message has this family's layout. */
-  detect(mail: BounceMail, report: string): boolean;
-  /** The recipients it names; an empty list lets the layout scan try. */
-  parse(mail: BounceMail, report: string): FoundRecipient[];
-}
 
 const bounceSubject =
   /undeliver|undelivered|delivery (status|fail|problem|notification)|returned mail|returning message|failure notice|delivery failure|failed delivery|failure delivery|could not be delivered|non[- ]?(delivery|remis|recapitabile)|mail system error|returned to sender|rejected|delivery report|nicht zustellbar|no entregado|non consegnato|недоставленное|エラー|error sending/i;
@@ -47,11 +40,6 @@ export function textReport(mail: BounceMail, report: string): FoundRecipient[] {
 }
 
 function recipientsOf(mail: BounceMail, report: string): FoundRecipient[] {
-  for (const format of families) {
-    if (!format.detect(mail, report)) continue;
-    const found = format.parse(mail, report);
-    if (found.length > 0) return found;
-  }
   const scanned = scanRecipients(report);
   if (scanned.length > 0) return scanned;
   const failed = addressesIn(mail.headers['x-failed-recipients'] ?? '');

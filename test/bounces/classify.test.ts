@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { classify } from '../../src/bounces/classify.js';
+import { statusRules, textRules } from '../../src/bounces/rules.js';
+
+describe('classify: decisive status codes win over wording', () => {
+  it.each([
+    ['5.1.1', 'Mailbox full', 'hard', 'status-bad-mailbox'],
+    ['4.1.1', '', 'hard', 'status-bad-mailbox'],
+    ['5.1.2', '', 'hard', 'status-bad-domain'],
+    ['5.1.3', '', 'hard', 'status-bad-address-syntax'],
+    ['5.1.6', '', 'hard', 'status-moved'],
+    ['5.1.10', '', 'hard', 'status-null-mx'],
+    ['5.1.8', 'domain not found', 'soft', 'status-bad-sender'],
+    ['5.2.2', 'user unknown', 'soft', 'status-mailbox-full'],
+    ['5.3.4', '', 'soft', 'status-too-big'],
+    ['4.4.7', '', 'soft', 'status-expired'],
+    ['5.7.27', '', 'hard', 'status-null-mx-host'],
+    ['5.7.1', 'user unknown', 'soft', 'status-policy'],
+  ])('status %s with "%s" is %s (%s)', (status, diagnosticCode, cls, ruleId) => {
+    expect(classify({ status, diagnosticCode, action: 'failed' })).toMatchObject({
+      class: cls,
+      ruleId,
+      status,
+    });
+  });
+});
+
+describe('classify: wording decides when the status does not', () => {
+  it.each([
+    ['550 Sender address rejected: Domain not found', 'soft', 'text-sender-rejected', '5.1.8'],
+    ['554 Relay access denied', 'soft', 'text-relay-denied', '5.7.1'],
+    ['552 Mailbox is full', 'soft', 'text-mailbox-full', '5.2.2'],
+    ['550 This account has been disabled', 'soft', 'text-disabled', '5.2.1'],
+    ['552 Message size exceeds fixed maximum message size', 'soft', 'text-too-big', '5.3.4'],
+    ['550 Blocked by Spamhaus', 'soft', 'text-spam-or-policy', '5.7.1'],
+    ['550 Host does not accept mail', 'hard', 'text-domain-accepts-no-mail', '5.1.10'],
+    ["Sorry, I couldn't find any host named example.invalid", 'hard', 'text-unknown-domain', '5.1.2'],
+    ['550 No such user here', 'hard', 'text-unknown-user', '5.1.1'],
+    ['551 User has moved', 'hard', 'text-moved', '5.1.6'],
+    ['Retry timeout exceeded', 'soft', 'text-expired', '5.4.7'],
+    ['Connection refused', 'soft', 'text-network', '5.4.1'],
+    ['Local configuration error', 'soft', 'text-system', '5.3.0'],
+  ])('"%s" is %s (%s)', (diagnosticCode, cls, ruleId, status) => {
+    expect(classify({ status: '', diagnosticCode, action: 'failed' })).toMatchObject({
+      class: cls,
+      ruleId,
+      status,
+    });
+  });
+
+  it('takes the class digit of the inferred status from the reply code', () => {
+    expect(classify({ diagnosticCode: '452 Mailbox is full', action: 'failed' }).status).toBe('4.2.2');
+  });
+
+  it('prefers a specific code quoted in the diagnostic over a generic Status', () => {
+    expect(classify({ status: '5.0.0', diagnosticCode: '550 5.1.1 <a@b.example>: unknown' })).toMatchObject({
+      status: '5.1.1',
+      class: 'hard',
+    });
+  });
+
+  it('does not suppress an address refused in reply to DATA without a status saying so', () => {
+    expect(classify({ status: '5.0.0', diagnosticCode: '550 User unknown', command: 'DATA' })).toMatchObject({
+      class: 'soft',
+      ruleId: 'refused-after-data',
+    });
+    expect(classify({ status: '5.1.1', diagnosticCode: '550 User unknown', command: 'DATA' }).class).toBe(
+      'hard',
+    );
+  });
+});
+
+describe('classify: outcomes without a failure', () => {
+  it.each([
+    [{ action: 'delivered', status: '2.0.0' }, 'delivered'],
+    [{ action: 'relayed' }, 'delivered'],
+    [{ status: '2.6.0' }, 'delivered'],
+    [{ action: 'failed', diagnosticCode: 'something odd' }, 'soft'],
+    [{ action: 'delayed' }, 'soft'],
+    [{}, 'unknown'],
+  ])('%j is %s', (input, cls) => {
+    expect(classify(input).class).toBe(cls);
+  });
+});
+
+describe('the rules table', () => {
+  it('gives every rule a unique id', () => {
+    const ids = [...statusRules, ...textRules].map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('gives every text rule a status to infer', () => {
+    for (const rule of textRules) expect(rule.status, rule.id).toMatch(/^[245]\.\d+\.\d+$/);
+  });
+});
