@@ -1,5 +1,6 @@
 /**
- * The `mailroute` command line: start the service, run migrations, create orgs. Configuration
+ * The `mailroute` command line: start the service, run migrations, create orgs, test relays, parse
+ * bounces. Configuration
  * errors print what is wrong with which key and exit with status 2.
  */
 import { Command } from 'commander';
@@ -7,6 +8,8 @@ import { ConfigError, loadConfig } from '../config/load.js';
 import { AppError } from '../domain/errors.js';
 import { createApp, openContext, stopOnSignals } from '../main.js';
 import { createOrg } from '../services/orgs.js';
+import { registerBouncesCommand } from './commands/bounces.js';
+import { registerRelayCommand } from './commands/relay.js';
 
 function fail(err: unknown): never {
   if (err instanceof ConfigError) {
@@ -74,5 +77,8 @@ org
       await ctx.store.close();
     }
   });
+
+registerRelayCommand(program);
+registerBouncesCommand(program);
 
 program.parseAsync(process.argv).catch(fail);

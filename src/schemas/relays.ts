@@ -168,3 +168,34 @@ export const relaySchema = z
   })
   .meta({ id: 'Relay' });
 export type RelayView = z.infer<typeof relaySchema>;
+
+export const relayTestResultSchema = z
+  .object({
+    ok: z.boolean(),
+    steps: z.array(
+      z.object({
+        step: z.enum(['dns', 'tcp', 'tls', 'ehlo', 'auth', 'mail']),
+        ok: z.boolean(),
+        ms: z.number(),
+        reply: z.string().optional(),
+        detail: z.string().optional(),
+        explanation: z.object({ ja: z.string(), en: z.string() }).optional(),
+        issue: z.string().optional(),
+        certificate: z
+          .object({
+            verdict: z.string(),
+            problems: z.array(z.string()),
+            subject: z.string(),
+            issuer: z.string(),
+            validFrom: z.string(),
+            validTo: z.string(),
+            altNames: z.string(),
+            fingerprint256: z.string(),
+            chainError: z.string().optional(),
+          })
+          .optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'RelayTestResult' });
+export type RelayTestResult = z.infer<typeof relayTestResultSchema>;

@@ -3,7 +3,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { createLogger } from '../../src/log.js';
+import { openContext } from '../../src/main.js';
+import { createDomain } from '../../src/services/domains.js';
+import { bootstrap } from '../../src/services/orgs.js';
+import { createRelay } from '../../src/services/relays.js';
 import { runCli, startCli, waitFor } from '../helpers/cli.js';
+import { startSmtpServer } from '../helpers/smtp-servers.js';
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -66,6 +73,74 @@ describe('bin/mailroute', () => {
       );
     } finally {
       proc.child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('bin/mailroute relay test', () => {
+  it('prints each step of the test connection and exits 0 when the relay takes mail', async () => {
+    const env = {
+      MAILROUTE_DATA_DIR: mkdtempSync(join(tmpdir(), 'mailroute-cli-')),
+      MAILROUTE_RELAY_PORTS: 'any',
+      MAILROUTE_LOG_LEVEL: 'warn',
+    };
+    const server = await startSmtpServer({ mode: 'plain' });
+    const ctx = await openContext(loadConfig(env), { log: createLogger('silent') });
+    let relayId: string;
+    try {
+      const org = await bootstrap(ctx);
+      const actor = {
+        kind: 'user' as const,
+        id: 'usr_cli',
+        orgId: org.id,
+        role: 'admin' as const,
+        label: 'cli test',
+      };
+      const domain = await createDomain(ctx, actor, { name: 'zylker.com', dkimAlgorithm: 'ed25519' });
+      const relay = await createRelay(ctx, actor, {
+        name: 'plain',
+        host: '127.0.0.1',
+        port: server.port,
+        security: 'none',
+        verifyCertificate: true,
+        caCertificate: null,
+        dailyLimit: 10,
+        domainId: domain.id,
+        emailTypes: ['mass'],
+        dkimSigning: true,
+        bounceHandling: { mode: 'platform', fixedReturnPath: false },
+        authentication: { type: 'none' },
+        priority: 1,
+        maxConnections: 1,
+        rateLimitPerMinute: null,
+        enabled: true,
+      });
+      relayId = relay.id;
+    } finally {
+      await ctx.store.close();
+    }
+    try {
+      const text = await runCli(['relay', 'test', relayId], env);
+      expect(text.code).toBe(0);
+      expect(text.stdout).toMatch(/^ok {3}dns/m);
+      expect(text.stdout).toMatch(/^ok {3}mail/m);
+      expect(text.stdout).toContain('the relay accepts mail from mailroute');
+      const json = await runCli(['relay', 'test', relayId, '--json'], env);
+      expect(JSON.parse(json.stdout).steps.map((s: { step: string }) => s.step)).toEqual([
+        'dns',
+        'tcp',
+        'ehlo',
+        'mail',
+      ]);
+      await server.close();
+      const down = await runCli(['relay', 'test', relayId, '--lang', 'ja'], env);
+      expect(down.code).toBe(1);
+      expect(down.stdout).toMatch(/^FAIL tcp/m);
+      expect((await runCli(['relay', 'test', 'rly_missing'], env)).stderr).toContain(
+        'relay rly_missing not found',
+      );
+    } finally {
+      await server.close().catch(() => {});
     }
   });
 });

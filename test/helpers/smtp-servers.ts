@@ -50,6 +50,7 @@ async function makeCertificates(): Promise<TestCertificates> {
   const ca = pair(
     await generate([{ name: 'commonName', value: 'mailroute test CA' }], {
       algorithm: 'sha256',
+      notBeforeDate: new Date(Date.now() - 2 * DAY_MS),
       extensions: [
         { name: 'basicConstraints', cA: true, critical: true },
         { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
@@ -61,9 +62,10 @@ async function makeCertificates(): Promise<TestCertificates> {
       await generate([{ name: 'commonName', value: cn }], {
         algorithm: 'sha256',
         ...(signed ? { ca: { key: ca.key, cert: ca.cert } } : {}),
+        // Back-dated a day: certificates made in the same second as the test would be "not yet valid".
         ...(notAfterDate
           ? { notBeforeDate: new Date(notAfterDate.getTime() - 365 * DAY_MS), notAfterDate }
-          : {}),
+          : { notBeforeDate: new Date(Date.now() - DAY_MS) }),
         extensions: [
           { name: 'basicConstraints', cA: false },
           { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },

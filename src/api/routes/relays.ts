@@ -3,7 +3,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { errorBodySchema, idParamsSchema } from '../../schemas/common.js';
-import { relayCreateSchema, relayPatchSchema, relaySchema } from '../../schemas/relays.js';
+import {
+  relayCreateSchema,
+  relayPatchSchema,
+  relaySchema,
+  relayTestResultSchema,
+} from '../../schemas/relays.js';
+import { testSavedRelay, testUnsavedRelay } from '../../services/relay-test.js';
 import {
   createRelay,
   deleteRelay,
@@ -71,6 +77,22 @@ export const relayRoutes =
         await deleteRelay(ctx, principalOf(request), request.params.id);
         return reply.code(204).send(null);
       },
+    );
+    app.post(
+      '/api/v1/relays/test',
+      {
+        config: { access: 'admin' },
+        schema: { tags, body: relayCreateSchema, response: { 200: relayTestResultSchema, ...errors } },
+      },
+      async (request) => testUnsavedRelay(ctx, principalOf(request), request.body),
+    );
+    app.post(
+      '/api/v1/relays/:id/test',
+      {
+        config: { access: 'admin' },
+        schema: { tags, params: idParamsSchema, response: { 200: relayTestResultSchema, ...errors } },
+      },
+      async (request) => testSavedRelay(ctx, principalOf(request).orgId, request.params.id),
     );
     for (const [action, run] of [
       ['enable', enableRelay],

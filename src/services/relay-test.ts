@@ -1,0 +1,113 @@
+/**
+ * Test connection (SPEC R5): runs the probe against a saved relay or an unsaved configuration,
+ * with the stored secrets, the org's egress address, mailroute's resolver and the operator's host
+ * policy (checked on the resolved addresses too). The probe tries `MAIL FROM` with the return path
+ * this relay would use; no mail is ever sent.
+ */
+import type { Principal } from '../auth/principal.js';
+import type { AppContext } from '../context.js';
+import { AppError } from '../domain/errors.js';
+import { addressKind } from '../domain/hosts.js';
+import { catchAllAddress } from '../domain/verp.js';
+import type { RelayInput, RelayTestResult } from '../schemas/relays.js';
+import { findOrg } from '../store/repos/orgs.js';
+import type { RelaysTable } from '../store/schema.js';
+import { type ProbeAuth, probeRelay } from '../transports/probe/index.js';
+import { accessTokenFor } from './oauth.js';
+import { inputOf, relayRow } from './relays.js';
+
+async function dataCenterOf(ctx: AppContext, orgId: string) {
+  const org = await findOrg(ctx.store.db, orgId);
+  return ctx.config.dataCenters.find((d) => d.id === org?.datacenter) ?? ctx.config.dataCenters[0]!;
+}
+
+function probeMailFrom(input: RelayInput, domain: string, bounceDomain: string): string {
+  const b = input.bounceHandling;
+  if (b.mode === 'address') return b.address;
+  if (b.mode === 'from') return `postmaster@${domain}`;
+  return catchAllAddress(bounceDomain);
+}
+
+function allowAddress(ctx: AppContext) {
+  return (ip: string) => {
+    const kind = addressKind(ip);
+    if (kind === 'link-local' || kind === 'reserved') return false;
+    return ctx.config.relayHosts === 'any' || kind === 'public';
+  };
+}
+
+async function run(
+  ctx: AppContext,
+  orgId: string,
+  input: RelayInput,
+  auth: ProbeAuth,
+): Promise<RelayTestResult> {
+  const domain = await ctx.store.db
+    .selectFrom('domains')
+    .select('name')
+    .where('id', '=', input.domainId)
+    .where('org_id', '=', orgId)
+    .executeTakeFirst();
+  if (!domain)
+    throw new AppError('validation_failed', 'domainId: unknown domain', { domainId: 'unknown domain' });
+  const dc = await dataCenterOf(ctx, orgId);
+  return probeRelay(
+    {
+      host: input.host,
+      port: input.port,
+      security: input.security,
+      verifyCertificate: input.verifyCertificate,
+      caCertificate: input.caCertificate ?? undefined,
+      auth,
+      mailFrom: probeMailFrom(input, domain.name, dc.bounceDomain),
+      localAddress: dc.egressAddress,
+    },
+    {
+      resolve: (host) => ctx.dns.addresses(host),
+      allowAddress: allowAddress(ctx),
+      now: () => ctx.clock.now(),
+    },
+  );
+}
+
+/** Tests a configuration before it is saved; passwords come with the request. */
+export async function testUnsavedRelay(
+  ctx: AppContext,
+  actor: Principal,
+  input: RelayInput,
+): Promise<RelayTestResult> {
+  const a = input.authentication;
+  if (a.type === 'oauth2')
+    throw new AppError(
+      'validation_failed',
+      'authentication: save the relay and sign in before testing OAuth2',
+      { authentication: 'OAuth2 relays are tested after sign-in' },
+    );
+  if (a.type === 'password' && a.password === undefined)
+    throw new AppError('validation_failed', 'authentication.password: is required to test', {
+      'authentication.password': 'is required',
+    });
+  const auth: ProbeAuth =
+    a.type === 'password'
+      ? { type: 'password', username: a.username, password: a.password! }
+      : { type: 'none' };
+  return run(ctx, actor.orgId, input, auth);
+}
+
+async function storedAuth(ctx: AppContext, r: RelaysTable): Promise<ProbeAuth> {
+  if (r.auth_type === 'password' && r.auth_password_enc) {
+    return {
+      type: 'password',
+      username: r.auth_username ?? '',
+      password: ctx.secrets.decrypt(r.auth_password_enc, `relay:${r.id}:password`),
+    };
+  }
+  if (r.auth_type === 'oauth2')
+    return { type: 'oauth2', user: r.oauth_user ?? '', accessToken: await accessTokenFor(ctx, r) };
+  return { type: 'none' };
+}
+
+export async function testSavedRelay(ctx: AppContext, orgId: string, id: string): Promise<RelayTestResult> {
+  const row = await relayRow(ctx, orgId, id);
+  return run(ctx, orgId, inputOf(row), await storedAuth(ctx, row));
+}
