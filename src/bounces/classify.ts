@@ -2,8 +2,12 @@
  * Classification of one bounced recipient (SPEC R18), pure and driven by `rules.ts`.
  *
  * Order: a success (action delivered/relayed/expanded, status 2.x.x) is `delivered`; a decisive
- * status code wins next; then the first text rule matching the diagnostic; then the severity alone
- * (a failure is `soft` unless a rule says the address is bad). Nothing to go on gives `unknown`.
+ * status code wins next, except that a bare bad-mailbox status (X.1.1) yields to wording that names
+ * another cause (rules marked `beatsBadMailboxStatus`); then the first text rule matching the
+ * diagnostic; then the severity alone (a failure is `soft` unless a rule says the address is bad).
+ * Nothing to go on gives `unknown`. The SMTP command the failure answered, when known, tempers the
+ * result: a refusal of MAIL FROM, EHLO or the connection never judged the recipient, and one of
+ * DATA judged the content (see `byCommand`).
  * When the bounce gave no status, one is inferred: from the matched rule (with the class digit of
  * the reply code or action when there is one), else `5.0.0`/`4.0.0` from the reply code or action.
  */
@@ -41,15 +45,29 @@ function withDigit(status: string, digit: '' | '4' | '5'): string {
   return digit && status ? `${digit}${status.slice(1)}` : status;
 }
 
+const beforeRecipient = new Set(['CONN', 'EHLO', 'MAIL']);
+
 /**
- * A server that accepted the recipient and refused the message in reply to DATA, with no status
- * code saying the mailbox is bad, is refusing the content whatever its wording: not a reason to
- * suppress the address.
+ * What the answered SMTP command says about a `hard` result:
+ * - a refusal of the connection, EHLO or MAIL FROM came before any recipient was named, so it is
+ *   about the sending host or the sender, whatever its wording or code (`refused-before-rcpt`);
+ * - a server that accepted the recipient and refused the message in reply to DATA, with no status
+ *   code saying the mailbox is bad, is refusing the content whatever its wording: filters and
+ *   Japanese carriers answer "550 User unknown" after DATA for mail they refuse. Wording that
+ *   filters do not reuse (`holdsAfterData`) still stands (`refused-after-data`).
  */
-function afterData(input: ClassifyInput, c: Classification): Classification {
-  return c.class === 'hard' && input.command?.toUpperCase() === 'DATA'
-    ? { ...c, class: 'soft', ruleId: 'refused-after-data' }
-    : c;
+function byCommand(
+  input: ClassifyInput,
+  c: Classification,
+  rule?: { holdsAfterData?: boolean },
+): Classification {
+  if (c.class !== 'hard') return c;
+  const command = input.command?.toUpperCase() ?? '';
+  if (beforeRecipient.has(command)) return { ...c, class: 'soft', ruleId: 'refused-before-rcpt' };
+  if (command === 'DATA' && rule && !rule.holdsAfterData) {
+    return { ...c, class: 'soft', ruleId: 'refused-after-data' };
+  }
+  return c;
 }
 
 export function classify(input: ClassifyInput): Classification {
@@ -62,12 +80,16 @@ export function classify(input: ClassifyInput): Classification {
     return { class: 'delivered', ruleId: 'delivered', status: given || '2.0.0' };
   }
   const decisive = given ? statusRules.find((r) => r.pattern.test(given)) : undefined;
-  if (decisive) return { class: decisive.class, ruleId: decisive.id, status: given };
+  if (decisive?.id === 'status-bad-mailbox') {
+    const named = textRules.find((r) => r.beatsBadMailboxStatus && r.pattern.test(diagnostic));
+    if (named) return { class: named.class, ruleId: named.id, status: given };
+  }
+  if (decisive) return byCommand(input, { class: decisive.class, ruleId: decisive.id, status: given });
   const digit = severityOf(given, diagnostic, action);
   const rule = textRules.find((r) => r.pattern.test(diagnostic));
   if (rule) {
     const status = given || withDigit(rule.status ?? '', digit || (rule.status?.[0] as '4' | '5'));
-    return afterData(input, { class: rule.class, ruleId: rule.id, status });
+    return byCommand(input, { class: rule.class, ruleId: rule.id, status }, rule);
   }
   if (digit) return { class: 'soft', ruleId: `fallback-${digit}xx`, status: given || `${digit}.0.0` };
   return { class: 'unknown', ruleId: 'fallback-unknown', status: given };

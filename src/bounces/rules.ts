@@ -23,6 +23,18 @@ export interface TextRule {
   pattern: RegExp;
   class: BounceClass;
   status?: string;
+  /**
+   * The wording names a cause specific enough to override a bare bad-mailbox status (X.1.1):
+   * MTAs map failures they do not understand to 5.1.1 (Sendmail and Postfix for a local delivery
+   * program's exit code, some servers for any refusal), so a reply saying the mailbox is full, the
+   * sender is rate-limited or a delivery program failed is believed over the code.
+   */
+  beatsBadMailboxStatus?: boolean;
+  /**
+   * The wording states the recipient's account does not exist in words content filters do not
+   * reuse, so it holds even in reply to DATA (Yahoo checks recipients only after DATA).
+   */
+  holdsAfterData?: boolean;
 }
 
 export const statusRules: readonly StatusRule[] = [
@@ -65,6 +77,7 @@ export const textRules: readonly TextRule[] = [
       /mail ?box (is )?full|(over|exceeded?( the)?( storage| mailbox| disk)?) quota|quota (exceeded|full)|insufficient (disk |system )?(space|storage)|mailbox size limit|exceeded the local limit|full mailbox|storage (space )?(is )?full/i,
     class: soft,
     status: '5.2.2',
+    beatsBadMailboxStatus: true,
   },
   {
     id: 'text-disabled',
@@ -80,10 +93,37 @@ export const textRules: readonly TextRule[] = [
     class: soft,
     status: '5.3.4',
   },
+  // A local delivery program (procmail, maildrop, a pipe) that failed: its output is not about the
+  // address, whatever the exit code was mapped to.
+  {
+    id: 'text-local-program-error',
+    pattern:
+      /\b(procmail|maildrop|mail\.local|dovecot-lda):\s|command (output|failed|died)|pipe to \||\|\| exit /i,
+    class: soft,
+    status: '5.3.0',
+    beatsBadMailboxStatus: true,
+  },
+  // The sending host or sender is sending too fast: the address may well be good.
+  {
+    id: 'text-rate-limited',
+    pattern:
+      /rate limit|rate[- ]limited|too many (?!hops)|sent (to )?too many|throttl|(sending|hourly|daily) (rate|limit)|(limit|number) of (recipients|messages|connections) (exceeded|reached)/i,
+    class: soft,
+    status: '4.7.0',
+    beatsBadMailboxStatus: true,
+  },
+  // An MTA saying the account or the domain may not exist (cPanel's Exim, when the domain cannot be
+  // routed) speaks of the address first, whatever else it lists as possible.
+  {
+    id: 'text-account-or-domain-may-not-exist',
+    pattern: /(account|address|user) or (the )?domain (name )?may not exist/i,
+    class: hard,
+    status: '5.1.2',
+  },
   {
     id: 'text-spam-or-policy',
     pattern:
-      /spam|junk|black ?list|block ?list|blocked|\brbl\b|dnsbl|reputation|\bdmarc\b|\bspf\b|\bdkim\b|policy|virus|malware|content (filter|rejected)|rejected (by|due to|because)|not (allowed|authori[sz]ed|permitted)|denied|prohibited|unauthenticated|\bptr\b|reverse (dns|lookup)|rate limit|too many|throttl/i,
+      /spam|junk|black ?list|block ?list|blocked|\brbl\b|dnsbl|reputation|\bdmarc\b|\bspf\b|\bdkim\b|policy|virus|malware|content (filter|rejected)|rejected (by|due to|because)|not (allowed|authori[sz]ed|permitted)|denied|prohibited|unauthenticated|\bptr\b|reverse (dns|lookup)/i,
     class: soft,
     status: '5.7.1',
   },
@@ -102,10 +142,19 @@ export const textRules: readonly TextRule[] = [
     class: hard,
     status: '5.1.2',
   },
+  // A provider saying it has no such account, in its own words.
+  {
+    id: 'text-no-such-account',
+    pattern:
+      /(doesn'?t|does not) have an? [\w.-]+ account|no (such )?account (exists )?(with|for|by) (that|this) (name|address)/i,
+    class: hard,
+    status: '5.1.1',
+    holdsAfterData: true,
+  },
   {
     id: 'text-unknown-user',
     pattern:
-      /(user|recipient|addressee|mailbox|account|address|local ?part|alias)( name)? (is )?(unknown|not found|not known|not recogni[sz]ed|not listed|invalid|nonexistent|non-existent|does not exist|doesn'?t exist|unavailable|not exist|not available|not valid)|unknown (local[- ]?part|user|recipient|mailbox|address|alias)|no such (user|recipient|mailbox|account|address|person)|(invalid|bad)( [\w-]+){0,2} (recipient|mailbox|user ?(id)?|address|destination)|not a valid (recipient|mailbox|user|address)|no (mailbox|account) (here )?(by that name|for)|(is not|isn't) a (known|valid) (user|recipient|mailbox)|(does not|doesn'?t|not) exist|unrout(e)?able address|no longer (valid|available|in use|exists?)|(doesn'?t|does not) have an? [\w.-]+ account|recip(ient)?notfound|not listed in|(mailbox|user|recipient) not here|no such (local )?user/i,
+      /(user|recipient|addressee|mailbox|account|address|local ?part|alias)( name)? (is )?(unknown|not found|not known|not recogni[sz]ed|not listed|invalid|nonexistent|non-existent|does not exist|doesn'?t exist|unavailable|not exist|not available|not valid)|unknown (local[- ]?part|user|recipient|mailbox|address|alias)|no such (user|recipient|mailbox|account|address|person)|(invalid|bad)( [\w-]+){0,2} (recipient|mailbox|user ?(id)?|address|destination)|not a valid (recipient|mailbox|user|address)|no (mailbox|account) (here )?(by that name|for)|(is not|isn't) a (known|valid) (user|recipient|mailbox)|(does not|doesn'?t|not) exist|unrout(e)?able address|no longer (valid|available|in use|exists?)|recip(ient)?notfound|not listed in|no valid recipients?\b|(mailbox|user|recipient) not here|no such (local )?user/i,
     class: hard,
     status: '5.1.1',
   },
@@ -114,6 +163,7 @@ export const textRules: readonly TextRule[] = [
     pattern: /has moved|moved (permanently|to)|changed (his|her|their) address/i,
     class: hard,
     status: '5.1.6',
+    holdsAfterData: true,
   },
   // Transient trouble on the way.
   {

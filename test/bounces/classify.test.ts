@@ -4,7 +4,7 @@ import { statusRules, textRules } from '../../src/bounces/rules.js';
 
 describe('classify: decisive status codes win over wording', () => {
   it.each([
-    ['5.1.1', 'Mailbox full', 'hard', 'status-bad-mailbox'],
+    ['5.1.1', 'Recipient address rejected', 'hard', 'status-bad-mailbox'],
     ['4.1.1', '', 'hard', 'status-bad-mailbox'],
     ['5.1.2', '', 'hard', 'status-bad-domain'],
     ['5.1.3', '', 'hard', 'status-bad-address-syntax'],
@@ -67,6 +67,87 @@ describe('classify: wording decides when the status does not', () => {
     expect(classify({ status: '5.1.1', diagnosticCode: '550 User unknown', command: 'DATA' }).class).toBe(
       'hard',
     );
+  });
+});
+
+describe('classify: wording that names another cause beats a bare bad-mailbox status', () => {
+  it.each([
+    ['550 5.1.1 <a@b.example>... Mailbox full', 'text-mailbox-full'],
+    ['550 5.1.1 <a@b.example> - 192.0.2.7 has sent to too many recipients this hour', 'text-rate-limited'],
+    [
+      'procmail: Couldn\'t create "/var/spool/mail/a" id: b.example: No such user',
+      'text-local-program-error',
+    ],
+  ])('5.1.1 with "%s" is soft (%s), keeping the status', (diagnosticCode, ruleId) => {
+    expect(classify({ status: '5.1.1', diagnosticCode, action: 'failed' })).toEqual({
+      class: 'soft',
+      ruleId,
+      status: '5.1.1',
+    });
+  });
+
+  it('keeps 5.1.1 hard when the wording agrees or says nothing else', () => {
+    expect(classify({ status: '5.1.1', diagnosticCode: '550 5.1.1 User unknown' }).class).toBe('hard');
+    expect(classify({ status: '5.1.1', diagnosticCode: '550 5.1.1 Blocked by policy' }).class).toBe('hard');
+  });
+
+  it('does not let such wording override other decisive statuses', () => {
+    expect(classify({ status: '5.1.2', diagnosticCode: '550 5.1.2 too many recipients' }).class).toBe('hard');
+  });
+});
+
+describe('classify: the SMTP command a failure answered', () => {
+  it('keeps "user unknown" in reply to RCPT TO hard', () => {
+    expect(classify({ status: '', diagnosticCode: '550 User unknown', command: 'RCPT' })).toMatchObject({
+      class: 'hard',
+      ruleId: 'text-unknown-user',
+    });
+  });
+
+  it('makes "user unknown" in reply to DATA soft: filters reuse the wording', () => {
+    expect(
+      classify({ status: '', diagnosticCode: '550 Unknown user a@b.example', command: 'DATA' }),
+    ).toMatchObject({ class: 'soft', ruleId: 'refused-after-data' });
+  });
+
+  it('keeps a provider saying it has no such account hard even after DATA', () => {
+    const diagnosticCode =
+      "554 delivery error: dd This user doesn't have a b.example account (a@b.example) [0]";
+    expect(classify({ status: '5.0.0', diagnosticCode, command: 'DATA' })).toMatchObject({
+      class: 'hard',
+      ruleId: 'text-no-such-account',
+    });
+  });
+
+  it.each(['MAIL', 'EHLO', 'CONN'])(
+    'makes a refusal of %s soft whatever its wording or status',
+    (command) => {
+      for (const [status, diagnosticCode] of [
+        ['', '553 5.1.0 sender.example does not exist'],
+        ['5.1.1', '550 5.1.1 No such user'],
+      ]) {
+        expect(classify({ status, diagnosticCode, command })).toMatchObject({
+          class: 'soft',
+          ruleId: 'refused-before-rcpt',
+        });
+      }
+    },
+  );
+});
+
+describe('classify: more wording', () => {
+  it.each([
+    [
+      'The account or domain may not exist, they may be blacklisted, or missing the proper dns entries.',
+      'hard',
+      'text-account-or-domain-may-not-exist',
+    ],
+    ['Error: No valid recipients for this MM', 'hard', 'text-unknown-user'],
+    ['452 4.3.2 Connection rate limit exceeded', 'soft', 'text-rate-limited'],
+    ['552 Too many recipients', 'soft', 'text-rate-limited'],
+    ['Command output: /usr/bin/filter failed', 'soft', 'text-local-program-error'],
+  ])('"%s" is %s (%s)', (diagnosticCode, cls, ruleId) => {
+    expect(classify({ diagnosticCode, action: 'failed' })).toMatchObject({ class: cls, ruleId });
   });
 });
 

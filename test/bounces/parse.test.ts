@@ -77,6 +77,24 @@ const rows: Row[] = [
     [{ address: 'reader@example.com', status: '', class: 'auto-reply' }],
   ],
   ['an ordinary message', 'not-bounce.eml', 'not-bounce', []],
+  [
+    'an Exim bounce refused in reply to MAIL FROM',
+    'exim-mail-from.eml',
+    'dsn',
+    [{ address: 'reader@example.com', status: '5.1.1', class: 'soft' }],
+  ],
+  [
+    'a Postfix DSN of a failed procmail with status 5.1.1',
+    'postfix-procmail.eml',
+    'dsn',
+    [{ address: 'reader@example.org', status: '5.1.1', class: 'soft' }],
+  ],
+  [
+    'a DSN with 5.1.1 whose reply says the sender is rate-limited',
+    'ratelimit-5.1.1.eml',
+    'dsn',
+    [{ address: 'reader@example.com', status: '5.1.1', class: 'soft' }],
+  ],
 ];
 
 describe('parseBounce', () => {
@@ -103,6 +121,10 @@ describe('parseBounce', () => {
   it('names the rule that decided each class', async () => {
     const report = await parseBounce(fixture('postfix-plain.eml'));
     expect(report.recipients[0]?.ruleId).toBe('refused-after-data');
+    const mailFrom = await parseBounce(fixture('exim-mail-from.eml'));
+    expect(mailFrom.recipients[0]?.ruleId).toBe('refused-before-rcpt');
+    const procmail = await parseBounce(fixture('postfix-procmail.eml'));
+    expect(procmail.recipients[0]?.ruleId).toBe('text-local-program-error');
   });
 });
 
