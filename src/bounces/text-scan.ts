@@ -50,29 +50,74 @@ export function narrowDiagnostic(text: string): string {
   return from.length > 1000 ? from.slice(0, 1000) : from;
 }
 
-/** Recipients and their reason text in a report section, merged per address in order. */
+/** A line of an SMTP session transcript (Sendmail: `... while talking to host:`, `>>> RCPT`, `<<< 550`). */
+const sessionLine = /^\s*(>>>|<<<)|^\s*(\.\.\.\s*)?while talking to\b/i;
+const talkingTo = /^\s*(\.\.\.\s*)?while talking to\b/i;
+
+interface Entry {
+  address: string;
+  lines: string[];
+}
+
+/**
+ * Recipients and their reason text in a report section, merged per address in order. A session
+ * transcript belongs to the recipient it names (`>>> RCPT To:<…>`) or, as Sendmail writes it, to the
+ * address of the `550 <user@host>... reason` line right after it; else to the recipient it follows.
+ */
 export function scanRecipients(report: string): FoundRecipient[] {
-  const found = new Map<string, { address: string; lines: string[] }>();
-  let current: { address: string; lines: string[] } | undefined;
+  const found = new Map<string, Entry>();
+  let current: Entry | undefined;
+  let currentInSession = false;
+  let transcript: string[] = [];
+  let owner: Entry | undefined;
+  const flush = () => {
+    owner?.lines.push(...transcript);
+    transcript = [];
+    owner = undefined;
+  };
   for (const line of report.split('\n')) {
+    const text = line.trim();
+    if (!text) continue;
+    const session = sessionLine.test(text);
     const hit = recipientAt(line);
     if (hit) {
       const key = hit.address.toLowerCase();
-      current = found.get(key) ?? { address: hit.address, lines: [] };
-      found.set(key, current);
-      if (hit.rest) current.lines.push(hit.rest);
-      if (hit.closed) current = undefined;
-    } else if (current && line.trim()) {
-      current.lines.push(line.trim());
+      const entry = found.get(key) ?? { address: hit.address, lines: [] };
+      found.set(key, entry);
+      if (hit.closed || session) {
+        entry.lines.push(...transcript, session ? text : hit.rest);
+        transcript = [];
+        owner = undefined;
+      } else {
+        flush();
+        entry.lines.push(hit.rest);
+      }
+      current = hit.closed ? undefined : entry;
+      currentInSession = session;
+      continue;
     }
+    if (talkingTo.test(text)) {
+      flush(); // a new session: what is left of the last one names no recipient of its own
+      owner = currentInSession ? undefined : current;
+      current = undefined;
+    } else if (session && current && !currentInSession) {
+      owner = current;
+      current = undefined;
+    }
+    if (transcript.length > 0 || (session && !current)) transcript.push(text);
+    else current?.lines.push(text);
   }
-  return [...found.values()].map((r) => ({
-    address: r.address,
-    status: '',
-    action: '',
-    diagnosticCode: narrowDiagnostic(r.lines.join('\n')),
-    command: smtpCommandIn(r.lines.join('\n')),
-  }));
+  flush();
+  return [...found.values()].map((r) => {
+    const lines = r.lines.filter((l) => l !== '').join('\n');
+    return {
+      address: r.address,
+      status: '',
+      action: '',
+      diagnosticCode: narrowDiagnostic(lines),
+      command: smtpCommandIn(lines),
+    };
+  });
 }
 
 /** Every address in a text, lower-cased, in order of appearance. */

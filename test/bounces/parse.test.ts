@@ -84,6 +84,21 @@ const rows: Row[] = [
     [{ address: 'reader@example.com', status: '5.1.1', class: 'soft' }],
   ],
   [
+    'a Sendmail transcript of a pipelined session refused at RCPT TO',
+    'sendmail-pipelined.eml',
+    'dsn',
+    [{ address: 'nobody@example.com', status: '5.1.1', class: 'hard' }],
+  ],
+  [
+    'a Sendmail transcript of two sessions refused after DATA',
+    'sendmail-after-data.eml',
+    'dsn',
+    [
+      { address: 'filtered@example.jp', status: '5.1.1', class: 'soft' },
+      { address: 'gone@example.net', status: '5.1.1', class: 'hard' },
+    ],
+  ],
+  [
     'a Postfix DSN of a failed procmail with status 5.1.1',
     'postfix-procmail.eml',
     'dsn',
@@ -125,6 +140,14 @@ describe('parseBounce', () => {
     expect(mailFrom.recipients[0]?.ruleId).toBe('refused-before-rcpt');
     const procmail = await parseBounce(fixture('postfix-procmail.eml'));
     expect(procmail.recipients[0]?.ruleId).toBe('text-local-program-error');
+  });
+
+  it('ties each Sendmail session transcript to the address named after it', async () => {
+    const report = await parseBounce(fixture('sendmail-after-data.eml'));
+    expect(report.recipients.map((r) => r.diagnosticCode)).toEqual([
+      expect.stringMatching(/^550 Unknown user filtered@example\.jp/),
+      expect.stringMatching(/^554 delivery error: dd This user/),
+    ]);
   });
 });
 
