@@ -9,7 +9,7 @@ import { isAutoReply } from './auto-reply.js';
 import { classify } from './classify.js';
 import { findDsn } from './dsn.js';
 import { parseSesNotification } from './formats/amazon-ses.js';
-import { looksLikeBounce, textReport } from './formats/plain-text.js';
+import { looksLikeBounce, statesFailure, textReport } from './formats/plain-text.js';
 import { type BounceMail, readMail } from './mime.js';
 import { originalHeaders } from './original.js';
 import { splitReport } from './sections.js';
@@ -47,16 +47,18 @@ function withTextDiagnostics(mail: BounceMail, dsn: FoundRecipient[], reportText
 }
 
 /**
- * A bounce that quotes a server's reply without naming the address it concerns: the recipients
- * are those of the returned message.
+ * A bounce that quotes a server's reply, or says in words that delivery failed, without naming the
+ * address it concerns: the recipients are those of the returned message.
  */
 function returnedRecipients(
   mail: BounceMail,
   reportText: string,
   headers: Record<string, string>,
 ): FoundRecipient[] {
-  if (!looksLikeBounce(mail) || findReplyCodes(reportText).length === 0) return [];
-  const action = /^4/.test(findReplyCodes(reportText)[0]!) ? 'delayed' : 'failed';
+  if (!looksLikeBounce(mail)) return [];
+  const codes = findReplyCodes(reportText);
+  if (codes.length === 0 && !statesFailure(reportText)) return [];
+  const action = /^4/.test(codes[0] ?? '') ? 'delayed' : 'failed';
   return addressesIn(headers.to ?? '').map((address) => ({
     address,
     status: '',

@@ -110,6 +110,12 @@ const rows: Row[] = [
     'dsn',
     [{ address: 'reader@example.com', status: '5.1.1', class: 'soft' }],
   ],
+  [
+    'a notice naming no recipient, with the returned message',
+    'mms-ndr.eml',
+    'dsn',
+    [{ address: '5550100@mms.example.com', status: '5.1.1', class: 'hard' }],
+  ],
 ];
 
 describe('parseBounce', () => {

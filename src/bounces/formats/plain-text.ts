@@ -16,6 +16,11 @@ const bounceSubject =
 const bounceWording =
   /could not be delivered|undeliverable|delivery (has )?failed|permanent (fatal )?errors?|returned to sender|was not delivered|unable to deliver/i;
 
+/** The report says in words that delivery failed (not merely that the message is a notice). */
+export function statesFailure(report: string): boolean {
+  return bounceWording.test(report.slice(0, 2000));
+}
+
 export function looksLikeBounce(mail: BounceMail): boolean {
   return (
     isFromMailSystem(mail) ||
