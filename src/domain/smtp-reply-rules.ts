@@ -306,6 +306,13 @@ export const smtpReplyRules: readonly ReplyRule[] = Object.freeze([
     'no OAuth2 access token could be had: consent may need to be given again',
   ),
   ...infra(
+    'auth.token-unreachable',
+    { replied: false, causes: ['EFETCH'] },
+    '4.7.0',
+    'relay',
+    'the OAuth2 token endpoint could not be reached',
+  ),
+  ...infra(
     'auth.failed',
     {
       any: [

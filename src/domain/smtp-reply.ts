@@ -75,10 +75,16 @@ export function parseReply(text: string): ParsedReply {
     const code = Number(first[1]);
     let enhanced: string | undefined;
     const parts = lines.map((l) => {
-      const rest = l.startsWith(first[1]!) && /^\d{3}(?:[ -]|$)/.test(l) ? l.slice(4) : l;
-      const m = enhancedAtStart.exec(rest);
-      enhanced ??= m ? normalizeStatus(`${m[1]}.${m[2]}.${m[3]}`) : undefined;
-      return m ? rest.slice(m[0].length) : rest;
+      let rest = l.startsWith(first[1]!) && /^\d{3}(?:[ -]|$)/.test(l) ? l.slice(4) : l;
+      let status: string | undefined;
+      // A status right after another is the application's own behind the server's guess
+      // (smtp-server: "554 5.6.0 5.7.1 Relay access denied"): the second one counts.
+      for (let m = enhancedAtStart.exec(rest); m; m = enhancedAtStart.exec(rest)) {
+        status = normalizeStatus(`${m[1]}.${m[2]}.${m[3]}`);
+        rest = rest.slice(m[0].length);
+      }
+      enhanced ??= status;
+      return rest;
     });
     const rest = parts.join(' ').trim();
     enhanced ??= normalizeStatus(codeThenEnhanced.exec(rest)?.[2]);

@@ -243,6 +243,15 @@ const relayCases: Case[] = [
     { ...fellBack('auth.oauth2', '5.7.8'), scope: 'relay' },
   ],
   [
+    'EAUTH from an unreachable OAuth2 token endpoint falls back without being permanent',
+    failure('relay', 'auth', {
+      errorKind: 'EAUTH',
+      errorCause: 'EFETCH',
+      text: 'connect ECONNREFUSED 127.0.0.1:1',
+    }),
+    { ...fellBack('auth.token-unreachable', '4.7.0'), scope: 'relay' },
+  ],
+  [
     '554 5.7.1 Relay access denied on RCPT falls back',
     relay('rcpt', '554 5.7.1 <x@gmail.com>: Relay access denied'),
     { ...fellBack('relay.denied', '5.7.1'), scope: 'relay' },
@@ -699,6 +708,11 @@ describe('parseReply', () => {
       'host mx.example.com said: 550 5.7.1 blocked',
       { code: 550, enhanced: '5.7.1', text: 'host mx.example.com said: 550 5.7.1 blocked' },
     ],
+    [
+      "smtp-server's guessed status followed by the application's own",
+      '554 5.6.0 5.7.1 <x@gmail.com>: Relay access denied',
+      { code: 554, enhanced: '5.7.1', text: '<x@gmail.com>: Relay access denied' },
+    ],
     ['zero-padded statuses', '550 5.01.001 odd', { code: 550, enhanced: '5.1.1', text: 'odd' }],
     ['plain text', 'Relay access denied', { text: 'Relay access denied' }],
     ['a version number is not a status', 'server 5.0.12-beta ready', { text: 'server 5.0.12-beta ready' }],
@@ -742,6 +756,16 @@ describe('fromNodemailerError', () => {
       'relay',
       { command: 'auth', errorKind: 'EAUTH', errorCause: 'EOAUTH2', text: 'invalid_grant' },
       { action: 'fallback', ruleId: 'auth.oauth2' },
+    ],
+    [
+      'EAUTH from XOAUTH2 when the token endpoint could not be reached (originalCode EFETCH)',
+      nodemailerError(
+        { code: 'EAUTH', originalCode: 'EFETCH', command: 'AUTH XOAUTH2' },
+        'connect ECONNREFUSED 127.0.0.1:1',
+      ),
+      'platform',
+      { command: 'auth', errorCause: 'EFETCH' },
+      { action: 'defer', ruleId: 'auth.token-unreachable', status: '4.7.0' },
     ],
     [
       'EAUTH on AUTH XOAUTH2 that lost its original code',
