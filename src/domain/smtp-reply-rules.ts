@@ -15,8 +15,8 @@
  * so does a 5xx greeting, with scope `connection` so the next MX host is tried
  * (smtp_skip_5xx_greeting). 5xx to EHLO/HELO or MAIL FROM bounces the whole message.
  *
- * `outcome.status` is what to record when the server gave no specific status; `outcome.scope` absent means
- * the scope of the step (RCPT → recipient, MAIL/DATA → message, before MAIL → connection).
+ * `outcome.status` is what to record when the server gave no specific status; `outcome.scope` absent
+ * means the scope of the step (RCPT → recipient, MAIL/DATA → message, before MAIL → connection).
  */
 
 export type DeliveryPath = 'relay' | 'platform';
