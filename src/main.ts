@@ -1,6 +1,6 @@
 /**
  * The composition root: configuration → database (migrated) → secrets → first-start bootstrap →
- * HTTP server. Starts the parts, and stops them in reverse order on SIGTERM/SIGINT.
+ * HTTP server and delivery worker. Starts the parts, and stops them in reverse order on SIGTERM/SIGINT.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -10,6 +10,8 @@ import type { AppContext } from './context.js';
 import { createResolver, type DnsResolver } from './dns/resolver.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { createLogger } from './log.js';
+import { QueueSignal } from './queue/signal.js';
+import { Worker } from './queue/worker.js';
 import { loadMasterKey } from './secrets/master-key.js';
 import { createSecrets } from './secrets/secrets.js';
 import { bootstrap } from './services/orgs.js';
@@ -20,11 +22,17 @@ export interface AppOptions {
   clock?: Clock;
   log?: Logger;
   dns?: DnsResolver;
+  /** Run the HTTP server (default true). */
+  http?: boolean;
+  /** Run a delivery worker (default true). */
+  worker?: boolean;
+  leaseMs?: number;
 }
 
 export interface App {
   ctx: AppContext;
   http: FastifyInstance;
+  worker: Worker | undefined;
   /** Listens on the configured (or given) port; returns the bound port. */
   listen(port?: number): Promise<number>;
   close(): Promise<void>;
@@ -53,18 +61,26 @@ export async function openContext(config: Config, options: AppOptions = {}): Pro
     clock: options.clock ?? systemClock,
     log,
     dns: options.dns ?? createResolver(config.dnsServers),
+    queue: new QueueSignal(),
   };
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const ctx = await openContext(config, options);
   await bootstrap(ctx);
-  const http = await buildServer(ctx);
+  const http = options.http === false ? undefined : await buildServer(ctx);
+  const worker =
+    options.worker === false
+      ? undefined
+      : new Worker(ctx, { concurrency: config.workerConcurrency, leaseMs: options.leaseMs });
+  await worker?.start();
   let closed = false;
   return {
     ctx,
-    http,
+    http: http as FastifyInstance,
+    worker,
     async listen(port = config.http.port) {
+      if (!http) throw new Error('this process runs no HTTP server');
       await http.listen({ port, host: config.http.host });
       const address = http.server.address();
       const bound = typeof address === 'object' && address ? address.port : port;
@@ -77,7 +93,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     async close() {
       if (closed) return;
       closed = true;
-      await http.close();
+      await http?.close();
+      await worker?.stop();
       await ctx.store.close();
     },
   };

@@ -22,8 +22,10 @@ import { datacenterRoutes } from './routes/datacenters.js';
 import { domainRoutes } from './routes/domains.js';
 import { healthRoutes } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
+import { messageRoutes } from './routes/messages.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { relayRoutes } from './routes/relays.js';
+import { reportRoutes } from './routes/reports.js';
 import { sessionRoutes } from './routes/session.js';
 import { settingsRoutes } from './routes/settings.js';
 import { userRoutes } from './routes/users.js';
@@ -71,6 +73,8 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     oauthRoutes,
     datacenterRoutes,
     userRoutes,
+    messageRoutes,
+    reportRoutes,
     homeRoutes,
   ]) {
     await app.register(routes(ctx));

@@ -10,6 +10,7 @@ import { createApp, openContext, stopOnSignals } from '../main.js';
 import { createOrg } from '../services/orgs.js';
 import { registerBouncesCommand } from './commands/bounces.js';
 import { registerRelayCommand } from './commands/relay.js';
+import { registerSmtpCommand } from './commands/smtp.js';
 
 function fail(err: unknown): never {
   if (err instanceof ConfigError) {
@@ -80,5 +81,6 @@ org
 
 registerRelayCommand(program);
 registerBouncesCommand(program);
+registerSmtpCommand(program);
 
 program.parseAsync(process.argv).catch(fail);

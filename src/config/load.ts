@@ -4,6 +4,7 @@
  * `ConfigError` naming every wrong key and what it allows.
  */
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { type DataCenter, dataCenterSchema, defaultDataCenters } from '../domain/datacenters.js';
@@ -48,6 +49,11 @@ export interface Config {
   domainVerification: 'dns' | 'off';
   bootstrap: { apiKey?: string; adminEmail?: string; adminPassword?: string };
   oauth: Record<'gmail' | 'microsoft365', OAuthProvider>;
+  maxMessageBytes: number;
+  ehloName: string;
+  notifyFrom: string | undefined;
+  directPort: number;
+  workerConcurrency: number;
   sessionHours: number;
   logLevel: string;
   /** Unknown `MAILROUTE_*` variables, reported at start-up (likely typos). */
@@ -215,6 +221,11 @@ export function loadConfig(env: Env = process.env): Config {
         scope: 'https://outlook.office.com/SMTP.Send offline_access',
       },
     },
+    maxMessageBytes: raw.MAILROUTE_MAX_MESSAGE_BYTES,
+    ehloName: raw.MAILROUTE_EHLO_NAME ?? hostname(),
+    notifyFrom: raw.MAILROUTE_NOTIFY_FROM,
+    directPort: raw.MAILROUTE_DIRECT_PORT,
+    workerConcurrency: raw.MAILROUTE_WORKER_CONCURRENCY,
     sessionHours: raw.MAILROUTE_SESSION_HOURS,
     logLevel: raw.MAILROUTE_LOG_LEVEL,
     warnings,

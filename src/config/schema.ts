@@ -153,6 +153,27 @@ export const settingDocs: SettingDoc[] = [
     defaultText: "Microsoft's token endpoint",
     doc: 'Token endpoint.',
   },
+  {
+    key: 'MAILROUTE_MAX_MESSAGE_BYTES',
+    defaultText: '26214400 (25 MiB)',
+    doc: 'Largest message accepted (text, HTML and decoded attachments).',
+  },
+  {
+    key: 'MAILROUTE_EHLO_NAME',
+    defaultText: "the machine's host name",
+    doc: 'Name mailroute gives in EHLO to relays and receiving servers.',
+  },
+  {
+    key: 'MAILROUTE_NOTIFY_FROM',
+    defaultText: 'mailroute@<bounce domain>',
+    doc: "Sender of mailroute's own notices to admins (relay suspended…), sent through platform delivery.",
+  },
+  {
+    key: 'MAILROUTE_DIRECT_PORT',
+    defaultText: '25',
+    doc: 'Port of receiving servers for `direct` MX delivery (another only for test setups).',
+  },
+  { key: 'MAILROUTE_WORKER_CONCURRENCY', defaultText: '64', doc: 'Deliveries one process sends at once.' },
   { key: 'MAILROUTE_SESSION_HOURS', defaultText: '12', doc: 'Lifetime of a console session.' },
   {
     key: 'MAILROUTE_LOG_LEVEL',
@@ -226,6 +247,20 @@ export const configSchema = z.object({
   MAILROUTE_OAUTH_MICROSOFT365_TOKEN_URL: httpUrl.default(
     'https://login.microsoftonline.com/common/oauth2/v2.0/token',
   ),
+  MAILROUTE_MAX_MESSAGE_BYTES: z.coerce
+    .number()
+    .int('must be a whole number of bytes')
+    .min(1024, 'must be at least 1024')
+    .default(26_214_400),
+  MAILROUTE_EHLO_NAME: optionalText,
+  MAILROUTE_NOTIFY_FROM: optionalText.pipe(z.email('must be an email address').optional()),
+  MAILROUTE_DIRECT_PORT: port('MAILROUTE_DIRECT_PORT').default(25),
+  MAILROUTE_WORKER_CONCURRENCY: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 1000')
+    .max(1000, 'must be between 1 and 1000')
+    .default(64),
   MAILROUTE_SESSION_HOURS: z.coerce.number().positive('must be a positive number of hours').default(12),
   MAILROUTE_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {

@@ -1,5 +1,26 @@
-/** Identifiers: a readable prefix and 16 random bytes, e.g. `org_3q2…`. Never guessable. */
+/**
+ * Identifiers: a readable prefix and 16 random bytes in lowercase base32, e.g. `dlv_k3q…`. Never
+ * guessable, and safe where case may not survive (the local part of a VERP return path).
+ */
 import { randomBytes } from 'node:crypto';
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
+
+export function base32(bytes: Uint8Array): string {
+  let out = '';
+  let bits = 0;
+  let value = 0;
+  for (const b of bytes) {
+    value = (value << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      out += ALPHABET[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += ALPHABET[(value << (5 - bits)) & 31];
+  return out;
+}
 
 export type IdPrefix =
   | 'org'
@@ -14,10 +35,13 @@ export type IdPrefix =
   | 'ntf'
   | 'bnc'
   | 'dkm'
-  | 'oas';
+  | 'oas'
+  | 'evt'
+  | 'sup'
+  | 'whk';
 
 export function newId(prefix: IdPrefix): string {
-  return `${prefix}_${randomBytes(16).toString('base64url')}`;
+  return `${prefix}_${base32(randomBytes(16))}`;
 }
 
 let lastMs = 0;

@@ -6,7 +6,7 @@
  *
  * Format: `mr1.<key id>.<base64url(iv1 | tag1 | wrapped key | iv2 | tag2 | ciphertext)>`.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 
 const VERSION = 'mr1';
 const IV = 12;
@@ -37,6 +37,8 @@ function open(key: Buffer, sealed: Buffer, aad: Buffer): Buffer {
 export interface Secrets {
   encrypt(plaintext: string, context: string): string;
   decrypt(sealed: string, context: string): string;
+  /** A 32-byte key for another purpose (e.g. `verp`), derived from the master key with HKDF. */
+  derive(purpose: string): Buffer;
   readonly keyId: string;
 }
 
@@ -51,6 +53,9 @@ export function createSecrets(masterKey: Buffer): Secrets {
       const wrapped = seal(masterKey, dataKey, wrapAad);
       const body = seal(dataKey, Buffer.from(plaintext, 'utf8'), Buffer.from(context));
       return `${VERSION}.${keyId}.${Buffer.concat([wrapped, body]).toString('base64url')}`;
+    },
+    derive(purpose) {
+      return Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), `mailroute:${purpose}`, KEY));
     },
     decrypt(sealed, context) {
       const [version, kid, payload] = sealed.split('.');

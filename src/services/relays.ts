@@ -288,35 +288,46 @@ function columnsOf(
 export async function createRelay(ctx: AppContext, actor: Principal, input: RelayInput): Promise<RelayView> {
   const id = newId('rly');
   const now = ctx.clock.now();
-  return ctx.store.db.transaction().execute(async (trx) => {
-    await lockOrg(trx, ctx.store.dialect, actor.orgId);
-    const { domain, plan, host } = await checked(ctx, trx, actor.orgId, input, undefined);
-    await checkRelayLimit(trx, actor.orgId, domain, plan.maxRelaysPerDomain, plan.name);
-    const r: RelaysTable = {
-      id,
-      org_id: actor.orgId,
-      ...columnsOf(input, host),
-      ...authColumns(ctx, id, input.authentication, undefined),
-      suspended_until: null,
-      failure_count: 0,
-      failure_day: null,
-      created_at: now,
-      updated_at: now,
-      deleted_at: null,
-    };
-    await trx.insertInto('relays').values(r).execute();
-    const view = (await viewContext(ctx, trx, actor.orgId))(r);
-    await writeAudit(trx, {
-      orgId: actor.orgId,
-      actor,
-      action: 'relay.create',
-      targetType: 'relay',
-      targetId: id,
-      after: view,
-      at: now,
-    });
-    return view;
-  });
+  return changed(
+    ctx,
+    actor,
+    ctx.store.db.transaction().execute(async (trx) => {
+      await lockOrg(trx, ctx.store.dialect, actor.orgId);
+      const { domain, plan, host } = await checked(ctx, trx, actor.orgId, input, undefined);
+      await checkRelayLimit(trx, actor.orgId, domain, plan.maxRelaysPerDomain, plan.name);
+      const r: RelaysTable = {
+        id,
+        org_id: actor.orgId,
+        ...columnsOf(input, host),
+        ...authColumns(ctx, id, input.authentication, undefined),
+        suspended_until: null,
+        failure_count: 0,
+        failure_day: null,
+        created_at: now,
+        updated_at: now,
+        deleted_at: null,
+      };
+      await trx.insertInto('relays').values(r).execute();
+      const view = (await viewContext(ctx, trx, actor.orgId))(r);
+      await writeAudit(trx, {
+        orgId: actor.orgId,
+        actor,
+        action: 'relay.create',
+        targetType: 'relay',
+        targetId: id,
+        after: view,
+        at: now,
+      });
+      return view;
+    }),
+  );
+}
+
+/** Tells routing in this process that the org's relays changed, once the change is committed. */
+async function changed<T>(ctx: AppContext, actor: Principal, work: Promise<T>): Promise<T> {
+  const result = await work;
+  ctx.queue.orgChanged(actor.orgId);
+  return result;
 }
 
 export async function updateRelay(
@@ -326,21 +337,25 @@ export async function updateRelay(
   patch: RelayPatch,
 ): Promise<RelayView> {
   const now = ctx.clock.now();
-  return ctx.store.db.transaction().execute(async (trx) => {
-    await lockOrg(trx, ctx.store.dialect, actor.orgId);
-    const old = await loadRow(trx, actor.orgId, id);
-    const input: RelayInput = { ...inputOf(old), ...patch } as RelayInput;
-    const { domain, plan, host } = await checked(ctx, trx, actor.orgId, input, old);
-    if (domain.id !== old.domain_id)
-      await checkRelayLimit(trx, actor.orgId, domain, plan.maxRelaysPerDomain, plan.name, id);
-    const changes = {
-      ...columnsOf(input, host),
-      ...authColumns(ctx, id, input.authentication, old),
-      updated_at: now,
-    };
-    await trx.updateTable('relays').set(changes).where('id', '=', id).execute();
-    return audited(ctx, trx, actor, 'relay.update', old, { ...old, ...changes }, now);
-  });
+  return changed(
+    ctx,
+    actor,
+    ctx.store.db.transaction().execute(async (trx) => {
+      await lockOrg(trx, ctx.store.dialect, actor.orgId);
+      const old = await loadRow(trx, actor.orgId, id);
+      const input: RelayInput = { ...inputOf(old), ...patch } as RelayInput;
+      const { domain, plan, host } = await checked(ctx, trx, actor.orgId, input, old);
+      if (domain.id !== old.domain_id)
+        await checkRelayLimit(trx, actor.orgId, domain, plan.maxRelaysPerDomain, plan.name, id);
+      const changes = {
+        ...columnsOf(input, host),
+        ...authColumns(ctx, id, input.authentication, old),
+        updated_at: now,
+      };
+      await trx.updateTable('relays').set(changes).where('id', '=', id).execute();
+      return audited(ctx, trx, actor, 'relay.update', old, { ...old, ...changes }, now);
+    }),
+  );
 }
 
 /** Writes the audit entry of a relay change (inside the change's transaction) and returns the new view. */
@@ -376,15 +391,19 @@ async function setColumns(
   changes: Partial<RelaysTable>,
 ): Promise<RelayView> {
   const now = ctx.clock.now();
-  return ctx.store.db.transaction().execute(async (trx) => {
-    const before = await loadRow(trx, actor.orgId, id);
-    await trx
-      .updateTable('relays')
-      .set({ ...changes, updated_at: now })
-      .where('id', '=', id)
-      .execute();
-    return audited(ctx, trx, actor, action, before, { ...before, ...changes, updated_at: now }, now);
-  });
+  return changed(
+    ctx,
+    actor,
+    ctx.store.db.transaction().execute(async (trx) => {
+      const before = await loadRow(trx, actor.orgId, id);
+      await trx
+        .updateTable('relays')
+        .set({ ...changes, updated_at: now })
+        .where('id', '=', id)
+        .execute();
+      return audited(ctx, trx, actor, action, before, { ...before, ...changes, updated_at: now }, now);
+    }),
+  );
 }
 
 export const enableRelay = (ctx: AppContext, actor: Principal, id: string) =>
@@ -398,30 +417,34 @@ export const resumeRelay = (ctx: AppContext, actor: Principal, id: string) =>
 /** Deletes a relay from use; its row stays so the history of what went through it keeps its name. */
 export async function deleteRelay(ctx: AppContext, actor: Principal, id: string): Promise<void> {
   const now = ctx.clock.now();
-  await ctx.store.db.transaction().execute(async (trx) => {
-    const before = await loadRow(trx, actor.orgId, id);
-    const secretsCleared = {
-      auth_password_enc: null,
-      oauth_refresh_token_enc: null,
-      oauth_access_token_enc: null,
-      enabled: 0,
-    };
-    await trx
-      .updateTable('relays')
-      .set({ ...secretsCleared, deleted_at: now, updated_at: now })
-      .where('id', '=', id)
-      .execute();
-    const view = await viewContext(ctx, trx, actor.orgId);
-    await writeAudit(trx, {
-      orgId: actor.orgId,
-      actor,
-      action: 'relay.delete',
-      targetType: 'relay',
-      targetId: id,
-      before: view(before),
-      at: now,
-    });
-  });
+  await changed(
+    ctx,
+    actor,
+    ctx.store.db.transaction().execute(async (trx) => {
+      const before = await loadRow(trx, actor.orgId, id);
+      const secretsCleared = {
+        auth_password_enc: null,
+        oauth_refresh_token_enc: null,
+        oauth_access_token_enc: null,
+        enabled: 0,
+      };
+      await trx
+        .updateTable('relays')
+        .set({ ...secretsCleared, deleted_at: now, updated_at: now })
+        .where('id', '=', id)
+        .execute();
+      const view = await viewContext(ctx, trx, actor.orgId);
+      await writeAudit(trx, {
+        orgId: actor.orgId,
+        actor,
+        action: 'relay.delete',
+        targetType: 'relay',
+        targetId: id,
+        before: view(before),
+        at: now,
+      });
+    }),
+  );
 }
 
 /** A stored relay's row, for the probe and the delivery stages (secrets still sealed). */

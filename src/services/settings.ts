@@ -42,5 +42,6 @@ export async function updateSettings(
       at: now,
     });
   });
+  ctx.queue.orgChanged(actor.orgId);
   return { ...before, ...changed } as Settings;
 }

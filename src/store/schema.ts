@@ -151,6 +151,114 @@ export interface UsageCountersTable {
   count: number;
 }
 
+export type MessageType = 'workflow' | 'mass' | 'individual' | 'system';
+
+export type DeliveryStatus =
+  | 'queued'
+  | 'sending'
+  | 'deferred'
+  | 'sent'
+  | 'bounced'
+  | 'complained'
+  | 'failed'
+  | 'expired'
+  | 'suppressed';
+
+export interface MessagesTable {
+  id: string;
+  org_id: string;
+  type: MessageType;
+  from_address: string;
+  from_domain: string;
+  subject: string;
+  /** JSON of the submitted content (`MessageContent`), stored once for all recipients. */
+  content: string;
+  metadata: string | null;
+  size: number;
+  recipient_count: number;
+  submitted_by: string;
+  created_at: number;
+}
+
+export interface DeliveriesTable {
+  id: string;
+  org_id: string;
+  message_id: string;
+  recipient: string;
+  recipient_domain: string;
+  type: MessageType;
+  /** 0 individual and system, 1 workflow, 2 mass: lower goes first. */
+  priority: number;
+  status: DeliveryStatus;
+  /** The last route taken: a relay id or `platform`. */
+  route: string | null;
+  relay_id: string | null;
+  attempts: number;
+  next_attempt_at: number;
+  lease_until: number | null;
+  lease_owner: string | null;
+  /** JSON of per-recipient merge fields and notice (mass email). */
+  personalization: string | null;
+  /** JSON array of relay ids that failed in the current round. */
+  relays_tried: string | null;
+  slowdowns: number;
+  last_status: string | null;
+  last_reply: string | null;
+  created_at: number;
+  updated_at: number;
+  sent_at: number | null;
+}
+
+export interface AttemptsTable {
+  id: string;
+  org_id: string;
+  delivery_id: string;
+  at: number;
+  route: string;
+  relay_id: string | null;
+  host: string | null;
+  action: 'sent' | 'defer' | 'bounce' | 'fallback' | 'slowdown' | 'failed' | 'expired';
+  status: string | null;
+  reply: string | null;
+  rule_id: string | null;
+  duration_ms: number;
+}
+
+export interface ArchivesTable {
+  delivery_id: string;
+  org_id: string;
+  created_at: number;
+  raw_gzip_b64: string;
+}
+
+export interface NotificationsTable {
+  id: string;
+  org_id: string;
+  kind: string;
+  dedupe_key: string;
+  data: string;
+  created_at: number;
+  read_at: number | null;
+}
+
+export interface EventsTable {
+  id: string;
+  org_id: string;
+  type: string;
+  data: string;
+  created_at: number;
+}
+
+export interface PlatformKeysTable {
+  /** The data center's bounce domain, which signs mail of domains without a key of their own. */
+  domain: string;
+  selector: string;
+  algorithm: 'rsa-2048' | 'ed25519';
+  public_key: string;
+  private_key_enc: string;
+  created_at: number;
+}
+
 export interface Database {
   orgs: OrgsTable;
   plans: PlansTable;
@@ -164,4 +272,11 @@ export interface Database {
   relays: RelaysTable;
   oauth_states: OauthStatesTable;
   usage_counters: UsageCountersTable;
+  messages: MessagesTable;
+  deliveries: DeliveriesTable;
+  attempts: AttemptsTable;
+  archives: ArchivesTable;
+  notifications: NotificationsTable;
+  events: EventsTable;
+  platform_keys: PlatformKeysTable;
 }

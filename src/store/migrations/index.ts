@@ -4,10 +4,12 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as m0001 from './0001-foundation.js';
 import * as m0002 from './0002-domains-relays.js';
+import * as m0003 from './0003-queue.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
   '0002-domains-relays': m0002,
+  '0003-queue': m0003,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

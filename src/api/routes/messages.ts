@@ -1,0 +1,102 @@
+/**
+ * Submitting mail and reading the log: `POST /api/v1/messages`, `POST /api/v1/mass-emails`,
+ * `GET /api/v1/messages` (the log), `GET /api/v1/messages/:id`, `GET /api/v1/messages/:id/raw`.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../context.js';
+import { submitMassEmail, submitMessage } from '../../intake/submit.js';
+import { errorBodySchema, idParamsSchema } from '../../schemas/common.js';
+import {
+  logPageSchema,
+  logQuerySchema,
+  massEmailSchema,
+  massSubmittedSchema,
+  messageDetailSchema,
+  messageSubmitSchema,
+  submittedSchema,
+} from '../../schemas/messages.js';
+import { archivedMime, listLog, messageDetail } from '../../services/message-log.js';
+import { principalOf } from '../auth.js';
+
+export const messageRoutes =
+  (ctx: AppContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    const tags = ['messages'];
+    const errors = { 400: errorBodySchema, 409: errorBodySchema, 413: errorBodySchema, 429: errorBodySchema };
+    app.post(
+      '/api/v1/messages',
+      {
+        config: { access: 'send' },
+        schema: { tags, body: messageSubmitSchema, response: { 202: submittedSchema, ...errors } },
+      },
+      async (request, reply) => {
+        const accepted = await submitMessage(ctx, principalOf(request), request.body);
+        ctx.queue.notify();
+        return reply.code(202).send({
+          id: accepted.messageId,
+          deliveries: accepted.deliveries.map((d) => ({
+            id: d.id,
+            recipient: d.recipient,
+            status: d.status,
+          })),
+        });
+      },
+    );
+    app.post(
+      '/api/v1/mass-emails',
+      {
+        config: { access: 'send' },
+        schema: { tags, body: massEmailSchema, response: { 202: massSubmittedSchema, ...errors } },
+      },
+      async (request, reply) => {
+        const r = await submitMassEmail(ctx, principalOf(request), request.body);
+        ctx.queue.notify();
+        return reply.code(202).send({ id: r.messageId, accepted: r.accepted, suppressed: r.suppressed });
+      },
+    );
+    app.get(
+      '/api/v1/messages',
+      {
+        config: { access: 'any' },
+        schema: { tags, querystring: logQuerySchema, response: { 200: logPageSchema, 400: errorBodySchema } },
+      },
+      async (request) => listLog(ctx, principalOf(request).orgId, request.query),
+    );
+    app.get(
+      '/api/v1/messages/:id',
+      {
+        config: { access: 'any' },
+        schema: {
+          tags,
+          params: idParamsSchema,
+          response: { 200: messageDetailSchema, 404: errorBodySchema },
+        },
+      },
+      async (request) => messageDetail(ctx, principalOf(request).orgId, request.params.id),
+    );
+    app.get(
+      '/api/v1/messages/:id/raw',
+      {
+        config: { access: 'read' },
+        schema: {
+          tags,
+          params: idParamsSchema,
+          querystring: z.object({ delivery: z.string().max(64).optional() }),
+          produces: ['message/rfc822'],
+        },
+      },
+      async (request, reply) => {
+        const { deliveryId, raw } = await archivedMime(
+          ctx,
+          principalOf(request).orgId,
+          request.params.id,
+          request.query.delivery,
+        );
+        return reply
+          .type('message/rfc822')
+          .header('content-disposition', `attachment; filename="${deliveryId}.eml"`)
+          .send(raw);
+      },
+    );
+  };

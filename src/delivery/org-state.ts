@@ -1,0 +1,81 @@
+/**
+ * What routing needs to know about an org, read at most once a second per process: its settings
+ * (time zone, fallback policy), data center, domains and live relays. Suspensions and caps are
+ * re-checked atomically when a relay is actually used.
+ */
+import type { AppContext } from '../context.js';
+import type { DataCenter } from '../domain/datacenters.js';
+import type { RelayCandidate } from '../domain/routing.js';
+import type { Settings } from '../schemas/settings.js';
+import { getSettings } from '../services/settings.js';
+import type { RelaysTable } from '../store/schema.js';
+
+export interface OrgState {
+  orgId: string;
+  settings: Settings;
+  dataCenter: DataCenter;
+  domains: Map<string, string>;
+  relays: Map<string, RelaysTable>;
+  candidates: RelayCandidate[];
+  loadedAt: number;
+}
+
+const TTL_MS = 1000;
+
+export class OrgStates {
+  private cache = new Map<string, Promise<OrgState>>();
+  private loaded = new Map<string, number>();
+
+  constructor(private ctx: AppContext) {
+    ctx.queue.onOrgChanged((orgId) => this.forget(orgId));
+  }
+
+  get(orgId: string): Promise<OrgState> {
+    const at = this.loaded.get(orgId) ?? 0;
+    const hit = this.cache.get(orgId);
+    if (hit && Date.now() - at < TTL_MS) return hit;
+    const p = this.load(orgId);
+    this.cache.set(orgId, p);
+    this.loaded.set(orgId, Date.now());
+    p.catch(() => this.cache.delete(orgId));
+    return p;
+  }
+
+  /** Drops an org's cached state, e.g. after its relay was suspended. */
+  forget(orgId: string): void {
+    this.cache.delete(orgId);
+  }
+
+  private async load(orgId: string): Promise<OrgState> {
+    const { db } = this.ctx.store;
+    const [settings, org, domains, relays] = await Promise.all([
+      getSettings(this.ctx, orgId),
+      db.selectFrom('orgs').select('datacenter').where('id', '=', orgId).executeTakeFirstOrThrow(),
+      db.selectFrom('domains').select(['id', 'name']).where('org_id', '=', orgId).execute(),
+      db
+        .selectFrom('relays')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .where('deleted_at', 'is', null)
+        .execute(),
+    ]);
+    const dataCenter =
+      this.ctx.config.dataCenters.find((d) => d.id === org.datacenter) ?? this.ctx.config.dataCenters[0]!;
+    return {
+      orgId,
+      settings,
+      dataCenter,
+      domains: new Map(domains.map((d) => [d.name, d.id])),
+      relays: new Map(relays.map((r) => [r.id, r])),
+      candidates: relays.map((r) => ({
+        id: r.id,
+        domainId: r.domain_id,
+        emailTypes: JSON.parse(r.email_types),
+        priority: r.priority,
+        enabled: r.enabled === 1,
+        suspendedUntil: r.suspended_until,
+      })),
+      loadedAt: Date.now(),
+    };
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * One attempt through platform delivery: the smarthost, or each MX host of the recipient's domain
+ * in turn until one answers (a connection-level failure moves on to the next host), with the reply
+ * classified on the `platform` path, which is final.
+ */
+import type { AppContext } from '../context.js';
+import { classifyNodemailerError, classifyReply } from '../domain/smtp-reply.js';
+import { platformTargets } from '../transports/platform-transport.js';
+import type { SmtpPools } from '../transports/smtp-pools.js';
+import { type AttemptResult, replyText } from './outcome.js';
+import type { Prepared } from './prepare.js';
+
+export async function attemptPlatform(
+  ctx: AppContext,
+  pools: SmtpPools,
+  prepared: Prepared,
+  recipient: string,
+  recipientDomain: string,
+  localAddress: string | undefined,
+): Promise<AttemptResult> {
+  const now = ctx.clock.now();
+  let targets: Awaited<ReturnType<typeof platformTargets>>;
+  try {
+    targets = await platformTargets(ctx.config, ctx.dns, recipientDomain, localAddress);
+  } catch (err) {
+    const c = classifyReply({
+      path: 'platform',
+      command: 'connect',
+      errorKind: 'EDNS',
+      errorCause: 'ETIMEOUT',
+      text: (err as Error).message,
+    });
+    return {
+      sent: false,
+      classification: c,
+      reply: (err as Error).message,
+      record: {
+        at: now,
+        route: 'platform',
+        relay_id: null,
+        host: null,
+        action: c.action,
+        status: c.status,
+        reply: (err as Error).message,
+        rule_id: c.ruleId,
+        duration_ms: 0,
+      },
+    };
+  }
+  if (targets.length === 0) {
+    const text = `550 5.1.2 no mail server found for ${recipientDomain}`;
+    const c = classifyReply({ path: 'platform', command: 'rcpt', code: 550, enhanced: '5.1.2', text });
+    return {
+      sent: false,
+      classification: c,
+      reply: text,
+      record: {
+        at: now,
+        route: 'platform',
+        relay_id: null,
+        host: null,
+        action: c.action,
+        status: c.status,
+        reply: text,
+        rule_id: c.ruleId,
+        duration_ms: 0,
+      },
+    };
+  }
+  let last: AttemptResult | undefined;
+  for (const t of targets) {
+    const out = await pools.send(t.key, t.options, prepared.raw, {
+      from: prepared.envelopeFrom,
+      to: recipient,
+    });
+    const host = `${t.options.host}:${t.options.port}`;
+    if (out.ok) {
+      return {
+        sent: true,
+        reply: out.response ?? '',
+        record: {
+          at: now,
+          route: 'platform',
+          relay_id: null,
+          host,
+          action: 'sent',
+          status: '2.0.0',
+          reply: out.response ?? '',
+          rule_id: null,
+          duration_ms: out.ms,
+        },
+      };
+    }
+    const c = classifyNodemailerError(out.error, 'platform');
+    const reply = replyText(out.error);
+    last = {
+      sent: false,
+      classification: c,
+      reply,
+      record: {
+        at: now,
+        route: 'platform',
+        relay_id: null,
+        host,
+        action: c.action === 'fallback' ? 'defer' : c.action,
+        status: c.status,
+        reply,
+        rule_id: c.ruleId,
+        duration_ms: out.ms,
+      },
+    };
+    if (c.scope !== 'connection') break;
+  }
+  return last!;
+}

@@ -1,0 +1,44 @@
+/**
+ * The message exactly as it leaves: composed for the delivery, DKIM-signed with the key the route
+ * calls for, and the envelope sender of the route's return-path policy.
+ */
+
+import { type SigningKey, signMessage } from '../dkim/sign.js';
+import type { MessageContent } from '../schemas/messages.js';
+import type { DeliveriesTable, MessagesTable } from '../store/schema.js';
+import { composeMime, type Personalization } from './compose.js';
+
+export interface Prepared {
+  raw: Buffer;
+  envelopeFrom: string;
+  signedBy: string | null;
+}
+
+const contentCache = new WeakMap<MessagesTable, MessageContent>();
+
+export function contentOf(m: MessagesTable): MessageContent {
+  let c = contentCache.get(m);
+  if (!c) {
+    c = JSON.parse(m.content) as MessageContent;
+    contentCache.set(m, c);
+  }
+  return c;
+}
+
+export async function prepare(
+  m: MessagesTable,
+  d: DeliveriesTable,
+  key: SigningKey | undefined,
+  envelopeFrom: string,
+  now: number,
+): Promise<Prepared> {
+  const personalization = d.personalization ? (JSON.parse(d.personalization) as Personalization) : undefined;
+  const mime = await composeMime(contentOf(m), {
+    deliveryId: d.id,
+    fromDomain: m.from_domain,
+    date: new Date(now),
+    personalization,
+  });
+  const raw = key ? await signMessage(mime, key, new Date(now)) : mime;
+  return { raw, envelopeFrom, signedBy: key ? `${key.selector}._domainkey.${key.domain}` : null };
+}

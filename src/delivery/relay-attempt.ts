@@ -1,0 +1,116 @@
+/**
+ * One attempt through one relay: credentials (stored password, or an OAuth access token refreshed
+ * when due), the relay host resolved and checked against the operator's host policy, the message
+ * signed when the relay signs, and the reply classified on the `relay` path.
+ */
+import type { AppContext } from '../context.js';
+import { addressKind, isIpLiteral } from '../domain/hosts.js';
+import { type Classification, classifyNodemailerError, classifyReply } from '../domain/smtp-reply.js';
+import { accessTokenFor } from '../services/oauth.js';
+import type { RelaysTable } from '../store/schema.js';
+import { type RelayAuth, relayPoolKey, relayPoolOptions } from '../transports/relay-transport.js';
+import type { SmtpPools } from '../transports/smtp-pools.js';
+import { type AttemptResult, replyText } from './outcome.js';
+import type { Prepared } from './prepare.js';
+
+async function relayAuth(ctx: AppContext, r: RelaysTable): Promise<RelayAuth> {
+  if (r.auth_type === 'password' && r.auth_password_enc) {
+    return {
+      type: 'password',
+      username: r.auth_username ?? '',
+      password: ctx.secrets.decrypt(r.auth_password_enc, `relay:${r.id}:password`),
+    };
+  }
+  if (r.auth_type === 'oauth2')
+    return { type: 'oauth2', user: r.oauth_user ?? '', accessToken: await accessTokenFor(ctx, r) };
+  return { type: 'none' };
+}
+
+async function relayAddress(ctx: AppContext, host: string): Promise<string | undefined> {
+  if (isIpLiteral(host)) return host.replace(/^\[|\]$/g, '');
+  const allowed = (ip: string) => {
+    const kind = addressKind(ip);
+    return (
+      kind !== 'link-local' && kind !== 'reserved' && (ctx.config.relayHosts === 'any' || kind === 'public')
+    );
+  };
+  if (host === 'localhost') return ctx.config.relayHosts === 'any' ? '127.0.0.1' : undefined;
+  return (await ctx.dns.addresses(host)).find(allowed);
+}
+
+function failure(r: RelaysTable, c: Classification, reply: string, ms: number, now: number): AttemptResult {
+  return {
+    sent: false,
+    classification: c,
+    reply,
+    record: {
+      at: now,
+      route: r.id,
+      relay_id: r.id,
+      host: `${r.host}:${r.port}`,
+      action: c.action === 'defer' ? 'fallback' : c.action,
+      status: c.status,
+      reply,
+      rule_id: c.ruleId,
+      duration_ms: ms,
+    },
+  };
+}
+
+export async function attemptRelay(
+  ctx: AppContext,
+  pools: SmtpPools,
+  r: RelaysTable,
+  prepared: Prepared,
+  recipient: string,
+  localAddress: string | undefined,
+): Promise<AttemptResult> {
+  const now = ctx.clock.now();
+  let auth: RelayAuth;
+  let address: string | undefined;
+  try {
+    auth = await relayAuth(ctx, r);
+    address = await relayAddress(ctx, r.host);
+  } catch (err) {
+    const c = classifyReply({
+      path: 'relay',
+      command: 'auth',
+      errorKind: 'EAUTH',
+      text: (err as Error).message,
+    });
+    return failure(r, c, (err as Error).message, 0, now);
+  }
+  if (!address) {
+    const c = classifyReply({
+      path: 'relay',
+      command: 'connect',
+      errorKind: 'EDNS',
+      errorCause: 'ENOTFOUND',
+      text: `no usable address for ${r.host}`,
+    });
+    return failure(r, c, `no usable address for ${r.host}`, 0, now);
+  }
+  const options = relayPoolOptions(r, { address, localAddress, ehloName: ctx.config.ehloName, auth });
+  const out = await pools.send(relayPoolKey(r), options, prepared.raw, {
+    from: prepared.envelopeFrom,
+    to: recipient,
+  });
+  if (out.ok) {
+    return {
+      sent: true,
+      reply: out.response ?? '',
+      record: {
+        at: now,
+        route: r.id,
+        relay_id: r.id,
+        host: `${r.host}:${r.port}`,
+        action: 'sent',
+        status: '2.0.0',
+        reply: out.response ?? '',
+        rule_id: null,
+        duration_ms: out.ms,
+      },
+    };
+  }
+  return failure(r, classifyNodemailerError(out.error, 'relay'), replyText(out.error), out.ms, now);
+}

@@ -1,0 +1,85 @@
+/**
+ * Which key signs a delivery (SPEC R15): the From domain's active DKIM key where it has one, else
+ * (platform delivery only) the platform's key for the data center's bounce domain, created once
+ * and shared by every node. Private keys are decrypted when used and cached for a minute, so a
+ * rotation takes effect quickly.
+ */
+import type { AppContext } from '../context.js';
+import { generateDkimKey, newSelector } from '../dkim/keys.js';
+import type { SigningKey } from '../dkim/sign.js';
+
+const TTL_MS = 60_000;
+
+export class SigningKeys {
+  private cache = new Map<string, { key: SigningKey | undefined; until: number }>();
+
+  constructor(private ctx: AppContext) {}
+
+  private async cached(
+    id: string,
+    load: () => Promise<SigningKey | undefined>,
+  ): Promise<SigningKey | undefined> {
+    const now = Date.now();
+    const hit = this.cache.get(id);
+    if (hit && hit.until > now) return hit.key;
+    const key = await load();
+    this.cache.set(id, { key, until: now + TTL_MS });
+    return key;
+  }
+
+  /** The org's active key for `domain`, if the org has that domain and a key for it. */
+  domainKey(orgId: string, domain: string): Promise<SigningKey | undefined> {
+    return this.cached(`org:${orgId}:${domain}`, async () => {
+      const row = await this.ctx.store.db
+        .selectFrom('dkim_keys')
+        .innerJoin('domains', 'domains.id', 'dkim_keys.domain_id')
+        .select(['dkim_keys.id', 'dkim_keys.selector', 'dkim_keys.algorithm', 'dkim_keys.private_key_enc'])
+        .where('domains.org_id', '=', orgId)
+        .where('domains.name', '=', domain)
+        .where('dkim_keys.status', '=', 'active')
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const privateKeyPem = this.ctx.secrets.decrypt(row.private_key_enc, `dkim:${row.id}:private_key`);
+      return { domain, selector: row.selector, algorithm: row.algorithm, privateKeyPem };
+    });
+  }
+
+  /** The platform's key for a data center's bounce domain. */
+  async platformKey(bounceDomain: string): Promise<SigningKey> {
+    const key = await this.cached(`platform:${bounceDomain}`, async () => {
+      const row = await ensurePlatformKey(this.ctx, bounceDomain);
+      const privateKeyPem = this.ctx.secrets.decrypt(row.private_key_enc, `platform-dkim:${bounceDomain}`);
+      return { domain: bounceDomain, selector: row.selector, algorithm: row.algorithm, privateKeyPem };
+    });
+    return key!;
+  }
+}
+
+/** Creates the platform key of a bounce domain the first time it is needed (any node may win the race). */
+export async function ensurePlatformKey(ctx: AppContext, bounceDomain: string) {
+  const { db } = ctx.store;
+  const existing = await db
+    .selectFrom('platform_keys')
+    .selectAll()
+    .where('domain', '=', bounceDomain)
+    .executeTakeFirst();
+  if (existing) return existing;
+  const generated = generateDkimKey('rsa-2048');
+  await db
+    .insertInto('platform_keys')
+    .values({
+      domain: bounceDomain,
+      selector: newSelector(ctx.clock.now()),
+      algorithm: 'rsa-2048',
+      public_key: generated.publicKey,
+      private_key_enc: ctx.secrets.encrypt(generated.privateKeyPem, `platform-dkim:${bounceDomain}`),
+      created_at: ctx.clock.now(),
+    })
+    .onConflict((oc) => oc.column('domain').doNothing())
+    .execute();
+  return db
+    .selectFrom('platform_keys')
+    .selectAll()
+    .where('domain', '=', bounceDomain)
+    .executeTakeFirstOrThrow();
+}

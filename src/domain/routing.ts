@@ -1,0 +1,52 @@
+/**
+ * Route choice (SPEC R8–R10): a delivery's candidate relays are those of the From domain that take
+ * its email type, are enabled, not suspended, not deleted, and not yet tried in this round;
+ * lowest `priority` first, round robin among equals. Caps are claimed by the caller, atomically,
+ * in this order; when no relay can take the delivery it goes to platform delivery.
+ */
+import type { EmailType } from '../schemas/relays.js';
+
+export interface RelayCandidate {
+  id: string;
+  domainId: string;
+  emailTypes: readonly EmailType[];
+  priority: number;
+  enabled: boolean;
+  suspendedUntil: number | null;
+}
+
+export interface RouteQuery {
+  domainId: string | undefined;
+  type: EmailType | 'system';
+  now: number;
+  tried: ReadonlySet<string>;
+  /** A rotating counter; the caller advances it so equal-priority relays share the load. */
+  turn: number;
+}
+
+/** Relays to try, in order. `system` mail (mailroute's own notices) never uses relays. */
+export function candidateRelays(relays: readonly RelayCandidate[], q: RouteQuery): RelayCandidate[] {
+  if (q.type === 'system' || q.domainId === undefined) return [];
+  const usable = relays.filter(
+    (r) =>
+      r.domainId === q.domainId &&
+      r.enabled &&
+      r.emailTypes.includes(q.type as EmailType) &&
+      !(r.suspendedUntil !== null && r.suspendedUntil > q.now) &&
+      !q.tried.has(r.id),
+  );
+  const byPriority = new Map<number, RelayCandidate[]>();
+  for (const r of usable) byPriority.set(r.priority, [...(byPriority.get(r.priority) ?? []), r]);
+  return [...byPriority.keys()]
+    .sort((a, b) => a - b)
+    .flatMap((p) => {
+      const group = byPriority.get(p)!.sort((a, b) => (a.id < b.id ? -1 : 1));
+      const shift = q.turn % group.length;
+      return [...group.slice(shift), ...group.slice(0, shift)];
+    });
+}
+
+/** Queue priority by type (R9b): individual and system first, then workflow, then mass. */
+export function typePriority(type: EmailType | 'system'): number {
+  return type === 'mass' ? 2 : type === 'workflow' ? 1 : 0;
+}

@@ -1,0 +1,196 @@
+/**
+ * Submission (SPEC R11, R26, §3): checks what the API's schema cannot (the From domain is a
+ * verified domain of the org, the message fits the size limit), expands recipients into one
+ * delivery each, reserves the plan's daily limit for all of them at once, and hands everything to
+ * the one `enqueue()`. A submission that does not fit is refused whole; nothing of it is queued.
+ */
+import type { Principal } from '../auth/principal.js';
+import type { AppContext } from '../context.js';
+import { AppError } from '../domain/errors.js';
+import { type Mailbox, parseMailbox } from '../domain/mailbox.js';
+import { typePriority } from '../domain/routing.js';
+import { dayKey, nextMidnight } from '../domain/time-zone.js';
+import { addWithin, current } from '../queue/counters.js';
+import { enqueue, type NewDelivery } from '../queue/enqueue.js';
+import type { MassEmail, MessageContent, MessageSubmit } from '../schemas/messages.js';
+import { getSettings } from '../services/settings.js';
+import { lockOrg, planOf } from '../store/repos/orgs.js';
+import type { DeliveriesTable, MessageType } from '../store/schema.js';
+
+export interface Accepted {
+  messageId: string;
+  deliveries: DeliveriesTable[];
+}
+
+const mailbox = (s: string): Mailbox => parseMailbox(s) as Mailbox;
+const formatMailbox = (m: Mailbox) =>
+  m.name ? `"${m.name.replace(/["\\]/g, '')}" <${m.address}>` : m.address;
+
+async function checkFromDomain(ctx: AppContext, orgId: string, from: Mailbox): Promise<void> {
+  const d = await ctx.store.db
+    .selectFrom('domains')
+    .select(['verified_at'])
+    .where('org_id', '=', orgId)
+    .where('name', '=', from.domain)
+    .executeTakeFirst();
+  if (!d)
+    throw new AppError('validation_failed', `from: ${from.domain} is not a domain of this org`, {
+      from: `${from.domain} is not a domain of this org; add and verify it first`,
+    });
+  if (d.verified_at === null)
+    throw new AppError('validation_failed', `from: ${from.domain} is not verified yet`, {
+      from: `${from.domain} is not verified yet; publish its TXT record and verify it`,
+    });
+}
+
+/** Approximate size of the composed message: what the size limit is about. */
+export function contentSize(c: {
+  subject: string;
+  text?: string;
+  html?: string;
+  attachments?: { content: string }[];
+}): number {
+  const attachments = (c.attachments ?? []).reduce((n, a) => n + Math.ceil((a.content.length * 3) / 4), 0);
+  return (
+    Buffer.byteLength(c.subject) +
+    Buffer.byteLength(c.text ?? '') +
+    Buffer.byteLength(c.html ?? '') +
+    attachments
+  );
+}
+
+function checkSize(ctx: AppContext, size: number): void {
+  if (size > ctx.config.maxMessageBytes) {
+    throw new AppError(
+      'payload_too_large',
+      `the message is ${size} bytes; the limit is ${ctx.config.maxMessageBytes} (MAILROUTE_MAX_MESSAGE_BYTES)`,
+    );
+  }
+}
+
+interface Submission {
+  type: MessageType;
+  from: Mailbox;
+  content: MessageContent;
+  metadata: Record<string, unknown> | undefined;
+  deliveries: NewDelivery[];
+  size: number;
+}
+
+/** Reserves the plan's limit for every queued delivery and enqueues, in one transaction. */
+async function accept(ctx: AppContext, actor: Principal, s: Submission): Promise<Accepted> {
+  const now = ctx.clock.now();
+  const { timeZone } = await getSettings(ctx, actor.orgId);
+  const day = dayKey(now, timeZone);
+  const queued = s.deliveries.filter((d) => d.status !== 'suppressed').length;
+  return ctx.store.db.transaction().execute(async (trx) => {
+    await lockOrg(trx, ctx.store.dialect, actor.orgId);
+    const plan = await planOf(trx, actor.orgId);
+    const key = { orgId: actor.orgId, day, scope: 'plan' };
+    if (queued > 0 && (await addWithin(trx, key, queued, plan.dailyLimit)) === undefined) {
+      const remaining = Math.max(0, plan.dailyLimit - (await current(trx, key)));
+      throw new AppError(
+        'daily_limit_exceeded',
+        `the "${plan.name}" plan allows ${plan.dailyLimit} emails a day; ${remaining} remain today and this submission has ${queued}`,
+        undefined,
+        { remaining, limit: plan.dailyLimit, resetAt: new Date(nextMidnight(now, timeZone)).toISOString() },
+      );
+    }
+    const message = {
+      org_id: actor.orgId,
+      type: s.type,
+      from_address: s.from.address,
+      from_domain: s.from.domain,
+      subject: s.content.subject,
+      content: JSON.stringify(s.content),
+      metadata: s.metadata ? JSON.stringify(s.metadata) : null,
+      size: s.size,
+      submitted_by: actor.label,
+    };
+    return enqueue(trx, message, s.deliveries, { now, priority: typePriority(s.type) }).then((r) => ({
+      messageId: r.messageId,
+      deliveries: r.deliveries,
+    }));
+  });
+}
+
+export async function submitMessage(ctx: AppContext, actor: Principal, m: MessageSubmit): Promise<Accepted> {
+  const from = mailbox(m.from);
+  await checkFromDomain(ctx, actor.orgId, from);
+  const size = contentSize(m);
+  checkSize(ctx, size);
+  const seen = new Set<string>();
+  const deliveries: NewDelivery[] = [];
+  for (const r of [...m.to, ...(m.cc ?? []), ...(m.bcc ?? [])].map(mailbox)) {
+    const key = r.address.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    deliveries.push({ recipient: r.address, recipientDomain: r.domain });
+  }
+  const content: MessageContent = {
+    from: formatMailbox(from),
+    to: m.to.map((x) => formatMailbox(mailbox(x))),
+    cc: (m.cc ?? []).map((x) => formatMailbox(mailbox(x))),
+    replyTo: m.replyTo ? formatMailbox(mailbox(m.replyTo)) : undefined,
+    subject: m.subject,
+    text: m.text,
+    html: m.html,
+    headers: m.headers,
+    attachments: m.attachments,
+  };
+  return accept(ctx, actor, { type: m.type, from, content, metadata: m.metadata, deliveries, size });
+}
+
+export async function submitMassEmail(
+  ctx: AppContext,
+  actor: Principal,
+  m: MassEmail,
+  suppressed: (address: string) => boolean = () => false,
+): Promise<{ messageId: string; accepted: number; suppressed: number }> {
+  const from = mailbox(m.from);
+  await checkFromDomain(ctx, actor.orgId, from);
+  const size = contentSize(m);
+  checkSize(ctx, size);
+  const seen = new Set<string>();
+  const deliveries: NewDelivery[] = [];
+  for (const r of m.recipients) {
+    const box = mailbox(r.address);
+    const key = box.address.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const personalization =
+      r.fields || r.notice
+        ? { fields: r.fields, notice: r.notice, to: formatMailbox(box) }
+        : { to: formatMailbox(box) };
+    deliveries.push({
+      recipient: box.address,
+      recipientDomain: box.domain,
+      personalization,
+      status: suppressed(key) ? 'suppressed' : 'queued',
+    });
+  }
+  const content: MessageContent = {
+    from: formatMailbox(from),
+    to: [],
+    cc: [],
+    replyTo: m.replyTo ? formatMailbox(mailbox(m.replyTo)) : undefined,
+    subject: m.subject,
+    text: m.text,
+    html: m.html,
+    headers: m.headers,
+  };
+  const accepted = await accept(ctx, actor, {
+    type: 'mass',
+    from,
+    content,
+    metadata: m.metadata,
+    deliveries,
+    size,
+  });
+  const nSuppressed = deliveries.filter((d) => d.status === 'suppressed').length;
+  return {
+    messageId: accepted.messageId,
+    accepted: deliveries.length - nSuppressed,
+    suppressed: nSuppressed,
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * A worker: claims due deliveries in batches and processes them concurrently, at most
+ * `concurrency` at a time, sleeping when nothing is due until the next due time, a wake-up from
+ * intake, or the poll interval. On SQLite (one process) it first returns deliveries that a dead
+ * process left in `sending`; on PostgreSQL their leases simply run out. `stop()` lets the
+ * deliveries in flight finish.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { AppContext } from '../context.js';
+import { DeliveryEngine } from '../delivery/engine.js';
+import { claimDue, nextDueAt } from './claim.js';
+
+export interface WorkerOptions {
+  concurrency: number;
+  pollMs?: number;
+  leaseMs?: number;
+}
+
+export class Worker {
+  readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  private engine: DeliveryEngine;
+  private active = new Set<Promise<void>>();
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private ctx: AppContext,
+    private opts: WorkerOptions,
+  ) {
+    this.engine = new DeliveryEngine(ctx, this.owner);
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    if (this.ctx.store.dialect === 'sqlite') await this.releaseOrphans();
+    this.running = true;
+    this.unsubscribe = this.ctx.queue.subscribe(() => this.wake());
+    this.loop = this.run();
+  }
+
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  private async releaseOrphans(): Promise<void> {
+    const res = await this.ctx.store.db
+      .updateTable('deliveries')
+      .set({ status: 'queued', lease_owner: null, lease_until: null })
+      .where('status', '=', 'sending')
+      .executeTakeFirst();
+    const n = Number(res.numUpdatedRows);
+    if (n > 0)
+      this.ctx.log.warn(
+        { event: 'queue.resumed', deliveries: n },
+        `resumed ${n} deliveries left in sending by a stopped process`,
+      );
+  }
+
+  private async run(): Promise<void> {
+    const poll = this.opts.pollMs ?? 1000;
+    while (this.running) {
+      const free = this.opts.concurrency - this.active.size;
+      let claimed = 0;
+      if (free > 0) {
+        try {
+          const batch = await claimDue(this.ctx.store, {
+            owner: this.owner,
+            limit: free,
+            now: this.ctx.clock.now(),
+            leaseMs: this.opts.leaseMs ?? 300_000,
+          });
+          claimed = batch.length;
+          for (const d of batch) this.track(this.engine.process(d));
+        } catch (err) {
+          this.ctx.log.error({ err, event: 'queue.claim_failed' }, 'claiming deliveries failed');
+        }
+      }
+      if (claimed === 0 || this.active.size >= this.opts.concurrency)
+        await this.sleep(claimed === 0 ? await this.idleWait(poll) : poll);
+    }
+  }
+
+  private async idleWait(poll: number): Promise<number> {
+    const due = await nextDueAt(this.ctx.store).catch(() => undefined);
+    if (due === undefined) return poll;
+    return Math.max(0, Math.min(poll, due - this.ctx.clock.now()));
+  }
+
+  private track(p: Promise<void>): void {
+    const tracked = p
+      .catch((err) => this.ctx.log.error({ err, event: 'delivery.crashed' }, 'delivery processing crashed'))
+      .finally(() => {
+        this.active.delete(tracked);
+        this.wake();
+      });
+    this.active.add(tracked);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = () => {
+        this.wakeUp = undefined;
+        done();
+      };
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.unsubscribe?.();
+    this.wake();
+    await this.loop;
+    await Promise.all(this.active);
+    this.engine.close();
+  }
+}

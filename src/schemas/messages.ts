@@ -1,0 +1,208 @@
+/**
+ * Submitting mail (SPEC §3 `POST /api/v1/messages`, `POST /api/v1/mass-emails`) and reading the
+ * log. Addresses are checked for shape here and for header injection in `domain/mailbox.ts`.
+ */
+import { z } from 'zod';
+import { hasControlCharacters, parseMailbox } from '../domain/mailbox.js';
+import { emailTypeSchema } from './relays.js';
+
+const mailbox = z
+  .string()
+  .max(400)
+  .superRefine((s, ctx) => {
+    const r = parseMailbox(s);
+    if (typeof r === 'string') ctx.addIssue({ code: 'custom', message: r });
+  });
+
+const oneLine = (max: number) =>
+  z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !hasControlCharacters(s), 'must not contain line breaks or control characters');
+
+const headerName = /^X-[A-Za-z0-9-]{1,70}$/;
+
+export const attachmentSchema = z
+  .object({
+    filename: oneLine(255).min(1, 'must not be empty'),
+    contentType: oneLine(255)
+      .regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a MIME type such as application/pdf')
+      .default('application/octet-stream'),
+    content: z.base64('must be base64'),
+  })
+  .strict();
+
+const common = {
+  from: mailbox,
+  subject: oneLine(998),
+  text: z.string().max(20_000_000).optional(),
+  html: z.string().max(20_000_000).optional(),
+  headers: z
+    .record(z.string().regex(headerName, 'custom headers must be named X-…'), oneLine(998))
+    .optional()
+    .describe('Extra X- headers'),
+  metadata: z
+    .record(z.string().max(100), z.union([z.string().max(1000), z.number(), z.boolean()]))
+    .optional(),
+};
+
+export const messageSubmitSchema = z
+  .object({
+    type: emailTypeSchema,
+    ...common,
+    to: z.array(mailbox).min(1, 'must name at least one recipient').max(1000),
+    cc: z.array(mailbox).max(1000).optional(),
+    bcc: z.array(mailbox).max(1000).optional(),
+    replyTo: mailbox.optional(),
+    attachments: z.array(attachmentSchema).max(100).optional(),
+    force: z
+      .boolean()
+      .default(false)
+      .describe('Send to suppressed addresses anyway (individual and workflow only)'),
+  })
+  .strict()
+  .refine((m) => m.text !== undefined || m.html !== undefined, {
+    message: 'give text or html',
+    path: ['text'],
+  });
+export type MessageSubmit = z.infer<typeof messageSubmitSchema>;
+
+export const massEmailSchema = z
+  .object({
+    ...common,
+    replyTo: mailbox.optional(),
+    recipients: z
+      .array(
+        z
+          .object({
+            address: mailbox,
+            fields: z
+              .record(
+                z.string().regex(/^\w{1,64}$/, 'field names are letters, digits and _'),
+                z.string().max(10_000),
+              )
+              .optional(),
+            notice: z.string().max(10_000).optional(),
+          })
+          .strict(),
+      )
+      .min(1, 'must name at least one recipient')
+      .max(200_000),
+  })
+  .strict()
+  .refine((m) => m.text !== undefined || m.html !== undefined, {
+    message: 'give text or html',
+    path: ['text'],
+  });
+export type MassEmail = z.infer<typeof massEmailSchema>;
+
+export const deliveryStatusSchema = z.enum([
+  'queued',
+  'sending',
+  'deferred',
+  'sent',
+  'bounced',
+  'complained',
+  'failed',
+  'expired',
+  'suppressed',
+]);
+
+export const submittedSchema = z.object({
+  id: z.string(),
+  deliveries: z.array(z.object({ id: z.string(), recipient: z.string(), status: deliveryStatusSchema })),
+});
+
+export const massSubmittedSchema = z.object({ id: z.string(), accepted: z.number(), suppressed: z.number() });
+
+/** What is stored once per message and composed per delivery. */
+export interface MessageContent {
+  from: string;
+  to: string[];
+  cc: string[];
+  replyTo?: string;
+  subject: string;
+  text?: string;
+  html?: string;
+  headers?: Record<string, string>;
+  attachments?: { filename: string; contentType: string; content: string }[];
+}
+
+export const logQuerySchema = z.object({
+  status: deliveryStatusSchema.optional(),
+  type: z.enum(['workflow', 'mass', 'individual', 'system']).optional(),
+  route: z.string().max(64).optional().describe('`platform` or a relay id'),
+  recipient: z.string().max(320).optional().describe('Exact address, or a domain as `@example.com`'),
+  since: z.iso.datetime({ error: 'must be an ISO 8601 time' }).optional(),
+  until: z.iso.datetime({ error: 'must be an ISO 8601 time' }).optional(),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be between 1 and 500')
+    .max(500, 'must be between 1 and 500')
+    .default(100),
+  cursor: z.string().max(200).optional(),
+});
+export type LogQuery = z.infer<typeof logQuerySchema>;
+
+export const logEntrySchema = z
+  .object({
+    messageId: z.string(),
+    deliveryId: z.string(),
+    type: z.string(),
+    from: z.string(),
+    subject: z.string(),
+    recipient: z.string(),
+    status: deliveryStatusSchema,
+    route: z.string().nullable(),
+    routeName: z.string().nullable(),
+    attempts: z.number(),
+    lastStatus: z.string().nullable(),
+    lastReply: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'LogEntry' });
+
+export const logPageSchema = z.object({ items: z.array(logEntrySchema), nextCursor: z.string().nullable() });
+
+export const attemptSchema = z.object({
+  at: z.string(),
+  route: z.string(),
+  routeName: z.string(),
+  host: z.string().nullable(),
+  action: z.string(),
+  status: z.string().nullable(),
+  reply: z.string().nullable(),
+  ruleId: z.string().nullable(),
+  durationMs: z.number(),
+});
+
+export const messageDetailSchema = z
+  .object({
+    id: z.string(),
+    type: z.string(),
+    from: z.string(),
+    subject: z.string(),
+    size: z.number(),
+    submittedBy: z.string(),
+    metadata: z.record(z.string(), z.unknown()).nullable(),
+    createdAt: z.string(),
+    deliveries: z.array(
+      z.object({
+        id: z.string(),
+        recipient: z.string(),
+        status: deliveryStatusSchema,
+        route: z.string().nullable(),
+        routeName: z.string().nullable(),
+        lastStatus: z.string().nullable(),
+        lastReply: z.string().nullable(),
+        nextAttemptAt: z.string().nullable(),
+        sentAt: z.string().nullable(),
+        archived: z.boolean(),
+        attempts: z.array(attemptSchema),
+      }),
+    ),
+  })
+  .meta({ id: 'MessageDetail' });
+export type MessageDetail = z.infer<typeof messageDetailSchema>;

@@ -1,0 +1,62 @@
+/**
+ * Sending through an org's relay (SPEC R2): `ssl` is implicit TLS, `tls` requires STARTTLS (and
+ * refuses a server that does not offer it), `none` sends in clear; certificates are verified
+ * unless the relay says otherwise, against the public CAs plus the relay's own `caCertificate`.
+ * The host is resolved with mailroute's resolver and checked against the operator's host policy
+ * before connecting; connections bind to the data center's egress address when one is set.
+ */
+import { rootCertificates } from 'node:tls';
+import { isIpLiteral } from '../domain/hosts.js';
+import type { RelaysTable } from '../store/schema.js';
+import type { PoolOptions } from './smtp-pools.js';
+
+export type RelayAuth =
+  | { type: 'none' }
+  | { type: 'password'; username: string; password: string }
+  | { type: 'oauth2'; user: string; accessToken: string };
+
+export interface RelayConnection {
+  /** The address to connect to, already resolved and allowed. */
+  address: string;
+  localAddress?: string;
+  ehloName: string;
+  auth: RelayAuth;
+}
+
+const TIMEOUTS = {
+  connectionTimeout: 15_000,
+  greetingTimeout: 15_000,
+  socketTimeout: 60_000,
+  dnsTimeout: 10_000,
+};
+
+export function relayPoolOptions(r: RelaysTable, c: RelayConnection): PoolOptions {
+  const auth =
+    c.auth.type === 'password'
+      ? { user: c.auth.username, pass: c.auth.password }
+      : c.auth.type === 'oauth2'
+        ? { type: 'OAuth2' as const, user: c.auth.user, accessToken: c.auth.accessToken }
+        : undefined;
+  return {
+    host: c.address,
+    port: r.port,
+    secure: r.security === 'ssl',
+    requireTLS: r.security === 'tls',
+    ignoreTLS: r.security === 'none',
+    tls: {
+      rejectUnauthorized: r.verify_certificate === 1,
+      servername: isIpLiteral(r.host) ? undefined : r.host,
+      ca: r.ca_certificate ? [...rootCertificates, r.ca_certificate] : undefined,
+      minVersion: 'TLSv1.2',
+    },
+    auth,
+    name: c.ehloName,
+    localAddress: c.localAddress,
+    maxConnections: r.max_connections,
+    ...TIMEOUTS,
+  };
+}
+
+export function relayPoolKey(r: RelaysTable): string {
+  return `relay:${r.id}`;
+}

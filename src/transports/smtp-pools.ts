@@ -1,0 +1,83 @@
+/**
+ * Nodemailer SMTP pools, one per destination configuration, made once and reused (connections
+ * stay open between messages; `maxMessages` is unbounded, or the pool reconnects every 100
+ * messages). A pool whose configuration changed is replaced; idle pools are closed.
+ */
+import nodemailer, { type Transporter } from 'nodemailer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool';
+
+export type PoolOptions = SMTPPool.Options;
+
+export interface SendOutcome {
+  ok: boolean;
+  /** The server's last reply (success) or the error nodemailer raised. */
+  response?: string;
+  error?: unknown;
+  host: string;
+  ms: number;
+}
+
+interface Entry {
+  transporter: Transporter;
+  signature: string;
+  lastUsed: number;
+}
+
+const IDLE_MS = 5 * 60_000;
+
+export class SmtpPools {
+  private pools = new Map<string, Entry>();
+
+  private get(key: string, options: PoolOptions): Transporter {
+    const signature = JSON.stringify(options, (_k, v) => (typeof v === 'function' ? undefined : v));
+    const hit = this.pools.get(key);
+    if (hit && hit.signature === signature) {
+      hit.lastUsed = Date.now();
+      return hit.transporter;
+    }
+    hit?.transporter.close();
+    const transporter = nodemailer.createTransport({
+      ...options,
+      pool: true,
+      maxMessages: Number.POSITIVE_INFINITY,
+      logger: false,
+      debug: false,
+    });
+    this.pools.set(key, { transporter, signature, lastUsed: Date.now() });
+    return transporter;
+  }
+
+  /** Sends a prepared message to one recipient; never throws. */
+  async send(
+    key: string,
+    options: PoolOptions,
+    raw: Buffer,
+    envelope: { from: string; to: string },
+  ): Promise<SendOutcome> {
+    const started = Date.now();
+    const host = `${options.host}:${options.port}`;
+    try {
+      const info = await this.get(key, options).sendMail({
+        envelope: { from: envelope.from, to: [envelope.to] },
+        raw,
+      });
+      return { ok: true, response: String(info.response ?? ''), host, ms: Date.now() - started };
+    } catch (error) {
+      return { ok: false, error, host, ms: Date.now() - started };
+    }
+  }
+
+  closeIdle(now = Date.now()): void {
+    for (const [key, e] of this.pools) {
+      if (now - e.lastUsed > IDLE_MS) {
+        e.transporter.close();
+        this.pools.delete(key);
+      }
+    }
+  }
+
+  closeAll(): void {
+    for (const e of this.pools.values()) e.transporter.close();
+    this.pools.clear();
+  }
+}

@@ -1,0 +1,219 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { dialects } from '../helpers/databases.js';
+import { deliveriesIn, messageFor, settled, until, verifyDkim } from '../helpers/delivery.js';
+import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
+import { closedPort, startSmtpServer, type TestSmtpServer } from '../helpers/smtp-servers.js';
+
+describe.each(dialects)('delivery through relays and the platform on %s', (dialect) => {
+  let t: TestApp;
+  let dns: TestDnsServer;
+  let platform: TestSmtpServer;
+  let relayWorkflow: TestSmtpServer;
+  let relayMass: TestSmtpServer;
+  let domainId: string;
+
+  beforeAll(async () => {
+    dns = await startDnsServer();
+    platform = await startSmtpServer({ mode: 'plain' });
+    relayWorkflow = await startSmtpServer({
+      mode: 'plain',
+      refuseRecipient: {
+        pattern: /^nobody@/,
+        code: 550,
+        message: '5.1.1 <nobody@example.net>: Recipient address rejected: User unknown',
+      },
+    });
+    relayMass = await startSmtpServer({ mode: 'plain' });
+    t = await startTestApp(dialect, {
+      MAILROUTE_RELAY_PORTS: 'any',
+      MAILROUTE_DNS_SERVERS: dns.address,
+      MAILROUTE_PLATFORM_SMTP: `smtp://127.0.0.1:${platform.port}`,
+    });
+    const d = (await t.call('POST', '/api/v1/domains', { name: 'zylker.com' })).body;
+    domainId = d.id;
+    dns.set(d.verification.name, { TXT: [d.verification.value] });
+    dns.set(d.dkim.dnsRecord.name, { TXT: [d.dkim.dnsRecord.value] });
+    expect((await t.call('POST', `/api/v1/domains/${d.id}/verify`)).body.domain.verified).toBe(true);
+  });
+  afterAll(async () => {
+    await t.close();
+    for (const s of [platform, relayWorkflow, relayMass]) await s.close();
+    await dns.close();
+  });
+
+  const relay = async (over: Record<string, unknown>) => {
+    const res = await t.call('POST', '/api/v1/relays', {
+      name: 'r',
+      host: '127.0.0.1',
+      security: 'none',
+      dailyLimit: 100,
+      domainId,
+      emailTypes: ['workflow'],
+      ...over,
+    });
+    expect(res.status).toBe(201);
+    return res.body;
+  };
+  const send = async (body: Record<string, unknown>) => {
+    const res = await t.call('POST', '/api/v1/messages', {
+      type: 'workflow',
+      from: 'Amelia <amelia@zylker.com>',
+      subject: 'Hello',
+      text: 'Hi there',
+      ...body,
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    return res.body;
+  };
+
+  it('sends up to the relay cap and the rest through the platform (cap 3, 5 workflow emails)', async () => {
+    const r = await relay({ name: 'workflow relay', port: relayWorkflow.port, dailyLimit: 3 });
+    const msg = await send({
+      to: ['a1@example.net', 'a2@example.net', 'a3@example.net', 'a4@example.net', 'a5@example.net'],
+    });
+    const detail = await settled(t, msg.id);
+    const routes = detail.deliveries.map(
+      (d: { status: string; route: string }) =>
+        `${d.status}:${d.route === 'platform' ? 'platform' : 'relay'}`,
+    );
+    expect(routes.filter((x: string) => x === 'sent:relay')).toHaveLength(3);
+    expect(routes.filter((x: string) => x === 'sent:platform')).toHaveLength(2);
+    expect(relayWorkflow.received.messages).toHaveLength(3);
+    expect((await t.call('GET', `/api/v1/relays/${r.id}`)).body.usageToday).toBe(3);
+    const usage = (await t.call('GET', '/api/v1/usage?days=1')).body.days[0];
+    expect(usage).toMatchObject({ plan: 5, platform: 2, relays: [{ relayId: r.id, count: 3 }] });
+    await t.call('DELETE', `/api/v1/relays/${r.id}`);
+  });
+
+  it('sends mass email through the relay that takes mass, and signs with the domain key', async () => {
+    const wf = await relay({ name: 'workflow', port: relayWorkflow.port });
+    const mass = await relay({ name: 'mass', port: relayMass.port, emailTypes: ['mass'] });
+    const before = relayWorkflow.received.messages.length;
+    const res = await t.call('POST', '/api/v1/mass-emails', {
+      from: 'news@zylker.com',
+      subject: 'Hi {{name}}',
+      html: '<p>Dear {{name}}</p>',
+      recipients: [
+        { address: 'm1@example.net', fields: { name: 'Ann <b>' } },
+        { address: 'm2@example.net', fields: { name: 'Bob' }, notice: 'You asked for this.' },
+      ],
+    });
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ accepted: 2, suppressed: 0 });
+    await settled(t, res.body.id);
+    expect(relayMass.received.messages).toHaveLength(2);
+    expect(relayWorkflow.received.messages.length).toBe(before);
+    const first = relayMass.received.messages
+      .map((m) => m.toString())
+      .find((m) => m.includes('m1@example.net'))!;
+    expect(first).toContain('Subject: Hi Ann <b>');
+    expect(first).toContain('Dear Ann &#60;b&#62;');
+    const second = relayMass.received.messages
+      .map((m) => m.toString())
+      .find((m) => m.includes('m2@example.net'))!;
+    expect(second).toContain('You asked for this.');
+    expect(await verifyDkim(relayMass.received.messages[0]!, dns.address)).toEqual([
+      { domain: 'zylker.com', result: 'pass' },
+    ]);
+    await t.call('DELETE', `/api/v1/relays/${wf.id}`);
+    await t.call('DELETE', `/api/v1/relays/${mass.id}`);
+  });
+
+  it('uses the return path of each bounce mode', async () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [
+        { mode: 'platform', fixedReturnPath: false },
+        /^bounces\+[a-z2-7]{26}-[a-z2-7]{16}@bounces\.mailroute\.localhost$/,
+      ],
+      [{ mode: 'platform', fixedReturnPath: true }, /^catchall@bounces\.mailroute\.localhost$/],
+      [{ mode: 'from' }, /^amelia@zylker\.com$/],
+      [{ mode: 'address', address: 'bounce@zylker.com' }, /^bounce@zylker\.com$/],
+    ];
+    for (const [bounceHandling, expected] of cases) {
+      const r = await relay({ port: relayMass.port, bounceHandling });
+      const msg = await send({ to: ['rp@example.net'] });
+      await settled(t, msg.id);
+      expect(relayMass.received.mailFrom.at(-1)).toMatch(expected);
+      await t.call('DELETE', `/api/v1/relays/${r.id}`);
+    }
+  });
+
+  it('marks a recipient the relay rejects (550 5.1.1) as bounced, without falling back', async () => {
+    const r = await relay({ port: relayWorkflow.port });
+    const platformBefore = platform.received.rcptTo.length;
+    const msg = await send({ to: ['nobody@example.net'] });
+    const detail = await settled(t, msg.id);
+    expect(detail.deliveries[0]).toMatchObject({ status: 'bounced', route: r.id, lastStatus: '5.1.1' });
+    expect(detail.deliveries[0].lastReply).toContain('User unknown');
+    expect(detail.deliveries[0].attempts).toHaveLength(1);
+    expect(platform.received.rcptTo.length).toBe(platformBefore);
+    await t.call('DELETE', `/api/v1/relays/${r.id}`);
+  });
+
+  it('falls back to the platform when the relay is down, suspends it after the third failure until local midnight, and tells the admins', async () => {
+    const r = await relay({ name: 'down relay', port: await closedPort() });
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const msg = await send({ to: [`down${i}@example.net`] });
+      const detail = await settled(t, msg.id);
+      expect(detail.deliveries[0]).toMatchObject({ status: 'sent', route: 'platform' });
+      ids.push(detail.deliveries[0].id);
+    }
+    const firstAttempts = (
+      await t.call(
+        'GET',
+        `/api/v1/messages/${(await t.call('GET', '/api/v1/messages?recipient=down0@example.net')).body.items[0].messageId}`,
+      )
+    ).body.deliveries[0].attempts;
+    expect(
+      firstAttempts.map((a: { action: string; routeName: string }) => `${a.action}@${a.routeName}`),
+    ).toEqual(['fallback@down relay', 'sent@platform']);
+    expect(deliveriesIn(platform)).toEqual(expect.arrayContaining(ids));
+    // 2026-11-28T03:00Z is noon in Tokyo: suspended until 2026-11-29T00:00+09:00.
+    expect((await t.call('GET', `/api/v1/relays/${r.id}`)).body).toMatchObject({
+      status: 'suspended',
+      suspendedUntil: '2026-11-28T15:00:00.000Z',
+    });
+    const lastAttempts = (await t.call('GET', `/api/v1/messages?recipient=down3@example.net`)).body.items[0];
+    expect(lastAttempts.route).toBe('platform');
+    const notifications = (await t.call('GET', '/api/v1/notifications')).body.items;
+    expect(notifications.filter((n: { kind: string }) => n.kind === 'relay.suspended')).toHaveLength(1);
+    expect(notifications[0].data).toMatchObject({
+      relayId: r.id,
+      suspendedUntil: '2026-11-28T15:00:00.000Z',
+    });
+    const adminMail = await until(
+      async () =>
+        platform.received.messages
+          .map(String)
+          .find((m) => m.includes('suspended') && m.includes('admin@example.test')),
+      10_000,
+      'the admin notice',
+    );
+    expect(adminMail).toContain('down relay');
+    await t.call('DELETE', `/api/v1/relays/${r.id}`);
+  });
+
+  it('signs platform delivery with the domain key so DMARC can pass', async () => {
+    const msg = await send({ to: ['direct@example.net'] });
+    const detail = await settled(t, msg.id);
+    expect(detail.deliveries[0].route).toBe('platform');
+    const raw = messageFor(platform, detail.deliveries[0].id)!;
+    expect(await verifyDkim(raw, dns.address)).toEqual([{ domain: 'zylker.com', result: 'pass' }]);
+    expect(platform.received.mailFrom.at(-1)).toMatch(/^bounces\+/);
+  });
+
+  it('keeps the archive of what was sent, downloadable as .eml', async () => {
+    const msg = await send({ to: ['archive@example.net'] });
+    const detail = await settled(t, msg.id);
+    expect(detail.deliveries[0].archived).toBe(true);
+    const res = await fetch(`${t.url}/api/v1/messages/${msg.id}/raw`, {
+      headers: { authorization: 'Bearer test-admin-key-0123456789' },
+    });
+    expect(res.headers.get('content-type')).toBe('message/rfc822');
+    expect(res.headers.get('content-disposition')).toContain('.eml');
+    const raw = Buffer.from(await res.arrayBuffer());
+    expect(raw.equals(messageFor(platform, detail.deliveries[0].id)!)).toBe(true);
+  });
+});
