@@ -10,7 +10,9 @@ import { createApp, openContext, stopOnSignals } from '../main.js';
 import { createOrg } from '../services/orgs.js';
 import { registerBouncesCommand } from './commands/bounces.js';
 import { registerRelayCommand } from './commands/relay.js';
+import { registerSendCommand } from './commands/send.js';
 import { registerSmtpCommand } from './commands/smtp.js';
+import { registerWorkerCommand } from './commands/worker.js';
 
 function fail(err: unknown): never {
   if (err instanceof ConfigError) {
@@ -32,7 +34,7 @@ const program = new Command()
 
 program
   .command('start')
-  .description('run the HTTP API and console (and, as they arrive, workers and the bounce listener)')
+  .description('run the HTTP API, the console and a delivery worker')
   .option('-p, --port <port>', 'HTTP port (overrides MAILROUTE_HTTP_PORT)')
   .action(async (opts: { port?: string }) => {
     const config = loadConfig(opts.port ? { ...process.env, MAILROUTE_HTTP_PORT: opts.port } : process.env);
@@ -79,6 +81,8 @@ org
     }
   });
 
+registerWorkerCommand(program);
+registerSendCommand(program);
 registerRelayCommand(program);
 registerBouncesCommand(program);
 registerSmtpCommand(program);

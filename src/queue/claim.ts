@@ -29,12 +29,13 @@ export async function claimDue(store: Store, o: ClaimOptions): Promise<Deliverie
     .orderBy('next_attempt_at')
     .limit(o.limit);
   if (store.dialect === 'postgres') due = due.forUpdate().skipLocked();
-  return db
+  const claimed = await db
     .updateTable('deliveries')
     .set({ status: 'sending', lease_owner: o.owner, lease_until: o.now + o.leaseMs, updated_at: o.now })
     .where('id', 'in', due)
     .returningAll()
     .execute();
+  return claimed.sort((a, b) => a.priority - b.priority || a.next_attempt_at - b.next_attempt_at);
 }
 
 /** When the next delivery falls due, so an idle worker can sleep until then. */

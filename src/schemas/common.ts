@@ -8,6 +8,10 @@ export const errorBodySchema = z
       code: z.enum(Object.keys(errorCodes) as [keyof typeof errorCodes, ...(keyof typeof errorCodes)[]]),
       message: z.string(),
       fields: z.record(z.string(), z.string()).optional(),
+      remaining: z.number().optional().describe('429: what is left of the daily limit'),
+      limit: z.union([z.number(), z.string()]).optional().describe('The limit that was hit'),
+      max: z.number().optional(),
+      resetAt: z.string().optional().describe('429: when the daily limit starts afresh'),
     }),
   })
   .meta({ id: 'Error' });

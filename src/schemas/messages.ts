@@ -38,7 +38,13 @@ const common = {
   text: z.string().max(20_000_000).optional(),
   html: z.string().max(20_000_000).optional(),
   headers: z
-    .record(z.string().regex(headerName, 'custom headers must be named X-…'), oneLine(998))
+    .record(z.string(), oneLine(998))
+    .superRefine((h, ctx) => {
+      for (const name of Object.keys(h)) {
+        if (!headerName.test(name))
+          ctx.addIssue({ code: 'custom', path: [name], message: 'custom headers must be named X-…' });
+      }
+    })
     .optional()
     .describe('Extra X- headers'),
   metadata: z
