@@ -17,6 +17,11 @@ export interface DnsResolver {
   /** IPv4 and IPv6 addresses of a host name. */
   addresses(name: string): Promise<string[]>;
   mx(name: string): Promise<MxRecord[]>;
+  /**
+   * Any record type, answered as node:dns answers it; errors are node's own (`ENOTFOUND`,
+   * `ENODATA`, `ETIMEOUT`…), as evaluators such as mailauth's SPF and DMARC expect them.
+   */
+  resolve(name: string, rrtype: string): Promise<unknown[]>;
 }
 
 export class DnsError extends Error {
@@ -56,5 +61,6 @@ export function createResolver(servers: readonly string[] = [], timeoutMs = 3000
     },
     mx: (name) =>
       answer(`MX ${name}`, async () => (await r.resolveMx(name)).sort((a, b) => a.priority - b.priority)),
+    resolve: (name, rrtype) => r.resolve(name, rrtype) as Promise<unknown[]>,
   };
 }
