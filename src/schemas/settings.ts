@@ -1,4 +1,7 @@
-/** Org settings (SPEC R12, R14): the org's time zone and what happens when a relay cannot send. */
+/**
+ * Org settings (SPEC R12, R14, R20): the org's time zone, what happens when a relay cannot send, and
+ * when soft bounces suppress an address.
+ */
 import { z } from 'zod';
 import { isValidTimeZone } from '../domain/time-zone.js';
 
@@ -13,6 +16,18 @@ export const settingsSchema = z
       .describe(
         'platform: mail a relay cannot take goes out through platform delivery; retry: it stays on the relays',
       ),
+    softBounceThreshold: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be between 1 and 100')
+      .max(100, 'must be between 1 and 100')
+      .describe('Soft bounces of one address within the window that suppress it'),
+    softBounceWindowDays: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be between 1 and 365')
+      .max(365, 'must be between 1 and 365')
+      .describe('The window, in days, in which soft bounces are counted'),
   })
   .meta({ id: 'Settings' });
 
@@ -21,5 +36,5 @@ export type Settings = z.infer<typeof settingsSchema>;
 export const settingsPatchSchema = settingsSchema.partial().strict();
 
 export function defaultSettings(timeZone: string): Settings {
-  return { timeZone, relayFallback: 'platform' };
+  return { timeZone, relayFallback: 'platform', softBounceThreshold: 3, softBounceWindowDays: 7 };
 }

@@ -259,6 +259,35 @@ export interface PlatformKeysTable {
   created_at: number;
 }
 
+export interface BouncesTable {
+  id: string;
+  org_id: string;
+  delivery_id: string;
+  message_id: string;
+  /** The address the report names ('' → the delivery's recipient). */
+  recipient: string;
+  status: string;
+  action: string;
+  diagnostic_code: string;
+  class: 'hard' | 'soft' | 'complaint' | 'auto-reply' | 'delivered' | 'unknown';
+  /** `listener`, `api` or `webhook:<provider>`. */
+  source: string;
+  feedback_type: string | null;
+  created_at: number;
+}
+
+export type SuppressionReason = 'hard-bounce' | 'complaint' | 'soft-bounces' | 'manual';
+
+export interface SuppressionsTable {
+  org_id: string;
+  /** Lower-case address. */
+  address: string;
+  reason: SuppressionReason;
+  /** What added it: `listener`, `api`, `webhook:<provider>`, or the admin's label. */
+  source: string;
+  created_at: number;
+}
+
 export interface Database {
   orgs: OrgsTable;
   plans: PlansTable;
@@ -279,4 +308,6 @@ export interface Database {
   notifications: NotificationsTable;
   events: EventsTable;
   platform_keys: PlatformKeysTable;
+  bounces: BouncesTable;
+  suppressions: SuppressionsTable;
 }

@@ -183,6 +183,8 @@ describe.each(dialects)('HTTP API foundation on %s', (dialect) => {
       expect((await t.call('GET', '/api/v1/settings')).body).toEqual({
         timeZone: 'Asia/Tokyo',
         relayFallback: 'platform',
+        softBounceThreshold: 3,
+        softBounceWindowDays: 7,
       });
       const bad = await t.call('PATCH', '/api/v1/settings', {
         timeZone: 'Mars/Olympus',
@@ -194,7 +196,12 @@ describe.each(dialects)('HTTP API foundation on %s', (dialect) => {
         timeZone: 'America/New_York',
         relayFallback: 'retry',
       });
-      expect(ok.body).toEqual({ timeZone: 'America/New_York', relayFallback: 'retry' });
+      expect(ok.body).toEqual({
+        timeZone: 'America/New_York',
+        relayFallback: 'retry',
+        softBounceThreshold: 3,
+        softBounceWindowDays: 7,
+      });
       expect((await t.call('GET', '/api/v1/settings')).body).toEqual(ok.body);
       await t.call('PATCH', '/api/v1/settings', { timeZone: 'Asia/Tokyo', relayFallback: 'platform' });
     });

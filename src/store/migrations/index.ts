@@ -5,11 +5,13 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import * as m0001 from './0001-foundation.js';
 import * as m0002 from './0002-domains-relays.js';
 import * as m0003 from './0003-queue.js';
+import * as m0004 from './0004-bounces.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
   '0002-domains-relays': m0002,
   '0003-queue': m0003,
+  '0004-bounces': m0004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
