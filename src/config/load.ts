@@ -54,6 +54,7 @@ export interface Config {
   notifyFrom: string | undefined;
   directPort: number;
   workerConcurrency: number;
+  smtpTimeoutMs: number;
   sessionHours: number;
   logLevel: string;
   /** Unknown `MAILROUTE_*` variables, reported at start-up (likely typos). */
@@ -226,6 +227,7 @@ export function loadConfig(env: Env = process.env): Config {
     notifyFrom: raw.MAILROUTE_NOTIFY_FROM,
     directPort: raw.MAILROUTE_DIRECT_PORT,
     workerConcurrency: raw.MAILROUTE_WORKER_CONCURRENCY,
+    smtpTimeoutMs: raw.MAILROUTE_SMTP_TIMEOUT_SECONDS * 1000,
     sessionHours: raw.MAILROUTE_SESSION_HOURS,
     logLevel: raw.MAILROUTE_LOG_LEVEL,
     warnings,

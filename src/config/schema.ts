@@ -173,6 +173,11 @@ export const settingDocs: SettingDoc[] = [
     defaultText: '25',
     doc: 'Port of receiving servers for `direct` MX delivery (another only for test setups).',
   },
+  {
+    key: 'MAILROUTE_SMTP_TIMEOUT_SECONDS',
+    defaultText: '30',
+    doc: 'Outgoing SMTP: how long to wait to connect and for the greeting; a stalled reply waits twice as long.',
+  },
   { key: 'MAILROUTE_WORKER_CONCURRENCY', defaultText: '64', doc: 'Deliveries one process sends at once.' },
   { key: 'MAILROUTE_SESSION_HOURS', defaultText: '12', doc: 'Lifetime of a console session.' },
   {
@@ -255,6 +260,11 @@ export const configSchema = z.object({
   MAILROUTE_EHLO_NAME: optionalText,
   MAILROUTE_NOTIFY_FROM: optionalText.pipe(z.email('must be an email address').optional()),
   MAILROUTE_DIRECT_PORT: port('MAILROUTE_DIRECT_PORT').default(25),
+  MAILROUTE_SMTP_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .positive('must be a positive number of seconds')
+    .max(600, 'must be at most 600')
+    .default(30),
   MAILROUTE_WORKER_CONCURRENCY: z.coerce
     .number()
     .int('must be a whole number')

@@ -90,7 +90,13 @@ export async function attemptRelay(
     });
     return failure(r, c, `no usable address for ${r.host}`, 0, now);
   }
-  const options = relayPoolOptions(r, { address, localAddress, ehloName: ctx.config.ehloName, auth });
+  const options = relayPoolOptions(r, {
+    address,
+    localAddress,
+    ehloName: ctx.config.ehloName,
+    auth,
+    timeoutMs: ctx.config.smtpTimeoutMs,
+  });
   const out = await pools.send(relayPoolKey(r), options, prepared.raw, {
     from: prepared.envelopeFrom,
     to: recipient,

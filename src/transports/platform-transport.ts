@@ -5,14 +5,8 @@
  */
 import type { Config } from '../config/load.js';
 import type { DnsResolver } from '../dns/resolver.js';
+import { smtpTimeouts } from './relay-transport.js';
 import type { PoolOptions } from './smtp-pools.js';
-
-const TIMEOUTS = {
-  connectionTimeout: 20_000,
-  greetingTimeout: 20_000,
-  socketTimeout: 120_000,
-  dnsTimeout: 10_000,
-};
 
 export interface PlatformTarget {
   key: string;
@@ -26,7 +20,12 @@ export async function platformTargets(
   recipientDomain: string,
   localAddress: string | undefined,
 ): Promise<PlatformTarget[]> {
-  const base = { name: config.ehloName, localAddress, maxConnections: 10, ...TIMEOUTS };
+  const base = {
+    name: config.ehloName,
+    localAddress,
+    maxConnections: 10,
+    ...smtpTimeouts(config.smtpTimeoutMs),
+  };
   const p = config.platformSmtp;
   if (p.kind === 'smarthost') {
     return [

@@ -15,20 +15,24 @@ export type RelayAuth =
   | { type: 'password'; username: string; password: string }
   | { type: 'oauth2'; user: string; accessToken: string };
 
+/** Connect and greeting waits; a stalled reply (e.g. after DATA) waits twice as long. */
+export function smtpTimeouts(timeoutMs: number) {
+  return {
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: 2 * timeoutMs,
+    dnsTimeout: timeoutMs,
+  };
+}
+
 export interface RelayConnection {
   /** The address to connect to, already resolved and allowed. */
   address: string;
   localAddress?: string;
   ehloName: string;
   auth: RelayAuth;
+  timeoutMs: number;
 }
-
-const TIMEOUTS = {
-  connectionTimeout: 15_000,
-  greetingTimeout: 15_000,
-  socketTimeout: 60_000,
-  dnsTimeout: 10_000,
-};
 
 export function relayPoolOptions(r: RelaysTable, c: RelayConnection): PoolOptions {
   const auth =
@@ -53,7 +57,7 @@ export function relayPoolOptions(r: RelaysTable, c: RelayConnection): PoolOption
     name: c.ehloName,
     localAddress: c.localAddress,
     maxConnections: r.max_connections,
-    ...TIMEOUTS,
+    ...smtpTimeouts(c.timeoutMs),
   };
 }
 
