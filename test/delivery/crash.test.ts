@@ -51,7 +51,7 @@ describe('a process killed in the middle of sending', () => {
         method: body ? 'POST' : 'GET',
         headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
         body: body ? JSON.stringify(body) : undefined,
-      }).then(async (r) => ({ status: r.status, body: await r.json() }));
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
 
     let proc = startCli(['start'], env);
     try {
