@@ -83,7 +83,7 @@ describe('a process killed in the middle of sending', () => {
         'every delivery marked sent',
       );
       const received = deliveriesIn(sink);
-      const ids = new Set(log.map((e: { deliveryId: string }) => e.deliveryId));
+      const ids = new Set<string>(log.map((e: { deliveryId: string }) => e.deliveryId));
       expect([...ids].every((id) => received.includes(id))).toBe(true);
       const resent = received.length - new Set(received).size;
       expect(resent).toBeLessThanOrEqual(CONCURRENCY);
