@@ -24,6 +24,7 @@ import { healthRoutes } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
 import { messageRoutes } from './routes/messages.js';
 import { oauthRoutes } from './routes/oauth.js';
+import { relayAuthenticationRoutes } from './routes/relay-authentication.js';
 import { relayRoutes } from './routes/relays.js';
 import { reportRoutes } from './routes/reports.js';
 import { sessionRoutes } from './routes/session.js';
@@ -70,6 +71,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     auditLogRoutes,
     domainRoutes,
     relayRoutes,
+    relayAuthenticationRoutes,
     oauthRoutes,
     datacenterRoutes,
     userRoutes,

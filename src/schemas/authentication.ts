@@ -1,0 +1,91 @@
+/**
+ * The authentication check of a relay (SPEC R21, §3 `GET /api/v1/relays/:id/authentication`): what
+ * SPF says on each hop, whether DKIM is present and aligned, the DMARC verdict, and what to fix.
+ * Results are named as mailauth names them. Beyond §3's shape: `domain` (the From domain checked),
+ * each hop's SPF `record`, the DKIM record to publish, and the domain's verification TXT check.
+ */
+import { z } from 'zod';
+
+export const spfResultSchema = z.enum([
+  'pass',
+  'fail',
+  'softfail',
+  'neutral',
+  'none',
+  'temperror',
+  'permerror',
+]);
+export type SpfResult = z.infer<typeof spfResultSchema>;
+
+export const dmarcResultSchema = z.enum(['pass', 'fail', 'none', 'temperror', 'permerror']);
+export type DmarcResult = z.infer<typeof dmarcResultSchema>;
+
+const endpoint = z.enum(['platform', 'relay', 'recipient']);
+
+export const hopSchema = z.object({
+  from: endpoint,
+  to: endpoint,
+  spf: z.object({
+    result: spfResultSchema,
+    domain: z.string().describe('The return-path domain whose SPF record is evaluated'),
+    ip: z.string().nullable().describe('The sending address evaluated (null: the relay host has none)'),
+    record: z.string().nullable().describe('The SPF record found, if any'),
+  }),
+});
+export type Hop = z.infer<typeof hopSchema>;
+
+const txtRecord = z.object({ type: z.literal('TXT'), name: z.string(), value: z.string() });
+
+export const findingCodes = [
+  'domain_unverified',
+  'dkim_signing_off',
+  'dkim_no_key',
+  'dkim_record_missing',
+  'dkim_record_mismatch',
+  'dkim_platform_key',
+  'spf_platform_hop',
+  'spf_relay_hop_platform_return_path',
+  'spf_relay_hop',
+  'relay_host_unresolved',
+  'relay_allow_list',
+  'dmarc_missing',
+  'dmarc_fail',
+  'dmarc_pass',
+  'dns_error',
+] as const;
+
+export const findingSchema = z.object({
+  severity: z.enum(['error', 'warning', 'info']),
+  code: z.enum(findingCodes),
+  message: z.object({ ja: z.string(), en: z.string() }),
+  record: txtRecord.optional().describe('The exact DNS record to publish, where the fix is one'),
+  ranges: z.array(z.string()).optional().describe('Egress ranges to allow-list on the relay'),
+});
+export type Finding = z.infer<typeof findingSchema>;
+
+export const authenticationCheckSchema = z
+  .object({
+    domain: z.string().describe('The From domain checked (the relay’s domain)'),
+    returnPath: z.string().describe('The envelope sender receivers see, `*` standing for any local part'),
+    hops: z.array(hopSchema),
+    dkim: z.object({
+      signing: z.boolean().describe('Whether mailroute signs this mail with DKIM'),
+      domain: z.string().nullable().describe('The signing domain (d=)'),
+      aligned: z.boolean(),
+      record: z.object({
+        name: z.string().nullable(),
+        found: z.boolean(),
+        valid: z.boolean().describe('The record publishes the key mailroute signs with'),
+        expected: txtRecord.nullable(),
+      }),
+    }),
+    dmarc: z.object({
+      record: z.string().nullable(),
+      policy: z.string().nullable().describe('`none`, `quarantine` or `reject`: `sp` for a subdomain'),
+      result: dmarcResultSchema,
+    }),
+    verification: z.object({ record: txtRecord, found: z.boolean() }),
+    findings: z.array(findingSchema),
+  })
+  .meta({ id: 'AuthenticationCheck' });
+export type AuthenticationCheck = z.infer<typeof authenticationCheckSchema>;
