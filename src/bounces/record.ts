@@ -1,0 +1,194 @@
+/**
+ * Recording a bounce (SPEC R18, R20): given the delivery a report was matched to, writes the bounce
+ * row, moves the delivery to `bounced` or `complained` (only mail that was handed over; never under a
+ * worker's lease), and adds the address to the org's suppression list — at once for hard bounces and
+ * complaints, after the org's soft-bounce threshold within its window for soft ones. One
+ * transaction; the rule itself is `domain/bounce-outcome.ts`. Used by the listener, the import API
+ * and the provider webhooks alike.
+ */
+import { type Kysely, sql } from 'kysely';
+import type { AppContext } from '../context.js';
+import { bounceableFrom, bounceOutcome } from '../domain/bounce-outcome.js';
+import { newSortableId } from '../domain/ids.js';
+import { getSettings } from '../services/settings.js';
+import { addSuppression } from '../store/repos/suppressions.js';
+import type { Database, DeliveriesTable, DeliveryStatus, SuppressionReason } from '../store/schema.js';
+import type { BounceClass, BounceRecipient, BounceReport } from './types.js';
+
+export interface BounceInput {
+  deliveryId: string;
+  /** The address the report names ('' when it names none: the delivery's recipient). */
+  recipient: string;
+  status: string;
+  action: string;
+  diagnosticCode: string;
+  class: BounceClass;
+  /** `listener`, `api`, `webhook:<provider>`. */
+  source: string;
+  feedbackType?: string;
+}
+
+export type RecordResult =
+  | {
+      outcome: 'recorded';
+      orgId: string;
+      deliveryId: string;
+      status: DeliveryStatus;
+      suppressed?: SuppressionReason;
+    }
+  | { outcome: 'not-a-bounce' }
+  | { outcome: 'unknown-delivery' };
+
+const DAY_MS = 86_400_000;
+
+/** Records one recipient's bounce; `orgId` restricts the match to one org (API import). */
+export async function recordBounce(ctx: AppContext, b: BounceInput, orgId?: string): Promise<RecordResult> {
+  const outcome = bounceOutcome(b.class, b.action);
+  const now = ctx.clock.now();
+  const result = await ctx.store.db.transaction().execute(async (trx): Promise<RecordResult> => {
+    let q = trx.selectFrom('deliveries').selectAll().where('id', '=', b.deliveryId);
+    if (orgId) q = q.where('org_id', '=', orgId);
+    const d = await q.executeTakeFirst();
+    if (!d) return { outcome: 'unknown-delivery' };
+    if (!outcome.record) return { outcome: 'not-a-bounce' };
+    await trx
+      .insertInto('bounces')
+      .values({
+        id: newSortableId('bnc'),
+        org_id: d.org_id,
+        delivery_id: d.id,
+        message_id: d.message_id,
+        recipient: b.recipient || d.recipient,
+        status: b.status,
+        action: b.action,
+        diagnostic_code: b.diagnosticCode,
+        class: b.class,
+        source: b.source,
+        feedback_type: b.feedbackType ?? null,
+        created_at: now,
+      })
+      .execute();
+    let status = d.status;
+    if (outcome.status && bounceableFrom[outcome.status].includes(d.status)) {
+      const res = await trx
+        .updateTable('deliveries')
+        .set({
+          status: outcome.status,
+          last_status: b.status || d.last_status,
+          last_reply: b.diagnosticCode || d.last_reply,
+          updated_at: now,
+        })
+        .where('id', '=', d.id)
+        .where('status', 'in', bounceableFrom[outcome.status])
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) > 0) status = outcome.status;
+    }
+    const reason =
+      outcome.suppress ?? (outcome.countsAsSoft ? await softReason(ctx, trx, d, now) : undefined);
+    const suppressed =
+      reason &&
+      (await addSuppression(trx, {
+        org_id: d.org_id,
+        address: d.recipient,
+        reason,
+        source: b.source,
+        created_at: now,
+      }))
+        ? reason
+        : undefined;
+    if (status !== d.status || suppressed) {
+      await trx
+        .insertInto('events')
+        .values({
+          id: newSortableId('evt'),
+          org_id: d.org_id,
+          type: status === 'complained' ? 'delivery.complained' : 'delivery.bounced',
+          data: JSON.stringify({
+            deliveryId: d.id,
+            messageId: d.message_id,
+            recipient: d.recipient,
+            class: b.class,
+            status: b.status,
+            suppressed: suppressed ?? null,
+          }),
+          created_at: now,
+        })
+        .execute();
+    }
+    return {
+      outcome: 'recorded',
+      orgId: d.org_id,
+      deliveryId: d.id,
+      status,
+      ...(suppressed ? { suppressed } : {}),
+    };
+  });
+  const log = {
+    event: `bounce.${result.outcome}`,
+    deliveryId: b.deliveryId,
+    class: b.class,
+    source: b.source,
+  };
+  if (result.outcome === 'recorded')
+    ctx.log.info({ ...log, status: result.status, suppressed: result.suppressed }, 'bounce recorded');
+  else
+    ctx.log.info(log, result.outcome === 'not-a-bounce' ? 'auto-reply ignored' : 'bounce names no delivery');
+  return result;
+}
+
+/** 'soft-bounces' when this address has soft-bounced on as many deliveries as the org's threshold. */
+async function softReason(
+  ctx: AppContext,
+  trx: Kysely<Database>,
+  d: DeliveriesTable,
+  now: number,
+): Promise<SuppressionReason | undefined> {
+  const settings = await getSettings(ctx, d.org_id, trx);
+  const row = await trx
+    .selectFrom('bounces as b')
+    .innerJoin('deliveries as d', 'd.id', 'b.delivery_id')
+    .select((eb) => eb.fn.count<number | string>(sql`distinct b.delivery_id`).as('n'))
+    .where('b.org_id', '=', d.org_id)
+    .where('b.class', '=', 'soft')
+    .where('b.action', '<>', 'delayed')
+    .where('b.created_at', '>=', now - settings.softBounceWindowDays * DAY_MS)
+    .where(sql<string>`lower(d.recipient)`, '=', d.recipient.toLowerCase())
+    .executeTakeFirstOrThrow();
+  return Number(row.n) >= settings.softBounceThreshold ? 'soft-bounces' : undefined;
+}
+
+/** The recipient of a report that concerns a delivery to `address`. */
+export function recipientFor(report: BounceReport, address: string): BounceRecipient | undefined {
+  const rs = report.recipients;
+  return (
+    rs.find((r) => r.address.toLowerCase() === address.toLowerCase()) ??
+    (rs.length === 1 ? rs[0] : rs.find((r) => r.class !== 'delivered'))
+  );
+}
+
+/** Records what a parsed report says about the delivery it was matched to. */
+export async function recordReport(
+  ctx: AppContext,
+  deliveryId: string,
+  report: BounceReport,
+  source: string,
+): Promise<RecordResult> {
+  const d = await ctx.store.db
+    .selectFrom('deliveries')
+    .select(['recipient'])
+    .where('id', '=', deliveryId)
+    .executeTakeFirst();
+  if (!d) return { outcome: 'unknown-delivery' };
+  const r = recipientFor(report, d.recipient);
+  if (!r || report.kind === 'auto-reply' || report.kind === 'not-bounce') return { outcome: 'not-a-bounce' };
+  return recordBounce(ctx, {
+    deliveryId,
+    recipient: r.address,
+    status: r.status,
+    action: r.action,
+    diagnosticCode: r.diagnosticCode,
+    class: r.class,
+    source,
+    feedbackType: report.feedbackType,
+  });
+}
