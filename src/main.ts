@@ -1,10 +1,12 @@
 /**
  * The composition root: configuration → database (migrated) → secrets → first-start bootstrap →
- * HTTP server and delivery worker. Starts the parts, and stops them in reverse order on SIGTERM/SIGINT.
+ * HTTP server, bounce listener and delivery worker. Starts the parts, and stops them in reverse order
+ * on SIGTERM/SIGINT.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildServer } from './api/server.js';
+import { type BounceListener, startBounceListener } from './bounces/listener.js';
 import type { Config } from './config/load.js';
 import type { AppContext } from './context.js';
 import { createResolver, type DnsResolver } from './dns/resolver.js';
@@ -26,6 +28,10 @@ export interface AppOptions {
   http?: boolean;
   /** Run a delivery worker (default true). */
   worker?: boolean;
+  /** Run the bounce listener (default: when the HTTP server runs; `worker` processes have none). */
+  bounces?: boolean;
+  /** Port of the bounce listener instead of the configured one (0: any free port, for tests). */
+  bouncePort?: number;
   leaseMs?: number;
 }
 
@@ -33,6 +39,7 @@ export interface App {
   ctx: AppContext;
   http: FastifyInstance;
   worker: Worker | undefined;
+  bounces: BounceListener | undefined;
   /** Listens on the configured (or given) port; returns the bound port. */
   listen(port?: number): Promise<number>;
   close(): Promise<void>;
@@ -69,6 +76,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const ctx = await openContext(config, options);
   await bootstrap(ctx);
   const http = options.http === false ? undefined : await buildServer(ctx);
+  const bounces =
+    (options.bounces ?? options.http !== false)
+      ? await startBounceListener(ctx, { port: options.bouncePort ?? config.bounceSmtpPort }).catch(
+          async (err) => {
+            await ctx.store.close();
+            throw err;
+          },
+        )
+      : undefined;
   const worker =
     options.worker === false
       ? undefined
@@ -79,6 +95,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ctx,
     http: http as FastifyInstance,
     worker,
+    bounces,
     async listen(port = config.http.port) {
       if (!http) throw new Error('this process runs no HTTP server');
       await http.listen({ port, host: config.http.host });
@@ -93,6 +110,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     async close() {
       if (closed) return;
       closed = true;
+      await bounces?.close();
       await http?.close();
       await worker?.stop();
       await ctx.store.close();

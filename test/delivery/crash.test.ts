@@ -40,6 +40,7 @@ describe('a process killed in the middle of sending', () => {
     const env = {
       MAILROUTE_DATA_DIR: mkdtempSync(join(tmpdir(), 'mailroute-crash-')),
       MAILROUTE_HTTP_PORT: String(port),
+      MAILROUTE_BOUNCE_SMTP_PORT: String(await freePort()),
       MAILROUTE_BOOTSTRAP_API_KEY: KEY,
       MAILROUTE_DOMAIN_VERIFICATION: 'off',
       MAILROUTE_PLATFORM_SMTP: `smtp://127.0.0.1:${sink.port}`,

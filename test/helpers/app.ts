@@ -63,7 +63,7 @@ export async function startTestApp(dialect: TestDialect, env: Record<string, str
     ...env,
   });
   const clock = new TestClock();
-  const app = await createApp(config, { clock, log: createLogger('info', sink) });
+  const app = await createApp(config, { clock, log: createLogger('info', sink), bouncePort: 0 });
   const port = await app.listen(0);
   const url = `http://127.0.0.1:${port}`;
   return {
