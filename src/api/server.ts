@@ -29,6 +29,7 @@ import { relayRoutes } from './routes/relays.js';
 import { reportRoutes } from './routes/reports.js';
 import { sessionRoutes } from './routes/session.js';
 import { settingsRoutes } from './routes/settings.js';
+import { suppressionRoutes } from './routes/suppressions.js';
 import { userRoutes } from './routes/users.js';
 
 export const API_VERSION = '1.0.0';
@@ -76,6 +77,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     datacenterRoutes,
     userRoutes,
     messageRoutes,
+    suppressionRoutes,
     reportRoutes,
     homeRoutes,
   ]) {

@@ -3,6 +3,8 @@
  * verified domain of the org, the message fits the size limit), expands recipients into one
  * delivery each, reserves the plan's daily limit for all of them at once, and hands everything to
  * the one `enqueue()`. A submission that does not fit is refused whole; nothing of it is queued.
+ * Suppressed addresses (R20): mass email skips them (recorded as `suppressed`); individual and
+ * workflow email to one is refused with 409 naming the field, unless `force: true`.
  */
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
@@ -15,6 +17,7 @@ import { enqueue, type NewDelivery } from '../queue/enqueue.js';
 import type { MassEmail, MessageContent, MessageSubmit } from '../schemas/messages.js';
 import { getSettings } from '../services/settings.js';
 import { lockOrg, planOf } from '../store/repos/orgs.js';
+import { suppressedAmong } from '../store/repos/suppressions.js';
 import type { DeliveriesTable, MessageType } from '../store/schema.js';
 
 export interface Accepted {
@@ -114,18 +117,54 @@ async function accept(ctx: AppContext, actor: Principal, s: Submission): Promise
   });
 }
 
+/** Refuses individual and workflow email to a suppressed address unless forced (SPEC R20). */
+async function refuseSuppressed(ctx: AppContext, orgId: string, m: MessageSubmit): Promise<void> {
+  if (m.force || m.type === 'mass') return;
+  const lists = { to: m.to, cc: m.cc ?? [], bcc: m.bcc ?? [] };
+  const all = Object.values(lists).flatMap((l) => l.map((x) => mailbox(x).address));
+  const found = await suppressedAmong(ctx.store.db, orgId, all);
+  if (found.size === 0) return;
+  const fields: Record<string, string> = {};
+  for (const [name, list] of Object.entries(lists))
+    list.forEach((x, i) => {
+      const address = mailbox(x).address.toLowerCase();
+      const reason = found.get(address);
+      if (reason) fields[`${name}.${i}`] = `${address} is on the suppression list (${reason})`;
+    });
+  const names = [...found.keys()].join(', ');
+  throw new AppError(
+    'conflict',
+    `${names} ${found.size === 1 ? 'is' : 'are'} on the suppression list; remove ${found.size === 1 ? 'it' : 'them'} or send with "force": true`,
+    fields,
+  );
+}
+
 export async function submitMessage(ctx: AppContext, actor: Principal, m: MessageSubmit): Promise<Accepted> {
   const from = mailbox(m.from);
   await checkFromDomain(ctx, actor.orgId, from);
   const size = contentSize(m);
   checkSize(ctx, size);
+  await refuseSuppressed(ctx, actor.orgId, m);
+  const recipients = [...m.to, ...(m.cc ?? []), ...(m.bcc ?? [])].map(mailbox);
+  const skip =
+    m.type === 'mass' && !m.force
+      ? await suppressedAmong(
+          ctx.store.db,
+          actor.orgId,
+          recipients.map((r) => r.address),
+        )
+      : new Map();
   const seen = new Set<string>();
   const deliveries: NewDelivery[] = [];
-  for (const r of [...m.to, ...(m.cc ?? []), ...(m.bcc ?? [])].map(mailbox)) {
+  for (const r of recipients) {
     const key = r.address.toLowerCase();
     if (seen.has(key)) continue;
     seen.add(key);
-    deliveries.push({ recipient: r.address, recipientDomain: r.domain });
+    deliveries.push({
+      recipient: r.address,
+      recipientDomain: r.domain,
+      ...(skip.has(key) ? { status: 'suppressed' as const } : {}),
+    });
   }
   const content: MessageContent = {
     from: formatMailbox(from),
@@ -145,12 +184,20 @@ export async function submitMassEmail(
   ctx: AppContext,
   actor: Principal,
   m: MassEmail,
-  suppressed: (address: string) => boolean = () => false,
+  given?: (address: string) => boolean,
 ): Promise<{ messageId: string; accepted: number; suppressed: number }> {
   const from = mailbox(m.from);
   await checkFromDomain(ctx, actor.orgId, from);
   const size = contentSize(m);
   checkSize(ctx, size);
+  const listed = given
+    ? undefined
+    : await suppressedAmong(
+        ctx.store.db,
+        actor.orgId,
+        m.recipients.map((r) => mailbox(r.address).address),
+      );
+  const suppressed = given ?? ((address: string) => listed!.has(address));
   const seen = new Set<string>();
   const deliveries: NewDelivery[] = [];
   for (const r of m.recipients) {

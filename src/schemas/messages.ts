@@ -184,6 +184,15 @@ export const attemptSchema = z.object({
   durationMs: z.number(),
 });
 
+export const bounceEntrySchema = z.object({
+  status: z.string().describe('Enhanced status code, e.g. 5.1.1 (empty when the report gave none)'),
+  action: z.string().describe('failed, delayed, delivered… as reported'),
+  diagnosticCode: z.string(),
+  class: z.enum(['hard', 'soft', 'complaint', 'auto-reply', 'delivered', 'unknown']),
+  source: z.string().describe('`listener`, `api` or `webhook:<provider>`'),
+  at: z.string(),
+});
+
 export const messageDetailSchema = z
   .object({
     id: z.string(),
@@ -207,6 +216,7 @@ export const messageDetailSchema = z
         sentAt: z.string().nullable(),
         archived: z.boolean(),
         attempts: z.array(attemptSchema),
+        bounces: z.array(bounceEntrySchema),
       }),
     ),
   })

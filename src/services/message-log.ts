@@ -1,7 +1,7 @@
 /**
  * The message log (SPEC R27, §3): one entry per delivery, newest first, filtered by status, type,
  * route, recipient and time, paged by an opaque cursor; the detail of a message with every
- * delivery's attempts and replies; and the archived MIME as sent.
+ * delivery's attempts, replies and bounces; and the archived MIME as sent.
  */
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
@@ -100,6 +100,9 @@ export async function messageDetail(ctx: AppContext, orgId: string, id: string):
   const attempts = ids.length
     ? await db.selectFrom('attempts').selectAll().where('delivery_id', 'in', ids).orderBy('id').execute()
     : [];
+  const bounces = ids.length
+    ? await db.selectFrom('bounces').selectAll().where('delivery_id', 'in', ids).orderBy('id').execute()
+    : [];
   const archived = ids.length
     ? new Set(
         (await db.selectFrom('archives').select('delivery_id').where('delivery_id', 'in', ids).execute()).map(
@@ -140,6 +143,16 @@ export async function messageDetail(ctx: AppContext, orgId: string, id: string):
           reply: a.reply,
           ruleId: a.rule_id,
           durationMs: a.duration_ms,
+        })),
+      bounces: bounces
+        .filter((b) => b.delivery_id === d.id)
+        .map((b) => ({
+          status: b.status,
+          action: b.action,
+          diagnosticCode: b.diagnostic_code,
+          class: b.class,
+          source: b.source,
+          at: iso(b.created_at)!,
         })),
     })),
   };
