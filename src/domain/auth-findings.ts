@@ -25,11 +25,14 @@ export interface AuthFacts {
     enabled: boolean;
     /** Whether the domain has an active key (else platform delivery signs with the platform's). */
     hasKey: boolean;
+    /** False when the record's lookup failed: nothing is known about it. */
+    checked: boolean;
   };
   /** SPF passes on the last hop for a return-path domain aligned with the From domain. */
   spfAligned: boolean;
   dmarc: AuthenticationCheck['dmarc'];
-  verification: { record: Txt; found: boolean; verified: boolean };
+  /** `checked` is false when the lookup failed. */
+  verification: { record: Txt; found: boolean; checked: boolean; verified: boolean };
   /** Lookups that failed (timeouts, SERVFAIL), e.g. `TXT _dmarc.zylker.com`. */
   dnsErrors: string[];
 }
@@ -40,7 +43,7 @@ type Severity = Finding['severity'];
 const code = (s: string) => `\`${s}\``;
 
 function verificationFindings(f: AuthFacts): Finding[] {
-  if (f.verification.verified) return [];
+  if (f.verification.verified || !f.verification.checked) return [];
   const { name, value } = f.verification.record;
   const message: Msg = f.verification.found
     ? {
@@ -87,7 +90,7 @@ function dkimFindings(f: AuthFacts): Finding[] {
     return out;
   }
   const expected = dkim.record.expected;
-  if (!expected || dkim.record.valid) return out;
+  if (!expected || dkim.record.valid || !dkim.checked) return out;
   const severity: Severity = dkim.signing ? 'error' : 'warning';
   out.push(
     dkim.record.found
@@ -150,6 +153,7 @@ function platformHopFinding(f: AuthFacts, hop: Hop): Finding[] {
 /** SPF on the relay → recipient hop: the relay's address sending for the return-path domain. */
 function relayHopFinding(f: AuthFacts, hop: Hop): Finding[] {
   const host = f.relay?.host ?? '';
+  if (hop.spf.result === 'temperror') return [];
   if (!hop.spf.ip) {
     return [
       {
@@ -162,7 +166,7 @@ function relayHopFinding(f: AuthFacts, hop: Hop): Finding[] {
       },
     ];
   }
-  if (hop.spf.result === 'pass' || hop.spf.result === 'temperror') return [];
+  if (hop.spf.result === 'pass') return [];
   const rp = f.returnPath.domain;
   const saved = dkimPasses(f);
   if (f.returnPath.platform) {

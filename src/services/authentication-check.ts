@@ -63,10 +63,11 @@ async function noted<T>(errors: string[], fallback: T, lookup: () => Promise<T>)
   }
 }
 
-async function relayAddresses(ctx: AppContext, host: string, errors: string[]): Promise<string[]> {
+/** The relay host's addresses; `undefined` when the lookup failed (not: found none). */
+async function relayAddresses(ctx: AppContext, host: string, errors: string[]) {
   if (isIpLiteral(host)) return [host.replace(/^\[|\]$/g, '')];
-  const all = await noted(errors, [], () => ctx.dns.addresses(host));
-  return all.slice(0, MAX_RELAY_ADDRESSES);
+  const all = await noted(errors, undefined, () => ctx.dns.addresses(host));
+  return all?.slice(0, MAX_RELAY_ADDRESSES);
 }
 
 async function spfHop(
@@ -74,11 +75,13 @@ async function spfHop(
   from: Hop['from'],
   to: Hop['to'],
   rp: ReturnPathPlan,
-  ips: string[],
+  ips: string[] | undefined,
   errors: string[],
 ): Promise<Hop> {
-  const none = { result: 'none' as const, domain: rp.domain, ip: null, record: null };
-  if (ips.length === 0) return { from, to, spf: none };
+  if (!ips?.length) {
+    const result = ips ? ('none' as const) : ('temperror' as const);
+    return { from, to, spf: { result, domain: rp.domain, ip: null, record: null } };
+  }
   const outcomes = await Promise.all(ips.map((ip) => evaluateSpf(ctx.dns, rp.address, ip)));
   // Report the address that fares worst: a receiver may see any of them.
   const i = Math.max(
@@ -92,10 +95,12 @@ async function spfHop(
 
 async function dkimRecord(ctx: AppContext, s: Subject, errors: string[]) {
   const k = s.key;
-  if (!k) return { name: null, found: false, valid: false, expected: null };
+  if (!k) return { name: null, found: false, valid: false, expected: null, checked: true };
   const name = dkimRecordName(k.selector, s.domain.name);
-  const records = await noted(errors, [], () => ctx.dns.txt(name));
+  const looked = await noted(errors, undefined, () => ctx.dns.txt(name));
+  const records = looked ?? [];
   return {
+    checked: looked !== undefined,
     name,
     found: records.some((r) => parseDkimRecord(r).p !== undefined),
     valid: publishesKey(records, k.algorithm, k.public_key),
@@ -105,8 +110,13 @@ async function dkimRecord(ctx: AppContext, s: Subject, errors: string[]) {
 
 async function verification(ctx: AppContext, d: DomainsTable, errors: string[]) {
   const record = verificationRecord(d);
-  const txt = await noted(errors, [], () => ctx.dns.txt(record.name));
-  return { record, found: txt.some((t) => t.trim() === record.value), verified: d.verified_at !== null };
+  const txt = await noted(errors, undefined, () => ctx.dns.txt(record.name));
+  return {
+    record,
+    found: txt?.some((t) => t.trim() === record.value) ?? false,
+    checked: txt !== undefined,
+    verified: d.verified_at !== null,
+  };
 }
 
 async function check(ctx: AppContext, s: Subject): Promise<AuthenticationCheck> {
@@ -116,7 +126,7 @@ async function check(ctx: AppContext, s: Subject): Promise<AuthenticationCheck> 
   const rp = returnPathPlan(bounceHandling, fromDomain, s.dataCenter.bounceDomain);
   const egress = representativeEgress(s.dataCenter.egress, s.dataCenter.egressAddress);
   const egressIps = egress ? [egress] : [];
-  const [record, verified, hops] = await Promise.all([
+  const [{ checked, ...record }, verified, hops] = await Promise.all([
     dkimRecord(ctx, s, errors),
     verification(ctx, s.domain, errors),
     s.relay
@@ -154,7 +164,7 @@ async function check(ctx: AppContext, s: Subject): Promise<AuthenticationCheck> 
       authType: s.relay.auth_type,
     },
     dataCenter: { name: s.dataCenter.name, ranges: [...ipv4, ...ipv6] },
-    dkim: { ...dkim, enabled, hasKey: s.key !== undefined },
+    dkim: { ...dkim, enabled, hasKey: s.key !== undefined, checked },
     spfAligned,
     dmarc,
     verification: verified,

@@ -16,6 +16,8 @@ const codes = (findings: Finding[]) => findings.map((f) => `${f.severity}:${f.co
 describe.each(dialects)('relay authentication check on %s', (dialect) => {
   let t: TestApp;
   let dns: TestDnsServer;
+  let seedRelay: string;
+  let freshRelay: string;
 
   /** Adds a domain; publishes its verification record, its DKIM record (unless told) and DMARC. */
   async function domain(
@@ -67,6 +69,7 @@ describe.each(dialects)('relay authentication check on %s', (dialect) => {
       MAILROUTE_DNS_SERVERS: dns.address,
       MAILROUTE_RELAY_PORTS: 'any',
       MAILROUTE_DATACENTERS: DATACENTERS,
+      MAILROUTE_DEFAULT_PLAN: 'top',
     });
   });
   afterAll(async () => {
@@ -77,7 +80,8 @@ describe.each(dialects)('relay authentication check on %s', (dialect) => {
   it("seed case 1: the platform's return path fails SPF from the relay, and DKIM makes DMARC pass", async () => {
     const d = await domain('zylker.test', { dmarc: 'v=DMARC1; p=quarantine' });
     dns.set('zylker.test', { TXT: ['v=spf1 include:_spf.relay-provider.test -all'] });
-    const body = await check(await relay(d.id));
+    seedRelay = await relay(d.id);
+    const body = await check(seedRelay);
     expect(body).toMatchObject({
       domain: 'zylker.test',
       returnPath: `bounces+*@${BOUNCE_DOMAIN}`,
@@ -202,5 +206,65 @@ describe.each(dialects)('relay authentication check on %s', (dialect) => {
     ]);
     expect(body.findings[2].message.en).toContain('receivers will reject the mail');
     expect(body.findings[3].ranges).toEqual(['198.51.100.0/24', '2001:db8:100::/48']);
+  });
+
+  it('an unverified domain, a relay host without addresses and no DMARC record: what to publish', async () => {
+    const d = (await t.call('POST', '/api/v1/domains', { name: 'fresh.test' })).body;
+    freshRelay = await relay(d.id, { host: 'gone.relay-provider.test' });
+    const body = await check(freshRelay);
+    expect(body.verification).toEqual({ record: d.verification, found: false });
+    expect(body.hops[1].spf).toEqual({ result: 'none', domain: BOUNCE_DOMAIN, ip: null, record: null });
+    expect(body.dmarc).toEqual({ record: null, policy: null, result: 'none' });
+    expect(codes(body.findings)).toEqual([
+      'error:domain_unverified',
+      'error:dkim_record_missing',
+      'error:relay_host_unresolved',
+      'warning:dmarc_missing',
+      'info:relay_allow_list',
+    ]);
+    expect(body.findings[0].record).toEqual(d.verification);
+    expect(body.findings[0].message.en).toContain(`"${d.verification.value}"`);
+    expect(body.findings[3].record).toEqual({
+      type: 'TXT',
+      name: '_dmarc.fresh.test',
+      value: 'v=DMARC1; p=none',
+    });
+
+    dns.set(d.verification.name, { TXT: ['unrelated', d.verification.value] });
+    const later = await check(freshRelay);
+    expect(later.verification.found).toBe(true);
+    expect(later.findings.find((f: Finding) => f.code === 'domain_unverified')).toMatchObject({
+      severity: 'warning',
+      message: { en: expect.stringContaining('verify the domain now') },
+    });
+  });
+
+  it('says when lookups fail instead of reporting records as missing', async () => {
+    dns.failing(true);
+    try {
+      const body = await check(seedRelay);
+      expect(body.hops.map((h: { spf: { result: string } }) => h.spf.result)).toEqual([
+        'temperror',
+        'temperror',
+      ]);
+      expect(body.dmarc.result).toBe('temperror');
+      const failed = body.findings.find((f: Finding) => f.code === 'dns_error');
+      expect(failed.severity).toBe('warning');
+      expect(failed.message.en).toContain('TXT _dmarc.zylker.test');
+      expect(codes(body.findings)).toEqual(['warning:dns_error', 'info:relay_allow_list']);
+    } finally {
+      dns.failing(false);
+    }
+  });
+
+  it('is readable by members; an unknown relay is 404', async () => {
+    const relayId = seedRelay;
+    const cookie = await userSession(t, 'member');
+    const res = await t.call('GET', `/api/v1/relays/${relayId}/authentication`, undefined, null, { cookie });
+    expect(res.status).toBe(200);
+    expect(res.body.domain).toBe('zylker.test');
+    const missing = await t.call('GET', '/api/v1/relays/rly_nope/authentication');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('not_found');
   });
 });
