@@ -9,6 +9,7 @@ import { AppError } from '../domain/errors.js';
 import { createApp, openContext, stopOnSignals } from '../main.js';
 import { createOrg } from '../services/orgs.js';
 import { registerBouncesCommand } from './commands/bounces.js';
+import { registerDnsCommand } from './commands/dns.js';
 import { registerRelayCommand } from './commands/relay.js';
 import { registerSendCommand } from './commands/send.js';
 import { registerSmtpCommand } from './commands/smtp.js';
@@ -86,5 +87,6 @@ registerSendCommand(program);
 registerRelayCommand(program);
 registerBouncesCommand(program);
 registerSmtpCommand(program);
+registerDnsCommand(program);
 
 program.parseAsync(process.argv).catch(fail);
