@@ -267,4 +267,13 @@ describe.each(dialects)('relay authentication check on %s', (dialect) => {
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('not_found');
   });
+
+  it('is described in the OpenAPI document', async () => {
+    const doc = (await t.call('GET', '/api/openapi.json')).body;
+    const op = doc.paths['/api/v1/relays/{id}/authentication'].get;
+    expect(JSON.stringify(op.responses['200'])).toContain('AuthenticationCheck');
+    expect(doc.components.schemas.AuthenticationCheck.required).toEqual(
+      expect.arrayContaining(['returnPath', 'hops', 'dkim', 'dmarc', 'findings']),
+    );
+  });
 });
