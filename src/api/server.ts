@@ -18,10 +18,11 @@ import { registerAuth } from './auth.js';
 import { errorBody, handleError } from './errors.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditLogRoutes } from './routes/audit-log.js';
+import { bounceRoutes } from './routes/bounces.js';
+import { consoleRoutes } from './routes/console.js';
 import { datacenterRoutes } from './routes/datacenters.js';
 import { domainRoutes } from './routes/domains.js';
 import { healthRoutes } from './routes/health.js';
-import { homeRoutes } from './routes/home.js';
 import { messageRoutes } from './routes/messages.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { relayAuthenticationRoutes } from './routes/relay-authentication.js';
@@ -78,8 +79,9 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     userRoutes,
     messageRoutes,
     suppressionRoutes,
+    bounceRoutes,
     reportRoutes,
-    homeRoutes,
+    consoleRoutes,
   ]) {
     await app.register(routes(ctx));
   }

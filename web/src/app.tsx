@@ -1,0 +1,61 @@
+/** Routes of the console; everything but the sign-in page needs a session. */
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { Layout } from './components/layout';
+import { useSession } from './hooks/session';
+import { ApiKeysPage } from './pages/api-keys-page';
+import { AuditLogPage } from './pages/audit-log-page';
+import { DomainsPage } from './pages/domains-page';
+import { IpAllowListPage } from './pages/ip-allow-list-page';
+import { LoginPage } from './pages/login-page';
+import { MessagePage } from './pages/message-page';
+import { MessagesPage } from './pages/messages-page';
+import { NotificationsPage } from './pages/notifications-page';
+import { RelayEditPage, RelayNewPage } from './pages/relay-form-page';
+import { RelayListPage } from './pages/relay-list-page';
+import { ReportsPage } from './pages/reports-page';
+import { SettingsPage } from './pages/settings-page';
+import { SuppressionsPage } from './pages/suppressions-page';
+import { UsersPage } from './pages/users-page';
+
+function NotFound() {
+  const { t } = useTranslation();
+  return <p className="state empty">{t('app.notFound')}</p>;
+}
+
+function SignedIn() {
+  return (
+    <Layout>
+      <Routes>
+        <Route path="/" element={<Navigate to="/relays" replace />} />
+        <Route path="/relays" element={<RelayListPage />} />
+        <Route path="/relays/new" element={<RelayNewPage />} />
+        <Route path="/relays/:id" element={<RelayEditPage />} />
+        <Route path="/domains" element={<DomainsPage />} />
+        <Route path="/ip-allow-list" element={<IpAllowListPage />} />
+        <Route path="/messages" element={<MessagesPage />} />
+        <Route path="/messages/:id" element={<MessagePage />} />
+        <Route path="/reports" element={<ReportsPage />} />
+        <Route path="/suppressions" element={<SuppressionsPage />} />
+        <Route path="/notifications" element={<NotificationsPage />} />
+        <Route path="/audit-log" element={<AuditLogPage />} />
+        <Route path="/api-keys" element={<ApiKeysPage />} />
+        <Route path="/users" element={<UsersPage />} />
+        <Route path="/settings" element={<SettingsPage />} />
+        <Route path="*" element={<NotFound />} />
+      </Routes>
+    </Layout>
+  );
+}
+
+export function App() {
+  const { me } = useSession();
+  const { t } = useTranslation();
+  if (me === undefined)
+    return (
+      <p className="state loading" role="status">
+        {t('app.loading')}
+      </p>
+    );
+  return <BrowserRouter>{me ? <SignedIn /> : <LoginPage />}</BrowserRouter>;
+}

@@ -1,0 +1,38 @@
+/** Who is signed in: loaded from `/api/auth/me`; admins may change things, members only look. */
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
+import { ApiError, get, post } from '../api/client';
+import type { Me } from '../api/types';
+
+interface Session {
+  me: Me | null | undefined;
+  canEdit: boolean;
+  signIn: (email: string, password: string) => Promise<void>;
+  signOut: () => Promise<void>;
+}
+
+const SessionContext = createContext<Session | undefined>(undefined);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [me, setMe] = useState<Me | null>();
+  useEffect(() => {
+    get<Me>('/api/auth/me').then(setMe, (err: unknown) => {
+      if (err instanceof ApiError && err.status === 401) setMe(null);
+      else setMe(null);
+    });
+  }, []);
+  const signIn = useCallback(async (email: string, password: string) => {
+    setMe(await post<Me>('/api/auth/login', { email, password }));
+  }, []);
+  const signOut = useCallback(async () => {
+    await post('/api/auth/logout');
+    setMe(null);
+  }, []);
+  const value: Session = { me, canEdit: me?.role === 'admin', signIn, signOut };
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): Session {
+  const s = useContext(SessionContext);
+  if (!s) throw new Error('useSession outside SessionProvider');
+  return s;
+}

@@ -1,0 +1,42 @@
+/** Every attempt of one delivery: when, which route and host, the outcome and the server's reply. */
+import { useTranslation } from 'react-i18next';
+import type { Attempt } from '../api/types';
+import { dateTime } from '../components/format';
+
+export function AttemptsTable({ attempts }: { attempts: Attempt[] }) {
+  const { t } = useTranslation();
+  if (attempts.length === 0) return <p className="muted">{t('message.noAttempts')}</p>;
+  return (
+    <div className="table-wrap">
+      <table className="attempts">
+        <caption className="visually-hidden">{t('message.attempts')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('message.at')}</th>
+            <th scope="col">{t('message.route')}</th>
+            <th scope="col">{t('message.host')}</th>
+            <th scope="col">{t('message.action')}</th>
+            <th scope="col">{t('message.code')}</th>
+            <th scope="col">{t('message.reply')}</th>
+            <th scope="col">{t('message.duration')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {attempts.map((a) => (
+            <tr key={`${a.at}-${a.route}-${a.action}`}>
+              <td>{dateTime(a.at)}</td>
+              <td>{a.route === 'platform' ? t('messages.platform') : a.routeName}</td>
+              <td>
+                <code>{a.host ?? '—'}</code>
+              </td>
+              <td>{a.action}</td>
+              <td>{a.status ?? '—'}</td>
+              <td className="mono wrap">{a.reply ?? ''}</td>
+              <td>{t('test.ms', { ms: a.durationMs })}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

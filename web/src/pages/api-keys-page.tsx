@@ -1,0 +1,118 @@
+/** APIキー: create (the key is shown once, with a copy button) and revoke. */
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, del, post } from '../api/client';
+import type { ApiKey } from '../api/types';
+import { ConfirmButton } from '../components/confirm-button';
+import { CopyButton } from '../components/copy-button';
+import { ErrorBanner } from '../components/error-banner';
+import { Field } from '../components/field';
+import { dateTime } from '../components/format';
+import { Empty, LoadState } from '../components/load-state';
+import { useSession } from '../hooks/session';
+import { useResource } from '../hooks/use-resource';
+
+export function ApiKeysPage() {
+  const { t } = useTranslation();
+  const { canEdit } = useSession();
+  const keys = useResource<{ items: ApiKey[] }>('/api/v1/api-keys');
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<'send' | 'admin'>('send');
+  const [created, setCreated] = useState<string>();
+  const [error, setError] = useState<ApiError>();
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(undefined);
+    try {
+      const k = await post<ApiKey & { key: string }>('/api/v1/api-keys', { name: name.trim(), role });
+      setCreated(k.key);
+      setName('');
+      keys.reload();
+    } catch (err) {
+      setError(err instanceof ApiError ? err : new ApiError(0, 'network', String(err)));
+    }
+  };
+  const revoke = async (k: ApiKey) => {
+    setError(undefined);
+    try {
+      await del(`/api/v1/api-keys/${encodeURIComponent(k.id)}`);
+    } catch (err) {
+      setError(err instanceof ApiError ? err : new ApiError(0, 'network', String(err)));
+    }
+    keys.reload();
+  };
+  return (
+    <>
+      <h1>{t('apiKeys.title')}</h1>
+      <p className="intro">{t('apiKeys.intro')}</p>
+      <form className="inline-form card" onSubmit={create} noValidate>
+        <Field label={t('apiKeys.name')} error={error?.fields.name}>
+          <input value={name} disabled={!canEdit} onChange={(e) => setName(e.target.value)} />
+        </Field>
+        <Field label={t('apiKeys.role')} error={error?.fields.role}>
+          <select value={role} disabled={!canEdit} onChange={(e) => setRole(e.target.value as typeof role)}>
+            <option value="send">{t('apiKeys.roles.send')}</option>
+            <option value="admin">{t('apiKeys.roles.admin')}</option>
+          </select>
+        </Field>
+        <button type="submit" disabled={!canEdit || name.trim() === ''}>
+          {t('apiKeys.create')}
+        </button>
+      </form>
+      <div aria-live="polite">
+        {created && (
+          <div className="banner success new-key">
+            <p>{t('apiKeys.shownOnce')}</p>
+            <code className="wrap">{created}</code> <CopyButton text={created} />
+          </div>
+        )}
+      </div>
+      <ErrorBanner error={error && Object.keys(error.fields).length === 0 ? error : undefined} />
+      <LoadState resource={keys}>
+        {({ items }) =>
+          items.length === 0 ? (
+            <Empty>{t('apiKeys.empty')}</Empty>
+          ) : (
+            <div className="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('apiKeys.name')}</th>
+                    <th scope="col">{t('apiKeys.role')}</th>
+                    <th scope="col">{t('apiKeys.prefix')}</th>
+                    <th scope="col">{t('apiKeys.created')}</th>
+                    <th scope="col">{t('apiKeys.lastUsed')}</th>
+                    <th scope="col">
+                      <span className="visually-hidden">{t('apiKeys.revoke')}</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {items.map((k) => (
+                    <tr key={k.id}>
+                      <td>{k.name}</td>
+                      <td>{t(`apiKeys.roles.${k.role}`)}</td>
+                      <td>
+                        <code>{k.prefix}…</code>
+                      </td>
+                      <td>{dateTime(k.createdAt)}</td>
+                      <td>{k.lastUsedAt ? dateTime(k.lastUsedAt) : t('apiKeys.never')}</td>
+                      <td>
+                        <ConfirmButton
+                          label={t('apiKeys.revoke')}
+                          question={t('apiKeys.confirmRevoke', { name: k.name })}
+                          disabled={!canEdit}
+                          onConfirm={() => revoke(k)}
+                        />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </LoadState>
+    </>
+  );
+}

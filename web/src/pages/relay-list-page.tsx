@@ -1,0 +1,110 @@
+/** メールリレー: every relay server with today's usage, state and actions, and a test panel. */
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useLocation, useSearchParams } from 'react-router';
+import { ApiError, del, post } from '../api/client';
+import type { RelayTestResult, RelayView } from '../api/types';
+import { ErrorBanner, SuccessBanner } from '../components/error-banner';
+import { Empty, LoadState } from '../components/load-state';
+import { useSession } from '../hooks/session';
+import { useResource } from '../hooks/use-resource';
+import { type RelayActions, RelayRow } from '../relays/relay-row';
+import { TestPanel } from '../relays/test-result';
+
+const path = (r: RelayView, action = '') => `/api/v1/relays/${encodeURIComponent(r.id)}${action}`;
+
+export function RelayListPage() {
+  const { t } = useTranslation();
+  const { canEdit } = useSession();
+  const location = useLocation();
+  const [params] = useSearchParams();
+  const relays = useResource<{ items: RelayView[] }>('/api/v1/relays');
+  const [error, setError] = useState<ApiError>();
+  const [notice, setNotice] = useState<string | undefined>(
+    (location.state as { notice?: string } | null)?.notice,
+  );
+  const [test, setTest] = useState<{
+    name: string;
+    busy: boolean;
+    result?: RelayTestResult;
+    error?: string;
+  }>();
+
+  const act = async (fn: () => Promise<unknown>, done?: string) => {
+    setError(undefined);
+    setNotice(undefined);
+    try {
+      await fn();
+      if (done) setNotice(done);
+    } catch (err) {
+      setError(err instanceof ApiError ? err : new ApiError(0, 'network', String(err)));
+    }
+    relays.reload();
+  };
+  const actions: RelayActions = {
+    toggle: (r) => void act(() => post(path(r, r.enabled ? '/disable' : '/enable'))),
+    resume: (r) => void act(() => post(path(r, '/resume'))),
+    remove: (r) => act(() => del(path(r)), t('relays.deleted', { name: r.name })),
+    test: async (r) => {
+      setTest({ name: r.name, busy: true });
+      try {
+        setTest({ name: r.name, busy: false, result: await post<RelayTestResult>(path(r, '/test')) });
+      } catch (err) {
+        setTest({ name: r.name, busy: false, error: err instanceof Error ? err.message : String(err) });
+      }
+    },
+  };
+  const oauth = params.get('oauth');
+  return (
+    <>
+      <div className="page-head">
+        <h1>{t('relays.title')}</h1>
+        {canEdit && (
+          <Link className="button" to="/relays/new">
+            {t('relays.add')}
+          </Link>
+        )}
+      </div>
+      <p className="intro">{t('relays.intro')}</p>
+      {oauth === 'failed' && (
+        <ErrorBanner message={t('relays.oauthFailed', { reason: params.get('reason') ?? '' })} />
+      )}
+      <ErrorBanner error={error} />
+      <SuccessBanner message={notice} />
+      <LoadState resource={relays}>
+        {({ items }) =>
+          items.length === 0 ? (
+            <Empty>{t('relays.empty')}</Empty>
+          ) : (
+            <div className="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('relays.name')}</th>
+                    <th scope="col">{t('relays.host')}</th>
+                    <th scope="col">{t('relays.domain')}</th>
+                    <th scope="col">{t('relays.types')}</th>
+                    <th scope="col">{t('relays.usage')}</th>
+                    <th scope="col">{t('relays.status')}</th>
+                    <th scope="col">{t('relays.actions')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {items.map((r) => (
+                    <RelayRow key={r.id} relay={r} actions={actions} canEdit={canEdit} />
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </LoadState>
+      {test && (
+        <section className="card">
+          <h2>{t('relays.testFor', { name: test.name })}</h2>
+          <TestPanel busy={test.busy} result={test.result} error={test.error} />
+        </section>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,84 @@
+/** 設定: the org's time zone ("today" for every limit) and what happens when a relay cannot send. */
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, patch } from '../api/client';
+import type { Settings } from '../api/types';
+import { ErrorBanner, SuccessBanner } from '../components/error-banner';
+import { Field } from '../components/field';
+import { LoadState } from '../components/load-state';
+import { RadioGroup } from '../components/radio-group';
+import { useSession } from '../hooks/session';
+import { useResource } from '../hooks/use-resource';
+
+const zones = (() => {
+  try {
+    return Intl.supportedValuesOf('timeZone');
+  } catch {
+    return ['Asia/Tokyo', 'UTC'];
+  }
+})();
+
+function SettingsForm({ initial, saved }: { initial: Settings; saved: () => void }) {
+  const { t } = useTranslation();
+  const { canEdit } = useSession();
+  const [s, setS] = useState(initial);
+  const [error, setError] = useState<ApiError>();
+  const [done, setDone] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(undefined);
+    setDone(false);
+    try {
+      await patch('/api/v1/settings', s);
+      setDone(true);
+      saved();
+    } catch (err) {
+      setError(err instanceof ApiError ? err : new ApiError(0, 'network', String(err)));
+    }
+  };
+  const options = zones.includes(s.timeZone) ? zones : [s.timeZone, ...zones];
+  return (
+    <form className="card settings" onSubmit={submit} noValidate>
+      <ErrorBanner error={error && Object.keys(error.fields).length === 0 ? error : undefined} />
+      <SuccessBanner message={done ? t('app.saved') : undefined} />
+      <Field label={t('settings.timeZone')} hint={t('settings.timeZoneHint')} error={error?.fields.timeZone}>
+        <select
+          value={s.timeZone}
+          disabled={!canEdit}
+          onChange={(e) => setS({ ...s, timeZone: e.target.value })}
+        >
+          {options.map((z) => (
+            <option key={z} value={z}>
+              {z}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <RadioGroup
+        legend={t('settings.fallback')}
+        value={s.relayFallback}
+        disabled={!canEdit}
+        error={error?.fields.relayFallback}
+        options={[
+          { value: 'platform', label: t('settings.fallbackPlatform') },
+          { value: 'retry', label: t('settings.fallbackRetry') },
+        ]}
+        onChange={(relayFallback) => setS({ ...s, relayFallback })}
+      />
+      <button type="submit" disabled={!canEdit}>
+        {t('app.save')}
+      </button>
+    </form>
+  );
+}
+
+export function SettingsPage() {
+  const { t } = useTranslation();
+  const settings = useResource<Settings>('/api/v1/settings');
+  return (
+    <>
+      <h1>{t('settings.title')}</h1>
+      <LoadState resource={settings}>{(s) => <SettingsForm initial={s} saved={settings.reload} />}</LoadState>
+    </>
+  );
+}

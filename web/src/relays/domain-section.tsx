@@ -1,0 +1,88 @@
+/** ドメイン設定: the relay's domain (or a new one), email types, DKIM with its record, bounces. */
+import { useTranslation } from 'react-i18next';
+import type { DomainView, EmailType } from '../api/types';
+import { DnsRecordView } from '../components/dns-record';
+import { Check, Field } from '../components/field';
+import { AddDomainInline } from './add-domain-inline';
+import { BounceOptions } from './bounce-options';
+import type { SectionProps } from './section-props';
+
+const types: EmailType[] = ['workflow', 'mass', 'individual'];
+
+export function DomainSection(
+  props: SectionProps & {
+    domains: DomainView[];
+    onDomainAdded: (d: DomainView) => void;
+    bounceDomain: string;
+  },
+) {
+  const { t } = useTranslation();
+  const { draft, set, errors, disabled, domains } = props;
+  const domain = domains.find((d) => d.id === draft.domainId);
+  const toggleType = (type: EmailType, on: boolean) =>
+    set({
+      emailTypes: on
+        ? types.filter((x) => x === type || draft.emailTypes.includes(x))
+        : draft.emailTypes.filter((x) => x !== type),
+    });
+  return (
+    <fieldset className="section">
+      <legend>{t('relayForm.domainSettings')}</legend>
+      <div className="domain-row">
+        <Field label={t('relayForm.domain')} error={errors.domainId}>
+          <select
+            value={draft.domainId}
+            disabled={disabled}
+            onChange={(e) => set({ domainId: e.target.value })}
+          >
+            <option value="">{t('relayForm.chooseDomain')}</option>
+            {domains.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name}
+                {d.verified ? '' : ` (${t('domains.unverified')})`}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <AddDomainInline
+          disabled={disabled}
+          onAdded={(d) => {
+            props.onDomainAdded(d);
+            set({ domainId: d.id });
+          }}
+        />
+      </div>
+      <fieldset className={`checks${errors.emailTypes ? ' has-error' : ''}`}>
+        <legend>{t('relayForm.emailTypes')}</legend>
+        {types.map((type) => (
+          <Check
+            key={type}
+            label={t(`emailTypes.${type}`)}
+            checked={draft.emailTypes.includes(type)}
+            disabled={disabled}
+            onChange={(on) => toggleType(type, on)}
+          />
+        ))}
+        {errors.emailTypes && <p className="field-error">{errors.emailTypes}</p>}
+      </fieldset>
+      <Check
+        label={t('relayForm.dkim')}
+        hint={t('relayForm.dkimHint')}
+        checked={draft.dkimSigning}
+        disabled={disabled}
+        error={errors.dkimSigning}
+        onChange={(dkimSigning) => set({ dkimSigning })}
+      />
+      {draft.dkimSigning && domain && (
+        <div className="dkim-box">
+          {domain.dkim ? (
+            <DnsRecordView record={domain.dkim.dnsRecord} title={t('relayForm.dkimRecord')} />
+          ) : (
+            <p className="hint">{t('relayForm.dkimMissing')}</p>
+          )}
+        </div>
+      )}
+      <BounceOptions {...props} domainName={domain?.name} />
+    </fieldset>
+  );
+}
