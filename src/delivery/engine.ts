@@ -10,8 +10,9 @@ import { returnPath } from '../domain/return-path.js';
 import { candidateRelays } from '../domain/routing.js';
 import type { Classification } from '../domain/smtp-reply.js';
 import { dayKey } from '../domain/time-zone.js';
-import { add, addWithin, release } from '../queue/counters.js';
-import { type AttemptRecord, type Transition, transition } from '../queue/transitions.js';
+import type { CounterKey } from '../queue/counters.js';
+import { RelaySlots } from '../queue/relay-slots.js';
+import { type AttemptRecord, type Transition, TransitionWriter } from '../queue/transitions.js';
 import { bounceHandlingOf } from '../services/relay-view.js';
 import type { DeliveriesTable, MessagesTable, RelaysTable } from '../store/schema.js';
 import { SmtpPools } from '../transports/smtp-pools.js';
@@ -25,7 +26,9 @@ import { RelayPace } from './relay-pace.js';
 import { SigningKeys } from './signing-keys.js';
 import { verpKey } from './verp-key.js';
 
-type Done = { transition: Transition; archive?: Prepared };
+type Done = { transition: Transition; archive?: Prepared; counters?: { key: CounterKey; n: number }[] };
+
+const MESSAGE_CACHE = 2000;
 
 export class DeliveryEngine {
   readonly pools = new SmtpPools();
@@ -33,6 +36,11 @@ export class DeliveryEngine {
   private orgs: OrgStates;
   private pace = new RelayPace();
   private turns = new Map<string, number>();
+  private writer: TransitionWriter;
+  private slots: RelaySlots;
+  private messages = new Map<string, MessagesTable>();
+  /** Relays this engine saw fail since their last success here, so a success resets their count. */
+  private failing = new Set<string>();
 
   constructor(
     private ctx: AppContext,
@@ -40,18 +48,34 @@ export class DeliveryEngine {
   ) {
     this.keys = new SigningKeys(ctx);
     this.orgs = new OrgStates(ctx);
+    this.writer = new TransitionWriter(ctx.store.db);
+    this.slots = new RelaySlots(ctx.store.db);
+  }
+
+  /** Messages never change once accepted: read each once. */
+  private async message(id: string): Promise<MessagesTable> {
+    const hit = this.messages.get(id);
+    if (hit) return hit;
+    const m = await this.ctx.store.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    if (this.messages.size >= MESSAGE_CACHE) this.messages.delete(this.messages.keys().next().value!);
+    this.messages.set(id, m);
+    return m;
+  }
+
+  /** Hands unused relay-cap reservations back (the worker calls this when it falls idle). */
+  idle(): Promise<void> {
+    return this.slots.releaseUnused();
   }
 
   async process(d: DeliveriesTable): Promise<void> {
     const attempts: AttemptRecord[] = [];
     let done: Done;
     try {
-      const m = await this.ctx.store.db
-        .selectFrom('messages')
-        .selectAll()
-        .where('id', '=', d.message_id)
-        .executeTakeFirstOrThrow();
-      done = await this.route(d, m, await this.orgs.get(d.org_id), attempts);
+      done = await this.route(d, await this.message(d.message_id), await this.orgs.get(d.org_id), attempts);
     } catch (err) {
       this.ctx.log.error(
         { err, event: 'delivery.internal_error', delivery: d.id },
@@ -65,15 +89,15 @@ export class DeliveryEngine {
       };
     }
     const now = this.ctx.clock.now();
-    const ok = await transition(
-      this.ctx.store.db,
-      d,
-      this.owner,
-      done.transition,
+    const ok = await this.writer.write({
+      delivery: d,
+      owner: this.owner,
+      transition: done.transition,
       attempts,
       now,
-      done.archive && { raw: done.archive.raw },
-    );
+      archive: done.archive && { raw: done.archive.raw },
+      counters: done.counters,
+    });
     if (!ok)
       this.ctx.log.warn(
         { event: 'delivery.lease_lost', delivery: d.id },
@@ -115,7 +139,7 @@ export class DeliveryEngine {
       if (paceAt > now)
         return { transition: { status: 'queued', nextAttemptAt: paceAt, countsAsAttempt: false } };
       const key = { orgId: d.org_id, day: dayKey(now, org.settings.timeZone), scope: relay.id };
-      if ((await addWithin(this.ctx.store.db, key, 1, relay.daily_limit)) === undefined) {
+      if (!(await this.slots.take(key, relay.daily_limit))) {
         tried.add(relay.id);
         relaysAvailable = false;
         continue;
@@ -123,7 +147,8 @@ export class DeliveryEngine {
       const result = await this.throughRelay(d, m, org, relay);
       attempts.push(result.record);
       if (result.sent) {
-        await recordRelaySuccess(this.ctx.store.db, relay.id);
+        if (relay.failure_count > 0 || this.failing.delete(relay.id))
+          await recordRelaySuccess(this.ctx.store.db, relay.id);
         this.pace.succeeded(relay.id);
         return {
           transition: {
@@ -139,7 +164,7 @@ export class DeliveryEngine {
           archive: result.prepared,
         };
       }
-      await release(this.ctx.store.db, key);
+      this.slots.giveBack(key);
       const outcome = await this.relayFailed(d, org, relay, result, tried);
       if (outcome) return outcome;
       relaysAvailable = false;
@@ -200,6 +225,7 @@ export class DeliveryEngine {
         },
       };
     }
+    if (c.breaker) this.failing.add(relay.id);
     if (
       c.breaker &&
       (await recordRelayFailure(this.ctx, relay, org.settings.timeZone, result.reply)) !== undefined
@@ -267,12 +293,12 @@ export class DeliveryEngine {
     );
     attempts.push(result.record);
     if (result.sent) {
-      await add(
-        this.ctx.store.db,
-        { orgId: d.org_id, day: dayKey(now, org.settings.timeZone), scope: 'platform' },
-        1,
-      );
+      const platformUsage = {
+        key: { orgId: d.org_id, day: dayKey(now, org.settings.timeZone), scope: 'platform' },
+        n: 1,
+      };
       return {
+        counters: [platformUsage],
         transition: {
           status: 'sent',
           route: 'platform',
@@ -325,7 +351,8 @@ export class DeliveryEngine {
       : { ...base, status: 'deferred', nextAttemptAt: next.retryAt };
   }
 
-  close(): void {
+  async close(): Promise<void> {
+    await this.slots.releaseUnused();
     this.pools.closeAll();
   }
 }

@@ -9,7 +9,9 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { AppContext } from '../context.js';
 import { DeliveryEngine } from '../delivery/engine.js';
-import { claimDue, nextDueAt } from './claim.js';
+import { claimDue, nextDueAt, reclaimExpiredLeases } from './claim.js';
+
+const RECLAIM_EVERY_MS = 5000;
 
 export interface WorkerOptions {
   concurrency: number;
@@ -59,9 +61,26 @@ export class Worker {
       );
   }
 
+  private lastReclaim = 0;
+
+  /** Every few seconds: leases of dead workers that ran out go back to the queue. */
+  private async reclaim(): Promise<void> {
+    if (Date.now() - this.lastReclaim < RECLAIM_EVERY_MS) return;
+    this.lastReclaim = Date.now();
+    const n = await reclaimExpiredLeases(this.ctx.store, this.ctx.clock.now());
+    if (n > 0)
+      this.ctx.log.warn(
+        { event: 'queue.leases_reclaimed', deliveries: n },
+        `took over ${n} deliveries whose worker stopped`,
+      );
+  }
+
   private async run(): Promise<void> {
     const poll = this.opts.pollMs ?? 1000;
     while (this.running) {
+      await this.reclaim().catch((err) =>
+        this.ctx.log.error({ err, event: 'queue.reclaim_failed' }, 'reclaiming leases failed'),
+      );
       const free = this.opts.concurrency - this.active.size;
       let claimed = 0;
       if (free > 0) {
@@ -119,6 +138,6 @@ export class Worker {
     this.wake();
     await this.loop;
     await Promise.all(this.active);
-    this.engine.close();
+    await this.engine.close();
   }
 }

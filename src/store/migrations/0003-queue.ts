@@ -1,5 +1,5 @@
 /** Messages and their deliveries (the queue), attempts, the archive, notifications and events. */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations are written against the schema of their time
 export async function up(db: Kysely<any>): Promise<void> {
@@ -49,10 +49,25 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addColumn('sent_at', 'bigint')
     .execute();
+  // Claims walk the waiting deliveries in priority order and stop after a batch: partial indexes
+  // hold only the waiting ones, so neither the claim nor "when is the next one due" scans history.
   await db.schema
-    .createIndex('deliveries_due')
+    .createIndex('deliveries_waiting')
     .on('deliveries')
-    .columns(['status', 'next_attempt_at'])
+    .columns(['priority', 'next_attempt_at'])
+    .where(sql.ref('status'), 'in', sql`('queued', 'deferred')`)
+    .execute();
+  await db.schema
+    .createIndex('deliveries_waiting_due')
+    .on('deliveries')
+    .column('next_attempt_at')
+    .where(sql.ref('status'), 'in', sql`('queued', 'deferred')`)
+    .execute();
+  await db.schema
+    .createIndex('deliveries_leased')
+    .on('deliveries')
+    .column('lease_until')
+    .where(sql.ref('status'), '=', sql.lit('sending'))
     .execute();
   await db.schema.createIndex('deliveries_message').on('deliveries').column('message_id').execute();
   await db.schema

@@ -1,0 +1,63 @@
+// Starts mailroute (and extra workers) as separate processes for the benchmark, on a fresh data
+// directory, with a plan large enough for the run and a relay that points at the sink.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const BIN = new URL('../bin/mailroute', import.meta.url).pathname;
+export const KEY = 'bench-admin-key-0123456789';
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+export async function startMailroute({ sinkPort, workers = 0, databaseUrl, concurrency = 64 }) {
+  const dir = mkdtempSync(join(tmpdir(), 'mailroute-bench-'));
+  const plans = join(dir, 'plans.json');
+  writeFileSync(plans, JSON.stringify([{ name: 'bench', dailyLimit: 10_000_000, maxDomains: 5, maxRelaysPerDomain: 5 }]));
+  const port = await freePort();
+  const env = {
+    PATH: process.env.PATH,
+    MAILROUTE_DATA_DIR: dir,
+    MAILROUTE_HTTP_PORT: String(port),
+    MAILROUTE_BOOTSTRAP_API_KEY: KEY,
+    MAILROUTE_PLANS: plans,
+    MAILROUTE_DEFAULT_PLAN: 'bench',
+    MAILROUTE_DOMAIN_VERIFICATION: 'off',
+    MAILROUTE_RELAY_PORTS: 'any',
+    MAILROUTE_PLATFORM_SMTP: `smtp://127.0.0.1:${sinkPort}`,
+    MAILROUTE_WORKER_CONCURRENCY: String(concurrency),
+    MAILROUTE_LOG_LEVEL: 'warn',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  };
+  const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
+  const procs = [spawn(process.execPath, [...nodeArgs, BIN, 'start'], { env, stdio: ['ignore', 'ignore', 'inherit'] })];
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${base}/readyz`)).ok) break;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  for (let i = 0; i < workers; i++) procs.push(spawn(process.execPath, [BIN, 'worker'], { env, stdio: ['ignore', 'ignore', 'inherit'] }));
+  const api = async (method, path, body) => {
+    const res = await fetch(base + path, { method, headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+    const json = await res.json();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  return {
+    api,
+    pids: procs.map((p) => p.pid),
+    async stop() {
+      for (const p of procs) p.kill('SIGTERM');
+      await Promise.all(procs.map((p) => new Promise((r) => (p.exitCode !== null ? r() : p.on('exit', r)))));
+    },
+  };
+}
