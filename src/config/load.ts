@@ -31,6 +31,14 @@ export interface OAuthProvider {
   scope: string;
 }
 
+/** Provider webhooks (SPEC R19): verification keys; a provider without its key is off. */
+export interface WebhookConfig {
+  ses: { topicArns: readonly string[]; certHosts: string };
+  sendgrid: { publicKey: string | undefined };
+  mailgun: { signingKey: string | undefined };
+  postmark: { user: string | undefined; password: string | undefined };
+}
+
 export interface Config {
   http: { port: number; host: string; publicUrl: string };
   dataDir: string;
@@ -53,6 +61,7 @@ export interface Config {
   ehloName: string;
   notifyFrom: string | undefined;
   directPort: number;
+  webhooks: WebhookConfig;
   workerConcurrency: number;
   smtpTimeoutMs: number;
   sessionHours: number;
@@ -226,6 +235,18 @@ export function loadConfig(env: Env = process.env): Config {
     ehloName: raw.MAILROUTE_EHLO_NAME ?? hostname(),
     notifyFrom: raw.MAILROUTE_NOTIFY_FROM,
     directPort: raw.MAILROUTE_DIRECT_PORT,
+    webhooks: {
+      ses: {
+        topicArns: raw.MAILROUTE_WEBHOOK_SES_TOPIC_ARNS,
+        certHosts: raw.MAILROUTE_WEBHOOK_SES_CERT_HOSTS,
+      },
+      sendgrid: { publicKey: raw.MAILROUTE_WEBHOOK_SENDGRID_PUBLIC_KEY },
+      mailgun: { signingKey: raw.MAILROUTE_WEBHOOK_MAILGUN_SIGNING_KEY },
+      postmark: {
+        user: raw.MAILROUTE_WEBHOOK_POSTMARK_USER,
+        password: raw.MAILROUTE_WEBHOOK_POSTMARK_PASSWORD,
+      },
+    },
     workerConcurrency: raw.MAILROUTE_WORKER_CONCURRENCY,
     smtpTimeoutMs: raw.MAILROUTE_SMTP_TIMEOUT_SECONDS * 1000,
     sessionHours: raw.MAILROUTE_SESSION_HOURS,

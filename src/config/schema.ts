@@ -178,6 +178,32 @@ export const settingDocs: SettingDoc[] = [
     defaultText: '30',
     doc: 'Outgoing SMTP: how long to wait to connect and for the greeting; a stalled reply waits twice as long.',
   },
+  {
+    key: 'MAILROUTE_WEBHOOK_SES_TOPIC_ARNS',
+    defaultText: '(none: Amazon SES webhook off)',
+    doc: 'SNS topics whose notifications `POST /api/v1/webhooks/ses` accepts, comma-separated ARNs; anything else is refused.',
+  },
+  {
+    key: 'MAILROUTE_WEBHOOK_SES_CERT_HOSTS',
+    defaultText: '`^sns\\.[a-z0-9-]+\\.amazonaws\\.com$`',
+    doc: 'Regular expression for the host of SNS signing certificate and subscription URLs (https; plain http only for loopback hosts, in tests).',
+  },
+  {
+    key: 'MAILROUTE_WEBHOOK_SENDGRID_PUBLIC_KEY',
+    defaultText: '(none: SendGrid webhook off)',
+    doc: 'Verification key of the signed event webhook (base64 DER or PEM, ECDSA P-256).',
+  },
+  {
+    key: 'MAILROUTE_WEBHOOK_MAILGUN_SIGNING_KEY',
+    defaultText: '(none: Mailgun webhook off)',
+    doc: 'HTTP webhook signing key (HMAC-SHA256 of timestamp and token).',
+  },
+  {
+    key: 'MAILROUTE_WEBHOOK_POSTMARK_USER',
+    defaultText: '(none: Postmark webhook off)',
+    doc: 'Basic-auth user name that Postmark webhook URLs must carry (Postmark does not sign)…',
+  },
+  { key: 'MAILROUTE_WEBHOOK_POSTMARK_PASSWORD', defaultText: '(none)', doc: '…and its password.' },
   { key: 'MAILROUTE_WORKER_CONCURRENCY', defaultText: '64', doc: 'Deliveries one process sends at once.' },
   { key: 'MAILROUTE_SESSION_HOURS', defaultText: '12', doc: 'Lifetime of a console session.' },
   {
@@ -265,6 +291,32 @@ export const configSchema = z.object({
     .positive('must be a positive number of seconds')
     .max(600, 'must be at most 600')
     .default(30),
+  MAILROUTE_WEBHOOK_SES_TOPIC_ARNS: optionalText.transform((v) =>
+    v
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [],
+  ),
+  MAILROUTE_WEBHOOK_SES_CERT_HOSTS: z
+    .string()
+    .default('^sns\\.[a-z0-9-]+\\.amazonaws\\.com$')
+    .refine(
+      (v) => {
+        try {
+          new RegExp(v);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: 'must be a regular expression' },
+    ),
+  MAILROUTE_WEBHOOK_SENDGRID_PUBLIC_KEY: optionalText,
+  MAILROUTE_WEBHOOK_MAILGUN_SIGNING_KEY: optionalText,
+  MAILROUTE_WEBHOOK_POSTMARK_USER: optionalText,
+  MAILROUTE_WEBHOOK_POSTMARK_PASSWORD: optionalText,
   MAILROUTE_WORKER_CONCURRENCY: z.coerce
     .number()
     .int('must be a whole number')

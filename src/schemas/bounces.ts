@@ -1,0 +1,55 @@
+/** Bounce import (SPEC R19, `POST /api/v1/bounces`) and provider webhook replies. */
+import { z } from 'zod';
+import { bounceClasses } from '../bounces/types.js';
+import { deliveryStatusSchema } from './messages.js';
+import { suppressionReasonSchema } from './suppressions.js';
+
+export const bounceImportSchema = z
+  .object({
+    deliveryId: z
+      .string()
+      .regex(/^dlv_[a-z2-7]{26}$/, 'must be a delivery id (dlv_…)')
+      .optional(),
+    messageId: z
+      .string()
+      .max(998)
+      .optional()
+      .describe('A mailroute message id (msg_…, with recipient), or the Message-ID header <dlv_…@domain>'),
+    recipient: z.email('must be an email address').max(320),
+    status: z.string().regex(/^[245]\.\d{1,3}\.\d{1,3}$/, 'must be an enhanced status code such as 5.1.1'),
+    action: z
+      .enum(['failed', 'delayed', 'delivered', 'relayed', 'expanded'], {
+        error: 'must be failed, delayed, delivered, relayed or expanded',
+      })
+      .default('failed'),
+    diagnosticCode: z.string().max(4000).default(''),
+    class: z.enum(bounceClasses, { error: `must be one of ${bounceClasses.join(', ')}` }).optional(),
+  })
+  .strict()
+  .refine((b) => (b.deliveryId === undefined) !== (b.messageId === undefined), {
+    message: 'give deliveryId or messageId (one of them)',
+    path: ['deliveryId'],
+  });
+export type BounceImport = z.infer<typeof bounceImportSchema>;
+
+export const bounceImportedSchema = z.object({
+  recorded: z.boolean().describe('false for an auto-reply: not a bounce'),
+  deliveryId: z.string(),
+  class: z.enum(bounceClasses),
+  deliveryStatus: deliveryStatusSchema.nullable(),
+  suppressed: suppressionReasonSchema.nullable().describe('Set when this bounce added the address'),
+});
+export type BounceImported = z.infer<typeof bounceImportedSchema>;
+
+export const webhookResultSchema = z.object({
+  received: z.number(),
+  recorded: z.number(),
+  ignored: z.number().describe('Events naming no delivery of this recipient, or not bounces'),
+  note: z.string().optional(),
+});
+
+export const webhookParamsSchema = z.object({
+  provider: z.enum(['ses', 'sendgrid', 'mailgun', 'postmark'], {
+    error: 'must be ses, sendgrid, mailgun or postmark',
+  }),
+});
