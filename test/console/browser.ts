@@ -18,7 +18,9 @@ const screenshotDir = fileURLToPath(new URL('../../docs/screenshots/', import.me
 
 export function assertConsoleBuilt(): void {
   if (!existsSync(consoleIndex)) {
-    throw new Error('the console is not built: run `npx vite build --config web/vite.config.ts` (or npm run build)');
+    throw new Error(
+      'the console is not built: run `npx vite build --config web/vite.config.ts` (or npm run build)',
+    );
   }
 }
 

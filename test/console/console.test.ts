@@ -74,7 +74,10 @@ describe.skipIf(chromiumMissing)('admin console in chromium', () => {
     await page.getByRole('radio', { name: 'None' }).check();
     expect(await page.getByLabel('Domain for this server').inputValue()).not.toBe('');
     await visible(page.getByText('Public key: publish this TXT record'));
-    await page.getByRole('group', { name: 'Authentication required' }).getByRole('radio', { name: 'No' }).check();
+    await page
+      .getByRole('group', { name: 'Authentication required' })
+      .getByRole('radio', { name: 'No' })
+      .check();
     await page.getByRole('button', { name: 'Set up' }).click();
 
     const limit = page.getByLabel('Daily limit of emails');
@@ -167,7 +170,13 @@ describe.skipIf(chromiumMissing)('admin console in chromium', () => {
     for (const label of ['サーバー名', 'ポート番号', '1日あたりのメール数の上限', 'このサーバーのドメイン']) {
       await visible(page.getByLabel(label, { exact: true }));
     }
-    for (const text of ['SSL接続', 'メールの種類', 'DKIM認証', 'mailrouteで不達メールを管理する', '認証の有無']) {
+    for (const text of [
+      'SSL接続',
+      'メールの種類',
+      'DKIM認証',
+      'mailrouteで不達メールを管理する',
+      '認証の有無',
+    ]) {
       await visible(page.getByText(text, { exact: true }));
     }
     await screenshot(page, 'relay-form-ja');
@@ -200,6 +209,7 @@ describe.skipIf(chromiumMissing)('admin console in chromium', () => {
   });
 
   it('creates an API key and shows it once', async () => {
+    await page.getByRole('navigation').getByRole('link', { name: 'API keys' }).click();
     await page.getByLabel('Name', { exact: true }).fill('CRM workflows');
     await page.getByRole('button', { name: 'Create key' }).click();
     await visible(page.getByText('Copy the key now: it is shown only this once.'));

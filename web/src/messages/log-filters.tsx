@@ -71,8 +71,14 @@ export function LogFilters({
       <Field label={t('messages.until')}>
         <input type="date" value={f.until} onChange={(e) => set({ until: e.target.value })} />
       </Field>
-      <Field label={t('messages.recipient')} hint={t('messages.recipientHint')}>
-        <input type="search" value={f.recipient} onChange={(e) => set({ recipient: e.target.value })} />
+      <Field label={t('messages.recipient')}>
+        <input
+          type="search"
+          value={f.recipient}
+          placeholder={t('messages.recipientHint')}
+          title={t('messages.recipientHint')}
+          onChange={(e) => set({ recipient: e.target.value })}
+        />
       </Field>
       <div className="filter-actions">
         <button type="submit">{t('messages.apply')}</button>

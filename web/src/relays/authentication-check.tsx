@@ -61,7 +61,7 @@ function Body({ check }: { check: Check }) {
       ) : (
         <ul className="findings">
           {check.findings.map((f) => (
-            <li key={f.code} className={`severity-${f.severity}`}>
+            <li key={f.code}>
               <span className={`badge severity-${f.severity}`}>{t(`authCheck.severity.${f.severity}`)}</span>{' '}
               {f.message[lang]}
               {f.record && <DnsRecordView record={f.record} title={t('authCheck.publish')} />}

@@ -21,7 +21,7 @@ export function RelayRow({
   actions: RelayActions;
   canEdit: boolean;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const r = relay;
   return (
     <tr data-relay={r.name}>
@@ -40,7 +40,7 @@ export function RelayRow({
         <span className="muted"> {t(`security.${r.security}`)}</span>
       </td>
       <td>{r.domain}</td>
-      <td>{r.emailTypes.map((x) => t(`emailTypes.${x}`)).join('、')}</td>
+      <td>{r.emailTypes.map((x) => t(`emailTypes.${x}`)).join(i18n.language === 'ja' ? '、' : ', ')}</td>
       <td>
         <UsageMeter relay={r} />
       </td>
