@@ -48,7 +48,11 @@ describe('bin/mailroute', () => {
   it('starts on the embedded default and shuts down cleanly on SIGTERM', async () => {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'mailroute-cli-'));
-    const proc = startCli(['start'], { MAILROUTE_DATA_DIR: dir, MAILROUTE_HTTP_PORT: String(port) });
+    const proc = startCli(['start'], {
+      MAILROUTE_DATA_DIR: dir,
+      MAILROUTE_HTTP_PORT: String(port),
+      MAILROUTE_BOUNCE_SMTP_PORT: String(await freePort()),
+    });
     try {
       const ready = await waitFor(async () => {
         const res = await fetch(`http://127.0.0.1:${port}/readyz`);
