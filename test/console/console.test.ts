@@ -4,12 +4,16 @@
  * enable it, test its connection to a loopback SMTP server, switch language, filter the log, and
  * a member who sees everything but can change nothing.
  */
+
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, type TestApp } from '../helpers/app.js';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-servers.js';
 import { assertConsoleBuilt, chromiumMissing, launch, openPage, screenshot, visible } from './browser.js';
+
+const dataCenters = fileURLToPath(new URL('../fixtures/datacenters/seed.json', import.meta.url));
 
 describe.skipIf(chromiumMissing)('admin console in chromium', () => {
   let t: TestApp;
@@ -26,6 +30,7 @@ describe.skipIf(chromiumMissing)('admin console in chromium', () => {
       MAILROUTE_RELAY_PORTS: 'any',
       MAILROUTE_DOMAIN_VERIFICATION: 'off',
       MAILROUTE_DNS_SERVERS: dns.address,
+      MAILROUTE_DATACENTERS: dataCenters,
     });
     browser = await launch();
     page = await openPage(browser, 'en-US');
@@ -185,6 +190,18 @@ describe.skipIf(chromiumMissing)('admin console in chromium', () => {
     await screenshot(page, 'relays-ja');
     await page.getByLabel('言語').selectOption('en');
     await visible(page.getByRole('heading', { name: 'Email relay' }));
+  });
+
+  it('shows the data centers’ normalized ranges and checks an address', async () => {
+    await page.getByRole('navigation').getByRole('link', { name: 'IP allow-list' }).click();
+    const japan = page.locator('section.datacenter', { has: page.getByRole('heading', { name: 'Japan' }) });
+    await visible(japan);
+    expect(await japan.locator('pre.ranges').first().textContent()).toContain('103.163.152.0/23');
+    await japan.getByLabel('Format').selectOption('postfix');
+    await visible(japan.getByText(/mynetworks = /));
+    await japan.getByLabel('IP address').fill('103.163.153.200');
+    await japan.getByRole('button', { name: 'Check' }).click();
+    await visible(japan.getByText('103.163.153.200 is in 103.163.152.0/23.'));
   });
 
   it('shows the other pages without errors', async () => {
