@@ -6,6 +6,7 @@
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDsn } from '../../src/bounces/build-dsn.js';
+import { startBounceListener } from '../../src/bounces/listener.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { dialects } from '../helpers/databases.js';
 import { settled } from '../helpers/delivery.js';
@@ -201,6 +202,17 @@ describe.each(dialects)('bounce listener on %s', (dialect) => {
     const err = await deliver(port, 'someone@example.org', 'Subject: hi\r\n\r\nhello\r\n').catch((e) => e);
     expect(err).toBeInstanceOf(Error);
     expect(String(err.rejectedErrors?.[0]?.response ?? err.response)).toMatch(/^550 5\.7\.1 Relaying denied/);
+  });
+
+  it('refuses a message over the size limit with 552', async () => {
+    const small = await startBounceListener(t.app.ctx, { port: 0, host: '127.0.0.1', maxBytes: 2048 });
+    try {
+      const big = `Subject: big\r\n\r\n${'x'.repeat(70).concat('\r\n').repeat(100)}`;
+      const err = await deliver(small.port, `catchall@${BOUNCE_DOMAIN}`, big).catch((e) => e);
+      expect(String(err.response)).toMatch(/^552 /);
+    } finally {
+      await small.close();
+    }
   });
 
   it('records a delayed DSN as a note only', async () => {
