@@ -1,7 +1,8 @@
 /**
  * One message received by the bounce listener: parsed once, then, for each envelope recipient,
  * matched to a delivery and recorded. Forged tokens, reports naming no delivery, unknown deliveries
- * and auto-replies change nothing and are logged with a stable event code.
+ * and auto-replies change nothing and are logged with a stable event code; so does a message that
+ * cannot be read at all (accepted, so that its sender does not retry it forever).
  */
 import type { AppContext } from '../context.js';
 import { verpKey } from '../delivery/verp-key.js';
@@ -20,7 +21,11 @@ export async function receiveBounce(
   rcptTo: readonly string[],
   remoteAddress: string,
 ): Promise<Received[]> {
-  const report = await parseBounce(raw);
+  const report = await parseBounce(raw).catch((err: unknown) => {
+    ctx.log.warn({ err, event: 'bounce.unparseable', remoteAddress }, 'could not read a returned message');
+    return undefined;
+  });
+  if (!report) return [];
   const out: Received[] = [];
   for (const rcpt of new Set(rcptTo.map((a) => a.toLowerCase()))) {
     const match = matchDelivery(rcpt, report, verpKey(ctx));

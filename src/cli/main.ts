@@ -35,7 +35,7 @@ const program = new Command()
 
 program
   .command('start')
-  .description('run the HTTP API, the console and a delivery worker')
+  .description('run the HTTP API, the console, the bounce listener and a delivery worker')
   .option('-p, --port <port>', 'HTTP port (overrides MAILROUTE_HTTP_PORT)')
   .action(async (opts: { port?: string }) => {
     const config = loadConfig(opts.port ? { ...process.env, MAILROUTE_HTTP_PORT: opts.port } : process.env);
