@@ -31,7 +31,12 @@ export async function receiveBounce(
     const match = matchDelivery(rcpt, report, verpKey(ctx));
     if ('rejected' in match) {
       ctx.log.warn(
-        { event: `bounce.${match.rejected}`, rcptTo: rcpt, remoteAddress, kind: report.kind },
+        {
+          event: `bounce.${match.rejected.replace(/-/g, '_')}`,
+          rcptTo: rcpt,
+          remoteAddress,
+          kind: report.kind,
+        },
         match.rejected === 'forged-token'
           ? 'ignored a bounce with a forged VERP token'
           : 'ignored a report naming no delivery',

@@ -124,7 +124,7 @@ export async function recordBounce(ctx: AppContext, b: BounceInput, orgId?: stri
     };
   });
   const log = {
-    event: `bounce.${result.outcome}`,
+    event: `bounce.${result.outcome.replace(/-/g, '_')}`,
     deliveryId: b.deliveryId,
     class: b.class,
     source: b.source,

@@ -193,8 +193,8 @@ describe.each(dialects)('bounce listener on %s', (dialect) => {
     expect(d.status).toBe('sent');
     expect(d.bounces).toEqual([]);
     expect((await suppressions()).map((s) => s.address)).not.toContain('kept@example.net');
-    expect(t.logs.join('')).toContain('"event":"bounce.forged-token"');
-    expect(t.logs.join('')).toContain('"event":"bounce.no-delivery-named"');
+    expect(t.logs.join('')).toContain('"event":"bounce.forged_token"');
+    expect(t.logs.join('')).toContain('"event":"bounce.no_delivery_named"');
     await t.call('DELETE', `/api/v1/relays/${relayId}`);
   });
 
