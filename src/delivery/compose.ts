@@ -61,3 +61,55 @@ export function composeMime(
   });
   return composer.compile().build();
 }
+
+const TO_MARK = 'to.mark@mailroute.invalid';
+const ID_MARK = 'mailroute-delivery-mark';
+const TEMPLATES = 500;
+
+/**
+ * Composes each message once and stamps each delivery into it: for deliveries without merge fields
+ * or a notice (and a plain recipient address), the MIME is built once per message with marks where
+ * the recipient and the delivery id go, and each delivery only rewrites those header lines.
+ */
+export class MimeTemplates {
+  private cache = new Map<string, Promise<{ head: string; body: Buffer }>>();
+
+  async compose(
+    messageId: string,
+    c: MessageContent,
+    d: { deliveryId: string; fromDomain: string; date: Date; personalization?: Personalization },
+  ): Promise<Buffer> {
+    const p = d.personalization;
+    const to = p?.to;
+    if (p?.fields || p?.notice || (to !== undefined && !/^[\x21-\x7e]+$/.test(to))) return composeMime(c, d);
+    const template = await this.template(messageId, c, d, to !== undefined);
+    const head = template.head
+      .replace(`<${ID_MARK}@`, `<${d.deliveryId}@`)
+      .replace(`X-Mailroute-Delivery: ${ID_MARK}`, `X-Mailroute-Delivery: ${d.deliveryId}`)
+      .replace(`To: ${TO_MARK}`, `To: ${to}`);
+    return Buffer.concat([Buffer.from(head), template.body]);
+  }
+
+  private template(
+    messageId: string,
+    c: MessageContent,
+    d: { fromDomain: string; date: Date },
+    personalTo: boolean,
+  ) {
+    let t = this.cache.get(messageId);
+    if (!t) {
+      t = composeMime(c, {
+        deliveryId: ID_MARK,
+        fromDomain: d.fromDomain,
+        date: d.date,
+        personalization: personalTo ? { to: TO_MARK } : undefined,
+      }).then((raw) => {
+        const split = raw.indexOf('\r\n\r\n');
+        return { head: raw.subarray(0, split).toString('latin1'), body: raw.subarray(split) };
+      });
+      if (this.cache.size >= TEMPLATES) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(messageId, t);
+    }
+    return t;
+  }
+}

@@ -6,7 +6,7 @@
 import { type SigningKey, signMessage } from '../dkim/sign.js';
 import type { MessageContent } from '../schemas/messages.js';
 import type { DeliveriesTable, MessagesTable } from '../store/schema.js';
-import { composeMime, type Personalization } from './compose.js';
+import { MimeTemplates, type Personalization } from './compose.js';
 
 export interface Prepared {
   raw: Buffer;
@@ -15,6 +15,7 @@ export interface Prepared {
 }
 
 const contentCache = new WeakMap<MessagesTable, MessageContent>();
+const templates = new MimeTemplates();
 
 export function contentOf(m: MessagesTable): MessageContent {
   let c = contentCache.get(m);
@@ -33,10 +34,10 @@ export async function prepare(
   now: number,
 ): Promise<Prepared> {
   const personalization = d.personalization ? (JSON.parse(d.personalization) as Personalization) : undefined;
-  const mime = await composeMime(contentOf(m), {
+  const mime = await templates.compose(m.id, contentOf(m), {
     deliveryId: d.id,
     fromDomain: m.from_domain,
-    date: new Date(now),
+    date: new Date(m.created_at),
     personalization,
   });
   const raw = key ? await signMessage(mime, key, new Date(now)) : mime;

@@ -86,7 +86,7 @@ async function accept(ctx: AppContext, actor: Principal, s: Submission): Promise
   const { timeZone } = await getSettings(ctx, actor.orgId);
   const day = dayKey(now, timeZone);
   const queued = s.deliveries.filter((d) => d.status !== 'suppressed').length;
-  return ctx.store.db.transaction().execute(async (trx) => {
+  const accepted = await ctx.store.db.transaction().execute(async (trx) => {
     await lockOrg(trx, ctx.store.dialect, actor.orgId);
     const plan = await planOf(trx, actor.orgId);
     const key = { orgId: actor.orgId, day, scope: 'plan' };
@@ -115,6 +115,9 @@ async function accept(ctx: AppContext, actor: Principal, s: Submission): Promise
       deliveries: r.deliveries,
     }));
   });
+  // Accepted means on disk: the 202 goes out only after the log is synced.
+  await ctx.store.syncAccepted();
+  return accepted;
 }
 
 /** Refuses individual and workflow email to a suppressed address unless forced (SPEC R20). */

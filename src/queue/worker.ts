@@ -83,7 +83,9 @@ export class Worker {
       );
       const free = this.opts.concurrency - this.active.size;
       let claimed = 0;
-      if (free > 0) {
+      // Claim in batches (a quarter of the slots at least), not one delivery per finished one.
+      const canClaim = free > 0 && (free >= Math.ceil(this.opts.concurrency / 4) || this.active.size === 0);
+      if (canClaim) {
         try {
           const batch = await claimDue(this.ctx.store, {
             owner: this.owner,
@@ -97,8 +99,21 @@ export class Worker {
           this.ctx.log.error({ err, event: 'queue.claim_failed' }, 'claiming deliveries failed');
         }
       }
-      if (claimed === 0 || this.active.size >= this.opts.concurrency)
-        await this.sleep(claimed === 0 ? await this.idleWait(poll) : poll);
+      if (!canClaim) {
+        await this.sleep(poll); // a finishing delivery wakes the loop
+      } else if (claimed === 0) {
+        if (this.active.size === 0) await this.releaseReservations();
+        await this.sleep(await this.idleWait(poll));
+      }
+    }
+  }
+
+  /** Idle: unused relay-cap reservations go back to the shared counters. */
+  private async releaseReservations(): Promise<void> {
+    try {
+      await this.engine.idle();
+    } catch (err) {
+      this.ctx.log.error({ err, event: 'queue.release_failed' }, 'returning relay reservations failed');
     }
   }
 

@@ -3,10 +3,15 @@
  * Both give the same `Kysely<Database>`; `dialect` lets the few dialect-specific queries branch
  * (row locks exist only on PostgreSQL).
  *
- * SQLite runs with `journal_mode=WAL` and `synchronous=FULL`: a transaction that returned is on
- * disk, across a process crash and a power loss alike.
+ * Durability on SQLite: `journal_mode=WAL` with `synchronous=NORMAL`, so ordinary commits (claims,
+ * status changes) survive a crash of the process (`kill -9`) without waiting for the disk; and
+ * `syncAccepted()` forces the write-ahead log to disk before mailroute answers that it accepted
+ * mail, so accepted mail also survives a power loss. What a power loss can undo is at most the
+ * latest status changes, which only means a delivery may be sent again. On PostgreSQL every
+ * commit is durable already (`synchronous_commit`), and `syncAccepted()` does nothing.
  */
 import { mkdirSync } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
@@ -20,6 +25,8 @@ export interface Store {
   db: Kysely<Database>;
   dialect: Dialect;
   ping(): Promise<void>;
+  /** Makes every commit so far durable against power loss (called before accepting mail). */
+  syncAccepted(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,6 +64,27 @@ function withStatementCache(database: SqliteDatabase.Database) {
   };
 }
 
+/** fsyncs the write-ahead log file (kept open; the file is reused, not replaced, by checkpoints). */
+function walSyncer(path: string) {
+  let handle: Promise<FileHandle> | undefined;
+  return {
+    async sync() {
+      handle ??= open(path, 'r+');
+      try {
+        await (await handle).sync();
+      } catch (err) {
+        handle = undefined;
+        throw err;
+      }
+    },
+    async close() {
+      const h = handle;
+      handle = undefined;
+      await (await h?.catch(() => undefined))?.close();
+    },
+  };
+}
+
 export function openStore(config: DatabaseConfig): Store {
   if (config.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: config.url, max: 10, types: pgTypes() });
@@ -68,20 +96,26 @@ export function openStore(config: DatabaseConfig): Store {
       db,
       dialect: 'postgres',
       ping: async () => void (await sql`select 1`.execute(db)),
+      syncAccepted: async () => {},
       close: () => db.destroy(),
     };
   }
   if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });
   const database = new SqliteDatabase(config.path);
   database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = FULL');
+  database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const wal = walSyncer(`${config.path}-wal`);
   return {
     db,
     dialect: 'sqlite',
     ping: async () => void (await sql`select 1`.execute(db)),
-    close: () => db.destroy(),
+    syncAccepted: () => (config.path === ':memory:' ? Promise.resolve() : wal.sync()),
+    close: async () => {
+      await db.destroy();
+      await wal.close();
+    },
   };
 }
