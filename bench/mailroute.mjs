@@ -20,7 +20,10 @@ const freePort = () =>
 export async function startMailroute({ sinkPort, workers = 0, databaseUrl, concurrency = 64 }) {
   const dir = mkdtempSync(join(tmpdir(), 'mailroute-bench-'));
   const plans = join(dir, 'plans.json');
-  writeFileSync(plans, JSON.stringify([{ name: 'bench', dailyLimit: 10_000_000, maxDomains: 5, maxRelaysPerDomain: 5 }]));
+  writeFileSync(
+    plans,
+    JSON.stringify([{ name: 'bench', dailyLimit: 10_000_000, maxDomains: 5, maxRelaysPerDomain: 5 }]),
+  );
   const port = await freePort();
   const env = {
     PATH: process.env.PATH,
@@ -37,7 +40,9 @@ export async function startMailroute({ sinkPort, workers = 0, databaseUrl, concu
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   };
   const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
-  const procs = [spawn(process.execPath, [...nodeArgs, BIN, 'start'], { env, stdio: ['ignore', 'ignore', 'inherit'] })];
+  const procs = [
+    spawn(process.execPath, [...nodeArgs, BIN, 'start'], { env, stdio: ['ignore', 'ignore', 'inherit'] }),
+  ];
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     try {
@@ -45,9 +50,14 @@ export async function startMailroute({ sinkPort, workers = 0, databaseUrl, concu
     } catch {}
     await new Promise((r) => setTimeout(r, 100));
   }
-  for (let i = 0; i < workers; i++) procs.push(spawn(process.execPath, [BIN, 'worker'], { env, stdio: ['ignore', 'ignore', 'inherit'] }));
+  for (let i = 0; i < workers; i++)
+    procs.push(spawn(process.execPath, [BIN, 'worker'], { env, stdio: ['ignore', 'ignore', 'inherit'] }));
   const api = async (method, path, body) => {
-    const res = await fetch(base + path, { method, headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+    const res = await fetch(base + path, {
+      method,
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     const json = await res.json();
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
     return json;

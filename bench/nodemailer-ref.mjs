@@ -2,13 +2,27 @@
 import nodemailer from 'nodemailer';
 
 export async function nodemailerReference(sink, n, body) {
-  const t = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port: sink.port, secure: false, ignoreTLS: true, maxConnections: 10, maxMessages: Number.POSITIVE_INFINITY });
+  const t = nodemailer.createTransport({
+    pool: true,
+    host: '127.0.0.1',
+    port: sink.port,
+    secure: false,
+    ignoreTLS: true,
+    maxConnections: 10,
+    maxMessages: Number.POSITIVE_INFINITY,
+  });
   const t0 = performance.now();
   let next = 0;
   const worker = async () => {
     while (next < n) {
       const i = next++;
-      await t.sendMail({ from: 'news@bench.example', to: `r${i}@example.net`, subject: 'benchmark', text: body, headers: { 'X-Mailroute-Delivery': `ref_${i}` } });
+      await t.sendMail({
+        from: 'news@bench.example',
+        to: `r${i}@example.net`,
+        subject: 'benchmark',
+        text: body,
+        headers: { 'X-Mailroute-Delivery': `ref_${i}` },
+      });
     }
   };
   await Promise.all(Array.from({ length: 64 }, worker));

@@ -62,7 +62,12 @@ function configure(dir, smtpdPort, sinkPort) {
     alias_maps: '',
     alias_database: '',
   };
-  writeFileSync(join(dir, 'main.cf'), `${Object.entries(main).map(([k, v]) => `${k} = ${v}`).join('\n')}\n`);
+  writeFileSync(
+    join(dir, 'main.cf'),
+    `${Object.entries(main)
+      .map(([k, v]) => `${k} = ${v}`)
+      .join('\n')}\n`,
+  );
   const lines = [`127.0.0.1:${smtpdPort} inet n - n - - smtpd`, ...services.map((s) => s.join(' '))];
   writeFileSync(join(dir, 'master.cf'), `${lines.join('\n')}\n`);
   mkdirSync(join(dir, 'data'), { recursive: true });
@@ -82,18 +87,34 @@ export async function postfixReference(sink, n, body) {
     run('start');
     for (let i = 0; i < 100; i++) {
       const open = await new Promise((resolve) => {
-        const s = createServer().once('error', () => resolve(true)).listen(port, '127.0.0.1', () => s.close(() => resolve(false)));
+        const s = createServer()
+          .once('error', () => resolve(true))
+          .listen(port, '127.0.0.1', () => s.close(() => resolve(false)));
       });
       if (open) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    const t = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port, secure: false, ignoreTLS: true, maxConnections: 10, maxMessages: Number.POSITIVE_INFINITY });
+    const t = nodemailer.createTransport({
+      pool: true,
+      host: '127.0.0.1',
+      port,
+      secure: false,
+      ignoreTLS: true,
+      maxConnections: 10,
+      maxMessages: Number.POSITIVE_INFINITY,
+    });
     const t0 = performance.now();
     let next = 0;
     const worker = async () => {
       while (next < n) {
         const i = next++;
-        await t.sendMail({ from: 'news@bench.example', to: `r${i}@example.net`, subject: 'benchmark', text: body, headers: { 'X-Mailroute-Delivery': `pf_${i}` } });
+        await t.sendMail({
+          from: 'news@bench.example',
+          to: `r${i}@example.net`,
+          subject: 'benchmark',
+          text: body,
+          headers: { 'X-Mailroute-Delivery': `pf_${i}` },
+        });
       }
     };
     await Promise.all(Array.from({ length: 64 }, worker));

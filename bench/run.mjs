@@ -2,10 +2,10 @@
 // Usage: npm run bench -- [--n 20000] [--batch 1000] [--dkim] [--workers 2] [--mass 100000] [--no-postfix]
 // (DATABASE_URL=postgres://… runs mailroute on PostgreSQL; --workers adds `mailroute worker` processes.)
 import { parseArgs } from 'node:util';
-import { cpuSeconds, peakRssMb } from './proc.mjs';
 import { startMailroute } from './mailroute.mjs';
 import { nodemailerReference } from './nodemailer-ref.mjs';
 import { postfixReference } from './postfix-ref.mjs';
+import { cpuSeconds, peakRssMb } from './proc.mjs';
 import { startSink } from './sink.mjs';
 
 const { values: o } = parseArgs({
@@ -26,17 +26,41 @@ const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 10
 const fmt = (x, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
 async function benchMailroute(sink) {
-  const mr = await startMailroute({ sinkPort: sink.port, workers: Number(o.workers), databaseUrl: process.env.DATABASE_URL });
+  const mr = await startMailroute({
+    sinkPort: sink.port,
+    workers: Number(o.workers),
+    databaseUrl: process.env.DATABASE_URL,
+  });
   try {
-    const domain = await mr.api('POST', '/api/v1/domains', { name: 'bench.example', dkimAlgorithm: 'rsa-2048' });
-    await mr.api('POST', '/api/v1/relays', { name: 'sink', host: '127.0.0.1', port: sink.port, security: 'none', dailyLimit: 10_000_000, domainId: domain.id, emailTypes: ['mass', 'workflow', 'individual'], dkimSigning: o.dkim, maxConnections: 10 });
+    const domain = await mr.api('POST', '/api/v1/domains', {
+      name: 'bench.example',
+      dkimAlgorithm: 'rsa-2048',
+    });
+    await mr.api('POST', '/api/v1/relays', {
+      name: 'sink',
+      host: '127.0.0.1',
+      port: sink.port,
+      security: 'none',
+      dailyLimit: 10_000_000,
+      domainId: domain.id,
+      emailTypes: ['mass', 'workflow', 'individual'],
+      dkimSigning: o.dkim,
+      maxConnections: 10,
+    });
     const submitted = new Map();
     const cpu0 = mr.pids.map(cpuSeconds);
     const t0 = performance.now();
     for (let i = 0; i < N; i += BATCH) {
       const at = performance.now();
-      const recipients = Array.from({ length: Math.min(BATCH, N - i) }, (_, j) => ({ address: `r${i + j}@example.net` }));
-      const r = await mr.api('POST', '/api/v1/mass-emails', { from: 'news@bench.example', subject: 'benchmark', text: BODY, recipients });
+      const recipients = Array.from({ length: Math.min(BATCH, N - i) }, (_, j) => ({
+        address: `r${i + j}@example.net`,
+      }));
+      const r = await mr.api('POST', '/api/v1/mass-emails', {
+        from: 'news@bench.example',
+        subject: 'benchmark',
+        text: BODY,
+        recipients,
+      });
       submitted.set(r.id, at);
     }
     const tSubmitted = performance.now();
@@ -45,7 +69,14 @@ async function benchMailroute(sink) {
     const cpu = mr.pids.map(cpuSeconds).reduce((a, c, i) => a + c - cpu0[i], 0);
     const rss = Math.max(...mr.pids.map(peakRssMb));
     const latencies = await deliveryLatencies(mr, submitted, sink);
-    return { submitRate: N / ((tSubmitted - t0) / 1000), e2eRate: N / ((tDone - t0) / 1000), p50: pct(latencies, 50), p99: pct(latencies, 99), cpu, rss };
+    return {
+      submitRate: N / ((tSubmitted - t0) / 1000),
+      e2eRate: N / ((tDone - t0) / 1000),
+      p50: pct(latencies, 50),
+      p99: pct(latencies, 99),
+      cpu,
+      rss,
+    };
   } finally {
     await mr.stop();
   }
@@ -65,12 +96,24 @@ async function deliveryLatencies(mr, submitted, sink) {
 }
 
 async function benchMassAcceptance(sink, n) {
-  const mr = await startMailroute({ sinkPort: sink.port, databaseUrl: process.env.DATABASE_URL, concurrency: 1 });
+  const mr = await startMailroute({
+    sinkPort: sink.port,
+    databaseUrl: process.env.DATABASE_URL,
+    concurrency: 1,
+  });
   try {
     await mr.api('POST', '/api/v1/domains', { name: 'bench.example' });
-    const recipients = Array.from({ length: n }, (_, i) => ({ address: `m${i}@example.net`, fields: { name: `Recipient ${i}` } }));
+    const recipients = Array.from({ length: n }, (_, i) => ({
+      address: `m${i}@example.net`,
+      fields: { name: `Recipient ${i}` },
+    }));
     const t0 = performance.now();
-    const r = await mr.api('POST', '/api/v1/mass-emails', { from: 'news@bench.example', subject: 'Hello {{name}}', text: BODY, recipients });
+    const r = await mr.api('POST', '/api/v1/mass-emails', {
+      from: 'news@bench.example',
+      subject: 'Hello {{name}}',
+      text: BODY,
+      recipients,
+    });
     const seconds = (performance.now() - t0) / 1000;
     return { accepted: r.accepted, seconds, rss: Math.max(...mr.pids.map(peakRssMb)) };
   } finally {
@@ -79,19 +122,33 @@ async function benchMassAcceptance(sink, n) {
 }
 
 const sink = await startSink();
-console.log(`mailroute benchmark: ${fmt(N)} messages of 1 KB, batches of ${BATCH}, ${o.dkim ? 'DKIM RSA-2048' : 'no DKIM'}, ${process.env.DATABASE_URL ? 'PostgreSQL' : 'SQLite'}, ${1 + Number(o.workers)} process(es)`);
+console.log(
+  `mailroute benchmark: ${fmt(N)} messages of 1 KB, batches of ${BATCH}, ${o.dkim ? 'DKIM RSA-2048' : 'no DKIM'}, ${process.env.DATABASE_URL ? 'PostgreSQL' : 'SQLite'}, ${1 + Number(o.workers)} process(es)`,
+);
 const mr = await benchMailroute(sink);
 sink.reset();
 const nm = await nodemailerReference(sink, N, BODY);
 sink.reset();
 const pf = o['no-postfix'] ? undefined : await postfixReference(sink, N, BODY);
 console.log('');
-console.log(`mailroute   submit ${fmt(mr.submitRate)} msg/s   end to end ${fmt(mr.e2eRate)} msg/s   p50 ${fmt(mr.p50)} ms   p99 ${fmt(mr.p99)} ms   CPU ${fmt(mr.cpu, 1)} s   peak RSS ${fmt(mr.rss)} MB`);
-console.log(`nodemailer  pool straight to the sink: ${fmt(nm.rate)} msg/s   (mailroute / nodemailer = ${fmt(mr.e2eRate / nm.rate, 2)})`);
-if (pf) console.log(`postfix     relay to the sink: ${fmt(pf.rate)} msg/s   (mailroute / postfix = ${fmt(mr.e2eRate / pf.rate, 2)})`);
-else console.log('postfix     not measured (install it with `apt-get install -y postfix`, or drop --no-postfix)');
+console.log(
+  `mailroute   submit ${fmt(mr.submitRate)} msg/s   end to end ${fmt(mr.e2eRate)} msg/s   p50 ${fmt(mr.p50)} ms   p99 ${fmt(mr.p99)} ms   CPU ${fmt(mr.cpu, 1)} s   peak RSS ${fmt(mr.rss)} MB`,
+);
+console.log(
+  `nodemailer  pool straight to the sink: ${fmt(nm.rate)} msg/s   (mailroute / nodemailer = ${fmt(mr.e2eRate / nm.rate, 2)})`,
+);
+if (pf)
+  console.log(
+    `postfix     relay to the sink: ${fmt(pf.rate)} msg/s   (mailroute / postfix = ${fmt(mr.e2eRate / pf.rate, 2)})`,
+  );
+else
+  console.log(
+    'postfix     not measured (install it with `apt-get install -y postfix`, or drop --no-postfix)',
+  );
 if (Number(o.mass) > 0) {
   const m = await benchMassAcceptance(sink, Number(o.mass));
-  console.log(`mass email  ${fmt(m.accepted)} recipients accepted in ${fmt(m.seconds, 2)} s, peak RSS ${fmt(m.rss)} MB`);
+  console.log(
+    `mass email  ${fmt(m.accepted)} recipients accepted in ${fmt(m.seconds, 2)} s, peak RSS ${fmt(m.rss)} MB`,
+  );
 }
 await sink.close();

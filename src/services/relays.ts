@@ -225,7 +225,6 @@ async function checked(
 
 async function checkRelayLimit(
   db: Db,
-  orgId: string,
   domain: DomainsTable,
   maxRelaysPerDomain: number,
   planName: string,
@@ -294,7 +293,7 @@ export async function createRelay(ctx: AppContext, actor: Principal, input: Rela
     ctx.store.db.transaction().execute(async (trx) => {
       await lockOrg(trx, ctx.store.dialect, actor.orgId);
       const { domain, plan, host } = await checked(ctx, trx, actor.orgId, input, undefined);
-      await checkRelayLimit(trx, actor.orgId, domain, plan.maxRelaysPerDomain, plan.name);
+      await checkRelayLimit(trx, domain, plan.maxRelaysPerDomain, plan.name);
       const r: RelaysTable = {
         id,
         org_id: actor.orgId,
@@ -346,7 +345,7 @@ export async function updateRelay(
       const input: RelayInput = { ...inputOf(old), ...patch } as RelayInput;
       const { domain, plan, host } = await checked(ctx, trx, actor.orgId, input, old);
       if (domain.id !== old.domain_id)
-        await checkRelayLimit(trx, actor.orgId, domain, plan.maxRelaysPerDomain, plan.name, id);
+        await checkRelayLimit(trx, domain, plan.maxRelaysPerDomain, plan.name, id);
       const changes = {
         ...columnsOf(input, host),
         ...authColumns(ctx, id, input.authentication, old),

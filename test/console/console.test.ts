@@ -169,7 +169,7 @@ describe.skipIf(chromiumMissing)('admin console in chromium', () => {
     await page.getByLabel('Language').selectOption('ja');
     await visible(page.getByRole('navigation').getByRole('link', { name: 'メールリレー' }));
     await visible(page.getByRole('link', { name: '← 送信履歴に戻る' }));
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('ja');
+    expect(await page.locator('html').getAttribute('lang')).toBe('ja');
     await page.goto(`${t.url}/relays/new`);
     await visible(page.getByRole('heading', { name: '新しいサーバーの追加' }));
     for (const label of ['サーバー名', 'ポート番号', '1日あたりのメール数の上限', 'このサーバーのドメイン']) {

@@ -10,7 +10,6 @@ describe.each(dialects)('delivery policies on %s', (dialect) => {
   let platform: TestSmtpServer;
   let relay: TestSmtpServer;
   let domainId: string;
-  let rcptCalls = 0;
   let slowDownNext = 0;
   let failNextPlatform = 0;
 
@@ -31,7 +30,6 @@ describe.each(dialects)('delivery policies on %s', (dialect) => {
       mode: 'plain',
       extra: {
         onRcptTo(_a, _s, cb) {
-          rcptCalls++;
           if (slowDownNext > 0) {
             slowDownNext--;
             return cb(Object.assign(new Error('4.7.0 Too many messages, slow down'), { responseCode: 421 }));
