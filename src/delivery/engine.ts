@@ -14,6 +14,7 @@ import type { CounterKey } from '../queue/counters.js';
 import { RelaySlots } from '../queue/relay-slots.js';
 import { type AttemptRecord, type Transition, TransitionWriter } from '../queue/transitions.js';
 import { bounceHandlingOf } from '../services/relay-view.js';
+import { archiveSent } from '../store/archive-codec.js';
 import type { DeliveriesTable, MessagesTable, RelaysTable } from '../store/schema.js';
 import { SmtpPools } from '../transports/smtp-pools.js';
 import { recordRelayFailure, recordRelaySuccess } from './breaker.js';
@@ -95,7 +96,7 @@ export class DeliveryEngine {
       transition: done.transition,
       attempts,
       now,
-      archive: done.archive && { raw: done.archive.raw },
+      archive: done.archive && { stored: await archiveSent(done.archive.raw) },
       counters: done.counters,
     });
     if (!ok)

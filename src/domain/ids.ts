@@ -5,6 +5,20 @@
 import { randomBytes } from 'node:crypto';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
+const POOL = 4096;
+let pool = Buffer.alloc(0);
+let offset = POOL;
+
+/** Cryptographically random bytes, drawn from a pool refilled 4 KB at a time (ids are made in bulk). */
+function random(n: number): Buffer {
+  if (offset + n > pool.length) {
+    pool = randomBytes(POOL);
+    offset = 0;
+  }
+  const out = pool.subarray(offset, offset + n);
+  offset += n;
+  return out;
+}
 
 export function base32(bytes: Uint8Array): string {
   let out = '';
@@ -41,7 +55,7 @@ export type IdPrefix =
   | 'whk';
 
 export function newId(prefix: IdPrefix): string {
-  return `${prefix}_${base32(randomBytes(16))}`;
+  return `${prefix}_${base32(random(16))}`;
 }
 
 let lastMs = 0;
@@ -60,5 +74,5 @@ export function newSortableId(prefix: IdPrefix): string {
   }
   const time = ms.toString(16).padStart(12, '0');
   const seq = counter.toString(16).padStart(6, '0');
-  return `${prefix}_${time}${seq}${randomBytes(8).toString('hex')}`;
+  return `${prefix}_${time}${seq}${random(8).toString('hex')}`;
 }

@@ -1,11 +1,11 @@
 /**
- * Every change of a claimed delivery's state, each with its attempt record, in one transaction.
- * Only the worker holding the lease may write; a write by a worker whose lease was taken over
- * changes nothing (and says so). Named states as in SPEC §3.
+ * Every change of a claimed delivery's state, with its attempt records, archive and counters, in
+ * one transaction shared by the changes that finish together (group commit). Only the worker
+ * holding the lease may write; a write by a worker whose lease was taken over changes nothing
+ * (and says so). Named states as in SPEC §3.
  */
 import type { Kysely } from 'kysely';
 import { newSortableId } from '../domain/ids.js';
-import { archiveSent } from '../store/archive-codec.js';
 import type { AttemptsTable, Database, DeliveriesTable, DeliveryStatus } from '../store/schema.js';
 import { add, type CounterKey } from './counters.js';
 
@@ -24,28 +24,13 @@ export interface Transition {
   sentAt?: number | null;
 }
 
-/** Applies a transition in its own transaction; false when the lease was lost. */
-export function transition(
-  db: Kysely<Database>,
-  d: DeliveriesTable,
-  owner: string,
-  t: Transition,
-  attempts: AttemptRecord[],
-  now: number,
-  archive?: { raw: Buffer },
-): Promise<boolean> {
-  return db.transaction().execute((trx) => applyTransition(trx, d, owner, t, attempts, now, archive));
-}
-
-/** Applies a transition (and records the attempts made on the way) inside the caller's transaction. */
+/** Moves one delivery to its new state, only while this worker holds its lease. */
 async function applyTransition(
   trx: Kysely<Database>,
   d: DeliveriesTable,
   owner: string,
   t: Transition,
-  attempts: AttemptRecord[],
   now: number,
-  archive?: { raw: Buffer },
 ): Promise<boolean> {
   const res = await trx
     .updateTable('deliveries')
@@ -72,22 +57,7 @@ async function applyTransition(
     .where('id', '=', d.id)
     .where('lease_owner', '=', owner)
     .executeTakeFirst();
-  if (Number(res.numUpdatedRows) === 0) return false;
-  if (archive) {
-    const stored = archiveSent(archive.raw);
-    await trx
-      .insertInto('archives')
-      .values({ delivery_id: d.id, org_id: d.org_id, created_at: now, raw_gzip_b64: stored })
-      .onConflict((oc) => oc.column('delivery_id').doUpdateSet({ created_at: now, raw_gzip_b64: stored }))
-      .execute();
-  }
-  for (const a of attempts) {
-    await trx
-      .insertInto('attempts')
-      .values({ ...a, id: newSortableId('att'), org_id: d.org_id, delivery_id: d.id })
-      .execute();
-  }
-  return true;
+  return Number(res.numUpdatedRows) > 0;
 }
 
 export interface PendingTransition {
@@ -96,7 +66,8 @@ export interface PendingTransition {
   transition: Transition;
   attempts: AttemptRecord[];
   now: number;
-  archive?: { raw: Buffer };
+  /** The sent MIME, already compressed for the archive (`store/archive-codec.ts`). */
+  archive?: { stored: string };
   /** Counters to add in the same transaction (e.g. platform usage). */
   counters?: { key: CounterKey; n: number }[];
 }
@@ -138,11 +109,12 @@ export class TransitionWriter {
     if (batch.length === 0) return;
     this.flushing = this.db
       .transaction()
-      .execute(async (trx) => {
-        const results: boolean[] = [];
-        for (const { item } of batch) results.push(await apply(trx, item));
-        return results;
-      })
+      .execute((trx) =>
+        applyBatch(
+          trx,
+          batch.map((b) => b.item),
+        ),
+      )
       .then(
         (results) => {
           for (const [i, b] of batch.entries()) b.done(results[i]!);
@@ -159,8 +131,56 @@ export class TransitionWriter {
   }
 }
 
-async function apply(trx: Kysely<Database>, p: PendingTransition): Promise<boolean> {
-  const ok = await applyTransition(trx, p.delivery, p.owner, p.transition, p.attempts, p.now, p.archive);
-  if (ok) for (const c of p.counters ?? []) await add(trx, c.key, c.n);
-  return ok;
+const ROWS_PER_INSERT = 200;
+
+/** One transaction for a batch: each state change, then the attempts, archives and counters of
+ * the applied ones in a few multi-row statements. */
+async function applyBatch(trx: Kysely<Database>, items: PendingTransition[]): Promise<boolean[]> {
+  const results: boolean[] = [];
+  for (const p of items) results.push(await applyTransition(trx, p.delivery, p.owner, p.transition, p.now));
+  const applied = items.filter((_, i) => results[i]);
+  const attempts = applied.flatMap((p) =>
+    p.attempts.map((a) => ({
+      ...a,
+      id: newSortableId('att'),
+      org_id: p.delivery.org_id,
+      delivery_id: p.delivery.id,
+    })),
+  );
+  for (let i = 0; i < attempts.length; i += ROWS_PER_INSERT)
+    await trx
+      .insertInto('attempts')
+      .values(attempts.slice(i, i + ROWS_PER_INSERT))
+      .execute();
+  const archives = applied
+    .filter((p) => p.archive)
+    .map((p) => ({
+      delivery_id: p.delivery.id,
+      org_id: p.delivery.org_id,
+      created_at: p.now,
+      raw_gzip_b64: p.archive!.stored,
+    }));
+  for (let i = 0; i < archives.length; i += ROWS_PER_INSERT) {
+    await trx
+      .insertInto('archives')
+      .values(archives.slice(i, i + ROWS_PER_INSERT))
+      .onConflict((oc) =>
+        oc
+          .column('delivery_id')
+          .doUpdateSet((eb) => ({
+            created_at: eb.ref('excluded.created_at'),
+            raw_gzip_b64: eb.ref('excluded.raw_gzip_b64'),
+          })),
+      )
+      .execute();
+  }
+  const counters = new Map<string, { key: CounterKey; n: number }>();
+  for (const c of applied.flatMap((p) => p.counters ?? [])) {
+    const k = `${c.key.orgId}|${c.key.day}|${c.key.scope}`;
+    const cur = counters.get(k);
+    if (cur) cur.n += c.n;
+    else counters.set(k, { ...c });
+  }
+  for (const c of counters.values()) await add(trx, c.key, c.n);
+  return results;
 }
