@@ -52,7 +52,8 @@ export type IdPrefix =
   | 'oas'
   | 'evt'
   | 'sup'
-  | 'whk';
+  | 'whk'
+  | 'whd';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${base32(random(16))}`;

@@ -1,5 +1,6 @@
 /**
- * Every change of a claimed delivery's state, with its attempt records, archive and counters, in
+ * Every change of a claimed delivery's state, with its attempt records, archive, counters and
+ * webhook event (`delivery.sent`, `.deferred`, `.bounced`, `.failed`, `.expired`), in
  * one transaction shared by the changes that finish together (group commit). Only the worker
  * holding the lease may write; a write by a worker whose lease was taken over changes nothing
  * (and says so). Named states as in SPEC §3.
@@ -165,15 +166,19 @@ async function applyBatch(trx: Kysely<Database>, items: PendingTransition[]): Pr
       .insertInto('archives')
       .values(archives.slice(i, i + ROWS_PER_INSERT))
       .onConflict((oc) =>
-        oc
-          .column('delivery_id')
-          .doUpdateSet((eb) => ({
-            created_at: eb.ref('excluded.created_at'),
-            raw_gzip_b64: eb.ref('excluded.raw_gzip_b64'),
-          })),
+        oc.column('delivery_id').doUpdateSet((eb) => ({
+          created_at: eb.ref('excluded.created_at'),
+          raw_gzip_b64: eb.ref('excluded.raw_gzip_b64'),
+        })),
       )
       .execute();
   }
+  const events = applied.flatMap(deliveryEvent);
+  for (let i = 0; i < events.length; i += ROWS_PER_INSERT)
+    await trx
+      .insertInto('events')
+      .values(events.slice(i, i + ROWS_PER_INSERT))
+      .execute();
   const counters = new Map<string, { key: CounterKey; n: number }>();
   for (const c of applied.flatMap((p) => p.counters ?? [])) {
     const k = `${c.key.orgId}|${c.key.day}|${c.key.scope}`;
@@ -183,4 +188,43 @@ async function applyBatch(trx: Kysely<Database>, items: PendingTransition[]): Pr
   }
   for (const c of counters.values()) await add(trx, c.key, c.n);
   return results;
+}
+
+/** Final and retry states that are webhook events (`webhooks/events.ts`); `queued` is not one. */
+const EVENT_OF: Partial<Record<DeliveryStatus, string>> = {
+  sent: 'delivery.sent',
+  deferred: 'delivery.deferred',
+  bounced: 'delivery.bounced',
+  failed: 'delivery.failed',
+  expired: 'delivery.expired',
+};
+
+/** The event row of an applied transition, written in the same multi-row insert as the others. */
+function deliveryEvent(p: PendingTransition) {
+  const type = EVENT_OF[p.transition.status];
+  if (!type) return [];
+  const d = p.delivery;
+  const t = p.transition;
+  const route = t.route === undefined ? d.route : t.route;
+  return [
+    {
+      id: newSortableId('evt'),
+      org_id: d.org_id,
+      type,
+      data: JSON.stringify({
+        deliveryId: d.id,
+        messageId: d.message_id,
+        recipient: d.recipient,
+        type: d.type,
+        status: t.status,
+        route,
+        smtpStatus: t.lastStatus ?? null,
+        reply: t.lastReply ?? null,
+        attempts: d.attempts + (t.countsAsAttempt ? 1 : 0),
+        nextAttemptAt:
+          t.status === 'deferred' && t.nextAttemptAt ? new Date(t.nextAttemptAt).toISOString() : null,
+      }),
+      created_at: p.now,
+    },
+  ];
 }

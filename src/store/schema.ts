@@ -3,6 +3,8 @@
  * Times are epoch milliseconds (bigint columns, read back as numbers on both dialects);
  * JSON is stored as text; booleans as 0/1 integers.
  */
+import type { Generated } from 'kysely';
+
 export interface OrgsTable {
   id: string;
   name: string;
@@ -247,6 +249,39 @@ export interface EventsTable {
   type: string;
   data: string;
   created_at: number;
+  /** 1 until the webhook dispatcher has fanned the event out to the org's endpoints. */
+  webhooks_pending: Generated<number>;
+}
+
+export interface WebhookEndpointsTable {
+  id: string;
+  org_id: string;
+  url: string;
+  description: string | null;
+  /** JSON array of event types. */
+  events: string;
+  enabled: number;
+  secret_enc: string;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  org_id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  next_attempt_at: number;
+  lease_until: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  last_attempt_at: number | null;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface PlatformKeysTable {
@@ -310,4 +345,6 @@ export interface Database {
   platform_keys: PlatformKeysTable;
   bounces: BouncesTable;
   suppressions: SuppressionsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

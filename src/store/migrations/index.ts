@@ -6,12 +6,14 @@ import * as m0001 from './0001-foundation.js';
 import * as m0002 from './0002-domains-relays.js';
 import * as m0003 from './0003-queue.js';
 import * as m0004 from './0004-bounces.js';
+import * as m0006 from './0006-webhooks.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
   '0002-domains-relays': m0002,
   '0003-queue': m0003,
   '0004-bounces': m0004,
+  '0006-webhooks': m0006,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
