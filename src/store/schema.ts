@@ -323,6 +323,37 @@ export interface SuppressionsTable {
   created_at: number;
 }
 
+/** The IMAP mailbox of a relay whose bounces go to a fixed address (SPEC R19). */
+export interface BounceMailboxesTable {
+  relay_id: string;
+  org_id: string;
+  host: string;
+  port: number;
+  security: 'ssl' | 'tls' | 'none';
+  verify_certificate: number;
+  /** `password`, or `relay-oauth`: the relay's own OAuth sign-in (same account). */
+  auth_type: 'password' | 'relay-oauth';
+  username: string | null;
+  password_enc: string | null;
+  mailbox: string;
+  after_action: 'flag' | 'move';
+  /** IMAP keyword that marks a processed message (with `\Seen`). */
+  keyword: string;
+  move_to: string | null;
+  enabled: number;
+  last_poll_at: number | null;
+  last_success_at: number | null;
+  last_error: string | null;
+  processed_count: number;
+  recorded_count: number;
+  unmatched_count: number;
+  not_bounce_count: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   orgs: OrgsTable;
   plans: PlansTable;
@@ -345,6 +376,7 @@ export interface Database {
   platform_keys: PlatformKeysTable;
   bounces: BouncesTable;
   suppressions: SuppressionsTable;
+  bounce_mailboxes: BounceMailboxesTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
 }

@@ -7,6 +7,7 @@ import * as m0002 from './0002-domains-relays.js';
 import * as m0003 from './0003-queue.js';
 import * as m0004 from './0004-bounces.js';
 import * as m0006 from './0006-webhooks.js';
+import * as m0007 from './0007-bounce-mailboxes.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0003-queue': m0003,
   '0004-bounces': m0004,
   '0006-webhooks': m0006,
+  '0007-bounce-mailboxes': m0007,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
