@@ -17,7 +17,29 @@ const freePort = () =>
     });
   });
 
+/** A fresh PostgreSQL schema for one run, so runs never see each other's data. */
+async function freshSchema(url) {
+  const { default: pg } = await import('pg');
+  const schema = `mailroute_bench_${Date.now()}`;
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  await c.query(`create schema ${schema}`);
+  await c.end();
+  const u = new URL(url);
+  u.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    url: u.toString(),
+    async drop() {
+      const d = new pg.Client({ connectionString: url });
+      await d.connect();
+      await d.query(`drop schema ${schema} cascade`);
+      await d.end();
+    },
+  };
+}
+
 export async function startMailroute({ sinkPort, workers = 0, databaseUrl, concurrency = 64 }) {
+  const schema = databaseUrl ? await freshSchema(databaseUrl) : undefined;
   const dir = mkdtempSync(join(tmpdir(), 'mailroute-bench-'));
   const plans = join(dir, 'plans.json');
   writeFileSync(
@@ -37,7 +59,7 @@ export async function startMailroute({ sinkPort, workers = 0, databaseUrl, concu
     MAILROUTE_PLATFORM_SMTP: `smtp://127.0.0.1:${sinkPort}`,
     MAILROUTE_WORKER_CONCURRENCY: String(concurrency),
     MAILROUTE_LOG_LEVEL: 'warn',
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...(schema ? { DATABASE_URL: schema.url } : {}),
   };
   const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
   const procs = [
@@ -68,6 +90,7 @@ export async function startMailroute({ sinkPort, workers = 0, databaseUrl, concu
     async stop() {
       for (const p of procs) p.kill('SIGTERM');
       await Promise.all(procs.map((p) => new Promise((r) => (p.exitCode !== null ? r() : p.on('exit', r)))));
+      await schema?.drop();
     },
   };
 }

@@ -96,7 +96,7 @@ export class DeliveryEngine {
       transition: done.transition,
       attempts,
       now,
-      archive: done.archive && { stored: await archiveSent(done.archive.raw) },
+      archive: done.archive && { stored: archiveSent(done.archive.raw) },
       counters: done.counters,
     });
     if (!ok)
