@@ -139,6 +139,7 @@ export const logQuerySchema = z.object({
   type: z.enum(['workflow', 'mass', 'individual', 'system']).optional(),
   route: z.string().max(64).optional().describe('`platform` or a relay id'),
   recipient: z.string().max(320).optional().describe('Exact address, or a domain as `@example.com`'),
+  subject: z.string().min(1).max(200).optional().describe('Part of the subject, any case'),
   since: z.iso.datetime({ error: 'must be an ISO 8601 time' }).optional(),
   until: z.iso.datetime({ error: 'must be an ISO 8601 time' }).optional(),
   limit: z.coerce
@@ -150,6 +151,16 @@ export const logQuerySchema = z.object({
   cursor: z.string().max(200).optional(),
 });
 export type LogQuery = z.infer<typeof logQuerySchema>;
+
+export const mboxQuerySchema = z.object({
+  since: z.iso.datetime({ error: 'must be an ISO 8601 time' }).optional().describe('Archived at or after'),
+  until: z.iso.datetime({ error: 'must be an ISO 8601 time' }).optional().describe('Archived before'),
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .describe('Where to continue, from the `X-Mailroute-Next-Cursor` header of the previous part'),
+});
 
 export const logEntrySchema = z
   .object({

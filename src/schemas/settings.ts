@@ -1,6 +1,6 @@
 /**
- * Org settings (SPEC R12, R14, R20): the org's time zone, what happens when a relay cannot send, and
- * when soft bounces suppress an address.
+ * Org settings (SPEC R12, R14, R20, R23): the org's time zone, what happens when a relay cannot send,
+ * when soft bounces suppress an address, and how long the archive keeps sent mail.
  */
 import { z } from 'zod';
 import { isValidTimeZone } from '../domain/time-zone.js';
@@ -28,6 +28,12 @@ export const settingsSchema = z
       .min(1, 'must be between 1 and 365')
       .max(365, 'must be between 1 and 365')
       .describe('The window, in days, in which soft bounces are counted'),
+    archiveRetentionDays: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be between 1 and 3650')
+      .max(3650, 'must be between 1 and 3650')
+      .describe('Days the archive keeps each message as sent (SPEC R23); older copies are deleted'),
   })
   .meta({ id: 'Settings' });
 
@@ -36,5 +42,11 @@ export type Settings = z.infer<typeof settingsSchema>;
 export const settingsPatchSchema = settingsSchema.partial().strict();
 
 export function defaultSettings(timeZone: string): Settings {
-  return { timeZone, relayFallback: 'platform', softBounceThreshold: 3, softBounceWindowDays: 7 };
+  return {
+    timeZone,
+    relayFallback: 'platform',
+    softBounceThreshold: 3,
+    softBounceWindowDays: 7,
+    archiveRetentionDays: 365,
+  };
 }

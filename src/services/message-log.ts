@@ -1,8 +1,9 @@
 /**
  * The message log (SPEC R27, §3): one entry per delivery, newest first, filtered by status, type,
- * route, recipient and time, paged by an opaque cursor; the detail of a message with every
+ * route, recipient, subject and time, paged by an opaque cursor; the detail of a message with every
  * delivery's attempts, replies and bounces; and the archived MIME as sent.
  */
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { notFound } from '../domain/errors.js';
@@ -19,6 +20,12 @@ async function routeNames(ctx: AppContext, orgId: string): Promise<Map<string, s
     .where('org_id', '=', orgId)
     .execute();
   return new Map([['platform', 'platform'], ...relays.map((r) => [r.id, r.name] as [string, string])]);
+}
+
+/** A case-insensitive substring match, the same on SQLite and PostgreSQL (LIKE wildcards escaped). */
+function subjectContains(column: string, part: string) {
+  const pattern = `%${part.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql<boolean>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`;
 }
 
 export async function listLog(ctx: AppContext, orgId: string, q: LogQuery) {
@@ -47,6 +54,7 @@ export async function listLog(ctx: AppContext, orgId: string, q: LogQuery) {
   if (q.recipient?.startsWith('@'))
     query = query.where('d.recipient_domain', '=', q.recipient.slice(1).toLowerCase());
   else if (q.recipient) query = query.where('d.recipient', '=', q.recipient);
+  if (q.subject) query = query.where(subjectContains('m.subject', q.subject));
   if (q.since) query = query.where('d.created_at', '>=', Date.parse(q.since));
   if (q.until) query = query.where('d.created_at', '<', Date.parse(q.until));
   const after = decodeCursor(q.cursor, cursorSchema);

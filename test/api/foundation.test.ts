@@ -185,6 +185,7 @@ describe.each(dialects)('HTTP API foundation on %s', (dialect) => {
         relayFallback: 'platform',
         softBounceThreshold: 3,
         softBounceWindowDays: 7,
+        archiveRetentionDays: 365,
       });
       const bad = await t.call('PATCH', '/api/v1/settings', {
         timeZone: 'Mars/Olympus',
@@ -201,6 +202,7 @@ describe.each(dialects)('HTTP API foundation on %s', (dialect) => {
         relayFallback: 'retry',
         softBounceThreshold: 3,
         softBounceWindowDays: 7,
+        archiveRetentionDays: 365,
       });
       expect((await t.call('GET', '/api/v1/settings')).body).toEqual(ok.body);
       await t.call('PATCH', '/api/v1/settings', { timeZone: 'Asia/Tokyo', relayFallback: 'platform' });

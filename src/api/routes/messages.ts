@@ -1,6 +1,7 @@
 /**
  * Submitting mail and reading the log: `POST /api/v1/messages`, `POST /api/v1/mass-emails`,
- * `GET /api/v1/messages` (the log), `GET /api/v1/messages/:id`, `GET /api/v1/messages/:id/raw`.
+ * `GET /api/v1/messages` (the log), `GET /api/v1/messages/:id`, `GET /api/v1/messages/:id/raw`,
+ * `GET /api/v1/messages/export.mbox` (the archive of a time range).
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -12,10 +13,12 @@ import {
   logQuerySchema,
   massEmailSchema,
   massSubmittedSchema,
+  mboxQuerySchema,
   messageDetailSchema,
   messageSubmitSchema,
   submittedSchema,
 } from '../../schemas/messages.js';
+import { exportMbox } from '../../services/mbox-export.js';
 import { archivedMime, listLog, messageDetail } from '../../services/message-log.js';
 import { principalOf } from '../auth.js';
 
@@ -62,6 +65,29 @@ export const messageRoutes =
         schema: { tags, querystring: logQuerySchema, response: { 200: logPageSchema, 400: errorBodySchema } },
       },
       async (request) => listLog(ctx, principalOf(request).orgId, request.query),
+    );
+    app.get(
+      '/api/v1/messages/export.mbox',
+      {
+        config: { access: 'read' },
+        schema: {
+          tags,
+          summary: 'The archived messages of a time range as one mbox (mboxrd), streamed',
+          querystring: mboxQuerySchema,
+          produces: ['application/mbox'],
+        },
+      },
+      async (request, reply) => {
+        const { stream, nextCursor } = await exportMbox(ctx, principalOf(request).orgId, request.query);
+        stream.on('error', (err) =>
+          ctx.log.error({ err, event: 'archive.export_failed' }, 'mbox export stopped'),
+        );
+        if (nextCursor) reply.header('x-mailroute-next-cursor', nextCursor);
+        return reply
+          .type('application/mbox')
+          .header('content-disposition', 'attachment; filename="mailroute-archive.mbox"')
+          .send(stream);
+      },
     );
     app.get(
       '/api/v1/messages/:id',
