@@ -45,6 +45,7 @@ export interface Config {
   database: DatabaseConfig;
   platformSmtp: PlatformSmtp;
   bounceSmtpPort: number;
+  bounceMailboxPollMs: number;
   masterKey: string | undefined;
   dataCenters: readonly DataCenter[];
   plans: readonly Plan[];
@@ -53,6 +54,7 @@ export interface Config {
   relayPorts: 'any' | readonly number[];
   relayHosts: 'any' | 'public-only';
   clamd: string | undefined;
+  clamdTimeoutMs: number;
   dnsServers: readonly string[];
   domainVerification: 'dns' | 'off';
   bootstrap: { apiKey?: string; adminEmail?: string; adminPassword?: string };
@@ -63,6 +65,7 @@ export interface Config {
   directPort: number;
   webhooks: WebhookConfig;
   workerConcurrency: number;
+  workerProcesses: number;
   smtpTimeoutMs: number;
   sessionHours: number;
   logLevel: string;
@@ -200,6 +203,7 @@ export function loadConfig(env: Env = process.env): Config {
     database,
     platformSmtp: parsePlatform(raw.MAILROUTE_PLATFORM_SMTP),
     bounceSmtpPort: raw.MAILROUTE_BOUNCE_SMTP_PORT,
+    bounceMailboxPollMs: raw.MAILROUTE_BOUNCE_MAILBOX_POLL_SECONDS * 1000,
     masterKey: raw.MAILROUTE_MASTER_KEY,
     dataCenters,
     plans,
@@ -208,6 +212,7 @@ export function loadConfig(env: Env = process.env): Config {
     relayPorts: raw.MAILROUTE_RELAY_PORTS,
     relayHosts: raw.MAILROUTE_RELAY_HOSTS,
     clamd: raw.MAILROUTE_CLAMD,
+    clamdTimeoutMs: raw.MAILROUTE_CLAMD_TIMEOUT_SECONDS * 1000,
     dnsServers: raw.MAILROUTE_DNS_SERVERS,
     domainVerification: raw.MAILROUTE_DOMAIN_VERIFICATION,
     bootstrap: {
@@ -248,6 +253,7 @@ export function loadConfig(env: Env = process.env): Config {
       },
     },
     workerConcurrency: raw.MAILROUTE_WORKER_CONCURRENCY,
+    workerProcesses: raw.MAILROUTE_WORKER_PROCESSES,
     smtpTimeoutMs: raw.MAILROUTE_SMTP_TIMEOUT_SECONDS * 1000,
     sessionHours: raw.MAILROUTE_SESSION_HOURS,
     logLevel: raw.MAILROUTE_LOG_LEVEL,

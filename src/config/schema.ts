@@ -3,7 +3,9 @@
  * Owns the names (environment-variable style) and documentation of the settings; `load.ts` turns
  * the process environment and an optional JSON file into one frozen, validated `Config`.
  */
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { parseClamdAddress } from '../domain/clamd-address.js';
 import { isValidTimeZone } from '../domain/time-zone.js';
 
 const port = (name: string) =>
@@ -61,6 +63,11 @@ export const settingDocs: SettingDoc[] = [
   },
   { key: 'MAILROUTE_BOUNCE_SMTP_PORT', defaultText: '2525', doc: 'Port of the bounce listener (SMTP).' },
   {
+    key: 'MAILROUTE_BOUNCE_MAILBOX_POLL_SECONDS',
+    defaultText: '60',
+    doc: 'How often worker processes poll each enabled bounce mailbox (IMAP) of relays with a fixed bounce address.',
+  },
+  {
     key: 'MAILROUTE_MASTER_KEY',
     defaultText: 'generated into `<data dir>/master.key` (mode 0600)',
     doc: 'Key that encrypts secrets at rest: 32 bytes as 64 hex digits or base64.',
@@ -98,7 +105,12 @@ export const settingDocs: SettingDoc[] = [
   {
     key: 'MAILROUTE_CLAMD',
     defaultText: '(off)',
-    doc: 'ClamAV daemon: `tcp://host:port` or a socket path; attachments are scanned when set.',
+    doc: 'ClamAV daemon: `tcp://host:port` or a socket path; attachments and bodies of `POST /api/v1/messages` (bodies of mass email) are scanned at submission when set, and refused when it is unreachable.',
+  },
+  {
+    key: 'MAILROUTE_CLAMD_TIMEOUT_SECONDS',
+    defaultText: '30',
+    doc: 'How long one scan may take (connect, stream, verdict) before the submission is refused with 503.',
   },
   {
     key: 'MAILROUTE_DNS_SERVERS',
@@ -204,6 +216,11 @@ export const settingDocs: SettingDoc[] = [
     doc: 'Basic-auth user name that Postmark webhook URLs must carry (Postmark does not sign)…',
   },
   { key: 'MAILROUTE_WEBHOOK_POSTMARK_PASSWORD', defaultText: '(none)', doc: '…and its password.' },
+  {
+    key: 'MAILROUTE_WORKER_PROCESSES',
+    defaultText: 'auto (the cores, at most 4)',
+    doc: '`start` runs this many delivery workers: itself and the rest as child processes.',
+  },
   { key: 'MAILROUTE_WORKER_CONCURRENCY', defaultText: '64', doc: 'Deliveries one process sends at once.' },
   { key: 'MAILROUTE_SESSION_HOURS', defaultText: '12', doc: 'Lifetime of a console session.' },
   {
@@ -237,6 +254,11 @@ export const configSchema = z.object({
       message: 'must be `direct` or `smtp://host:port` / `smtps://host:port`',
     }),
   MAILROUTE_BOUNCE_SMTP_PORT: port('MAILROUTE_BOUNCE_SMTP_PORT').default(2525),
+  MAILROUTE_BOUNCE_MAILBOX_POLL_SECONDS: z.coerce
+    .number()
+    .min(1, 'must be at least 1 second')
+    .max(86_400, 'must be at most 86400 (a day)')
+    .default(60),
   MAILROUTE_MASTER_KEY: optionalText,
   MAILROUTE_DATACENTERS: optionalText,
   MAILROUTE_PLANS: optionalText,
@@ -249,7 +271,14 @@ export const configSchema = z.object({
   MAILROUTE_RELAY_HOSTS: z
     .enum(['any', 'public-only'], { error: 'must be `any` or `public-only`' })
     .default('any'),
-  MAILROUTE_CLAMD: optionalText,
+  MAILROUTE_CLAMD: optionalText.refine((v) => v === undefined || parseClamdAddress(v) !== undefined, {
+    message: 'must be `tcp://host:port` or an absolute socket path',
+  }),
+  MAILROUTE_CLAMD_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .positive('must be a positive number of seconds')
+    .max(600, 'must be at most 600')
+    .default(30),
   MAILROUTE_DNS_SERVERS: optionalText.transform((v) =>
     v
       ? v
@@ -317,6 +346,18 @@ export const configSchema = z.object({
   MAILROUTE_WEBHOOK_MAILGUN_SIGNING_KEY: optionalText,
   MAILROUTE_WEBHOOK_POSTMARK_USER: optionalText,
   MAILROUTE_WEBHOOK_POSTMARK_PASSWORD: optionalText,
+  MAILROUTE_WORKER_PROCESSES: z
+    .string()
+    .default('auto')
+    .transform((v, ctx) => {
+      if (v === 'auto') return Math.max(1, Math.min(4, availableParallelism()));
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 32) {
+        ctx.addIssue({ code: 'custom', message: 'must be `auto` or a whole number from 1 to 32' });
+        return z.NEVER;
+      }
+      return n;
+    }),
   MAILROUTE_WORKER_CONCURRENCY: z.coerce
     .number()
     .int('must be a whole number')

@@ -5,7 +5,9 @@
  * the one `enqueue()`. A submission that does not fit is refused whole; nothing of it is queued.
  * Suppressed addresses (R20): mass email skips them (recorded as `suppressed`); individual and
  * workflow email to one is refused with 409 naming the field, unless `force: true`.
+ * With a virus scanner configured (R24), the content is scanned before anything is queued.
  */
+import { partsOf, scanSubmission } from '../antivirus/scan.js';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../domain/errors.js';
@@ -148,6 +150,7 @@ export async function submitMessage(ctx: AppContext, actor: Principal, m: Messag
   const size = contentSize(m);
   checkSize(ctx, size);
   await refuseSuppressed(ctx, actor.orgId, m);
+  await scanSubmission(ctx, partsOf(m));
   const recipients = [...m.to, ...(m.cc ?? []), ...(m.bcc ?? [])].map(mailbox);
   const skip =
     m.type === 'mass' && !m.force
@@ -193,6 +196,7 @@ export async function submitMassEmail(
   await checkFromDomain(ctx, actor.orgId, from);
   const size = contentSize(m);
   checkSize(ctx, size);
+  await scanSubmission(ctx, partsOf(m));
   const listed = given
     ? undefined
     : await suppressedAmong(

@@ -12,6 +12,7 @@ export const errorBodySchema = z
       limit: z.union([z.number(), z.string()]).optional().describe('The limit that was hit'),
       max: z.number().optional(),
       resetAt: z.string().optional().describe('429: when the daily limit starts afresh'),
+      signatures: z.array(z.string()).optional().describe('422: the virus signatures found'),
     }),
   })
   .meta({ id: 'Error' });

@@ -26,7 +26,14 @@ export const messageRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
   async (app) => {
     const tags = ['messages'];
-    const errors = { 400: errorBodySchema, 409: errorBodySchema, 413: errorBodySchema, 429: errorBodySchema };
+    const errors = {
+      400: errorBodySchema,
+      409: errorBodySchema,
+      413: errorBodySchema,
+      422: errorBodySchema,
+      429: errorBodySchema,
+      503: errorBodySchema,
+    };
     app.post(
       '/api/v1/messages',
       {
