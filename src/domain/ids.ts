@@ -53,7 +53,8 @@ export type IdPrefix =
   | 'evt'
   | 'sup'
   | 'whk'
-  | 'whd';
+  | 'whd'
+  | 'crl';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${base32(random(16))}`;

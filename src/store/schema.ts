@@ -354,6 +354,24 @@ export interface BounceMailboxesTable {
   updated_at: number;
 }
 
+/** A content rule (SPEC R25): a notice or footer added at composition. */
+export interface ContentRulesTable {
+  id: string;
+  org_id: string;
+  name: string;
+  position: 'notice' | 'footer';
+  text: string;
+  html: string | null;
+  /** JSON array of email types. */
+  email_types: string;
+  /** JSON array of domains; empty: every recipient. */
+  recipient_domains: string;
+  sort_order: number;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   orgs: OrgsTable;
   plans: PlansTable;
@@ -379,4 +397,5 @@ export interface Database {
   bounce_mailboxes: BounceMailboxesTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  content_rules: ContentRulesTable;
 }

@@ -6,6 +6,7 @@ import * as m0001 from './0001-foundation.js';
 import * as m0002 from './0002-domains-relays.js';
 import * as m0003 from './0003-queue.js';
 import * as m0004 from './0004-bounces.js';
+import * as m0005 from './0005-content-rules.js';
 import * as m0006 from './0006-webhooks.js';
 import * as m0007 from './0007-bounce-mailboxes.js';
 
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0002-domains-relays': m0002,
   '0003-queue': m0003,
   '0004-bounces': m0004,
+  '0005-content-rules': m0005,
   '0006-webhooks': m0006,
   '0007-bounce-mailboxes': m0007,
 };
