@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildServer } from './api/server.js';
 import { type BounceListener, startBounceListener } from './bounces/listener.js';
+import { BounceMailboxPoller } from './bounces/mailbox-poller.js';
 import type { Config } from './config/load.js';
 import type { AppContext } from './context.js';
 import { createResolver, type DnsResolver } from './dns/resolver.js';
@@ -90,6 +91,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ? undefined
       : new Worker(ctx, { concurrency: config.workerConcurrency, leaseMs: options.leaseMs });
   await worker?.start();
+  // Bounce mailboxes (IMAP) are polled by worker processes.
+  const mailboxes = worker
+    ? new BounceMailboxPoller(ctx, { intervalMs: config.bounceMailboxPollMs })
+    : undefined;
+  mailboxes?.start();
   let closed = false;
   return {
     ctx,
@@ -112,6 +118,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       closed = true;
       await bounces?.close();
       await http?.close();
+      await mailboxes?.stop();
       await worker?.stop();
       await ctx.store.close();
     },

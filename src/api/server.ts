@@ -18,6 +18,7 @@ import { registerAuth } from './auth.js';
 import { errorBody, handleError } from './errors.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditLogRoutes } from './routes/audit-log.js';
+import { bounceMailboxRoutes } from './routes/bounce-mailboxes.js';
 import { bounceRoutes } from './routes/bounces.js';
 import { consoleRoutes } from './routes/console.js';
 import { datacenterRoutes } from './routes/datacenters.js';
@@ -74,6 +75,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     domainRoutes,
     relayRoutes,
     relayAuthenticationRoutes,
+    bounceMailboxRoutes,
     oauthRoutes,
     datacenterRoutes,
     userRoutes,

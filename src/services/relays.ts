@@ -432,6 +432,7 @@ export async function deleteRelay(ctx: AppContext, actor: Principal, id: string)
         .set({ ...secretsCleared, deleted_at: now, updated_at: now })
         .where('id', '=', id)
         .execute();
+      await trx.deleteFrom('bounce_mailboxes').where('relay_id', '=', id).execute();
       const view = await viewContext(ctx, trx, actor.orgId);
       await writeAudit(trx, {
         orgId: actor.orgId,

@@ -1,0 +1,126 @@
+/**
+ * One IMAP session with a bounce mailbox (SPEC R19), the edge to imapflow: sign in, open the mailbox,
+ * find the messages not yet processed (without mailroute's keyword; on a server that allows no
+ * keywords, the unseen ones), hand each one's source to `handle`, then mark it `\Seen` + keyword and,
+ * when it was a recorded bounce and the mailbox says so, move it to a folder (created when missing).
+ * A message is marked only after `handle` resolved: if recording fails, it is tried again next poll.
+ */
+import { ImapFlow, type ImapFlowOptions } from 'imapflow';
+
+export type Verdict = 'recorded' | 'unmatched' | 'not-bounce';
+
+export interface MailboxConnection {
+  host: string;
+  port: number;
+  security: 'ssl' | 'tls' | 'none';
+  verifyCertificate: boolean;
+  auth: { user: string; pass: string } | { user: string; accessToken: string };
+  mailbox: string;
+  afterProcessing: { action: 'flag'; keyword: string } | { action: 'move'; folder: string; keyword: string };
+  timeoutMs: number;
+  /** At most this many messages per session; the rest wait for the next poll. */
+  limit: number;
+  /** Longest source read; a longer message is read truncated (the returned headers come first). */
+  maxBytes: number;
+}
+
+export interface SessionCounts {
+  processed: number;
+  recorded: number;
+  unmatched: number;
+  notBounces: number;
+}
+
+function clientFor(c: MailboxConnection): ImapFlow {
+  const options: ImapFlowOptions = {
+    host: c.host,
+    port: c.port,
+    secure: c.security === 'ssl',
+    doSTARTTLS: c.security === 'tls' ? true : c.security === 'none' ? false : undefined,
+    tls: { rejectUnauthorized: c.verifyCertificate },
+    auth: c.auth,
+    logger: false,
+    disableAutoIdle: true,
+    connectionTimeout: c.timeoutMs,
+    greetingTimeout: c.timeoutMs,
+    socketTimeout: c.timeoutMs * 4,
+    clientInfo: { name: 'mailroute' },
+  };
+  return new ImapFlow(options);
+}
+
+export async function runSession(
+  c: MailboxConnection,
+  handle: (raw: Buffer) => Promise<Verdict>,
+): Promise<SessionCounts> {
+  const counts: SessionCounts = { processed: 0, recorded: 0, unmatched: 0, notBounces: 0 };
+  const client = clientFor(c);
+  client.on('error', () => {}); // failures reach us through the pending command
+  await client.connect();
+  try {
+    const lock = await client.getMailboxLock(c.mailbox);
+    try {
+      const flags = client.mailbox ? client.mailbox.permanentFlags : undefined;
+      const keywords = !flags || flags.has('\\*') || flags.has(c.afterProcessing.keyword);
+      const query = keywords ? { unKeyword: c.afterProcessing.keyword } : { seen: false };
+      const uids = ((await client.search(query, { uid: true })) || []).slice(0, c.limit);
+      const marks = keywords ? ['\\Seen', c.afterProcessing.keyword] : ['\\Seen'];
+      let folderReady = false;
+      for (const uid of uids) {
+        const range = String(uid);
+        const msg = await client.fetchOne(
+          range,
+          { uid: true, source: { maxLength: c.maxBytes } },
+          { uid: true },
+        );
+        if (msg === false || !msg.source) continue; // expunged meanwhile
+        const verdict = await handle(msg.source);
+        await client.messageFlagsAdd(range, marks, { uid: true });
+        if (verdict === 'recorded' && c.afterProcessing.action === 'move') {
+          if (!folderReady) folderReady = await ensureFolder(client, c.afterProcessing.folder);
+          await client.messageMove(range, c.afterProcessing.folder, { uid: true });
+        }
+        counts.processed++;
+        if (verdict === 'recorded') counts.recorded++;
+        else if (verdict === 'unmatched') counts.unmatched++;
+        else counts.notBounces++;
+      }
+    } finally {
+      lock.release();
+    }
+    await client.logout();
+  } finally {
+    client.close();
+  }
+  return counts;
+}
+
+async function ensureFolder(client: ImapFlow, folder: string): Promise<true> {
+  const list = await client.list();
+  if (!list.some((m) => m.path === folder)) await client.mailboxCreate(folder);
+  return true;
+}
+
+/** A short, secret-free description of an IMAP failure for the mailbox status. */
+export function describeImapError(err: unknown): string {
+  const e = err as {
+    message?: string;
+    code?: string;
+    authenticationFailed?: boolean;
+    responseText?: string;
+    mailboxMissing?: boolean;
+    tlsFailed?: boolean;
+  };
+  const said = e.responseText ? `: ${e.responseText}` : '';
+  if (e.authenticationFailed) return `authentication failed${said}`;
+  if (e.mailboxMissing) return `mailbox not found${said}`;
+  if (e.tlsFailed) return `TLS failed${e.message ? `: ${e.message}` : ''}`;
+  if (e.code === 'ECONNREFUSED') return 'connection refused';
+  if (e.code === 'ENOTFOUND') return 'host not found';
+  if (e.code && /TIMEOUT/i.test(e.code)) return `timed out (${e.code})`;
+  const text = e.message ?? String(err);
+  return `${e.code ? `${e.code}: ` : ''}${text}${said && !text.includes(said.slice(2)) ? said : ''}`.slice(
+    0,
+    500,
+  );
+}
