@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from '../config/load.js';
 import { AppError } from '../domain/errors.js';
 import { createApp, openContext, stopOnSignals } from '../main.js';
 import { createOrg } from '../services/orgs.js';
+import { startWorkerProcesses } from '../worker-processes.js';
 import { registerBouncesCommand } from './commands/bounces.js';
 import { registerDnsCommand } from './commands/dns.js';
 import { registerRelayCommand } from './commands/relay.js';
@@ -40,7 +41,12 @@ program
   .action(async (opts: { port?: string }) => {
     const config = loadConfig(opts.port ? { ...process.env, MAILROUTE_HTTP_PORT: opts.port } : process.env);
     const app = await createApp(config);
-    stopOnSignals(app, app.ctx.log);
+    const children = startWorkerProcesses(app, config.workerProcesses - 1);
+    const closeAll = async () => {
+      await children.stop();
+      await app.close();
+    };
+    stopOnSignals({ ...app, close: closeAll }, app.ctx.log);
     await app.listen();
   });
 

@@ -4,7 +4,7 @@
  * `ConfigError` naming every wrong key and what it allows.
  */
 import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { type DataCenter, dataCenterSchema, defaultDataCenters } from '../domain/datacenters.js';
@@ -253,7 +253,13 @@ export function loadConfig(env: Env = process.env): Config {
       },
     },
     workerConcurrency: raw.MAILROUTE_WORKER_CONCURRENCY,
-    workerProcesses: raw.MAILROUTE_WORKER_PROCESSES,
+    // SQLite has one writer: extra processes only wait for its lock. PostgreSQL scales with them.
+    workerProcesses:
+      raw.MAILROUTE_WORKER_PROCESSES === 'auto'
+        ? database.kind === 'postgres'
+          ? Math.max(1, Math.min(4, availableParallelism()))
+          : 1
+        : raw.MAILROUTE_WORKER_PROCESSES,
     smtpTimeoutMs: raw.MAILROUTE_SMTP_TIMEOUT_SECONDS * 1000,
     sessionHours: raw.MAILROUTE_SESSION_HOURS,
     logLevel: raw.MAILROUTE_LOG_LEVEL,

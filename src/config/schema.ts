@@ -3,7 +3,6 @@
  * Owns the names (environment-variable style) and documentation of the settings; `load.ts` turns
  * the process environment and an optional JSON file into one frozen, validated `Config`.
  */
-import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { parseClamdAddress } from '../domain/clamd-address.js';
 import { isValidTimeZone } from '../domain/time-zone.js';
@@ -218,7 +217,7 @@ export const settingDocs: SettingDoc[] = [
   { key: 'MAILROUTE_WEBHOOK_POSTMARK_PASSWORD', defaultText: '(none)', doc: '…and its password.' },
   {
     key: 'MAILROUTE_WORKER_PROCESSES',
-    defaultText: 'auto (the cores, at most 4)',
+    defaultText: 'auto (1 on SQLite; the cores, at most 4, on PostgreSQL)',
     doc: '`start` runs this many delivery workers: itself and the rest as child processes.',
   },
   { key: 'MAILROUTE_WORKER_CONCURRENCY', defaultText: '64', doc: 'Deliveries one process sends at once.' },
@@ -350,7 +349,7 @@ export const configSchema = z.object({
     .string()
     .default('auto')
     .transform((v, ctx) => {
-      if (v === 'auto') return Math.max(1, Math.min(4, availableParallelism()));
+      if (v === 'auto') return 'auto' as const;
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1 || n > 32) {
         ctx.addIssue({ code: 'custom', message: 'must be `auto` or a whole number from 1 to 32' });

@@ -13,6 +13,22 @@ import { claimDue, nextDueAt, reclaimExpiredLeases } from './claim.js';
 
 const RECLAIM_EVERY_MS = 5000;
 
+/** Lease owners are `host:pid:random`; one of this host whose process no longer exists is dead. */
+export function isDeadLocalOwner(owner: string): boolean {
+  const [host, pid] = owner.split(':');
+  if (host !== hostname() || !pid || !/^\d+$/.test(pid)) return false;
+  if (Number(pid) === process.pid) return !liveOwners.has(owner);
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** Owners of the workers running in this process. */
+const liveOwners = new Set<string>();
+
 export interface WorkerOptions {
   concurrency: number;
   pollMs?: number;
@@ -37,7 +53,8 @@ export class Worker {
 
   async start(): Promise<void> {
     if (this.running) return;
-    if (this.ctx.store.dialect === 'sqlite') await this.releaseOrphans();
+    liveOwners.add(this.owner);
+    await this.releaseOrphans();
     this.running = true;
     this.unsubscribe = this.ctx.queue.subscribe(() => this.wake());
     this.loop = this.run();
@@ -47,11 +64,26 @@ export class Worker {
     this.wakeUp?.();
   }
 
+  /**
+   * Deliveries left in `sending` by a worker of this machine whose process is gone go back to the
+   * queue at once; those of other machines wait for their lease to run out.
+   */
   private async releaseOrphans(): Promise<void> {
+    const owners = await this.ctx.store.db
+      .selectFrom('deliveries')
+      .select('lease_owner')
+      .distinct()
+      .where('status', '=', 'sending')
+      .execute();
+    const dead = owners
+      .map((o) => o.lease_owner)
+      .filter((o): o is string => o !== null && isDeadLocalOwner(o));
+    if (dead.length === 0) return;
     const res = await this.ctx.store.db
       .updateTable('deliveries')
       .set({ status: 'queued', lease_owner: null, lease_until: null })
       .where('status', '=', 'sending')
+      .where('lease_owner', 'in', dead)
       .executeTakeFirst();
     const n = Number(res.numUpdatedRows);
     if (n > 0)
@@ -153,6 +185,7 @@ export class Worker {
     this.wake();
     await this.loop;
     await Promise.all(this.active);
+    liveOwners.delete(this.owner);
     await this.engine.close();
   }
 }

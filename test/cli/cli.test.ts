@@ -125,7 +125,7 @@ describe('bin/mailroute relay test', () => {
     }
     try {
       const text = await runCli(['relay', 'test', relayId], env);
-      expect(text.code).toBe(0);
+      expect(text.code, text.stdout + text.stderr).toBe(0);
       expect(text.stdout).toMatch(/^ok {3}dns/m);
       expect(text.stdout).toMatch(/^ok {3}mail/m);
       expect(text.stdout).toContain('the relay accepts mail from mailroute');

@@ -206,10 +206,9 @@ describe('relays that fail in every way', () => {
     expect(claimed?.status).toBe('sending');
     const { Worker } = await import('../../src/queue/worker.js');
     const worker = new Worker(t.app.ctx, { concurrency: 4, pollMs: 50 });
+    t.clock.advance(61_000);
     await worker.start();
     try {
-      t.clock.advance(61_000);
-      worker.wake();
       await until(
         async () => (await t.call('GET', `/api/v1/messages/${msg.id}`)).body.deliveries[0].status === 'sent',
         10_000,

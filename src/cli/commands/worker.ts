@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { createApp, stopOnSignals } from '../../main.js';
+import { followParent } from '../../worker-processes.js';
 
 export function registerWorkerCommand(program: Command): void {
   program
@@ -10,6 +11,7 @@ export function registerWorkerCommand(program: Command): void {
     .action(async () => {
       const app = await createApp(loadConfig(), { http: false });
       stopOnSignals(app, app.ctx.log);
+      if (process.send) followParent(app, () => process.kill(process.pid, 'SIGTERM'));
       app.ctx.log.info({ event: 'worker.started', owner: app.worker?.owner }, 'delivery worker started');
     });
 }
