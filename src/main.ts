@@ -17,9 +17,11 @@ import { QueueSignal } from './queue/signal.js';
 import { Worker } from './queue/worker.js';
 import { loadMasterKey } from './secrets/master-key.js';
 import { createSecrets } from './secrets/secrets.js';
+import { ArchiveRetentionJob } from './services/archive-retention.js';
 import { bootstrap } from './services/orgs.js';
 import { openStore } from './store/db.js';
 import { migrateToLatest } from './store/migrations/index.js';
+import { WebhookDispatcher } from './webhooks/dispatcher.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -91,6 +93,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ? undefined
       : new Worker(ctx, { concurrency: config.workerConcurrency, leaseMs: options.leaseMs });
   await worker?.start();
+  // Archive retention and event webhooks run with the worker.
+  const archiveRetention = worker ? new ArchiveRetentionJob(ctx) : undefined;
+  archiveRetention?.start();
+  const webhooks = worker ? new WebhookDispatcher(ctx) : undefined;
+  webhooks?.start();
   // Bounce mailboxes (IMAP) are polled by worker processes.
   const mailboxes = worker
     ? new BounceMailboxPoller(ctx, { intervalMs: config.bounceMailboxPollMs })
@@ -118,6 +125,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       closed = true;
       await bounces?.close();
       await http?.close();
+      await webhooks?.stop();
+      await archiveRetention?.stop();
       await mailboxes?.stop();
       await worker?.stop();
       await ctx.store.close();

@@ -33,6 +33,7 @@ import { sessionRoutes } from './routes/session.js';
 import { settingsRoutes } from './routes/settings.js';
 import { suppressionRoutes } from './routes/suppressions.js';
 import { userRoutes } from './routes/users.js';
+import { webhookEndpointRoutes } from './routes/webhook-endpoints.js';
 
 export const API_VERSION = '1.0.0';
 
@@ -81,6 +82,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     userRoutes,
     messageRoutes,
     suppressionRoutes,
+    webhookEndpointRoutes,
     bounceRoutes,
     reportRoutes,
     consoleRoutes,

@@ -1,0 +1,99 @@
+/**
+ * Event webhook endpoints (`/api/v1/webhooks/endpoints`) and their delivery log. The secret is in
+ * the creation response only.
+ */
+import { z } from 'zod';
+import { webhookEventTypes } from '../domain/webhooks.js';
+
+export const webhookEventTypeSchema = z.enum(webhookEventTypes, {
+  error: `must be one of ${webhookEventTypes.join(', ')}`,
+});
+
+const url = z
+  .string()
+  .max(2000, 'must be at most 2000 characters')
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'must be an http or https URL');
+
+const fields = {
+  url,
+  description: z.string().max(200).nullable().optional(),
+  events: z
+    .array(webhookEventTypeSchema)
+    .min(1, 'must name at least one event type')
+    .max(webhookEventTypes.length)
+    .describe('Event types sent to this endpoint'),
+  enabled: z.boolean(),
+};
+
+export const webhookEndpointCreateSchema = z
+  .object({ ...fields, enabled: fields.enabled.default(true) })
+  .strict();
+export type WebhookEndpointCreate = z.infer<typeof webhookEndpointCreateSchema>;
+
+export const webhookEndpointPatchSchema = z.object(fields).partial().strict();
+export type WebhookEndpointPatch = z.infer<typeof webhookEndpointPatchSchema>;
+
+export const webhookEndpointSchema = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    description: z.string().nullable(),
+    events: z.array(webhookEventTypeSchema),
+    enabled: z.boolean(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'WebhookEndpoint' });
+export type WebhookEndpointView = z.infer<typeof webhookEndpointSchema>;
+
+export const webhookEndpointCreatedSchema = webhookEndpointSchema
+  .extend({
+    secret: z
+      .string()
+      .describe('Signs every delivery (HMAC-SHA256); shown only in this response, keep it safe'),
+  })
+  .meta({ id: 'WebhookEndpointCreated' });
+
+export const webhookEndpointListSchema = z.object({ items: z.array(webhookEndpointSchema) });
+
+export const webhookDeliveryStatusSchema = z.enum(['pending', 'delivered', 'failed']);
+
+export const webhookDeliverySchema = z
+  .object({
+    id: z.string(),
+    eventId: z.string(),
+    eventType: z.string(),
+    status: webhookDeliveryStatusSchema,
+    attempts: z.number(),
+    lastStatusCode: z.number().nullable().describe('HTTP status of the last attempt'),
+    lastError: z.string().nullable(),
+    lastAttemptAt: z.string().nullable(),
+    nextAttemptAt: z.string().nullable().describe('When a pending delivery is tried next'),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'WebhookDelivery' });
+export type WebhookDeliveryView = z.infer<typeof webhookDeliverySchema>;
+
+export const webhookDeliveryQuerySchema = z.object({
+  status: webhookDeliveryStatusSchema.optional(),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be between 1 and 500')
+    .max(500, 'must be between 1 and 500')
+    .default(100),
+  cursor: z.string().max(200).optional(),
+});
+export type WebhookDeliveryQuery = z.infer<typeof webhookDeliveryQuerySchema>;
+
+export const webhookDeliveryPageSchema = z.object({
+  items: z.array(webhookDeliverySchema),
+  nextCursor: z.string().nullable(),
+});
