@@ -21,6 +21,7 @@ import { auditLogRoutes } from './routes/audit-log.js';
 import { bounceMailboxRoutes } from './routes/bounce-mailboxes.js';
 import { bounceRoutes } from './routes/bounces.js';
 import { consoleRoutes } from './routes/console.js';
+import { contentRuleRoutes } from './routes/content-rules.js';
 import { datacenterRoutes } from './routes/datacenters.js';
 import { domainRoutes } from './routes/domains.js';
 import { healthRoutes } from './routes/health.js';
@@ -82,6 +83,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     userRoutes,
     messageRoutes,
     suppressionRoutes,
+    contentRuleRoutes,
     webhookEndpointRoutes,
     bounceRoutes,
     reportRoutes,

@@ -1,11 +1,16 @@
 /**
  * Builds the MIME of one delivery from the message stored once (nodemailer's MailComposer):
  * per-recipient merge fields and notice for mass email, `X-Mailroute-Delivery` and a Message-ID
- * naming the delivery (so bounces that lose the return path can still be matched). File and URL
- * access is off: content only ever comes from the submission.
+ * naming the delivery (so bounces that lose the return path can still be matched), and the org's
+ * content rules the message carries (notices and footers, R25) before anything signs it. File and
+ * URL access is off: content only ever comes from the submission.
  */
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { MessageContent } from '../schemas/messages.js';
+import { additionsFor, addToHtml, addToText, rulesFor } from './content-rules.js';
+import { merge } from './merge.js';
+
+export { merge };
 
 export interface Personalization {
   to?: string;
@@ -13,32 +18,26 @@ export interface Personalization {
   notice?: string;
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** Replaces `{{field}}` with the recipient's value (HTML-escaped in HTML); unknown fields become empty. */
-export function merge(template: string, fields: Record<string, string> | undefined, html: boolean): string {
-  return template.replace(/\{\{\s*(\w{1,64})\s*\}\}/g, (_m, name: string) => {
-    const v = fields?.[name] ?? '';
-    return html ? escapeHtml(v) : v;
-  });
-}
-
-function personalize(c: MessageContent, p: Personalization | undefined) {
-  const notice = p?.notice;
-  const text = c.text === undefined ? undefined : merge(c.text, p?.fields, false);
-  const html = c.html === undefined ? undefined : merge(c.html, p?.fields, true);
+function personalize(c: MessageContent, p: Personalization | undefined, recipientDomain: string | undefined) {
+  const add = additionsFor(rulesFor(c.rules, recipientDomain), p?.fields, p?.notice);
   return {
     subject: merge(c.subject, p?.fields, false).replace(/[\r\n]+/g, ' '),
-    text: notice && text !== undefined ? `${notice}\n\n${text}` : text,
-    html: notice && html !== undefined ? `<p>${escapeHtml(notice)}</p>\n${html}` : html,
+    text: c.text === undefined ? undefined : addToText(merge(c.text, p?.fields, false), add),
+    html: c.html === undefined ? undefined : addToHtml(merge(c.html, p?.fields, true), add),
   };
 }
 
-export function composeMime(
-  c: MessageContent,
-  d: { deliveryId: string; fromDomain: string; date: Date; personalization?: Personalization },
-): Promise<Buffer> {
-  const body = personalize(c, d.personalization);
+export interface DeliveryParts {
+  deliveryId: string;
+  fromDomain: string;
+  date: Date;
+  personalization?: Personalization;
+  /** Picks the content rules limited to recipient domains. */
+  recipientDomain?: string;
+}
+
+export function composeMime(c: MessageContent, d: DeliveryParts): Promise<Buffer> {
+  const body = personalize(c, d.personalization, d.recipientDomain);
   const composer = new MailComposer({
     from: c.from,
     to: d.personalization?.to ?? c.to,
@@ -59,7 +58,18 @@ export function composeMime(
     disableFileAccess: true,
     disableUrlAccess: true,
   });
-  return composer.compile().build();
+  return composer.compile().build().then(crlf);
+}
+
+/**
+ * MailComposer keeps the bare line feeds of the content in 7bit and quoted-printable parts; the
+ * SMTP client turns them into CRLF on the wire. Normalizing here makes what is signed, archived
+ * and sent the same bytes (a DKIM body hash over bare LFs does not match the mail received).
+ */
+function crlf(raw: Buffer): Buffer {
+  if (!raw.includes(0x0a)) return raw;
+  const s = raw.toString('latin1');
+  return /(?<!\r)\n/.test(s) ? Buffer.from(s.replace(/\r?\n/g, '\r\n'), 'latin1') : raw;
 }
 
 const TO_MARK = 'to.mark@mailroute.invalid';
@@ -69,20 +79,19 @@ const TEMPLATES = 500;
 /**
  * Composes each message once and stamps each delivery into it: for deliveries without merge fields
  * or a notice (and a plain recipient address), the MIME is built once per message with marks where
- * the recipient and the delivery id go, and each delivery only rewrites those header lines.
+ * the recipient and the delivery id go, and each delivery only rewrites those header lines. Content
+ * rules limited to recipient domains make one template per set of rules that apply.
  */
 export class MimeTemplates {
   private cache = new Map<string, Promise<{ head: string; body: Buffer }>>();
 
-  async compose(
-    messageId: string,
-    c: MessageContent,
-    d: { deliveryId: string; fromDomain: string; date: Date; personalization?: Personalization },
-  ): Promise<Buffer> {
+  async compose(messageId: string, c: MessageContent, d: DeliveryParts): Promise<Buffer> {
     const p = d.personalization;
     const to = p?.to;
     if (p?.fields || p?.notice || (to !== undefined && !/^[\x21-\x7e]+$/.test(to))) return composeMime(c, d);
-    const template = await this.template(messageId, c, d, to !== undefined);
+    const rules = c.rules ? rulesFor(c.rules, d.recipientDomain).map((r) => r.id) : [];
+    const key = rules.length > 0 ? `${messageId}|${rules.join(',')}` : messageId;
+    const template = await this.template(key, c, d, to !== undefined);
     const head = template.head
       .replace(`<${ID_MARK}@`, `<${d.deliveryId}@`)
       .replace(`X-Mailroute-Delivery: ${ID_MARK}`, `X-Mailroute-Delivery: ${d.deliveryId}`)
@@ -90,25 +99,22 @@ export class MimeTemplates {
     return Buffer.concat([Buffer.from(head), template.body]);
   }
 
-  private template(
-    messageId: string,
-    c: MessageContent,
-    d: { fromDomain: string; date: Date },
-    personalTo: boolean,
-  ) {
-    let t = this.cache.get(messageId);
+  /** `key`: the message id, with the ids of the domain-limited rules that apply when there are some. */
+  private template(key: string, c: MessageContent, d: DeliveryParts, personalTo: boolean) {
+    let t = this.cache.get(key);
     if (!t) {
       t = composeMime(c, {
         deliveryId: ID_MARK,
         fromDomain: d.fromDomain,
         date: d.date,
         personalization: personalTo ? { to: TO_MARK } : undefined,
+        recipientDomain: d.recipientDomain,
       }).then((raw) => {
         const split = raw.indexOf('\r\n\r\n');
         return { head: raw.subarray(0, split).toString('latin1'), body: raw.subarray(split) };
       });
       if (this.cache.size >= TEMPLATES) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(messageId, t);
+      this.cache.set(key, t);
     }
     return t;
   }

@@ -39,6 +39,7 @@ export async function prepare(
     fromDomain: m.from_domain,
     date: new Date(m.created_at),
     personalization,
+    recipientDomain: d.recipient_domain,
   });
   const raw = key ? await signMessage(mime, key, new Date(now)) : mime;
   return { raw, envelopeFrom, signedBy: key ? `${key.selector}._domainkey.${key.domain}` : null };

@@ -5,7 +5,8 @@
  * the one `enqueue()`. A submission that does not fit is refused whole; nothing of it is queued.
  * Suppressed addresses (R20): mass email skips them (recorded as `suppressed`); individual and
  * workflow email to one is refused with 409 naming the field, unless `force: true`.
- * With a virus scanner configured (R24), the content is scanned before anything is queued.
+ * With a virus scanner configured (R24), the content is scanned before anything is queued. The
+ * org's content rules for the email type (R25) are kept with the message, applied at composition.
  */
 import { partsOf, scanSubmission } from '../antivirus/scan.js';
 import type { Principal } from '../auth/principal.js';
@@ -17,6 +18,7 @@ import { dayKey, nextMidnight } from '../domain/time-zone.js';
 import { addWithin, current } from '../queue/counters.js';
 import { enqueue, type NewDelivery } from '../queue/enqueue.js';
 import type { MassEmail, MessageContent, MessageSubmit } from '../schemas/messages.js';
+import { rulesForSubmission } from '../services/content-rules.js';
 import { getSettings } from '../services/settings.js';
 import { lockOrg, planOf } from '../store/repos/orgs.js';
 import { suppressedAmong } from '../store/repos/suppressions.js';
@@ -182,6 +184,7 @@ export async function submitMessage(ctx: AppContext, actor: Principal, m: Messag
     html: m.html,
     headers: m.headers,
     attachments: m.attachments,
+    rules: await rulesForSubmission(ctx, actor.orgId, m.type),
   };
   return accept(ctx, actor, { type: m.type, from, content, metadata: m.metadata, deliveries, size });
 }
@@ -232,6 +235,7 @@ export async function submitMassEmail(
     text: m.text,
     html: m.html,
     headers: m.headers,
+    rules: await rulesForSubmission(ctx, actor.orgId, 'mass'),
   };
   const accepted = await accept(ctx, actor, {
     type: 'mass',

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { normalizeDomain } from '../domain/domain-names.js';
+import { fragmentProblem } from '../domain/html-fragment.js';
 import { emailTypeSchema } from './relays.js';
 
 export const contentPositionSchema = z.enum(['notice', 'footer'], {
@@ -34,6 +35,10 @@ const fields = {
   html: z
     .string()
     .max(20_000, 'must be at most 20000 characters')
+    .superRefine((h, ctx) => {
+      const problem = fragmentProblem(h);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .nullable()
     .describe('HTML version (a fragment); when absent the text version is used, escaped'),
   emailTypes: z

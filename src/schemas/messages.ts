@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { hasControlCharacters, parseMailbox } from '../domain/mailbox.js';
+import type { AppliedRule } from './content-rules.js';
 import { emailTypeSchema } from './relays.js';
 
 const mailbox = z
@@ -132,6 +133,8 @@ export interface MessageContent {
   html?: string;
   headers?: Record<string, string>;
   attachments?: { filename: string; contentType: string; content: string }[];
+  /** The org's content rules for this email type when it was submitted (R25), in the order they apply. */
+  rules?: AppliedRule[];
 }
 
 export const logQuerySchema = z.object({
