@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { startMailroute } from './mailroute.mjs';
 import { nodemailerReference } from './nodemailer-ref.mjs';
 import { postfixReference } from './postfix-ref.mjs';
-import { cpuSeconds, peakRssMb } from './proc.mjs';
+import { cpuSeconds, peakRssMb, withChildren } from './proc.mjs';
 import { startSink } from './sink.mjs';
 
 const { values: o } = parseArgs({
@@ -48,7 +48,8 @@ async function benchMailroute(sink) {
       maxConnections: 10,
     });
     const submitted = new Map();
-    const cpu0 = mr.pids.map(cpuSeconds);
+    const pids = mr.pids.flatMap(withChildren);
+    const cpu0 = pids.map(cpuSeconds);
     const t0 = performance.now();
     for (let i = 0; i < N; i += BATCH) {
       const at = performance.now();
@@ -66,8 +67,8 @@ async function benchMailroute(sink) {
     const tSubmitted = performance.now();
     while (sink.arrivals.size < N) await new Promise((r) => setTimeout(r, 20));
     const tDone = Math.max(...sink.arrivals.values());
-    const cpu = mr.pids.map(cpuSeconds).reduce((a, c, i) => a + c - cpu0[i], 0);
-    const rss = Math.max(...mr.pids.map(peakRssMb));
+    const cpu = pids.map(cpuSeconds).reduce((a, c, i) => a + c - cpu0[i], 0);
+    const rss = Math.max(...pids.map(peakRssMb));
     const latencies = await deliveryLatencies(mr, submitted, sink);
     return {
       submitRate: N / ((tSubmitted - t0) / 1000),

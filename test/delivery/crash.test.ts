@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startCli, waitFor } from '../helpers/cli.js';
+import { createTestDatabase, dialects } from '../helpers/databases.js';
 import { deliveriesIn, until } from '../helpers/delivery.js';
 import { startSmtpServer } from '../helpers/smtp-servers.js';
 
@@ -17,8 +18,9 @@ const freePort = () =>
     });
   });
 
-describe('a process killed in the middle of sending', () => {
+describe.each(dialects)('a process killed in the middle of sending, on %s', (dialect) => {
   it('loses nothing: after a restart every accepted delivery arrives, re-sent at most the ones in flight', async () => {
+    const database = await createTestDatabase(dialect);
     const CONCURRENCY = 8;
     const N = 300;
     const sink = await startSmtpServer({
@@ -46,6 +48,8 @@ describe('a process killed in the middle of sending', () => {
       MAILROUTE_PLATFORM_SMTP: `smtp://127.0.0.1:${sink.port}`,
       MAILROUTE_WORKER_CONCURRENCY: String(CONCURRENCY),
       MAILROUTE_LOG_LEVEL: 'warn',
+      MAILROUTE_WORKER_PROCESSES: '1',
+      ...(database.url ? { DATABASE_URL: database.url } : {}),
     };
     const api = (path: string, body?: unknown) =>
       fetch(`http://127.0.0.1:${port}${path}`, {
@@ -94,6 +98,7 @@ describe('a process killed in the middle of sending', () => {
     } finally {
       proc.child.kill('SIGKILL');
       await sink.close();
+      await database.drop();
     }
   }, 120_000);
 });
