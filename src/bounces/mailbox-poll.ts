@@ -128,6 +128,7 @@ export async function pollMailbox(ctx: AppContext, relayId: string): Promise<Pol
   const owner = randomBytes(8).toString('hex');
   if (!(await takeLease(ctx, relayId, owner))) return undefined;
   const startedAt = ctx.clock.now();
+  const counts: SessionCounts = { processed: 0, recorded: 0, unmatched: 0, notBounces: 0 };
   let outcome: PollOutcome;
   try {
     const m = await ctx.store.db
@@ -136,7 +137,7 @@ export async function pollMailbox(ctx: AppContext, relayId: string): Promise<Pol
       .where('relay_id', '=', relayId)
       .executeTakeFirstOrThrow();
     const conn = await connectionOf(ctx, m);
-    const counts = await runSession(conn, (raw) => handleMessage(ctx, m.org_id, raw));
+    await runSession(conn, (raw) => handleMessage(ctx, m.org_id, raw), counts);
     outcome = { ok: true, error: null, ...counts };
   } catch (err) {
     const error = err instanceof AppError ? err.message : describeImapError(err);
@@ -144,7 +145,7 @@ export async function pollMailbox(ctx: AppContext, relayId: string): Promise<Pol
       { event: 'bounce_mailbox.poll_failed', relay: relayId, error },
       'polling a bounce mailbox failed',
     );
-    outcome = { ok: false, error, processed: 0, recorded: 0, unmatched: 0, notBounces: 0 };
+    outcome = { ok: false, error, ...counts };
   }
   await ctx.store.db
     .updateTable('bounce_mailboxes')

@@ -49,16 +49,17 @@ function clientFor(c: MailboxConnection): ImapFlow {
   return new ImapFlow(options);
 }
 
+/** Runs one session; `counts` (updated as messages are done) tells what was done if it fails midway. */
 export async function runSession(
   c: MailboxConnection,
   handle: (raw: Buffer) => Promise<Verdict>,
+  counts: SessionCounts = { processed: 0, recorded: 0, unmatched: 0, notBounces: 0 },
 ): Promise<SessionCounts> {
-  const counts: SessionCounts = { processed: 0, recorded: 0, unmatched: 0, notBounces: 0 };
   const client = clientFor(c);
   client.on('error', () => {}); // failures reach us through the pending command
   await client.connect();
   try {
-    const lock = await client.getMailboxLock(c.mailbox);
+    const lock = await client.getMailboxLock(pathOf(c.mailbox));
     try {
       const flags = client.mailbox ? client.mailbox.permanentFlags : undefined;
       const keywords = !flags || flags.has('\\*') || flags.has(c.afterProcessing.keyword);
@@ -77,8 +78,9 @@ export async function runSession(
         const verdict = await handle(msg.source);
         await client.messageFlagsAdd(range, marks, { uid: true });
         if (verdict === 'recorded' && c.afterProcessing.action === 'move') {
-          if (!folderReady) folderReady = await ensureFolder(client, c.afterProcessing.folder);
-          await client.messageMove(range, c.afterProcessing.folder, { uid: true });
+          const folder = pathOf(c.afterProcessing.folder);
+          if (!folderReady) folderReady = Boolean(await client.mailboxCreate(folder)); // ALREADYEXISTS is fine
+          await client.messageMove(range, folder, { uid: true });
         }
         counts.processed++;
         if (verdict === 'recorded') counts.recorded++;
@@ -95,11 +97,8 @@ export async function runSession(
   return counts;
 }
 
-async function ensureFolder(client: ImapFlow, folder: string): Promise<true> {
-  const list = await client.list();
-  if (!list.some((m) => m.path === folder)) await client.mailboxCreate(folder);
-  return true;
-}
+/** `a/b` names folder b inside a, whatever the server's hierarchy delimiter. */
+const pathOf = (folder: string): string | string[] => (folder.includes('/') ? folder.split('/') : folder);
 
 /** A short, secret-free description of an IMAP failure for the mailbox status. */
 export function describeImapError(err: unknown): string {

@@ -164,11 +164,12 @@ export async function putBounceMailbox(
     };
     let row: BounceMailboxesTable;
     if (old) {
-      // A changed setting earns a fresh poll and a fresh error.
-      row = { ...old, ...settings, last_poll_at: null, last_error: null };
+      // Changed settings earn a fresh poll and a fresh status; the counts go on.
+      const fresh = { last_poll_at: null, last_success_at: null, last_error: null };
+      row = { ...old, ...settings, ...fresh };
       await trx
         .updateTable('bounce_mailboxes')
-        .set({ ...settings, last_poll_at: null, last_error: null })
+        .set({ ...settings, ...fresh })
         .where('relay_id', '=', relayId)
         .execute();
     } else {

@@ -74,6 +74,7 @@ function config(dir: string, port: number, tlsPort: number | undefined): string 
     ...ssl,
     'disable_plaintext_auth = no',
     'auth_mechanisms = plain login',
+    'auth_failure_delay = 0',
     'first_valid_uid = 0',
     'mail_privileged_group =',
     `mail_location = maildir:${dir}/mail/%u`,

@@ -1,0 +1,345 @@
+/**
+ * Bounce mailboxes end to end against a real IMAP server: a private Dovecot on loopback (Debian's
+ * `dovecot-imapd`, started here with a configuration of its own). A message goes out through a
+ * loopback relay whose bounces go to a fixed address; a real RFC 3464 DSN is put into that address's
+ * mailbox by IMAP APPEND; polling marks the delivery bounced and marks or moves the message, leaves
+ * a message that is not a bounce in place (marked), and records a wrong password as the last error.
+ */
+import { ImapFlow } from 'imapflow';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDsn } from '../../src/bounces/build-dsn.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { dialects } from '../helpers/databases.js';
+import { settled, until } from '../helpers/delivery.js';
+import { startImapServer, type TestImapServer } from '../helpers/imap-server.js';
+import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-servers.js';
+
+const PASSWORD = 'mailbox password 1';
+const users = Array.from({ length: 16 }, (_, i) => ({ user: `bounce${i}@zylker.com`, password: PASSWORD }));
+const started = await startImapServer(users);
+const imap: TestImapServer | undefined = 'server' in started ? started.server : undefined;
+if ('skip' in started) console.warn(`bounce mailbox tests skipped: ${started.skip}`);
+let nextUser = 0;
+
+async function imapClient(user: string): Promise<ImapFlow> {
+  const c = new ImapFlow({
+    host: imap!.host,
+    port: imap!.port,
+    secure: false,
+    doSTARTTLS: false,
+    auth: { user, pass: PASSWORD },
+    logger: false,
+  });
+  await c.connect();
+  return c;
+}
+
+async function append(user: string, raw: string): Promise<void> {
+  const c = await imapClient(user);
+  try {
+    await c.append('INBOX', raw);
+  } finally {
+    await c.logout();
+  }
+}
+
+/** Subject and flags of every message in `folder`. */
+async function contents(user: string, folder: string | string[] = 'INBOX') {
+  const c = await imapClient(user);
+  try {
+    const lock = await c.getMailboxLock(folder);
+    try {
+      const out: { subject: string; flags: string[] }[] = [];
+      for await (const m of c.fetch('1:*', { envelope: true, flags: true }))
+        out.push({
+          subject: m.envelope?.subject ?? '',
+          flags: [...(m.flags ?? [])].filter((f) => f !== '\\Recent').sort(),
+        });
+      return out;
+    } finally {
+      lock.release();
+    }
+  } finally {
+    await c.logout();
+  }
+}
+
+const plainMessage = (subject: string) =>
+  [
+    'From: someone@example.net',
+    'To: bounce@zylker.com',
+    `Subject: ${subject}`,
+    'Message-ID: <hello-1@example.net>',
+    '',
+    'Just a note, not a bounce.',
+    '',
+  ].join('\r\n');
+
+describe.skipIf(!imap).each(dialects)('bounce mailbox on %s', (dialect) => {
+  let t: TestApp;
+  let relay: TestSmtpServer;
+  let domainId: string;
+  let relayId: string;
+
+  beforeAll(async () => {
+    relay = await startSmtpServer({ mode: 'plain' });
+    t = await startTestApp(dialect, { MAILROUTE_RELAY_PORTS: 'any', MAILROUTE_DOMAIN_VERIFICATION: 'off' });
+    domainId = (await t.call('POST', '/api/v1/domains', { name: 'zylker.com' })).body.id;
+    const res = await t.call('POST', '/api/v1/relays', {
+      name: 'relay',
+      host: '127.0.0.1',
+      port: relay.port,
+      security: 'none',
+      dailyLimit: 100,
+      domainId,
+      emailTypes: ['workflow'],
+      bounceHandling: { mode: 'address', address: 'bounce@zylker.com' },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    relayId = res.body.id;
+  });
+  afterAll(async () => {
+    await t?.close();
+    await relay?.close();
+  });
+
+  const path = () => `/api/v1/relays/${relayId}/bounce-mailbox`;
+  const settings = (user: string, extra: Record<string, unknown> = {}) => ({
+    host: imap!.host,
+    port: imap!.port,
+    security: 'none',
+    authentication: { type: 'password', username: user, password: PASSWORD },
+    enabled: false,
+    ...extra,
+  });
+  const sendOne = async (to: string) => {
+    const res = await t.call('POST', '/api/v1/messages', {
+      type: 'workflow',
+      from: 'amelia@zylker.com',
+      to: [to],
+      subject: 'Hello',
+      text: 'Hi',
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const detail = await settled(t, res.body.id);
+    expect(detail.deliveries[0].status).toBe('sent');
+    expect(relay.received.mailFrom.at(-1)).toBe('bounce@zylker.com');
+    return { messageId: res.body.id as string, deliveryId: detail.deliveries[0].id as string };
+  };
+  const dsnFor = (recipient: string, deliveryId: string, subject = 'Undelivered Mail Returned to Sender') =>
+    buildDsn({
+      reportingMta: 'mx.example.net',
+      from: 'MAILER-DAEMON@mx.example.net',
+      to: 'bounce@zylker.com',
+      recipients: [
+        {
+          address: recipient,
+          action: 'failed',
+          status: '5.1.1',
+          diagnosticCode: `550 5.1.1 <${recipient}>: Recipient address rejected: User unknown`,
+          remoteMta: 'mx.example.net',
+        },
+      ],
+      returnedHeaders: {
+        'Message-ID': `<${deliveryId}@zylker.com>`,
+        'X-Mailroute-Delivery': deliveryId,
+        Subject: 'Hello',
+      },
+    }).replace(/^Subject: .*$/m, `Subject: ${subject}`);
+  const delivery = async (messageId: string) =>
+    (await t.call('GET', `/api/v1/messages/${messageId}`)).body.deliveries[0];
+
+  it('accepts settings only for a relay with a fixed bounce address, naming wrong fields', async () => {
+    expect((await t.call('GET', path())).status).toBe(404);
+    const other = await t.call('POST', '/api/v1/relays', {
+      name: 'verp relay',
+      host: '127.0.0.1',
+      port: relay.port,
+      security: 'none',
+      dailyLimit: 100,
+      domainId,
+      emailTypes: ['mass'],
+    });
+    const refused = await t.call(
+      'PUT',
+      `/api/v1/relays/${other.body.id}/bounce-mailbox`,
+      settings('bounce0@zylker.com'),
+    );
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.fields).toHaveProperty('bounceHandling');
+    await t.call('DELETE', `/api/v1/relays/${other.body.id}`);
+
+    const badPort = await t.call('PUT', path(), settings('bounce0@zylker.com', { port: 70000 }));
+    expect(badPort.status).toBe(400);
+    expect(badPort.body.error.fields).toHaveProperty('port');
+    const noPassword = await t.call(
+      'PUT',
+      path(),
+      settings('bounce0@zylker.com', {
+        authentication: { type: 'password', username: 'bounce0@zylker.com' },
+      }),
+    );
+    expect(noPassword.status).toBe(400);
+    expect(noPassword.body.error.fields).toHaveProperty(['authentication.password']);
+    const oauth = await t.call(
+      'PUT',
+      path(),
+      settings('bounce0@zylker.com', { authentication: { type: 'relay-oauth' } }),
+    );
+    expect(oauth.status).toBe(400);
+    expect(oauth.body.error.fields).toHaveProperty(['authentication.type']);
+    const sameFolder = await t.call(
+      'PUT',
+      path(),
+      settings('bounce0@zylker.com', { afterProcessing: { action: 'move', folder: 'INBOX' } }),
+    );
+    expect(sameFolder.status).toBe(400);
+    expect(sameFolder.body.error.fields).toHaveProperty(['afterProcessing.folder']);
+  });
+
+  it('records a DSN from the mailbox, marks it processed, and leaves a message that is not a bounce', async () => {
+    const user = users[nextUser++]!.user;
+    const put = await t.call('PUT', path(), settings(user));
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect(put.body).toMatchObject({
+      authentication: { type: 'password', username: user, passwordSet: true },
+      mailbox: 'INBOX',
+      afterProcessing: { action: 'flag', keyword: '$MailrouteProcessed' },
+      enabled: false,
+    });
+    expect(JSON.stringify(put.body)).not.toContain(PASSWORD);
+
+    const sent = await sendOne('gone@example.net');
+    await append(user, dsnFor('gone@example.net', sent.deliveryId));
+    await append(user, plainMessage('A note'));
+    const poll = await t.call('POST', `${path()}/poll`);
+    expect(poll.status, JSON.stringify(poll.body)).toBe(200);
+    expect(poll.body).toEqual({
+      ok: true,
+      error: null,
+      processed: 2,
+      recorded: 1,
+      unmatched: 0,
+      notBounces: 1,
+    });
+
+    const d = await delivery(sent.messageId);
+    expect(d).toMatchObject({ status: 'bounced', lastStatus: '5.1.1' });
+    expect(d.bounces).toEqual([expect.objectContaining({ class: 'hard', source: 'imap' })]);
+    const suppressed = (await t.call('GET', '/api/v1/suppressions')).body.items;
+    expect(suppressed).toContainEqual(expect.objectContaining({ address: 'gone@example.net' }));
+
+    const box = await contents(user);
+    expect(box).toEqual([
+      { subject: 'Undelivered Mail Returned to Sender', flags: ['$MailrouteProcessed', '\\Seen'] },
+      { subject: 'A note', flags: ['$MailrouteProcessed', '\\Seen'] },
+    ]);
+    const again = await t.call('POST', `${path()}/poll`);
+    expect(again.body).toMatchObject({ ok: true, processed: 0 });
+    const status = (await t.call('GET', path())).body.status;
+    expect(status).toMatchObject({ lastError: null, processed: 2, recorded: 1, notBounces: 1, unmatched: 0 });
+    expect(status.lastPollAt).not.toBeNull();
+    const audit = (await t.call('GET', '/api/v1/audit-log')).body.items;
+    expect(audit.map((a: { action: string }) => a.action)).toContain('relay.bounce_mailbox.create');
+    expect(JSON.stringify(audit)).not.toContain(PASSWORD);
+  });
+
+  it('moves a recorded bounce to a folder (created when missing) and counts a report naming no delivery', async () => {
+    const user = users[nextUser++]!.user;
+    const put = await t.call(
+      'PUT',
+      path(),
+      settings(user, { afterProcessing: { action: 'move', folder: 'Bounces/Done' } }),
+    );
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    const sent = await sendOne('moved@example.net');
+    await append(user, dsnFor('moved@example.net', sent.deliveryId, 'Bounce one'));
+    await append(
+      user,
+      dsnFor('nobody@example.net', 'dlv_aaaaaaaaaaaaaaaaaaaaaaaaaa', 'Bounce of a stranger'),
+    );
+    const poll = await t.call('POST', `${path()}/poll`);
+    expect(poll.body, JSON.stringify(poll.body)).toMatchObject({
+      ok: true,
+      processed: 2,
+      recorded: 1,
+      unmatched: 1,
+    });
+    expect((await delivery(sent.messageId)).status).toBe('bounced');
+    expect(await contents(user)).toEqual([
+      { subject: 'Bounce of a stranger', flags: ['$MailrouteProcessed', '\\Seen'] },
+    ]);
+    expect(await contents(user, ['Bounces', 'Done'])).toEqual([
+      { subject: 'Bounce one', flags: ['$MailrouteProcessed', '\\Seen'] },
+    ]);
+  });
+
+  it('records a wrong password or an unreachable server as the last error', async () => {
+    const user = users[nextUser++]!.user;
+    await t.call(
+      'PUT',
+      path(),
+      settings(user, { authentication: { type: 'password', username: user, password: 'wrong' } }),
+    );
+    const poll = await t.call('POST', `${path()}/poll`);
+    expect(poll.body).toMatchObject({ ok: false, processed: 0 });
+    expect(poll.body.error).toMatch(/^authentication failed/);
+    const view = (await t.call('GET', path())).body;
+    expect(view.status.lastError).toMatch(/^authentication failed/);
+    expect(view.status.lastSuccessAt).toBeNull();
+    expect(JSON.stringify(view)).not.toContain('wrong');
+
+    // Keeping the stored password while pointing at a closed port.
+    await t.call(
+      'PUT',
+      path(),
+      settings(user, { port: 1, authentication: { type: 'password', username: user } }),
+    );
+    const refused = await t.call('POST', `${path()}/poll`);
+    expect(refused.body).toMatchObject({ ok: false, error: 'connection refused' });
+  });
+
+  it('is polled by the worker when enabled, again after the interval, and deleted with its relay', async () => {
+    const user = users[nextUser++]!.user;
+    const sent = await sendOne('later@example.net');
+    await append(user, dsnFor('later@example.net', sent.deliveryId));
+    const put = await t.call('PUT', path(), settings(user, { enabled: true }));
+    expect(put.status).toBe(200);
+    await until(async () => (await delivery(sent.messageId)).status === 'bounced', 10_000, 'the worker poll');
+    const first = (await t.call('GET', path())).body.status;
+    expect(first).toMatchObject({ lastError: null });
+    expect(first.lastSuccessAt).not.toBeNull();
+
+    const second = await sendOne('later2@example.net');
+    await append(user, dsnFor('later2@example.net', second.deliveryId));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await delivery(second.messageId)).status).toBe('sent'); // not due yet by the clock
+    t.clock.advance(61_000);
+    await until(async () => (await delivery(second.messageId)).status === 'bounced', 10_000, 'the next poll');
+
+    const other = await t.call('POST', '/api/v1/relays', {
+      name: 'to delete',
+      host: '127.0.0.1',
+      port: relay.port,
+      security: 'none',
+      dailyLimit: 100,
+      domainId,
+      emailTypes: ['individual'],
+      bounceHandling: { mode: 'platform', fixedReturnPath: true },
+    });
+    const otherPath = `/api/v1/relays/${other.body.id}/bounce-mailbox`;
+    expect((await t.call('PUT', otherPath, settings(user))).status).toBe(200);
+    expect((await t.call('DELETE', `/api/v1/relays/${other.body.id}`)).status).toBe(204);
+    expect((await t.call('GET', otherPath)).status).toBe(404);
+    const row = await t.app.ctx.store.db
+      .selectFrom('bounce_mailboxes')
+      .select('relay_id')
+      .where('relay_id', '=', other.body.id)
+      .executeTakeFirst();
+    expect(row).toBeUndefined();
+  });
+});
+
+afterAll(async () => {
+  await imap?.close();
+});
