@@ -8,6 +8,8 @@
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDsn } from '../../src/bounces/build-dsn.js';
+import { pollMailbox } from '../../src/bounces/mailbox-poll.js';
+import { openStore } from '../../src/store/db.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { dialects } from '../helpers/databases.js';
 import { settled, until } from '../helpers/delivery.js';
@@ -297,6 +299,31 @@ describe.skipIf(!imap).each(dialects)('bounce mailbox on %s', (dialect) => {
     );
     const refused = await t.call('POST', `${path()}/poll`);
     expect(refused.body).toMatchObject({ ok: false, error: 'connection refused' });
+  });
+
+  it('lets one poll at a time have a mailbox, across processes sharing the database', async () => {
+    const user = users[nextUser++]!.user;
+    await t.call('PUT', path(), settings(user));
+    const sent = await sendOne('once@example.net');
+    await append(user, dsnFor('once@example.net', sent.deliveryId));
+    const ctx = t.app.ctx;
+    const other = { ...ctx, store: openStore(ctx.config.database) }; // a second process
+    try {
+      const outcomes = await Promise.all([
+        pollMailbox(ctx, relayId),
+        pollMailbox(other, relayId),
+        pollMailbox(ctx, relayId),
+        pollMailbox(other, relayId),
+      ]);
+      const ran = outcomes.filter((o) => o !== undefined);
+      expect(ran).toHaveLength(1);
+      expect(ran[0]).toMatchObject({ ok: true, processed: 1, recorded: 1 });
+    } finally {
+      await other.store.close();
+    }
+    expect((await delivery(sent.messageId)).bounces).toHaveLength(1);
+    // The lease was given back: the next poll runs (and finds nothing new).
+    expect(await pollMailbox(ctx, relayId)).toMatchObject({ ok: true, processed: 0 });
   });
 
   it('is polled by the worker when enabled, again after the interval, and deleted with its relay', async () => {
