@@ -14,7 +14,7 @@ import { startTestApp, type TestApp } from '../helpers/app.js';
 import { dialects } from '../helpers/databases.js';
 import { settled, until } from '../helpers/delivery.js';
 import { startImapServer, type TestImapServer } from '../helpers/imap-server.js';
-import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-servers.js';
+import { startSmtpServer, type TestSmtpServer, testCertificates } from '../helpers/smtp-servers.js';
 
 const PASSWORD = 'mailbox password 1';
 const users = Array.from({ length: 16 }, (_, i) => ({ user: `bounce${i}@zylker.com`, password: PASSWORD }));
@@ -364,6 +364,58 @@ describe.skipIf(!imap).each(dialects)('bounce mailbox on %s', (dialect) => {
       .where('relay_id', '=', other.body.id)
       .executeTakeFirst();
     expect(row).toBeUndefined();
+  });
+});
+
+describe.skipIf(!imap)('bounce mailbox over implicit TLS', () => {
+  let t: TestApp;
+  let tlsImap: TestImapServer;
+  let relayId: string;
+  const user = 'tls@zylker.com';
+
+  beforeAll(async () => {
+    const certs = await testCertificates();
+    const s = await startImapServer([{ user, password: PASSWORD }], certs.selfSigned);
+    if ('skip' in s) throw new Error(s.skip);
+    tlsImap = s.server;
+    t = await startTestApp('sqlite', { MAILROUTE_DOMAIN_VERIFICATION: 'off' });
+    const domainId = (await t.call('POST', '/api/v1/domains', { name: 'zylker.com' })).body.id;
+    relayId = (
+      await t.call('POST', '/api/v1/relays', {
+        name: 'relay',
+        host: 'smtp.zylker.com',
+        port: 587,
+        security: 'tls',
+        dailyLimit: 100,
+        domainId,
+        emailTypes: ['workflow'],
+        bounceHandling: { mode: 'address', address: 'bounce@zylker.com' },
+      })
+    ).body.id;
+  });
+  afterAll(async () => {
+    await t?.close();
+    await tlsImap?.close();
+  });
+
+  const pollWith = async (verifyCertificate: boolean) => {
+    const put = await t.call('PUT', `/api/v1/relays/${relayId}/bounce-mailbox`, {
+      host: '127.0.0.1',
+      port: tlsImap.tlsPort,
+      security: 'ssl',
+      verifyCertificate,
+      authentication: { type: 'password', username: user, password: PASSWORD },
+      enabled: false,
+    });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    return (await t.call('POST', `/api/v1/relays/${relayId}/bounce-mailbox/poll`)).body;
+  };
+
+  it('refuses a self-signed certificate unless verification is off', async () => {
+    const refused = await pollWith(true);
+    expect(refused.ok).toBe(false);
+    expect(refused.error).toMatch(/self[- ]signed/i);
+    expect(await pollWith(false)).toMatchObject({ ok: true, error: null, processed: 0 });
   });
 });
 
