@@ -1,7 +1,7 @@
 /**
  * The one list of migrations, for SQLite and PostgreSQL alike. Append; never edit a shipped one.
  */
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import * as m0001 from './0001-foundation.js';
 import * as m0002 from './0002-domains-relays.js';
 import * as m0003 from './0003-queue.js';
@@ -30,8 +30,22 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
     provider,
     migrationTableName: 'mailroute_migrations',
     migrationLockTableName: 'mailroute_migrations_lock',
+    // On PostgreSQL, look for the bookkeeping tables in the schema mailroute works in: the
+    // migrator otherwise finds another schema's tables of the same name and skips creating ours.
+    migrationTableSchema: await currentSchema(db),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** The PostgreSQL schema in use (first on the search path); undefined on SQLite. */
+// biome-ignore lint/suspicious/noExplicitAny: works on any schema
+async function currentSchema(db: Kysely<any>): Promise<string | undefined> {
+  try {
+    const { rows } = await sql<{ s: string }>`select current_schema() as s`.execute(db);
+    return rows[0]?.s ?? undefined;
+  } catch {
+    return undefined;
+  }
 }
