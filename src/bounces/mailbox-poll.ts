@@ -80,6 +80,18 @@ async function takeLease(ctx: AppContext, relayId: string, owner: string): Promi
   return Number(res.numUpdatedRows) === 1;
 }
 
+/** A long poll keeps its lease (it is never taken from a live poll); returns when it was renewed. */
+async function renewLease(ctx: AppContext, relayId: string, owner: string): Promise<number> {
+  const now = ctx.clock.now();
+  await ctx.store.db
+    .updateTable('bounce_mailboxes')
+    .set({ lease_until: now + LEASE_MS })
+    .where('relay_id', '=', relayId)
+    .where('lease_owner', '=', owner)
+    .execute();
+  return now;
+}
+
 async function connectionOf(ctx: AppContext, m: BounceMailboxesTable): Promise<MailboxConnection> {
   const relay = await ctx.store.db
     .selectFrom('relays')
@@ -137,7 +149,12 @@ export async function pollMailbox(ctx: AppContext, relayId: string): Promise<Pol
       .where('relay_id', '=', relayId)
       .executeTakeFirstOrThrow();
     const conn = await connectionOf(ctx, m);
-    await runSession(conn, (raw) => handleMessage(ctx, m.org_id, raw), counts);
+    let renewed = ctx.clock.now();
+    const handle = async (raw: Buffer) => {
+      if (ctx.clock.now() - renewed > LEASE_MS / 2) renewed = await renewLease(ctx, relayId, owner);
+      return handleMessage(ctx, m.org_id, raw);
+    };
+    await runSession(conn, handle, counts);
     outcome = { ok: true, error: null, ...counts };
   } catch (err) {
     const error = err instanceof AppError ? err.message : describeImapError(err);
