@@ -4,6 +4,7 @@
  * with a lease (a conditional update, so two processes never send the same attempt), and its
  * outcome is written back: delivered; or failed with the status code or error and the next try
  * after 1, 5, 15, 60 minutes… (`domain/webhooks.ts`), giving up 24 hours after the event.
+ * Once an hour it also deletes history older than 30 days (`prune.ts`).
  * Never logs secrets or bodies.
  */
 import type { AppContext } from '../context.js';
@@ -11,6 +12,7 @@ import { nextWebhookAttempt } from '../domain/webhooks.js';
 import { secretContext } from '../services/webhook-endpoints.js';
 import type { WebhookDeliveriesTable } from '../store/schema.js';
 import { fanOutBatch } from './fan-out.js';
+import { pruneWebhookHistory } from './prune.js';
 import { sendWebhook } from './send.js';
 
 export interface DispatcherOptions {
@@ -26,6 +28,7 @@ export class WebhookDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private wakeUp: (() => void) | undefined;
   private pass: Promise<void> | undefined;
+  private prunedAt: number | undefined;
 
   constructor(
     private ctx: AppContext,
@@ -59,6 +62,7 @@ export class WebhookDispatcher {
   private async doPass(): Promise<void> {
     try {
       while ((await fanOutBatch(this.ctx)) > 0) {}
+      await this.pruneHourly();
       for (;;) {
         const claimed = await this.claim();
         if (claimed.length === 0) break;
@@ -67,6 +71,14 @@ export class WebhookDispatcher {
     } catch (err) {
       this.ctx.log.error({ err, event: 'webhook.dispatch_failed' }, 'webhook dispatch failed');
     }
+  }
+
+  /** Old events and webhook deliveries go, at most once an hour by the app's clock. */
+  private async pruneHourly(): Promise<void> {
+    const now = this.ctx.clock.now();
+    if (this.prunedAt !== undefined && now - this.prunedAt < 3_600_000) return;
+    this.prunedAt = now;
+    await pruneWebhookHistory(this.ctx);
   }
 
   private async claim(): Promise<WebhookDeliveriesTable[]> {

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextWebhookAttempt } from '../../src/domain/webhooks.js';
+import { pruneWebhookHistory } from '../../src/webhooks/prune.js';
 import { startTestApp, type TestApp, userSession } from '../helpers/app.js';
 import { dialects } from '../helpers/databases.js';
 import { settled, until } from '../helpers/delivery.js';
@@ -201,6 +202,32 @@ describe.each(dialects)('event webhooks on %s', (dialect) => {
     expect(one.body.secret).toBeUndefined();
     expect((await t.call('DELETE', `/api/v1/webhooks/endpoints/${ep.id}`)).status).toBe(204);
     expect((await t.call('GET', `/api/v1/webhooks/endpoints/${ep.id}`)).status).toBe(404);
+  });
+
+  it('deletes events and finished webhook deliveries after 30 days, never pending ones', async () => {
+    const db = t.app.ctx.store.db;
+    const orgId = (await db.selectFrom('orgs').select('id').executeTakeFirstOrThrow()).id;
+    const old = t.clock.now() - 31 * 86_400_000;
+    const ev = (id: string, pending: number) => ({
+      id,
+      org_id: orgId,
+      type: 'delivery.sent',
+      data: '{}',
+      created_at: old,
+      webhooks_pending: pending,
+    });
+    // In one transaction, so the running dispatcher cannot fan the pending one out meanwhile.
+    const left = await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('events')
+        .values([ev('evt_old_done', 0), ev('evt_old_pending', 1)])
+        .execute();
+      await pruneWebhookHistory(t.app.ctx, trx);
+      const rows = await trx.selectFrom('events').select('id').where('id', 'like', 'evt_old_%').execute();
+      await trx.deleteFrom('events').where('id', 'like', 'evt_old_%').execute();
+      return rows.map((r) => r.id);
+    });
+    expect(left).toEqual(['evt_old_pending']);
   });
 
   it('leaves the bounce import webhooks where they were', async () => {

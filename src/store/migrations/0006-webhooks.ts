@@ -51,6 +51,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['status', 'next_attempt_at'])
     .execute();
   await db.schema
+    .createIndex('webhook_deliveries_created')
+    .on('webhook_deliveries')
+    .columns(['created_at'])
+    .execute();
+  await db.schema
     .createIndex('webhook_deliveries_endpoint')
     .on('webhook_deliveries')
     .columns(['endpoint_id', 'id'])
