@@ -5,6 +5,8 @@
  * mailbox by IMAP APPEND; polling marks the delivery bounced and marks or moves the message, leaves
  * a message that is not a bounce in place (marked), and records a wrong password as the last error.
  */
+
+import { createServer, type Server } from 'node:http';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDsn } from '../../src/bounces/build-dsn.js';
@@ -14,6 +16,7 @@ import { startTestApp, type TestApp } from '../helpers/app.js';
 import { dialects } from '../helpers/databases.js';
 import { settled, until } from '../helpers/delivery.js';
 import { startImapServer, type TestImapServer } from '../helpers/imap-server.js';
+import { type FakeProvider, startFakeProvider } from '../helpers/oauth-provider.js';
 import { startSmtpServer, type TestSmtpServer, testCertificates } from '../helpers/smtp-servers.js';
 
 const PASSWORD = 'mailbox password 1';
@@ -367,6 +370,99 @@ describe.skipIf(!imap).each(dialects)('bounce mailbox on %s', (dialect) => {
   });
 });
 
+describe.skipIf(!imap)("bounce mailbox signing in with the relay's OAuth", () => {
+  let t: TestApp;
+  let provider: FakeProvider;
+  let introspection: Server;
+  let oauthImap: TestImapServer;
+  let relayId: string;
+  const owner = 'owner@zylker.com';
+  const introspected: string[] = [];
+
+  beforeAll(async () => {
+    provider = await startFakeProvider('client-1', 'client-secret-1');
+    introspection = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        const token = new URLSearchParams(body).get('token') ?? '';
+        introspected.push(token);
+        const active = provider.accessTokens.includes(token);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(active ? { active: true, username: owner } : { active: false }));
+      });
+    });
+    await new Promise<void>((r) => introspection.listen(0, '127.0.0.1', r));
+    const { port } = introspection.address() as { port: number };
+    const s = await startImapServer([{ user: owner, password: PASSWORD }], {
+      oauth2IntrospectionUrl: `http://127.0.0.1:${port}/introspect`,
+    });
+    if ('skip' in s) throw new Error(s.skip);
+    oauthImap = s.server;
+    t = await startTestApp('sqlite', {
+      MAILROUTE_DOMAIN_VERIFICATION: 'off',
+      MAILROUTE_PUBLIC_URL: 'https://mail.example.test',
+      MAILROUTE_OAUTH_GMAIL_CLIENT_ID: 'client-1',
+      MAILROUTE_OAUTH_GMAIL_CLIENT_SECRET: 'client-secret-1',
+      MAILROUTE_OAUTH_GMAIL_AUTH_URL: provider.authUrl,
+      MAILROUTE_OAUTH_GMAIL_TOKEN_URL: provider.tokenUrl,
+    });
+    const domainId = (await t.call('POST', '/api/v1/domains', { name: 'zylker.com' })).body.id;
+    relayId = (
+      await t.call('POST', '/api/v1/relays', {
+        name: 'gmail',
+        host: 'smtp.gmail.com',
+        port: 587,
+        security: 'tls',
+        dailyLimit: 100,
+        domainId,
+        emailTypes: ['workflow'],
+        authentication: { type: 'oauth2', service: 'gmail', user: owner },
+        bounceHandling: { mode: 'address', address: 'bounce@zylker.com' },
+      })
+    ).body.id;
+    const { code, state } = provider.consent(
+      (await t.call('POST', `/api/v1/relays/${relayId}/oauth/start`)).body.url,
+    );
+    const back = await fetch(`${t.url}/api/v1/oauth/callback?${new URLSearchParams({ code, state })}`, {
+      redirect: 'manual',
+    });
+    expect(back.status).toBe(302);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await oauthImap?.close();
+    await provider?.close();
+    await new Promise((r) => introspection?.close(r));
+  });
+
+  it('signs in with XOAUTH2 using the access token of the relay', async () => {
+    const c = new ImapFlow({
+      host: oauthImap.host,
+      port: oauthImap.port,
+      secure: false,
+      doSTARTTLS: false,
+      auth: { user: owner, pass: PASSWORD },
+      logger: false,
+    });
+    await c.connect();
+    await c.append('INBOX', plainMessage('For the owner'));
+    await c.logout();
+    const put = await t.call('PUT', `/api/v1/relays/${relayId}/bounce-mailbox`, {
+      host: oauthImap.host,
+      port: oauthImap.port,
+      security: 'none',
+      authentication: { type: 'relay-oauth' },
+      enabled: false,
+    });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect(put.body.authentication).toEqual({ type: 'relay-oauth' });
+    const poll = await t.call('POST', `/api/v1/relays/${relayId}/bounce-mailbox/poll`);
+    expect(poll.body).toMatchObject({ ok: true, processed: 1, notBounces: 1 });
+    expect(introspected).toContain(provider.accessTokens.at(-1));
+  });
+});
+
 describe.skipIf(!imap)('bounce mailbox over implicit TLS', () => {
   let t: TestApp;
   let tlsImap: TestImapServer;
@@ -375,7 +471,7 @@ describe.skipIf(!imap)('bounce mailbox over implicit TLS', () => {
 
   beforeAll(async () => {
     const certs = await testCertificates();
-    const s = await startImapServer([{ user, password: PASSWORD }], certs.selfSigned);
+    const s = await startImapServer([{ user, password: PASSWORD }], { certificate: certs.selfSigned });
     if ('skip' in s) throw new Error(s.skip);
     tlsImap = s.server;
     t = await startTestApp('sqlite', { MAILROUTE_DOMAIN_VERIFICATION: 'off' });

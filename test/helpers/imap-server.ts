@@ -60,7 +60,7 @@ async function accepts(port: number): Promise<boolean> {
   });
 }
 
-function config(dir: string, port: number, tlsPort: number | undefined): string {
+function config(dir: string, port: number, tlsPort: number | undefined, oauth2: boolean): string {
   const ssl = tlsPort
     ? [`ssl = yes`, `ssl_cert = <${dir}/cert.pem`, `ssl_key = <${dir}/key.pem`]
     : ['ssl = no'];
@@ -73,13 +73,23 @@ function config(dir: string, port: number, tlsPort: number | undefined): string 
     'listen = 127.0.0.1',
     ...ssl,
     'disable_plaintext_auth = no',
-    'auth_mechanisms = plain login',
+    `auth_mechanisms = plain login${oauth2 ? ' xoauth2 oauthbearer' : ''}`,
     'auth_failure_delay = 0',
     'first_valid_uid = 0',
     'mail_privileged_group =',
     `mail_location = maildir:${dir}/mail/%u`,
+    ...(oauth2
+      ? [
+          'passdb {',
+          '  driver = oauth2',
+          '  mechanisms = xoauth2 oauthbearer',
+          `  args = ${dir}/oauth2.conf`,
+          '}',
+        ]
+      : []),
     'passdb {',
     '  driver = passwd-file',
+    '  mechanisms = plain login',
     `  args = scheme=PLAIN username_format=%u ${dir}/passwd`,
     '}',
     'userdb {',
@@ -113,11 +123,22 @@ function config(dir: string, port: number, tlsPort: number | undefined): string 
 
 export type StartResult = { server: TestImapServer } | { skip: string };
 
-/** Starts Dovecot for `users`; `certificate` turns on an implicit-TLS listener. */
+export interface ImapServerOptions {
+  /** Turns on an implicit-TLS listener with this certificate. */
+  certificate?: { key: string; cert: string };
+  /**
+   * Turns on XOAUTH2/OAUTHBEARER: Dovecot POSTs `token=…` to this URL (RFC 7662 introspection) and
+   * expects `{"active": true, "username": "<the user signing in>"}`.
+   */
+  oauth2IntrospectionUrl?: string;
+}
+
+/** Starts Dovecot for `users` (password sign-in), with TLS or OAuth as `options` say. */
 export async function startImapServer(
   users: ImapUser[],
-  certificate?: { key: string; cert: string },
+  options: ImapServerOptions = {},
 ): Promise<StartResult> {
+  const { certificate } = options;
   if (!existsSync(DOVECOT))
     return { skip: 'Dovecot is not installed (apt-get install -y dovecot-imapd); IMAP tests skipped' };
   const dir = mkdtempSync(join(tmpdir(), 'mailroute-dovecot-'));
@@ -132,7 +153,19 @@ export async function startImapServer(
   const port = await freePort();
   const tlsPort = certificate ? await freePort() : undefined;
   const conf = join(dir, 'dovecot.conf');
-  writeFileSync(conf, config(dir, port, tlsPort));
+  if (options.oauth2IntrospectionUrl)
+    writeFileSync(
+      join(dir, 'oauth2.conf'),
+      [
+        'introspection_mode = post',
+        `introspection_url = ${options.oauth2IntrospectionUrl}`,
+        'username_attribute = username',
+        'active_attribute = active',
+        'active_value = true',
+        '',
+      ].join('\n'),
+    );
+  writeFileSync(conf, config(dir, port, tlsPort, Boolean(options.oauth2IntrospectionUrl)));
   const check = spawnSync(DOVECOT, ['-c', conf, '-n'], { encoding: 'utf8' });
   if (check.status !== 0) {
     rmSync(dir, { recursive: true, force: true });
