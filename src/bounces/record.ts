@@ -23,7 +23,7 @@ export interface BounceInput {
   action: string;
   diagnosticCode: string;
   class: BounceClass;
-  /** `listener`, `api`, `webhook:<provider>`. */
+  /** `listener`, `api`, `webhook:<provider>`, `imap` (bounce mailbox). */
   source: string;
   feedbackType?: string;
 }

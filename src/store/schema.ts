@@ -305,7 +305,7 @@ export interface BouncesTable {
   action: string;
   diagnostic_code: string;
   class: 'hard' | 'soft' | 'complaint' | 'auto-reply' | 'delivered' | 'unknown';
-  /** `listener`, `api` or `webhook:<provider>`. */
+  /** `listener`, `api`, `webhook:<provider>` or `imap` (bounce mailbox). */
   source: string;
   feedback_type: string | null;
   created_at: number;
@@ -318,7 +318,7 @@ export interface SuppressionsTable {
   /** Lower-case address. */
   address: string;
   reason: SuppressionReason;
-  /** What added it: `listener`, `api`, `webhook:<provider>`, or the admin's label. */
+  /** What added it: `listener`, `api`, `webhook:<provider>`, `imap`, or the admin's label. */
   source: string;
   created_at: number;
 }
