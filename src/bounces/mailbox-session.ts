@@ -66,22 +66,10 @@ export async function runSession(
       const query = keywords ? { unKeyword: c.afterProcessing.keyword } : { seen: false };
       const uids = ((await client.search(query, { uid: true })) || []).slice(0, c.limit);
       const marks = keywords ? ['\\Seen', c.afterProcessing.keyword] : ['\\Seen'];
-      let folderReady = false;
+      const folder = { ready: false };
       for (const uid of uids) {
-        const range = String(uid);
-        const msg = await client.fetchOne(
-          range,
-          { uid: true, source: { maxLength: c.maxBytes } },
-          { uid: true },
-        );
-        if (msg === false || !msg.source) continue; // expunged meanwhile
-        const verdict = await handle(msg.source);
-        await client.messageFlagsAdd(range, marks, { uid: true });
-        if (verdict === 'recorded' && c.afterProcessing.action === 'move') {
-          const folder = pathOf(c.afterProcessing.folder);
-          if (!folderReady) folderReady = Boolean(await client.mailboxCreate(folder)); // ALREADYEXISTS is fine
-          await client.messageMove(range, folder, { uid: true });
-        }
+        const verdict = await processOne(client, c, String(uid), marks, handle, folder);
+        if (verdict === undefined) continue; // expunged meanwhile
         counts.processed++;
         if (verdict === 'recorded') counts.recorded++;
         else if (verdict === 'unmatched') counts.unmatched++;
@@ -95,6 +83,27 @@ export async function runSession(
     client.close();
   }
   return counts;
+}
+
+/** Reads one message, hands it over, then marks it and moves a recorded bounce if so set. */
+async function processOne(
+  client: ImapFlow,
+  c: MailboxConnection,
+  uid: string,
+  marks: string[],
+  handle: (raw: Buffer) => Promise<Verdict>,
+  folder: { ready: boolean },
+): Promise<Verdict | undefined> {
+  const msg = await client.fetchOne(uid, { uid: true, source: { maxLength: c.maxBytes } }, { uid: true });
+  if (msg === false || !msg.source) return undefined;
+  const verdict = await handle(msg.source);
+  await client.messageFlagsAdd(uid, marks, { uid: true });
+  if (verdict === 'recorded' && c.afterProcessing.action === 'move') {
+    const path = pathOf(c.afterProcessing.folder);
+    if (!folder.ready) folder.ready = Boolean(await client.mailboxCreate(path)); // ALREADYEXISTS is fine
+    await client.messageMove(uid, path, { uid: true });
+  }
+  return verdict;
 }
 
 /** `a/b` names folder b inside a, whatever the server's hierarchy delimiter. */
