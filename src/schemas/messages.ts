@@ -163,6 +163,13 @@ export const mboxQuerySchema = z.object({
     .max(200)
     .optional()
     .describe('Where to continue, from the `X-Mailroute-Next-Cursor` header of the previous part'),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be between 1 and 50000')
+    .max(50_000, 'must be between 1 and 50000')
+    .optional()
+    .describe('Messages in this part at most (default and most 50,000)'),
 });
 
 export const logEntrySchema = z

@@ -25,6 +25,7 @@ export interface MboxQuery {
   since?: string;
   until?: string;
   cursor?: string;
+  limit?: number;
 }
 
 function rows(ctx: AppContext, orgId: string, q: MboxQuery) {
@@ -52,7 +53,7 @@ export async function exportMbox(ctx: AppContext, orgId: string, q: MboxQuery): 
     .$if(start !== undefined, (qb) => qb.where(at('>=', start!)))
     .orderBy('a.created_at')
     .orderBy('a.delivery_id')
-    .offset(MAX_EXPORT)
+    .offset(Math.min(q.limit ?? MAX_EXPORT, MAX_EXPORT))
     .limit(1)
     .executeTakeFirst();
   const stop: Position | undefined = beyond ? { at: beyond.created_at, id: beyond.delivery_id } : undefined;

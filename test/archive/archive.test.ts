@@ -249,6 +249,26 @@ describe.each(dialects)('the archive on %s', (dialect) => {
     expect(text.match(/^>From \d+$/gm)).toHaveLength(2000);
   });
 
+  it('splits a long range into parts joined by a cursor', async () => {
+    const at = t.clock.now() + 10 * DAY;
+    const range = `since=${new Date(at).toISOString()}&until=${new Date(at + DAY).toISOString()}`;
+    const subjects: string[] = [];
+    let cursor: string | null = null;
+    let parts = 0;
+    do {
+      const res: Response = await fetch(
+        `${t.url}/api/v1/messages/export.mbox?${range}&limit=600${cursor ? `&cursor=${cursor}` : ''}`,
+        { headers: { authorization: 'Bearer test-admin-key-0123456789' } },
+      );
+      subjects.push(...((await res.text()).match(/^Subject: bulk \d+$/gm) ?? []));
+      cursor = res.headers.get('x-mailroute-next-cursor');
+      parts++;
+    } while (cursor);
+    expect(parts).toBe(4);
+    expect(subjects).toHaveLength(2000);
+    expect(new Set(subjects).size).toBe(2000);
+  });
+
   it('needs read access and valid times', async () => {
     expect((await t.call('GET', '/api/v1/messages/export.mbox', undefined, null)).status).toBe(401);
     expect((await t.call('GET', '/api/v1/messages/export.mbox?since=yesterday')).status).toBe(400);
