@@ -40,7 +40,10 @@ describe.each(dialects)('event webhooks on %s', (dialect) => {
   const secrets: string[] = [];
 
   beforeAll(async () => {
-    platform = await startSmtpServer({ mode: 'plain' });
+    platform = await startSmtpServer({
+      mode: 'plain',
+      refuseRecipient: { pattern: /^later@/, code: 451 },
+    });
     receiver = await startWebhookReceiver();
     t = await startTestApp(dialect, {
       MAILROUTE_DOMAIN_VERIFICATION: 'off',
@@ -142,6 +145,19 @@ describe.each(dialects)('event webhooks on %s', (dialect) => {
       nextAttemptAt: null,
     });
     await t.call('PATCH', `/api/v1/webhooks/endpoints/${all.id}`, { enabled: false });
+  });
+
+  it('records deferrals and bounces of the delivery engine as events', async () => {
+    const ep = await endpoint({ url: receiver.url('/problems'), events: ['delivery.deferred'] });
+    const later = await send('later@example.net');
+    const [got] = await until(async () => at('/problems').length > 0 && at('/problems'), 10_000, 'the event');
+    const payload = JSON.parse(got!.body);
+    expect(payload).toMatchObject({
+      type: 'delivery.deferred',
+      data: { deliveryId: later.deliveryId, status: 'deferred', smtpStatus: expect.stringMatching(/^4\./) },
+    });
+    expect(Date.parse(payload.data.nextAttemptAt)).toBeGreaterThan(t.clock.now());
+    await t.call('DELETE', `/api/v1/webhooks/endpoints/${ep.id}`);
   });
 
   it('retries a failing receiver after the clock has advanced', async () => {
