@@ -17,6 +17,7 @@ import { ReportsPage } from './pages/reports-page';
 import { SettingsPage } from './pages/settings-page';
 import { SuppressionsPage } from './pages/suppressions-page';
 import { UsersPage } from './pages/users-page';
+import { WebhooksPage } from './pages/webhooks-page';
 
 function NotFound() {
   const { t } = useTranslation();
@@ -39,6 +40,7 @@ function SignedIn() {
         <Route path="/suppressions" element={<SuppressionsPage />} />
         <Route path="/notifications" element={<NotificationsPage />} />
         <Route path="/audit-log" element={<AuditLogPage />} />
+        <Route path="/webhooks" element={<WebhooksPage />} />
         <Route path="/api-keys" element={<ApiKeysPage />} />
         <Route path="/users" element={<UsersPage />} />
         <Route path="/settings" element={<SettingsPage />} />

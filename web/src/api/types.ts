@@ -218,6 +218,41 @@ export interface UserView {
 export interface Settings {
   timeZone: string;
   relayFallback: 'platform' | 'retry';
+  archiveRetentionDays: number;
+}
+
+/** Event webhooks: an endpoint (the secret only in the creation answer) and its deliveries. */
+export const webhookEventTypes = [
+  'delivery.sent',
+  'delivery.deferred',
+  'delivery.bounced',
+  'delivery.complained',
+  'delivery.failed',
+  'delivery.expired',
+  'relay.suspended',
+] as const;
+
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  description: string | null;
+  events: string[];
+  enabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  eventId: string;
+  eventType: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  lastAttemptAt: string | null;
+  nextAttemptAt: string | null;
+  createdAt: string;
 }
 
 /** R20 (issue 5): one suppressed address. */

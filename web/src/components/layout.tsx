@@ -14,6 +14,7 @@ const menu = [
   ['/suppressions', 'nav.suppressions'],
   ['/notifications', 'nav.notifications'],
   ['/audit-log', 'nav.auditLog'],
+  ['/webhooks', 'nav.webhooks'],
   ['/api-keys', 'nav.apiKeys'],
   ['/users', 'nav.users'],
   ['/settings', 'nav.settings'],

@@ -1,4 +1,7 @@
-/** 設定: the org's time zone ("today" for every limit) and what happens when a relay cannot send. */
+/**
+ * 設定: the org's time zone ("today" for every limit), what happens when a relay cannot send, and how
+ * long the archive keeps sent mail.
+ */
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, patch } from '../api/client';
@@ -65,6 +68,20 @@ function SettingsForm({ initial, saved }: { initial: Settings; saved: () => void
         ]}
         onChange={(relayFallback) => setS({ ...s, relayFallback })}
       />
+      <Field
+        label={t('settings.archiveRetention')}
+        hint={t('settings.archiveRetentionHint')}
+        error={error?.fields.archiveRetentionDays}
+      >
+        <input
+          type="number"
+          min={1}
+          max={3650}
+          value={s.archiveRetentionDays}
+          disabled={!canEdit}
+          onChange={(e) => setS({ ...s, archiveRetentionDays: e.target.valueAsNumber })}
+        />
+      </Field>
       <button type="submit" disabled={!canEdit}>
         {t('app.save')}
       </button>
