@@ -66,7 +66,16 @@ export class WebhookDispatcher {
       for (;;) {
         const claimed = await this.claim();
         if (claimed.length === 0) break;
-        await Promise.all(claimed.map((d) => this.deliver(d)));
+        await Promise.all(
+          claimed.map((d) =>
+            this.deliver(d).catch((err) =>
+              this.ctx.log.error(
+                { err, event: 'webhook.delivery_crashed', webhookDelivery: d.id },
+                'webhook delivery failed inside mailroute; retried when its lease runs out',
+              ),
+            ),
+          ),
+        );
       }
     } catch (err) {
       this.ctx.log.error({ err, event: 'webhook.dispatch_failed' }, 'webhook dispatch failed');
