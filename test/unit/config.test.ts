@@ -146,9 +146,13 @@ describe('configuration', () => {
 
   it('runs one delivery process on SQLite and several on PostgreSQL unless told', () => {
     expect(loadConfig({}).workerProcesses).toBe(1);
-    expect(loadConfig({ DATABASE_URL: 'postgres://u@127.0.0.1/db' }).workerProcesses).toBeGreaterThanOrEqual(1);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@127.0.0.1/db' }).workerProcesses).toBeGreaterThanOrEqual(
+      1,
+    );
     expect(loadConfig({ MAILROUTE_WORKER_PROCESSES: '3' }).workerProcesses).toBe(3);
-    expect(problemsOf({ MAILROUTE_WORKER_PROCESSES: '0' }).join()).toContain('MAILROUTE_WORKER_PROCESSES: must be `auto` or a whole number from 1 to 32');
+    expect(problemsOf({ MAILROUTE_WORKER_PROCESSES: '0' }).join()).toContain(
+      'MAILROUTE_WORKER_PROCESSES: must be `auto` or a whole number from 1 to 32',
+    );
   });
 
   it('reads a config file, and the environment wins over it', () => {
