@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
+import { sendAll } from './smtp-load.mjs';
 
 const POSTFIX = '/usr/sbin/postfix';
 
@@ -94,34 +94,7 @@ export async function postfixReference(sink, n, body) {
       if (open) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    const t = nodemailer.createTransport({
-      pool: true,
-      host: '127.0.0.1',
-      port,
-      secure: false,
-      ignoreTLS: true,
-      maxConnections: 10,
-      maxMessages: Number.POSITIVE_INFINITY,
-    });
-    const t0 = performance.now();
-    let next = 0;
-    const worker = async () => {
-      while (next < n) {
-        const i = next++;
-        await t.sendMail({
-          from: 'news@bench.example',
-          to: `r${i}@example.net`,
-          subject: 'benchmark',
-          text: body,
-          headers: { 'X-Mailroute-Delivery': `pf_${i}` },
-        });
-      }
-    };
-    await Promise.all(Array.from({ length: 64 }, worker));
-    const submitted = performance.now();
-    while (sink.arrivals.size < n) await new Promise((r) => setTimeout(r, 10));
-    t.close();
-    return { rate: n / ((performance.now() - t0) / 1000), submitRate: n / ((submitted - t0) / 1000) };
+    return await sendAll({ port, n, body, tag: 'pf', sink });
   } finally {
     try {
       run('stop');

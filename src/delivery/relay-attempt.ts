@@ -4,36 +4,18 @@
  * signed when the relay signs, and the reply classified on the `relay` path.
  */
 import type { AppContext } from '../context.js';
-import { addressKind, isIpLiteral } from '../domain/hosts.js';
+import { isIpLiteral, relayAddressAllowed } from '../domain/hosts.js';
 import { type Classification, classifyNodemailerError, classifyReply } from '../domain/smtp-reply.js';
-import { accessTokenFor } from '../services/oauth.js';
+import { relayCredentials } from '../services/relay-credentials.js';
 import type { RelaysTable } from '../store/schema.js';
 import { type RelayAuth, relayPoolKey, relayPoolOptions } from '../transports/relay-transport.js';
 import type { SmtpPools } from '../transports/smtp-pools.js';
 import { type AttemptResult, replyText } from './outcome.js';
 import type { Prepared } from './prepare.js';
 
-async function relayAuth(ctx: AppContext, r: RelaysTable): Promise<RelayAuth> {
-  if (r.auth_type === 'password' && r.auth_password_enc) {
-    return {
-      type: 'password',
-      username: r.auth_username ?? '',
-      password: ctx.secrets.decrypt(r.auth_password_enc, `relay:${r.id}:password`),
-    };
-  }
-  if (r.auth_type === 'oauth2')
-    return { type: 'oauth2', user: r.oauth_user ?? '', accessToken: await accessTokenFor(ctx, r) };
-  return { type: 'none' };
-}
-
 async function relayAddress(ctx: AppContext, host: string): Promise<string | undefined> {
   if (isIpLiteral(host)) return host.replace(/^\[|\]$/g, '');
-  const allowed = (ip: string) => {
-    const kind = addressKind(ip);
-    return (
-      kind !== 'link-local' && kind !== 'reserved' && (ctx.config.relayHosts === 'any' || kind === 'public')
-    );
-  };
+  const allowed = (ip: string) => relayAddressAllowed(ip, ctx.config.relayHosts);
   if (host === 'localhost') return ctx.config.relayHosts === 'any' ? '127.0.0.1' : undefined;
   return (await ctx.dns.addresses(host)).find(allowed);
 }
@@ -69,7 +51,7 @@ export async function attemptRelay(
   let auth: RelayAuth;
   let address: string | undefined;
   try {
-    auth = await relayAuth(ctx, r);
+    auth = await relayCredentials(ctx, r);
     address = await relayAddress(ctx, r.host);
   } catch (err) {
     const c = classifyReply({

@@ -65,3 +65,10 @@ export function checkRelayHost(
   const name = normalizeDomain(h);
   return name ? { host: name } : { error: 'must be a host name such as smtp.example.com or an IP address' };
 }
+
+/** Whether a relay may be reached at this resolved address under the operator's host policy. */
+export function relayAddressAllowed(ip: string, policy: 'any' | 'public-only'): boolean {
+  const kind = addressKind(ip);
+  if (kind === undefined || kind === 'link-local' || kind === 'reserved') return false;
+  return policy === 'any' || kind === 'public';
+}

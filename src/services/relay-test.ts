@@ -7,13 +7,13 @@
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../domain/errors.js';
-import { addressKind } from '../domain/hosts.js';
+import { relayAddressAllowed } from '../domain/hosts.js';
 import { catchAllAddress } from '../domain/verp.js';
 import type { RelayInput, RelayTestResult } from '../schemas/relays.js';
 import { findOrg } from '../store/repos/orgs.js';
 import type { RelaysTable } from '../store/schema.js';
 import { type ProbeAuth, probeRelay } from '../transports/probe/index.js';
-import { accessTokenFor } from './oauth.js';
+import { relayCredentials } from './relay-credentials.js';
 import { inputOf, relayRow } from './relays.js';
 
 async function dataCenterOf(ctx: AppContext, orgId: string) {
@@ -26,14 +26,6 @@ function probeMailFrom(input: RelayInput, domain: string, bounceDomain: string):
   if (b.mode === 'address') return b.address;
   if (b.mode === 'from') return `postmaster@${domain}`;
   return catchAllAddress(bounceDomain);
-}
-
-function allowAddress(ctx: AppContext) {
-  return (ip: string) => {
-    const kind = addressKind(ip);
-    if (kind === 'link-local' || kind === 'reserved') return false;
-    return ctx.config.relayHosts === 'any' || kind === 'public';
-  };
 }
 
 async function run(
@@ -64,7 +56,7 @@ async function run(
     },
     {
       resolve: (host) => ctx.dns.addresses(host),
-      allowAddress: allowAddress(ctx),
+      allowAddress: (ip) => relayAddressAllowed(ip, ctx.config.relayHosts),
       now: () => ctx.clock.now(),
     },
   );
@@ -94,20 +86,7 @@ export async function testUnsavedRelay(
   return run(ctx, actor.orgId, input, auth);
 }
 
-async function storedAuth(ctx: AppContext, r: RelaysTable): Promise<ProbeAuth> {
-  if (r.auth_type === 'password' && r.auth_password_enc) {
-    return {
-      type: 'password',
-      username: r.auth_username ?? '',
-      password: ctx.secrets.decrypt(r.auth_password_enc, `relay:${r.id}:password`),
-    };
-  }
-  if (r.auth_type === 'oauth2')
-    return { type: 'oauth2', user: r.oauth_user ?? '', accessToken: await accessTokenFor(ctx, r) };
-  return { type: 'none' };
-}
-
 export async function testSavedRelay(ctx: AppContext, orgId: string, id: string): Promise<RelayTestResult> {
   const row = await relayRow(ctx, orgId, id);
-  return run(ctx, orgId, inputOf(row), await storedAuth(ctx, row));
+  return run(ctx, orgId, inputOf(row), await relayCredentials(ctx, row));
 }
