@@ -128,6 +128,12 @@ const noAuth: AuthColumns = {
   oauth_status: null,
 };
 
+/** A stored relay's authentication columns, as they are. */
+function storedAuthColumns(r: RelaysTable): AuthColumns {
+  const keys = Object.keys(noAuth) as (keyof AuthColumns)[];
+  return Object.fromEntries(keys.map((k) => [k, r[k]])) as unknown as AuthColumns;
+}
+
 /** The authentication columns for `input`, keeping stored secrets that still apply. */
 function authColumns(
   ctx: AppContext,
@@ -150,30 +156,7 @@ function authColumns(
   if (input.type === 'oauth2') {
     const same =
       old?.auth_type === 'oauth2' && old.auth_service === input.service && old.oauth_user === input.user;
-    if (same && old) {
-      const {
-        auth_type,
-        auth_service,
-        auth_username,
-        auth_password_enc,
-        oauth_user,
-        oauth_refresh_token_enc,
-        oauth_access_token_enc,
-        oauth_access_expires_at,
-        oauth_status,
-      } = old;
-      return {
-        auth_type,
-        auth_service,
-        auth_username,
-        auth_password_enc,
-        oauth_user,
-        oauth_refresh_token_enc,
-        oauth_access_token_enc,
-        oauth_access_expires_at,
-        oauth_status,
-      };
-    }
+    if (same && old) return storedAuthColumns(old);
     return {
       ...noAuth,
       auth_type: 'oauth2',
