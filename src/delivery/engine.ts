@@ -5,8 +5,9 @@
  * transition with every attempt recorded. Relay recipient/content rejections do not fall back.
  */
 import type { AppContext } from '../context.js';
+import type { SigningKey } from '../dkim/sign.js';
 import { defaultRetryPolicy, nextAttempt } from '../domain/retry.js';
-import { returnPath } from '../domain/return-path.js';
+import { type ReturnPathInput, returnPath } from '../domain/return-path.js';
 import { candidateRelays } from '../domain/routing.js';
 import type { Classification } from '../domain/smtp-reply.js';
 import { dayKey } from '../domain/time-zone.js';
@@ -245,16 +246,8 @@ export class DeliveryEngine {
     org: OrgState,
     relay: RelaysTable,
   ): Promise<AttemptResult & { prepared?: Prepared }> {
-    const now = this.ctx.clock.now();
     const key = relay.dkim_signing === 1 ? await this.keys.domainKey(d.org_id, m.from_domain) : undefined;
-    const envelopeFrom = returnPath({
-      route: { bounceHandling: bounceHandlingOf(relay) },
-      deliveryId: d.id,
-      from: m.from_address,
-      bounceDomain: org.dataCenter.bounceDomain,
-      verpKey: verpKey(this.ctx),
-    });
-    const prepared = await prepare(m, d, key, envelopeFrom, now);
+    const prepared = await this.prepareFor(d, m, org, { bounceHandling: bounceHandlingOf(relay) }, key);
     const result = await attemptRelay(
       this.ctx,
       this.pools,
@@ -264,6 +257,24 @@ export class DeliveryEngine {
       org.dataCenter.egressAddress,
     );
     return { ...result, prepared };
+  }
+
+  /** The message as it leaves by this route: its return path, composed and signed. */
+  private prepareFor(
+    d: DeliveriesTable,
+    m: MessagesTable,
+    org: OrgState,
+    route: ReturnPathInput['route'],
+    key: SigningKey | undefined,
+  ): Promise<Prepared> {
+    const envelopeFrom = returnPath({
+      route,
+      deliveryId: d.id,
+      from: m.from_address,
+      bounceDomain: org.dataCenter.bounceDomain,
+      verpKey: verpKey(this.ctx),
+    });
+    return prepare(m, d, key, envelopeFrom, this.ctx.clock.now());
   }
 
   private async throughPlatform(
@@ -276,14 +287,7 @@ export class DeliveryEngine {
     const key =
       (await this.keys.domainKey(d.org_id, m.from_domain)) ??
       (await this.keys.platformKey(org.dataCenter.bounceDomain));
-    const envelopeFrom = returnPath({
-      route: 'platform',
-      deliveryId: d.id,
-      from: m.from_address,
-      bounceDomain: org.dataCenter.bounceDomain,
-      verpKey: verpKey(this.ctx),
-    });
-    const prepared = await prepare(m, d, key, envelopeFrom, now);
+    const prepared = await this.prepareFor(d, m, org, 'platform', key);
     const result = await attemptPlatform(
       this.ctx,
       this.pools,
