@@ -8,7 +8,8 @@ import { CopyButton } from '../components/copy-button';
 import { ErrorBanner } from '../components/error-banner';
 import { Field } from '../components/field';
 import { dateTime } from '../components/format';
-import { Empty, LoadState } from '../components/load-state';
+import { ListTable } from '../components/list-table';
+import { LoadState } from '../components/load-state';
 import { useSession } from '../hooks/session';
 import { useResource } from '../hooks/use-resource';
 
@@ -69,49 +70,40 @@ export function ApiKeysPage() {
       </div>
       <ErrorBanner error={error && Object.keys(error.fields).length === 0 ? error : undefined} />
       <LoadState resource={keys}>
-        {({ items }) =>
-          items.length === 0 ? (
-            <Empty>{t('apiKeys.empty')}</Empty>
-          ) : (
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('apiKeys.name')}</th>
-                    <th scope="col">{t('apiKeys.role')}</th>
-                    <th scope="col">{t('apiKeys.prefix')}</th>
-                    <th scope="col">{t('apiKeys.created')}</th>
-                    <th scope="col">{t('apiKeys.lastUsed')}</th>
-                    <th scope="col">
-                      <span className="visually-hidden">{t('apiKeys.revoke')}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((k) => (
-                    <tr key={k.id}>
-                      <td>{k.name}</td>
-                      <td>{t(`apiKeys.roles.${k.role}`)}</td>
-                      <td>
-                        <code>{k.prefix}…</code>
-                      </td>
-                      <td>{dateTime(k.createdAt)}</td>
-                      <td>{k.lastUsedAt ? dateTime(k.lastUsedAt) : t('apiKeys.never')}</td>
-                      <td>
-                        <ConfirmButton
-                          label={t('apiKeys.revoke')}
-                          question={t('apiKeys.confirmRevoke', { name: k.name })}
-                          disabled={!canEdit}
-                          onConfirm={() => revoke(k)}
-                        />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )
-        }
+        {({ items }) => (
+          <ListTable
+            items={items}
+            empty={t('apiKeys.empty')}
+            columns={[
+              t('apiKeys.name'),
+              t('apiKeys.role'),
+              t('apiKeys.prefix'),
+              t('apiKeys.created'),
+              t('apiKeys.lastUsed'),
+              { hidden: t('apiKeys.revoke') },
+            ]}
+            rowKey={(k) => k.id}
+            row={(k) => (
+              <>
+                <td>{k.name}</td>
+                <td>{t(`apiKeys.roles.${k.role}`)}</td>
+                <td>
+                  <code>{k.prefix}…</code>
+                </td>
+                <td>{dateTime(k.createdAt)}</td>
+                <td>{k.lastUsedAt ? dateTime(k.lastUsedAt) : t('apiKeys.never')}</td>
+                <td>
+                  <ConfirmButton
+                    label={t('apiKeys.revoke')}
+                    question={t('apiKeys.confirmRevoke', { name: k.name })}
+                    disabled={!canEdit}
+                    onConfirm={() => revoke(k)}
+                  />
+                </td>
+              </>
+            )}
+          />
+        )}
       </LoadState>
     </>
   );

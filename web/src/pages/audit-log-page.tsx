@@ -5,7 +5,8 @@ import { query } from '../api/client';
 import type { AuditEntry, Page } from '../api/types';
 import { Field } from '../components/field';
 import { dateTime } from '../components/format';
-import { Empty, LoadState } from '../components/load-state';
+import { ListTable } from '../components/list-table';
+import { LoadState } from '../components/load-state';
 import { useResource } from '../hooks/use-resource';
 
 function Changes({ e }: { e: AuditEntry }) {
@@ -39,42 +40,35 @@ export function AuditLogPage() {
         </Field>
       </div>
       <LoadState resource={log}>
-        {({ items }) =>
-          items.length === 0 ? (
-            <Empty>{t('auditLog.empty')}</Empty>
-          ) : (
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('auditLog.at')}</th>
-                    <th scope="col">{t('auditLog.actor')}</th>
-                    <th scope="col">{t('auditLog.action')}</th>
-                    <th scope="col">{t('auditLog.target')}</th>
-                    <th scope="col">{t('auditLog.changes')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((e) => (
-                    <tr key={e.id}>
-                      <td>{dateTime(e.at)}</td>
-                      <td>{e.actor.label}</td>
-                      <td>
-                        <code>{e.action}</code>
-                      </td>
-                      <td>
-                        {e.target.type} <code className="muted">{e.target.id ?? ''}</code>
-                      </td>
-                      <td>
-                        <Changes e={e} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )
-        }
+        {({ items }) => (
+          <ListTable
+            items={items}
+            empty={t('auditLog.empty')}
+            columns={[
+              t('auditLog.at'),
+              t('auditLog.actor'),
+              t('auditLog.action'),
+              t('auditLog.target'),
+              t('auditLog.changes'),
+            ]}
+            rowKey={(e) => e.id}
+            row={(e) => (
+              <>
+                <td>{dateTime(e.at)}</td>
+                <td>{e.actor.label}</td>
+                <td>
+                  <code>{e.action}</code>
+                </td>
+                <td>
+                  {e.target.type} <code className="muted">{e.target.id ?? ''}</code>
+                </td>
+                <td>
+                  <Changes e={e} />
+                </td>
+              </>
+            )}
+          />
+        )}
       </LoadState>
     </>
   );

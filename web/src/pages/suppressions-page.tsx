@@ -7,7 +7,8 @@ import { ConfirmButton } from '../components/confirm-button';
 import { ErrorBanner } from '../components/error-banner';
 import { Field } from '../components/field';
 import { dateTime } from '../components/format';
-import { Empty, LoadState } from '../components/load-state';
+import { ListTable } from '../components/list-table';
+import { LoadState } from '../components/load-state';
 import { useSession } from '../hooks/session';
 import { useResource } from '../hooks/use-resource';
 
@@ -62,45 +63,36 @@ export function SuppressionsPage() {
       </div>
       <ErrorBanner error={error && !error.fields.address ? error : undefined} />
       <LoadState resource={list}>
-        {({ items }) =>
-          items.length === 0 ? (
-            <Empty>{t('suppressions.empty')}</Empty>
-          ) : (
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('suppressions.address')}</th>
-                    <th scope="col">{t('suppressions.reason')}</th>
-                    <th scope="col">{t('suppressions.detail')}</th>
-                    <th scope="col">{t('suppressions.added')}</th>
-                    <th scope="col">
-                      <span className="visually-hidden">{t('suppressions.remove')}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((s) => (
-                    <tr key={s.address}>
-                      <td>{s.address}</td>
-                      <td>{t(`suppressions.reasons.${s.reason}`, { defaultValue: s.reason })}</td>
-                      <td className="mono clip">{s.source}</td>
-                      <td>{dateTime(s.createdAt)}</td>
-                      <td>
-                        <ConfirmButton
-                          label={t('suppressions.remove')}
-                          question={t('suppressions.confirmRemove', { address: s.address })}
-                          disabled={!canEdit}
-                          onConfirm={() => remove(s).then(() => undefined)}
-                        />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )
-        }
+        {({ items }) => (
+          <ListTable
+            items={items}
+            empty={t('suppressions.empty')}
+            columns={[
+              t('suppressions.address'),
+              t('suppressions.reason'),
+              t('suppressions.detail'),
+              t('suppressions.added'),
+              { hidden: t('suppressions.remove') },
+            ]}
+            rowKey={(s) => s.address}
+            row={(s) => (
+              <>
+                <td>{s.address}</td>
+                <td>{t(`suppressions.reasons.${s.reason}`, { defaultValue: s.reason })}</td>
+                <td className="mono clip">{s.source}</td>
+                <td>{dateTime(s.createdAt)}</td>
+                <td>
+                  <ConfirmButton
+                    label={t('suppressions.remove')}
+                    question={t('suppressions.confirmRemove', { address: s.address })}
+                    disabled={!canEdit}
+                    onConfirm={() => remove(s).then(() => undefined)}
+                  />
+                </td>
+              </>
+            )}
+          />
+        )}
       </LoadState>
     </>
   );

@@ -6,7 +6,8 @@ import type { UserView } from '../api/types';
 import { ConfirmButton } from '../components/confirm-button';
 import { ErrorBanner } from '../components/error-banner';
 import { Field } from '../components/field';
-import { Empty, LoadState } from '../components/load-state';
+import { ListTable } from '../components/list-table';
+import { LoadState } from '../components/load-state';
 import { useSession } from '../hooks/session';
 import { useResource } from '../hooks/use-resource';
 
@@ -79,59 +80,45 @@ export function UsersPage() {
       </form>
       <ErrorBanner error={error && Object.keys(error.fields).length === 0 ? error : undefined} />
       <LoadState resource={users}>
-        {({ items }) =>
-          items.length === 0 ? (
-            <Empty>{t('users.empty')}</Empty>
-          ) : (
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('users.email')}</th>
-                    <th scope="col">{t('users.name')}</th>
-                    <th scope="col">{t('users.role')}</th>
-                    <th scope="col">
-                      <span className="visually-hidden">{t('users.remove')}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((u) => (
-                    <tr key={u.id}>
-                      <td>{u.email}</td>
-                      <td>{u.name}</td>
-                      <td>
-                        <select
-                          aria-label={`${t('users.role')}: ${u.email}`}
-                          value={u.role}
-                          disabled={!canEdit || u.id === me?.id}
-                          onChange={(e) =>
-                            void run(() =>
-                              patch(`/api/v1/users/${encodeURIComponent(u.id)}`, { role: e.target.value }),
-                            )
-                          }
-                        >
-                          <option value="member">{t('users.roles.member')}</option>
-                          <option value="admin">{t('users.roles.admin')}</option>
-                        </select>
-                      </td>
-                      <td>
-                        <ConfirmButton
-                          label={t('users.remove')}
-                          question={t('users.confirmRemove', { email: u.email })}
-                          disabled={!canEdit || u.id === me?.id}
-                          onConfirm={() =>
-                            run(() => del(`/api/v1/users/${encodeURIComponent(u.id)}`)).then(() => undefined)
-                          }
-                        />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )
-        }
+        {({ items }) => (
+          <ListTable
+            items={items}
+            empty={t('users.empty')}
+            columns={[t('users.email'), t('users.name'), t('users.role'), { hidden: t('users.remove') }]}
+            rowKey={(u) => u.id}
+            row={(u) => (
+              <>
+                <td>{u.email}</td>
+                <td>{u.name}</td>
+                <td>
+                  <select
+                    aria-label={`${t('users.role')}: ${u.email}`}
+                    value={u.role}
+                    disabled={!canEdit || u.id === me?.id}
+                    onChange={(e) =>
+                      void run(() =>
+                        patch(`/api/v1/users/${encodeURIComponent(u.id)}`, { role: e.target.value }),
+                      )
+                    }
+                  >
+                    <option value="member">{t('users.roles.member')}</option>
+                    <option value="admin">{t('users.roles.admin')}</option>
+                  </select>
+                </td>
+                <td>
+                  <ConfirmButton
+                    label={t('users.remove')}
+                    question={t('users.confirmRemove', { email: u.email })}
+                    disabled={!canEdit || u.id === me?.id}
+                    onConfirm={() =>
+                      run(() => del(`/api/v1/users/${encodeURIComponent(u.id)}`)).then(() => undefined)
+                    }
+                  />
+                </td>
+              </>
+            )}
+          />
+        )}
       </LoadState>
     </>
   );
