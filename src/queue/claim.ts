@@ -5,8 +5,17 @@
  * at a time. Deliveries left in `sending` by a worker that died go back to the queue once their
  * lease has run out.
  */
+import { sql } from 'kysely';
 import type { Store } from '../store/db.js';
 import type { DeliveriesTable } from '../store/schema.js';
+
+/**
+ * The queue's states as literals, not bound parameters: a partial index (`where status in
+ * ('queued', 'deferred')`) serves only a query whose condition visibly implies its own, and SQLite
+ * cannot see that through a parameter, so a bound status made every claim scan the whole table.
+ */
+export const isWaiting = sql<boolean>`${sql.ref('status')} in ('queued', 'deferred')`;
+export const isSending = sql<boolean>`${sql.ref('status')} = 'sending'`;
 
 export interface ClaimOptions {
   owner: string;
@@ -15,45 +24,55 @@ export interface ClaimOptions {
   leaseMs: number;
 }
 
-export async function claimDue(store: Store, o: ClaimOptions): Promise<DeliveriesTable[]> {
+/** The claim as one statement (exported so its query plan can be checked). */
+export function claimQuery(store: Store, o: ClaimOptions) {
   const { db } = store;
   let due = db
     .selectFrom('deliveries')
     .select('id')
-    .where('status', 'in', ['queued', 'deferred'])
+    .where(isWaiting)
     .where('next_attempt_at', '<=', o.now)
     .orderBy('priority')
     .orderBy('next_attempt_at')
     .limit(o.limit);
   if (store.dialect === 'postgres') due = due.forUpdate().skipLocked();
-  const claimed = await db
+  return db
     .updateTable('deliveries')
     .set({ status: 'sending', lease_owner: o.owner, lease_until: o.now + o.leaseMs, updated_at: o.now })
     .where('id', 'in', due)
-    .returningAll()
-    .execute();
+    .returningAll();
+}
+
+export async function claimDue(store: Store, o: ClaimOptions): Promise<DeliveriesTable[]> {
+  const claimed = await claimQuery(store, o).execute();
   return claimed.sort((a, b) => a.priority - b.priority || a.next_attempt_at - b.next_attempt_at);
 }
 
 /** Puts deliveries whose lease ran out (their worker died) back in the queue; returns how many. */
 export async function reclaimExpiredLeases(store: Store, now: number): Promise<number> {
-  const res = await store.db
+  const res = await reclaimQuery(store, now).executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+export function reclaimQuery(store: Store, now: number) {
+  return store.db
     .updateTable('deliveries')
     .set({ status: 'queued', lease_owner: null, lease_until: null, updated_at: now })
-    .where('status', '=', 'sending')
-    .where('lease_until', '<', now)
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows);
+    .where(isSending)
+    .where('lease_until', '<', now);
 }
 
 /** When the next delivery falls due, so an idle worker can sleep until then. */
 export async function nextDueAt(store: Store): Promise<number | undefined> {
-  const row = await store.db
+  const row = await nextDueQuery(store).executeTakeFirst();
+  return row ? Number(row.next_attempt_at) : undefined;
+}
+
+export function nextDueQuery(store: Store) {
+  return store.db
     .selectFrom('deliveries')
     .select('next_attempt_at')
-    .where('status', 'in', ['queued', 'deferred'])
+    .where(isWaiting)
     .orderBy('next_attempt_at')
-    .limit(1)
-    .executeTakeFirst();
-  return row ? Number(row.next_attempt_at) : undefined;
+    .limit(1);
 }

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { AppContext } from '../context.js';
 import { DeliveryEngine } from '../delivery/engine.js';
-import { claimDue, nextDueAt, reclaimExpiredLeases } from './claim.js';
+import { claimDue, isSending, nextDueAt, reclaimExpiredLeases } from './claim.js';
 
 const RECLAIM_EVERY_MS = 5000;
 
@@ -73,7 +73,7 @@ export class Worker {
       .selectFrom('deliveries')
       .select('lease_owner')
       .distinct()
-      .where('status', '=', 'sending')
+      .where(isSending)
       .execute();
     const dead = owners
       .map((o) => o.lease_owner)
@@ -82,7 +82,7 @@ export class Worker {
     const res = await this.ctx.store.db
       .updateTable('deliveries')
       .set({ status: 'queued', lease_owner: null, lease_until: null })
-      .where('status', '=', 'sending')
+      .where(isSending)
       .where('lease_owner', 'in', dead)
       .executeTakeFirst();
     const n = Number(res.numUpdatedRows);

@@ -1,0 +1,45 @@
+// The queue's hot queries must use the partial indexes made for them, not scan the deliveries
+// table: a claim that scans costs time in proportion to everything ever queued.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CompiledQuery } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import type { AppContext } from '../../src/context.js';
+import { createLogger } from '../../src/log.js';
+import { openContext } from '../../src/main.js';
+import { claimQuery, nextDueQuery, reclaimQuery } from '../../src/queue/claim.js';
+import { TestClock } from '../helpers/app.js';
+
+describe('queue query plans on SQLite', () => {
+  let ctx: AppContext;
+
+  beforeAll(async () => {
+    const config = loadConfig({ MAILROUTE_DATA_DIR: mkdtempSync(join(tmpdir(), 'mailroute-plans-')) });
+    ctx = await openContext(config, { clock: new TestClock(), log: createLogger('silent') });
+  });
+  afterAll(() => ctx.store.close());
+
+  async function plan(q: { compile(): CompiledQuery }): Promise<string> {
+    const c = q.compile();
+    const res = await ctx.store.db.executeQuery<{ detail: string }>(
+      CompiledQuery.raw(`explain query plan ${c.sql}`, [...c.parameters]),
+    );
+    return res.rows.map((r) => r.detail).join('\n');
+  }
+
+  it('a claim walks deliveries_waiting in its order, without sorting the table', async () => {
+    const p = await plan(claimQuery(ctx.store, { owner: 'o', limit: 16, now: 1, leaseMs: 1000 }));
+    expect(p).toContain('USING INDEX deliveries_waiting');
+    expect(p).not.toMatch(/SCAN deliveries(?! USING)/);
+    expect(p).not.toContain('TEMP B-TREE');
+  });
+
+  it('the next due time and the lease reclaim read their partial indexes', async () => {
+    const due = await plan(nextDueQuery(ctx.store));
+    expect(due).toMatch(/deliveries_waiting_due/);
+    expect(due).not.toContain('TEMP B-TREE');
+    expect(await plan(reclaimQuery(ctx.store, 1))).toContain('deliveries_leased');
+  });
+});
