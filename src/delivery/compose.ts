@@ -6,6 +6,7 @@
  * URL access is off: content only ever comes from the submission.
  */
 import MailComposer from 'nodemailer/lib/mail-composer';
+import { type MessageParts, messageParts } from '../dkim/canonical.js';
 import type { MessageContent } from '../schemas/messages.js';
 import { additionsFor, addToHtml, addToText, rulesFor } from './content-rules.js';
 import { merge } from './merge.js';
@@ -86,9 +87,19 @@ export class MimeTemplates {
   private cache = new Map<string, Promise<{ head: string; body: Buffer }>>();
 
   async compose(messageId: string, c: MessageContent, d: DeliveryParts): Promise<Buffer> {
+    const { head, body } = await this.composeParts(messageId, c, d);
+    return Buffer.concat([head, body]);
+  }
+
+  /**
+   * The delivery's header block and body. Deliveries stamped from one template share the very
+   * same body Buffer, which lets the signer hash that body once (`dkim/sign.ts`).
+   */
+  async composeParts(messageId: string, c: MessageContent, d: DeliveryParts): Promise<MessageParts> {
     const p = d.personalization;
     const to = p?.to;
-    if (p?.fields || p?.notice || (to !== undefined && !/^[\x21-\x7e]+$/.test(to))) return composeMime(c, d);
+    if (p?.fields || p?.notice || (to !== undefined && !/^[\x21-\x7e]+$/.test(to)))
+      return messageParts(await composeMime(c, d));
     const rules = c.rules ? rulesFor(c.rules, d.recipientDomain).map((r) => r.id) : [];
     const key = rules.length > 0 ? `${messageId}|${rules.join(',')}` : messageId;
     const template = await this.template(key, c, d, to !== undefined);
@@ -96,7 +107,7 @@ export class MimeTemplates {
       .replace(`<${ID_MARK}@`, `<${d.deliveryId}@`)
       .replace(`X-Mailroute-Delivery: ${ID_MARK}`, `X-Mailroute-Delivery: ${d.deliveryId}`)
       .replace(`To: ${TO_MARK}`, `To: ${to}`);
-    return Buffer.concat([Buffer.from(head), template.body]);
+    return { head: Buffer.from(head, 'latin1'), body: template.body };
   }
 
   /** `key`: the message id, with the ids of the domain-limited rules that apply when there are some. */
@@ -110,8 +121,8 @@ export class MimeTemplates {
         personalization: personalTo ? { to: TO_MARK } : undefined,
         recipientDomain: d.recipientDomain,
       }).then((raw) => {
-        const split = raw.indexOf('\r\n\r\n');
-        return { head: raw.subarray(0, split).toString('latin1'), body: raw.subarray(split) };
+        const parts = messageParts(raw);
+        return { head: parts.head.toString('latin1'), body: parts.body };
       });
       if (this.cache.size >= TEMPLATES) this.cache.delete(this.cache.keys().next().value!);
       this.cache.set(key, t);

@@ -3,7 +3,7 @@
  * calls for, and the envelope sender of the route's return-path policy.
  */
 
-import { type SigningKey, signMessage } from '../dkim/sign.js';
+import { type SigningKey, signParts } from '../dkim/sign.js';
 import type { MessageContent } from '../schemas/messages.js';
 import type { DeliveriesTable, MessagesTable } from '../store/schema.js';
 import { MimeTemplates, type Personalization } from './compose.js';
@@ -34,13 +34,13 @@ export async function prepare(
   now: number,
 ): Promise<Prepared> {
   const personalization = d.personalization ? (JSON.parse(d.personalization) as Personalization) : undefined;
-  const mime = await templates.compose(m.id, contentOf(m), {
+  const parts = await templates.composeParts(m.id, contentOf(m), {
     deliveryId: d.id,
     fromDomain: m.from_domain,
     date: new Date(m.created_at),
     personalization,
     recipientDomain: d.recipient_domain,
   });
-  const raw = key ? await signMessage(mime, key, new Date(now)) : mime;
+  const raw = key ? await signParts(parts, key, new Date(now)) : Buffer.concat([parts.head, parts.body]);
   return { raw, envelopeFrom, signedBy: key ? `${key.selector}._domainkey.${key.domain}` : null };
 }

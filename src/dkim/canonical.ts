@@ -12,24 +12,31 @@ export interface HeaderField {
   value: string;
 }
 
-/** Splits a message into its header fields and its body (after the blank line). */
-export function splitMessage(raw: Buffer): { headers: HeaderField[]; body: Buffer } {
-  let end = raw.indexOf('\r\n\r\n');
-  let bodyStart = end + 4;
-  if (end < 0) {
-    end = raw.length;
-    bodyStart = raw.length;
-  }
-  const text = raw.subarray(0, end).toString('latin1');
+/** A message as a header block (ending with the blank line) and a body. */
+export interface MessageParts {
+  head: Buffer;
+  body: Buffer;
+}
+
+/** Splits a message after the blank line that ends its header block. */
+export function messageParts(raw: Buffer): MessageParts {
+  const end = raw.indexOf('\r\n\r\n');
+  if (end < 0) return { head: raw, body: raw.subarray(raw.length) };
+  return { head: raw.subarray(0, end + 4), body: raw.subarray(end + 4) };
+}
+
+/** The header fields of a header block. */
+export function headerFields(head: Buffer): HeaderField[] {
   const headers: HeaderField[] = [];
-  for (const line of text.split('\r\n')) {
+  for (const line of head.toString('latin1').split('\r\n')) {
+    if (line === '') continue;
     if (/^[ \t]/.test(line) && headers.length > 0) headers[headers.length - 1]!.value += `\r\n${line}`;
     else {
       const colon = line.indexOf(':');
       if (colon > 0) headers.push({ name: line.slice(0, colon), value: line.slice(colon + 1) });
     }
   }
-  return { headers, body: raw.subarray(bodyStart) };
+  return headers;
 }
 
 export function relaxedHeader(name: string, value: string): string {

@@ -7,7 +7,7 @@
  */
 import { createHash, createPrivateKey, type KeyObject, sign } from 'node:crypto';
 import { promisify } from 'node:util';
-import { relaxedBody, relaxedHeader, splitMessage } from './canonical.js';
+import { headerFields, type MessageParts, messageParts, relaxedBody, relaxedHeader } from './canonical.js';
 import type { DkimAlgorithm } from './keys.js';
 
 export interface SigningKey {
@@ -57,10 +57,30 @@ function fold(header: string): string {
   return `${tags}${signature.replace(/(.{72})/g, '$1\r\n ').replace(/\r\n $/, '')}`;
 }
 
-export async function signMessage(raw: Buffer, key: SigningKey, now: Date): Promise<Buffer> {
+/**
+ * Body hashes by body buffer: a mass email's deliveries share one body (`MimeTemplates` hands out
+ * the same Buffer), so its canonical form is hashed once, not once per recipient.
+ */
+const bodyHashes = new WeakMap<Buffer, string>();
+
+function bodyHashOf(body: Buffer): string {
+  let h = bodyHashes.get(body);
+  if (h === undefined) {
+    h = createHash('sha256').update(relaxedBody(body)).digest('base64');
+    bodyHashes.set(body, h);
+  }
+  return h;
+}
+
+export function signMessage(raw: Buffer, key: SigningKey, now: Date): Promise<Buffer> {
+  return signParts(messageParts(raw), key, now);
+}
+
+/** Signs a message given as its header block and body; returns the signed message. */
+export async function signParts(parts: MessageParts, key: SigningKey, now: Date): Promise<Buffer> {
   try {
-    const { headers, body } = splitMessage(raw);
-    const bodyHash = createHash('sha256').update(relaxedBody(body)).digest('base64');
+    const headers = headerFields(parts.head);
+    const bodyHash = bodyHashOf(parts.body);
     const signed = SIGNED.flatMap((n) => {
       const h = headers.find((x) => x.name.toLowerCase() === n);
       return h ? [h] : [];
@@ -76,7 +96,8 @@ export async function signMessage(raw: Buffer, key: SigningKey, now: Date): Prom
         : await signAsync('sha256', Buffer.from(data, 'latin1'), k);
     return Buffer.concat([
       Buffer.from(`${fold(`DKIM-Signature: ${value}${signature.toString('base64')}`)}\r\n`, 'latin1'),
-      raw,
+      parts.head,
+      parts.body,
     ]);
   } catch (err) {
     throw new DkimSignError(`DKIM signing for ${key.domain} failed: ${(err as Error).message}`);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MimeTemplates } from '../../src/delivery/compose.js';
 import { relaxedBody, relaxedHeader } from '../../src/dkim/canonical.js';
 import { type DkimAlgorithm, dkimRecordName, dkimRecordValue, generateDkimKey } from '../../src/dkim/keys.js';
-import { signMessage } from '../../src/dkim/sign.js';
+import { signMessage, signParts } from '../../src/dkim/sign.js';
 import { verifyDkim } from '../helpers/delivery.js';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
 
@@ -65,6 +66,28 @@ describe('DKIM signing', () => {
     );
     const tampered = Buffer.from(signed.toString().replace('Hi there.', 'Hi thEre.'));
     expect((await verifyDkim(tampered, dns.address))[0]?.result).not.toBe('pass');
+  });
+
+  it('signs deliveries stamped from one template, which share one body, each verifiably', async () => {
+    const templates = new MimeTemplates();
+    const content = { from: 'news@zylker.com', to: [], cc: [], subject: 'Sale', text: 'Hello  \nall.\n' };
+    const date = new Date('2026-11-28T03:00:00Z');
+    const part = (id: string, to: string) =>
+      templates.composeParts('msg_1', content, {
+        deliveryId: id,
+        fromDomain: 'zylker.com',
+        date,
+        personalization: { to },
+      });
+    const [a, b] = [await part('dlv_a', 'a@example.net'), await part('dlv_b', 'b@example.net')];
+    expect(a.body).toBe(b.body);
+    expect(a.head.equals(b.head)).toBe(false);
+    const key = { domain: 'zylker.com', algorithm: 'rsa-2048' as const, ...keys['rsa-2048'] };
+    for (const parts of [a, b, a]) {
+      const signed = await signParts(parts, key, date);
+      expect(signed.toString('latin1')).toContain(parts.head.toString('latin1'));
+      expect(await verifyDkim(signed, dns.address)).toEqual([{ domain: 'zylker.com', result: 'pass' }]);
+    }
   });
 
   it.each([
