@@ -1,7 +1,24 @@
-/** Domain names and email addresses: normalization (lowercase, IDNA to ASCII) and validation. */
-import { domainToASCII } from 'node:url';
+/**
+ * Domain names and email addresses: normalization (lowercase, IDNA to ASCII) and validation. Uses
+ * only the WHATWG `URL` API, so the server and the console run the same code.
+ */
 
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+
+/**
+ * The URL standard's "domain to ASCII" of `input`, or '' when it is not a valid domain: what
+ * `domainToASCII` of `node:url` returns, computed with the `URL` hostname setter (Node's own
+ * parser on the server). The setter leaves the host unchanged on invalid input, so a result equal
+ * to the starting host is checked once more from another one.
+ */
+export function domainToASCII(input: string): string {
+  const url = new URL('ws://a');
+  url.hostname = input;
+  if (url.hostname !== 'a') return url.hostname;
+  url.hostname = 'b';
+  url.hostname = input;
+  return url.hostname === 'a' ? 'a' : '';
+}
 
 /** The ASCII, lowercase form of a domain name, or undefined when it is not a valid one. */
 export function normalizeDomain(input: string): string | undefined {

@@ -1,6 +1,6 @@
 /**
- * Event webhooks as values: the event types an endpoint may subscribe to, the signature, and the
- * retry schedule. No IO.
+ * Event webhooks as values: the signature and the retry schedule (the event types are in
+ * `webhook-events.ts`, which the console loads too). No IO.
  *
  * Signature scheme (for receivers): each POST carries
  *   `X-Mailroute-Timestamp: <unix seconds>` and
@@ -11,17 +11,6 @@
  * type and `X-Mailroute-Webhook-Id` the delivery (the same on every retry: use it to de-duplicate).
  */
 import { createHmac, randomBytes } from 'node:crypto';
-
-export const webhookEventTypes = [
-  'delivery.sent',
-  'delivery.deferred',
-  'delivery.bounced',
-  'delivery.complained',
-  'delivery.failed',
-  'delivery.expired',
-  'relay.suspended',
-] as const;
-export type WebhookEventType = (typeof webhookEventTypes)[number];
 
 export function newWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64url')}`;

@@ -1,7 +1,7 @@
 /** Bounce import (SPEC R19, `POST /api/v1/bounces`) and provider webhook replies. */
 import { z } from 'zod';
 import { bounceClasses } from '../bounces/types.js';
-import { deliveryStatusSchema } from './messages.js';
+import { deliveryStatusSchema } from './delivery-statuses.js';
 import { suppressionReasonSchema } from './suppressions.js';
 
 export const bounceImportSchema = z

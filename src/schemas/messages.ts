@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { hasControlCharacters, parseMailbox } from '../domain/mailbox.js';
 import type { AppliedRule } from './content-rules.js';
+import { deliveryStatusSchema } from './delivery-statuses.js';
 import { emailTypeSchema } from './relays.js';
 
 const mailbox = z
@@ -102,18 +103,6 @@ export const massEmailSchema = z
     path: ['text'],
   });
 export type MassEmail = z.infer<typeof massEmailSchema>;
-
-export const deliveryStatusSchema = z.enum([
-  'queued',
-  'sending',
-  'deferred',
-  'sent',
-  'bounced',
-  'complained',
-  'failed',
-  'expired',
-  'suppressed',
-]);
 
 export const submittedSchema = z.object({
   id: z.string(),

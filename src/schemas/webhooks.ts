@@ -3,7 +3,7 @@
  * the creation response only.
  */
 import { z } from 'zod';
-import { webhookEventTypes } from '../domain/webhooks.js';
+import { webhookEventTypes } from '../domain/webhook-events.js';
 
 export const webhookEventTypeSchema = z.enum(webhookEventTypes, {
   error: `must be one of ${webhookEventTypes.join(', ')}`,

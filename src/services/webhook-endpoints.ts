@@ -9,7 +9,8 @@ import type { AppContext } from '../context.js';
 import { AppError, invalidField, notFound } from '../domain/errors.js';
 import { addressKind, isIpLiteral } from '../domain/hosts.js';
 import { newId, newSortableId } from '../domain/ids.js';
-import { newWebhookSecret, type WebhookEventType } from '../domain/webhooks.js';
+import type { WebhookEventType } from '../domain/webhook-events.js';
+import { newWebhookSecret } from '../domain/webhooks.js';
 import { decodeCursor, encodeCursor, iso } from '../schemas/common.js';
 import type {
   WebhookDeliveryQuery,

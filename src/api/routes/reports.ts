@@ -1,32 +1,11 @@
 /** `GET /api/v1/usage?days=N` and `GET /api/v1/notifications`. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { iso } from '../../schemas/common.js';
+import { notificationListSchema } from '../../schemas/notifications.js';
+import { usageQuerySchema, usageSchema } from '../../schemas/usage.js';
 import { usage } from '../../services/usage.js';
 import { principalOf } from '../auth.js';
-
-const usageSchema = z.object({
-  timeZone: z.string(),
-  dailyLimit: z.number(),
-  days: z.array(
-    z.object({
-      day: z.string(),
-      plan: z.number(),
-      platform: z.number(),
-      relays: z.array(z.object({ relayId: z.string(), name: z.string(), count: z.number() })),
-      bounced: z.number(),
-    }),
-  ),
-});
-
-const notificationSchema = z.object({
-  id: z.string(),
-  kind: z.string(),
-  data: z.record(z.string(), z.unknown()),
-  createdAt: z.string(),
-  read: z.boolean(),
-});
 
 export const reportRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
@@ -37,14 +16,7 @@ export const reportRoutes =
         config: { access: 'read' },
         schema: {
           tags: ['reports'],
-          querystring: z.object({
-            days: z.coerce
-              .number()
-              .int()
-              .min(1, 'must be between 1 and 90')
-              .max(90, 'must be between 1 and 90')
-              .default(7),
-          }),
+          querystring: usageQuerySchema,
           response: { 200: usageSchema },
         },
       },
@@ -56,7 +28,7 @@ export const reportRoutes =
         config: { access: 'read' },
         schema: {
           tags: ['notifications'],
-          response: { 200: z.object({ items: z.array(notificationSchema) }) },
+          response: { 200: notificationListSchema },
         },
       },
       async (request) => {

@@ -1,7 +1,9 @@
 /** The log's filters: status, type, route, date range and recipient, kept in the page's URL. */
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { deliveryStatuses, type RelayView } from '../api/types';
+import { deliveryStatuses } from '../../../src/schemas/delivery-statuses.js';
+import { emailTypes } from '../../../src/schemas/relays.js';
+import type { RelayView } from '../api/types';
 import { Field } from '../components/field';
 
 export interface LogFilter {
@@ -47,7 +49,7 @@ export function LogFilters({
       <Field label={t('messages.type')}>
         <select value={f.type} onChange={(e) => set({ type: e.target.value })}>
           <option value="">{t('messages.any')}</option>
-          {(['workflow', 'mass', 'individual', 'system'] as const).map((x) => (
+          {[...emailTypes, 'system' as const].map((x) => (
             <option key={x} value={x}>
               {t(`emailTypes.${x}`)}
             </option>

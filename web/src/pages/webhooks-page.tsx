@@ -1,8 +1,9 @@
 /** Webhooks: endpoints that receive delivery events (the secret is shown once), and each one's delivery log. */
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { webhookEventTypes } from '../../../src/domain/webhook-events.js';
 import { ApiError, del, patch, post } from '../api/client';
-import { type WebhookDelivery, type WebhookEndpoint, webhookEventTypes } from '../api/types';
+import type { WebhookDelivery, WebhookEndpoint } from '../api/types';
 import { ConfirmButton } from '../components/confirm-button';
 import { CopyButton } from '../components/copy-button';
 import { ErrorBanner } from '../components/error-banner';

@@ -1,13 +1,12 @@
 /** ドメイン設定: the relay's domain (or a new one), email types, DKIM with its record, bounces. */
 import { useTranslation } from 'react-i18next';
+import { emailTypes } from '../../../src/schemas/relays.js';
 import type { DomainView, EmailType } from '../api/types';
 import { DnsRecordView } from '../components/dns-record';
 import { Check, Field } from '../components/field';
 import { AddDomainInline } from './add-domain-inline';
 import { BounceOptions } from './bounce-options';
 import type { SectionProps } from './section-props';
-
-const types: EmailType[] = ['workflow', 'mass', 'individual'];
 
 export function DomainSection(
   props: SectionProps & {
@@ -22,7 +21,7 @@ export function DomainSection(
   const toggleType = (type: EmailType, on: boolean) =>
     set({
       emailTypes: on
-        ? types.filter((x) => x === type || draft.emailTypes.includes(x))
+        ? emailTypes.filter((x) => x === type || draft.emailTypes.includes(x))
         : draft.emailTypes.filter((x) => x !== type),
     });
   return (
@@ -54,7 +53,7 @@ export function DomainSection(
       </div>
       <fieldset className={`checks${errors.emailTypes ? ' has-error' : ''}`}>
         <legend>{t('relayForm.emailTypes')}</legend>
-        {types.map((type) => (
+        {emailTypes.map((type) => (
           <Check
             key={type}
             label={t(`emailTypes.${type}`)}

@@ -2,7 +2,7 @@
  * The relay form's state as the admin edits it (strings for number inputs, the port as a choice)
  * and its translation to the API's relay input, checked by the server's own zod schema first.
  */
-import { relayCreateSchema } from '../../../src/schemas/relays.js';
+import { emailTypes, relayCreateSchema } from '../../../src/schemas/relays.js';
 import type { EmailType, RelayInput, RelayView } from '../api/types';
 
 export const standardPorts = ['25', '465', '587'] as const;
@@ -44,7 +44,7 @@ export const emptyDraft: RelayDraft = {
   verifyCertificate: true,
   caCertificate: '',
   domainId: '',
-  emailTypes: ['workflow', 'mass', 'individual'],
+  emailTypes: [...emailTypes],
   dkimSigning: true,
   bounceMode: 'platform',
   fixedReturnPath: false,

@@ -1,0 +1,14 @@
+/**
+ * The event types a webhook endpoint may subscribe to: a plain list shared by the API, the
+ * dispatcher and the console (no Node imports, so the browser can load it).
+ */
+export const webhookEventTypes = [
+  'delivery.sent',
+  'delivery.deferred',
+  'delivery.bounced',
+  'delivery.complained',
+  'delivery.failed',
+  'delivery.expired',
+  'relay.suspended',
+] as const;
+export type WebhookEventType = (typeof webhookEventTypes)[number];
