@@ -14,6 +14,7 @@ import type { WebhookDeliveriesTable } from '../store/schema.js';
 import { fanOutBatch } from './fan-out.js';
 import { pruneWebhookHistory } from './prune.js';
 import { sendWebhook } from './send.js';
+import { type WebhookTarget, webhookTarget } from './target.js';
 
 export interface DispatcherOptions {
   pollMs?: number;
@@ -133,15 +134,22 @@ export class WebhookDispatcher {
       createdAt: new Date(event.created_at).toISOString(),
       data: JSON.parse(event.data),
     });
-    const result = await sendWebhook({
-      url: endpoint.url,
-      secret: this.ctx.secrets.decrypt(endpoint.secret_enc, secretContext(endpoint.id)),
-      deliveryId: d.id,
-      eventType: event.type,
-      body,
-      timestamp: Math.floor(this.ctx.clock.now() / 1000),
-      timeoutMs: this.opts.timeoutMs ?? 10_000,
-    });
+    const target = await webhookTarget(this.ctx, new URL(endpoint.url)).catch(
+      (err: Error): WebhookTarget => ({ refused: err.message }),
+    );
+    const result =
+      'refused' in target
+        ? { ok: false, statusCode: null, error: target.refused }
+        : await sendWebhook({
+            url: endpoint.url,
+            address: target.address,
+            secret: this.ctx.secrets.decrypt(endpoint.secret_enc, secretContext(endpoint.id)),
+            deliveryId: d.id,
+            eventType: event.type,
+            body,
+            timestamp: Math.floor(this.ctx.clock.now() / 1000),
+            timeoutMs: this.opts.timeoutMs ?? 10_000,
+          });
     if (result.ok) {
       await this.finish(d, { status: 'delivered', code: result.statusCode, error: null });
       return;

@@ -5,6 +5,7 @@ import { pruneWebhookHistory } from '../../src/webhooks/prune.js';
 import { startTestApp, type TestApp, userSession } from '../helpers/app.js';
 import { dialects } from '../helpers/databases.js';
 import { settled, until } from '../helpers/delivery.js';
+import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-servers.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
@@ -38,6 +39,7 @@ describe.each(dialects)('event webhooks on %s', (dialect) => {
   let platform: TestSmtpServer;
   let receiver: WebhookReceiver;
   const secrets: string[] = [];
+  let dns: TestDnsServer;
 
   beforeAll(async () => {
     platform = await startSmtpServer({
@@ -45,7 +47,11 @@ describe.each(dialects)('event webhooks on %s', (dialect) => {
       refuseRecipient: { pattern: /^later@/, code: 451 },
     });
     receiver = await startWebhookReceiver();
+    dns = await startDnsServer();
+    dns.set('hooks.zylker.test', { A: ['127.0.0.1'] });
+    dns.set('metadata.zylker.test', { A: ['169.254.169.254'] });
     t = await startTestApp(dialect, {
+      MAILROUTE_DNS_SERVERS: dns.address,
       MAILROUTE_DOMAIN_VERIFICATION: 'off',
       MAILROUTE_PLATFORM_SMTP: `smtp://127.0.0.1:${platform.port}`,
     });
@@ -55,6 +61,7 @@ describe.each(dialects)('event webhooks on %s', (dialect) => {
     await t.close();
     await platform.close();
     await receiver.close();
+    await dns.close();
   });
 
   const endpoint = async (body: Record<string, unknown>) => {
@@ -158,6 +165,26 @@ describe.each(dialects)('event webhooks on %s', (dialect) => {
     });
     expect(Date.parse(payload.data.nextAttemptAt)).toBeGreaterThan(t.clock.now());
     await t.call('DELETE', `/api/v1/webhooks/endpoints/${ep.id}`);
+  });
+
+  it('resolves a host name with its own resolver at send time and never reaches a link-local address', async () => {
+    const port = new URL(receiver.url()).port;
+    const named = await endpoint({
+      url: `http://hooks.zylker.test:${port}/named`,
+      events: ['delivery.sent'],
+    });
+    const metadata = await endpoint({ url: 'http://metadata.zylker.test/latest', events: ['delivery.sent'] });
+    await send('named@example.net');
+    const [got] = await until(async () => at('/named').length > 0 && at('/named'), 10_000, 'the webhook');
+    expect(got!.headers.host).toBe(`hooks.zylker.test:${port}`);
+    const refused = await until(async () => {
+      const log = await t.call('GET', `/api/v1/webhooks/endpoints/${metadata.id}/deliveries`);
+      return log.body.items[0]?.attempts === 1 && log.body.items[0];
+    });
+    expect(refused).toMatchObject({ status: 'pending', lastStatusCode: null });
+    expect(refused.lastError).toContain('169.254.169.254 (link-local)');
+    expect(at('/latest')).toHaveLength(0);
+    for (const ep of [named, metadata]) await t.call('DELETE', `/api/v1/webhooks/endpoints/${ep.id}`);
   });
 
   it('retries a failing receiver after the clock has advanced', async () => {
