@@ -81,12 +81,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const http = options.http === false ? undefined : await buildServer(ctx);
   const bounces =
     (options.bounces ?? options.http !== false)
-      ? await startBounceListener(ctx, { port: options.bouncePort ?? config.bounceSmtpPort }).catch(
-          async (err) => {
-            await ctx.store.close();
-            throw err;
-          },
-        )
+      ? await startBounceListener(ctx, {
+          port: options.bouncePort ?? config.bounceSmtpPort,
+          host: config.bounceSmtpHost,
+        }).catch(async (err) => {
+          await ctx.store.close();
+          throw err;
+        })
       : undefined;
   const worker =
     options.worker === false

@@ -45,6 +45,7 @@ export interface Config {
   database: DatabaseConfig;
   platformSmtp: PlatformSmtp;
   bounceSmtpPort: number;
+  bounceSmtpHost: string;
   bounceMailboxPollMs: number;
   masterKey: string | undefined;
   dataCenters: readonly DataCenter[];
@@ -203,6 +204,7 @@ export function loadConfig(env: Env = process.env): Config {
     database,
     platformSmtp: parsePlatform(raw.MAILROUTE_PLATFORM_SMTP),
     bounceSmtpPort: raw.MAILROUTE_BOUNCE_SMTP_PORT,
+    bounceSmtpHost: raw.MAILROUTE_BOUNCE_SMTP_HOST,
     bounceMailboxPollMs: raw.MAILROUTE_BOUNCE_MAILBOX_POLL_SECONDS * 1000,
     masterKey: raw.MAILROUTE_MASTER_KEY,
     dataCenters,

@@ -62,6 +62,11 @@ export const settingDocs: SettingDoc[] = [
   },
   { key: 'MAILROUTE_BOUNCE_SMTP_PORT', defaultText: '2525', doc: 'Port of the bounce listener (SMTP).' },
   {
+    key: 'MAILROUTE_BOUNCE_SMTP_HOST',
+    defaultText: '0.0.0.0',
+    doc: 'Address the bounce listener listens on: all interfaces, since it is the MX of the bounce domains.',
+  },
+  {
     key: 'MAILROUTE_BOUNCE_MAILBOX_POLL_SECONDS',
     defaultText: '60',
     doc: 'How often worker processes poll each enabled bounce mailbox (IMAP) of relays with a fixed bounce address.',
@@ -253,6 +258,7 @@ export const configSchema = z.object({
       message: 'must be `direct` or `smtp://host:port` / `smtps://host:port`',
     }),
   MAILROUTE_BOUNCE_SMTP_PORT: port('MAILROUTE_BOUNCE_SMTP_PORT').default(2525),
+  MAILROUTE_BOUNCE_SMTP_HOST: z.string().min(1).default('0.0.0.0'),
   MAILROUTE_BOUNCE_MAILBOX_POLL_SECONDS: z.coerce
     .number()
     .min(1, 'must be at least 1 second')

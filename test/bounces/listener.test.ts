@@ -3,6 +3,7 @@
  * is `platform`, then a real RFC 3464 DSN (or an ARF complaint) is delivered to the listener by SMTP
  * at the return path the relay saw, and the delivery's status and the suppression list change.
  */
+import { connect } from 'node:net';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDsn } from '../../src/bounces/build-dsn.js';
@@ -270,5 +271,27 @@ describe.each(dialects)('bounce listener on %s', (dialect) => {
       t.clock.advance(86_400_000);
     }
     await t.call('DELETE', `/api/v1/relays/${relayId}`);
+  });
+});
+
+describe('where the bounce listener listens', () => {
+  const reachable = (host: string, port: number) =>
+    new Promise<boolean>((resolve) => {
+      const s = connect({ host, port }, () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
+
+  it('binds the address MAILROUTE_BOUNCE_SMTP_HOST names, and only that one', async () => {
+    const t = await startTestApp('sqlite', { MAILROUTE_BOUNCE_SMTP_HOST: '127.0.0.2' });
+    try {
+      const port = t.app.bounces!.port;
+      expect(await reachable('127.0.0.2', port)).toBe(true);
+      expect(await reachable('127.0.0.1', port)).toBe(false);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -60,6 +60,7 @@ describe('configuration', () => {
       'DATABASE_URL',
       'MAILROUTE_PLATFORM_SMTP',
       'MAILROUTE_BOUNCE_SMTP_PORT',
+      'MAILROUTE_BOUNCE_SMTP_HOST',
       'MAILROUTE_MASTER_KEY',
       'MAILROUTE_DATACENTERS',
       'MAILROUTE_PLANS',
