@@ -54,6 +54,15 @@ export async function visible(locator: Locator): Promise<Locator> {
   return locator;
 }
 
+/** Opens `url` and signs in through the login form (English labels), waiting for the console. */
+export async function signIn(page: Page, url: string, email: string, password: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await visible(page.getByRole('navigation'));
+}
+
 export async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
   if (process.env.MAILROUTE_SCREENSHOTS !== '1') return;
   mkdirSync(screenshotDir, { recursive: true });

@@ -8,6 +8,12 @@ import type { z } from 'zod';
 import type { apiKeySchema } from '../../../src/schemas/api-keys.js';
 import type { auditEntrySchema } from '../../../src/schemas/audit-log.js';
 import type { meSchema } from '../../../src/schemas/auth.js';
+import type {
+  contentPositionSchema,
+  contentRuleCreateSchema,
+  contentRulePatchSchema,
+  contentRuleSchema,
+} from '../../../src/schemas/content-rules.js';
 import type { containsResultSchema, dataCenterViewSchema } from '../../../src/schemas/datacenters.js';
 import type { deliveryStatusSchema } from '../../../src/schemas/delivery-statuses.js';
 import type {
@@ -70,3 +76,8 @@ export type WebhookEndpoint = z.output<typeof webhookEndpointSchema>;
 export type WebhookDelivery = z.output<typeof webhookDeliverySchema>;
 
 export type Suppression = z.output<typeof suppressionSchema>;
+
+export type ContentPosition = z.output<typeof contentPositionSchema>;
+export type ContentRule = z.output<typeof contentRuleSchema>;
+export type ContentRuleCreate = z.input<typeof contentRuleCreateSchema>;
+export type ContentRulePatch = z.input<typeof contentRulePatchSchema>;

@@ -12,6 +12,7 @@ const menu = [
   ['/messages', 'nav.messages'],
   ['/reports', 'nav.reports'],
   ['/suppressions', 'nav.suppressions'],
+  ['/content-rules', 'nav.contentRules'],
   ['/notifications', 'nav.notifications'],
   ['/audit-log', 'nav.auditLog'],
   ['/webhooks', 'nav.webhooks'],
