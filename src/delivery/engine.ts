@@ -50,7 +50,7 @@ export class DeliveryEngine {
   ) {
     this.keys = new SigningKeys(ctx);
     this.orgs = new OrgStates(ctx);
-    this.writer = new TransitionWriter(ctx.store.db);
+    this.writer = new TransitionWriter(ctx.store);
     this.slots = new RelaySlots(ctx.store.db);
   }
 

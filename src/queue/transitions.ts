@@ -7,8 +7,10 @@
  */
 import type { Kysely } from 'kysely';
 import { newSortableId } from '../domain/ids.js';
+import type { Store } from '../store/db.js';
 import type { AttemptsTable, Database, DeliveriesTable, DeliveryStatus } from '../store/schema.js';
 import { add, type CounterKey } from './counters.js';
+import { type DeliveryRow, writeDeliveryRows } from './delivery-rows.js';
 
 export type AttemptRecord = Omit<AttemptsTable, 'id' | 'org_id' | 'delivery_id'>;
 
@@ -25,40 +27,28 @@ export interface Transition {
   sentAt?: number | null;
 }
 
-/** Moves one delivery to its new state, only while this worker holds its lease. */
-async function applyTransition(
-  trx: Kysely<Database>,
-  d: DeliveriesTable,
-  owner: string,
-  t: Transition,
-  now: number,
-): Promise<boolean> {
-  const res = await trx
-    .updateTable('deliveries')
-    .set({
-      status: t.status,
-      route: t.route === undefined ? d.route : t.route,
-      relay_id: t.relayId === undefined ? d.relay_id : t.relayId,
-      attempts: d.attempts + (t.countsAsAttempt ? 1 : 0),
-      next_attempt_at: t.nextAttemptAt ?? d.next_attempt_at,
-      lease_owner: null,
-      lease_until: null,
-      last_status: t.lastStatus === undefined ? d.last_status : t.lastStatus,
-      last_reply: t.lastReply === undefined ? d.last_reply : t.lastReply,
-      relays_tried:
-        t.relaysTried === undefined
-          ? d.relays_tried
-          : t.relaysTried === null
-            ? null
-            : JSON.stringify(t.relaysTried),
-      slowdowns: t.slowdowns ?? d.slowdowns,
-      sent_at: t.sentAt === undefined ? d.sent_at : t.sentAt,
-      updated_at: now,
-    })
-    .where('id', '=', d.id)
-    .where('lease_owner', '=', owner)
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) > 0;
+/** The delivery's row after the transition. */
+function rowAfter(d: DeliveriesTable, owner: string, t: Transition, now: number): DeliveryRow {
+  return {
+    id: d.id,
+    owner,
+    status: t.status,
+    route: t.route === undefined ? d.route : t.route,
+    relay_id: t.relayId === undefined ? d.relay_id : t.relayId,
+    attempts: d.attempts + (t.countsAsAttempt ? 1 : 0),
+    next_attempt_at: t.nextAttemptAt ?? d.next_attempt_at,
+    last_status: t.lastStatus === undefined ? d.last_status : t.lastStatus,
+    last_reply: t.lastReply === undefined ? d.last_reply : t.lastReply,
+    relays_tried:
+      t.relaysTried === undefined
+        ? d.relays_tried
+        : t.relaysTried === null
+          ? null
+          : JSON.stringify(t.relaysTried),
+    slowdowns: t.slowdowns ?? d.slowdowns,
+    sent_at: t.sentAt === undefined ? d.sent_at : t.sentAt,
+    updated_at: now,
+  };
 }
 
 export interface PendingTransition {
@@ -95,7 +85,7 @@ export class TransitionWriter {
   private scheduled = false;
   private flushing: Promise<void> | undefined;
 
-  constructor(private db: Kysely<Database>) {}
+  constructor(private store: Store) {}
 
   write(item: PendingTransition): Promise<boolean> {
     return new Promise((done, fail) => {
@@ -119,11 +109,13 @@ export class TransitionWriter {
     }
     const batch = this.pending.splice(0);
     if (batch.length === 0) return;
-    this.flushing = this.db
+    const { db, dialect } = this.store;
+    this.flushing = db
       .transaction()
       .execute((trx) =>
         applyBatch(
           trx,
+          dialect,
           batch.map((b) => b.item),
         ),
       )
@@ -145,11 +137,21 @@ export class TransitionWriter {
 
 const ROWS_PER_INSERT = 200;
 
-/** One transaction for a batch: each state change, then the attempts, archives and counters of
- * the applied ones in a few multi-row statements. */
-async function applyBatch(trx: Kysely<Database>, items: PendingTransition[]): Promise<boolean[]> {
-  const results: boolean[] = [];
-  for (const p of items) results.push(await applyTransition(trx, p.delivery, p.owner, p.transition, p.now));
+/** One transaction for a batch: the state changes, then the attempts, archives, events and
+ * counters of the applied ones, each kind in a few multi-row statements. */
+async function applyBatch(
+  trx: Kysely<Database>,
+  dialect: Store['dialect'],
+  items: PendingTransition[],
+): Promise<boolean[]> {
+  const changed = new Set<string>();
+  for (let i = 0; i < items.length; i += ROWS_PER_INSERT) {
+    const rows = items
+      .slice(i, i + ROWS_PER_INSERT)
+      .map((p) => rowAfter(p.delivery, p.owner, p.transition, p.now));
+    for (const id of await writeDeliveryRows(trx, dialect, rows)) changed.add(id);
+  }
+  const results = items.map((p) => changed.has(p.delivery.id));
   const applied = items.filter((_, i) => results[i]);
   const attempts = applied.flatMap((p) =>
     p.attempts.map((a) => ({
