@@ -9,6 +9,11 @@ import type { apiKeySchema } from '../../../src/schemas/api-keys.js';
 import type { auditEntrySchema } from '../../../src/schemas/audit-log.js';
 import type { meSchema } from '../../../src/schemas/auth.js';
 import type {
+  bounceMailboxInputSchema,
+  bounceMailboxPollSchema,
+  bounceMailboxSchema,
+} from '../../../src/schemas/bounce-mailboxes.js';
+import type {
   contentPositionSchema,
   contentRuleCreateSchema,
   contentRulePatchSchema,
@@ -81,3 +86,7 @@ export type ContentPosition = z.output<typeof contentPositionSchema>;
 export type ContentRule = z.output<typeof contentRuleSchema>;
 export type ContentRuleCreate = z.input<typeof contentRuleCreateSchema>;
 export type ContentRulePatch = z.input<typeof contentRulePatchSchema>;
+
+export type BounceMailbox = z.output<typeof bounceMailboxSchema>;
+export type BounceMailboxInput = z.input<typeof bounceMailboxInputSchema>;
+export type BounceMailboxPoll = z.output<typeof bounceMailboxPollSchema>;

@@ -1,10 +1,13 @@
 /**
  * 不達メールの管理: bounces handled by mailroute (VERP, or one fixed catch-all return path), or
- * returned to the From address, or to one address on the relay's domain.
+ * returned to the From address, or to one address on the relay's domain, whose IMAP mailbox a saved
+ * relay may have mailroute read.
  */
 import { useTranslation } from 'react-i18next';
+import type { RelayView } from '../api/types';
 import { Check, Field } from '../components/field';
 import { RadioGroup } from '../components/radio-group';
+import { BounceMailboxSection } from './bounce-mailbox-section';
 import type { SectionProps } from './section-props';
 
 export function BounceOptions({
@@ -14,9 +17,15 @@ export function BounceOptions({
   disabled,
   bounceDomain,
   domainName,
-}: SectionProps & { bounceDomain: string; domainName?: string | undefined }) {
+  saved,
+}: SectionProps & {
+  bounceDomain: string;
+  domainName?: string | undefined;
+  saved?: RelayView | undefined;
+}) {
   const { t } = useTranslation();
   const platform = draft.bounceMode === 'platform';
+  const savedBounces = saved?.bounceHandling;
   return (
     <fieldset className="sub">
       <legend>{t('relayForm.bounces')}</legend>
@@ -52,15 +61,22 @@ export function BounceOptions({
             onChange={(bounceMode) => set({ bounceMode })}
           />
           {draft.bounceMode === 'address' && (
-            <Field label={t('relayForm.bounceAddressInput')} error={errors['bounceHandling.address']}>
-              <input
-                type="email"
-                value={draft.bounceAddress}
-                disabled={disabled}
-                placeholder={`bounce@${domainName ?? 'example.com'}`}
-                onChange={(e) => set({ bounceAddress: e.target.value })}
-              />
-            </Field>
+            <>
+              <Field label={t('relayForm.bounceAddressInput')} error={errors['bounceHandling.address']}>
+                <input
+                  type="email"
+                  value={draft.bounceAddress}
+                  disabled={disabled}
+                  placeholder={`bounce@${domainName ?? 'example.com'}`}
+                  onChange={(e) => set({ bounceAddress: e.target.value })}
+                />
+              </Field>
+              {saved && savedBounces?.mode === 'address' ? (
+                <BounceMailboxSection relay={saved} address={savedBounces.address} />
+              ) : (
+                <p className="hint">{t('bounceMailbox.saveFirst')}</p>
+              )}
+            </>
           )}
         </>
       )}

@@ -1,7 +1,7 @@
 /** ドメイン設定: the relay's domain (or a new one), email types, DKIM with its record, bounces. */
 import { useTranslation } from 'react-i18next';
 import { emailTypes } from '../../../src/schemas/relays.js';
-import type { DomainView, EmailType } from '../api/types';
+import type { DomainView, EmailType, RelayView } from '../api/types';
 import { DnsRecordView } from '../components/dns-record';
 import { Check, Field } from '../components/field';
 import { AddDomainInline } from './add-domain-inline';
@@ -13,6 +13,7 @@ export function DomainSection(
     domains: DomainView[];
     onDomainAdded: (d: DomainView) => void;
     bounceDomain: string;
+    saved?: RelayView | undefined;
   },
 ) {
   const { t } = useTranslation();

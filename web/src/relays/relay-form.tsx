@@ -161,7 +161,13 @@ export function RelayForm({
         )}
       </div>
       <ServerDetailsSection {...props} />
-      <DomainSection {...props} domains={domains} onDomainAdded={onDomainAdded} bounceDomain={bounceDomain} />
+      <DomainSection
+        {...props}
+        domains={domains}
+        onDomainAdded={onDomainAdded}
+        bounceDomain={bounceDomain}
+        saved={saved}
+      />
       <AuthSection
         {...props}
         saved={saved}
