@@ -40,7 +40,7 @@ export class DeliveryEngine {
   private turns = new Map<string, number>();
   private writer: TransitionWriter;
   private slots: RelaySlots;
-  private messages = new Map<string, MessagesTable>();
+  private messages = new Map<string, Promise<MessagesTable>>();
   /** Relays this engine saw fail since their last success here, so a success resets their count. */
   private failing = new Set<string>();
 
@@ -54,18 +54,22 @@ export class DeliveryEngine {
     this.slots = new RelaySlots(ctx.store.db);
   }
 
-  /** Messages never change once accepted: read each once. */
-  private async message(id: string): Promise<MessagesTable> {
+  /**
+   * Messages never change once accepted: read each once. The read itself is shared, so the
+   * deliveries of one mass email claimed together wait for one query instead of each sending one.
+   */
+  private message(id: string): Promise<MessagesTable> {
     const hit = this.messages.get(id);
     if (hit) return hit;
-    const m = await this.ctx.store.db
+    const read = this.ctx.store.db
       .selectFrom('messages')
       .selectAll()
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
+    read.catch(() => this.messages.delete(id));
     if (this.messages.size >= MESSAGE_CACHE) this.messages.delete(this.messages.keys().next().value!);
-    this.messages.set(id, m);
-    return m;
+    this.messages.set(id, read);
+    return read;
   }
 
   /** Hands unused relay-cap reservations back (the worker calls this when it falls idle). */
