@@ -11,7 +11,6 @@ import { relayAddressAllowed } from '../domain/hosts.js';
 import { catchAllAddress } from '../domain/verp.js';
 import type { RelayInput, RelayTestResult } from '../schemas/relays.js';
 import { findOrg } from '../store/repos/orgs.js';
-import type { RelaysTable } from '../store/schema.js';
 import { type ProbeAuth, probeRelay } from '../transports/probe/index.js';
 import { relayCredentials } from './relay-credentials.js';
 import { inputOf, relayRow } from './relays.js';

@@ -1,38 +1,26 @@
 // The batched state write of the delivery stage, on every dialect: rows still leased by their
 // owner take their new columns (numbers stay numbers, nulls stay null); a row another worker
 // has taken over is left as it was, and the caller learns which rows changed.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
 import type { AppContext } from '../../src/context.js';
-import { createLogger } from '../../src/log.js';
-import { openContext } from '../../src/main.js';
 import { claimDue } from '../../src/queue/claim.js';
 import { type DeliveryRow, writeDeliveryRows } from '../../src/queue/delivery-rows.js';
 import { enqueue } from '../../src/queue/enqueue.js';
 import { createOrg } from '../../src/services/orgs.js';
-import { TestClock } from '../helpers/app.js';
-import { createTestDatabase, dialects, type TestDatabase } from '../helpers/databases.js';
+import type { TestClock } from '../helpers/app.js';
+import { openTestContext, type TestContext } from '../helpers/context.js';
+import { dialects } from '../helpers/databases.js';
 
 describe.each(dialects)('writing delivery states in one statement on %s', (dialect) => {
-  let database: TestDatabase;
+  let t: TestContext;
   let ctx: AppContext;
-  const clock = new TestClock();
+  let clock: TestClock;
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    const config = loadConfig({
-      MAILROUTE_DATA_DIR: mkdtempSync(join(tmpdir(), 'mailroute-rows-')),
-      ...(database.url ? { DATABASE_URL: database.url } : {}),
-    });
-    ctx = await openContext(config, { clock, log: createLogger('silent') });
+    t = await openTestContext(dialect);
+    ({ ctx, clock } = t);
   });
-  afterAll(async () => {
-    await ctx.store.close();
-    await database.drop();
-  });
+  afterAll(() => t.close());
 
   it('changes only the rows their owner still holds, and says which', async () => {
     const org = await createOrg(ctx, { name: 'Rows' });

@@ -1,40 +1,29 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
 import type { AppContext } from '../../src/context.js';
-import { createLogger } from '../../src/log.js';
-import { openContext } from '../../src/main.js';
 import { bootstrap, createOrg } from '../../src/services/orgs.js';
 import { migrateToLatest } from '../../src/store/migrations/index.js';
 import { listAudit, writeAudit } from '../../src/store/repos/audit-log.js';
 import { planOf } from '../../src/store/repos/orgs.js';
 import { readSettings, writeSettings } from '../../src/store/repos/settings.js';
-import { TestClock } from '../helpers/app.js';
-import { createTestDatabase, dialects, type TestDatabase } from '../helpers/databases.js';
+import type { TestClock } from '../helpers/app.js';
+import { openTestContext, type TestContext } from '../helpers/context.js';
+import { dialects } from '../helpers/databases.js';
 
 describe.each(dialects)('store on %s', (dialect) => {
-  let database: TestDatabase;
+  let t: TestContext;
   let ctx: AppContext;
-  const clock = new TestClock();
+  let clock: TestClock;
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    const config = loadConfig({
-      MAILROUTE_DATA_DIR: mkdtempSync(join(tmpdir(), 'mailroute-store-')),
+    t = await openTestContext(dialect, {
       MAILROUTE_BOOTSTRAP_API_KEY: 'bootstrap-key-0123456789',
       MAILROUTE_BOOTSTRAP_ADMIN_EMAIL: 'Root@Example.test',
       MAILROUTE_BOOTSTRAP_ADMIN_PASSWORD: 'password123',
-      ...(database.url ? { DATABASE_URL: database.url } : {}),
     });
-    ctx = await openContext(config, { clock, log: createLogger('silent') });
+    ({ ctx, clock } = t);
   });
-  afterAll(async () => {
-    await ctx.store.close();
-    await database.drop();
-  });
+  afterAll(() => t.close());
 
   it('runs on the expected dialect and migrations are idempotent', async () => {
     expect(ctx.store.dialect).toBe(dialect);

@@ -1,25 +1,20 @@
 // The queue's hot queries must use the partial indexes made for them, not scan the deliveries
 // table: a claim that scans costs time in proportion to everything ever queued.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
 import type { AppContext } from '../../src/context.js';
-import { createLogger } from '../../src/log.js';
-import { openContext } from '../../src/main.js';
 import { claimQuery, nextDueQuery, reclaimQuery } from '../../src/queue/claim.js';
-import { TestClock } from '../helpers/app.js';
+import { openTestContext, type TestContext } from '../helpers/context.js';
 
 describe('queue query plans on SQLite', () => {
+  let t: TestContext;
   let ctx: AppContext;
 
   beforeAll(async () => {
-    const config = loadConfig({ MAILROUTE_DATA_DIR: mkdtempSync(join(tmpdir(), 'mailroute-plans-')) });
-    ctx = await openContext(config, { clock: new TestClock(), log: createLogger('silent') });
+    t = await openTestContext('sqlite');
+    ctx = t.ctx;
   });
-  afterAll(() => ctx.store.close());
+  afterAll(() => t.close());
 
   async function plan(q: { compile(): CompiledQuery }): Promise<string> {
     const c = q.compile();
