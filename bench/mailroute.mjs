@@ -59,6 +59,9 @@ export async function startMailroute({ sinkPort, workers = 0, databaseUrl, concu
     MAILROUTE_PLATFORM_SMTP: `smtp://127.0.0.1:${sinkPort}`,
     MAILROUTE_WORKER_CONCURRENCY: String(concurrency),
     MAILROUTE_LOG_LEVEL: 'warn',
+    // With --workers, the extra processes are the `mailroute worker`s started below, and `start`
+    // delivers in its own process only; without, `start` forks as many as its default says.
+    ...(workers > 0 ? { MAILROUTE_WORKER_PROCESSES: '1' } : {}),
     ...(schema ? { DATABASE_URL: schema.url } : {}),
   };
   const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
