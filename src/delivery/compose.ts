@@ -37,6 +37,11 @@ export interface DeliveryParts {
   recipientDomain?: string;
 }
 
+/** The Message-ID of a delivery: it names the delivery, for bounces that lose the return path. */
+export function messageIdOf(deliveryId: string, fromDomain: string): string {
+  return `<${deliveryId}@${fromDomain}>`;
+}
+
 export function composeMime(c: MessageContent, d: DeliveryParts): Promise<Buffer> {
   const body = personalize(c, d.personalization, d.recipientDomain);
   const composer = new MailComposer({
@@ -54,7 +59,7 @@ export function composeMime(c: MessageContent, d: DeliveryParts): Promise<Buffer
       encoding: 'base64',
     })),
     headers: { ...(c.headers ?? {}), 'X-Mailroute-Delivery': d.deliveryId },
-    messageId: `<${d.deliveryId}@${d.fromDomain}>`,
+    messageId: messageIdOf(d.deliveryId, d.fromDomain),
     date: d.date,
     disableFileAccess: true,
     disableUrlAccess: true,

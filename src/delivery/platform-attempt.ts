@@ -69,10 +69,13 @@ export async function attemptPlatform(
   }
   let last: AttemptResult | undefined;
   for (const t of targets) {
-    const out = await pools.send(t.key, t.options, prepared.raw, {
-      from: prepared.envelopeFrom,
-      to: recipient,
-    });
+    const out = await pools.send(
+      t.key,
+      t.options,
+      prepared.raw,
+      { from: prepared.envelopeFrom, to: recipient },
+      prepared.messageId,
+    );
     const host = `${t.options.host}:${t.options.port}`;
     if (out.ok) {
       return {

@@ -6,10 +6,12 @@
 import { type SigningKey, signParts } from '../dkim/sign.js';
 import type { MessageContent } from '../schemas/messages.js';
 import type { DeliveriesTable, MessagesTable } from '../store/schema.js';
-import { MimeTemplates, type Personalization } from './compose.js';
+import { MimeTemplates, messageIdOf, type Personalization } from './compose.js';
 
 export interface Prepared {
   raw: Buffer;
+  /** The Message-ID header in `raw`. */
+  messageId: string;
   envelopeFrom: string;
   signedBy: string | null;
 }
@@ -42,5 +44,10 @@ export async function prepare(
     recipientDomain: d.recipient_domain,
   });
   const raw = key ? await signParts(parts, key, new Date(now)) : Buffer.concat([parts.head, parts.body]);
-  return { raw, envelopeFrom, signedBy: key ? `${key.selector}._domainkey.${key.domain}` : null };
+  return {
+    raw,
+    messageId: messageIdOf(d.id, m.from_domain),
+    envelopeFrom,
+    signedBy: key ? `${key.selector}._domainkey.${key.domain}` : null,
+  };
 }

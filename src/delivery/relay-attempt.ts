@@ -79,10 +79,13 @@ export async function attemptRelay(
     auth,
     timeoutMs: ctx.config.smtpTimeoutMs,
   });
-  const out = await pools.send(relayPoolKey(r), options, prepared.raw, {
-    from: prepared.envelopeFrom,
-    to: recipient,
-  });
+  const out = await pools.send(
+    relayPoolKey(r),
+    options,
+    prepared.raw,
+    { from: prepared.envelopeFrom, to: recipient },
+    prepared.messageId,
+  );
   if (out.ok) {
     return {
       sent: true,

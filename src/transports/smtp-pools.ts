@@ -47,12 +47,16 @@ export class SmtpPools {
     return transporter;
   }
 
-  /** Sends a prepared message to one recipient; never throws. */
+  /**
+   * Sends a prepared message to one recipient; never throws. `messageId` (the one in `raw`)
+   * spares nodemailer from generating a random one it would only log.
+   */
   async send(
     key: string,
     options: PoolOptions,
     raw: Buffer,
     envelope: { from: string; to: string },
+    messageId?: string,
   ): Promise<SendOutcome> {
     const started = Date.now();
     const host = `${options.host}:${options.port}`;
@@ -60,6 +64,7 @@ export class SmtpPools {
       const info = await this.get(key, options).sendMail({
         envelope: { from: envelope.from, to: [envelope.to] },
         raw,
+        messageId,
       });
       return { ok: true, response: String(info.response ?? ''), host, ms: Date.now() - started };
     } catch (error) {

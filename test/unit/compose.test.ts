@@ -1,7 +1,9 @@
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { composeMime, MimeTemplates, merge } from '../../src/delivery/compose.js';
+import { prepare } from '../../src/delivery/prepare.js';
 import type { MessageContent } from '../../src/schemas/messages.js';
+import type { DeliveriesTable, MessagesTable } from '../../src/store/schema.js';
 
 const content: MessageContent = {
   from: '"Zylker News" <news@zylker.com>',
@@ -91,5 +93,18 @@ describe('composing deliveries', () => {
     ['unknown fields become empty', 'Hi {{missing}}!', {}, false, 'Hi !'],
   ])('merges fields: %s', (_name, template, fields, html, expected) => {
     expect(merge(template, fields, html)).toBe(expected);
+  });
+
+  it('tells the transport the Message-ID the prepared message carries', async () => {
+    const m = {
+      id: 'msg_p',
+      from_domain: 'zylker.com',
+      created_at: date.getTime(),
+      content: JSON.stringify(content),
+    } as MessagesTable;
+    const d = { id: 'dlv_p', recipient_domain: 'example.net', personalization: null } as DeliveriesTable;
+    const prepared = await prepare(m, d, undefined, 'bounce@zylker.com', date.getTime());
+    expect(prepared.messageId).toBe('<dlv_p@zylker.com>');
+    expect((await simpleParser(prepared.raw)).messageId).toBe(prepared.messageId);
   });
 });
