@@ -4,10 +4,11 @@
  */
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { emailTypes } from '../../../src/schemas/relays.js';
 import { ApiError, patch, post } from '../api/client';
 import type { ContentRule } from '../api/types';
+import { EmailTypeChecks } from '../components/email-type-checks';
 import { Check, Field } from '../components/field';
+import { FieldErrorsBanner } from '../components/field-errors-banner';
 import { RadioGroup } from '../components/radio-group';
 import { draftFromRule, draftToInput, emptyRuleDraft, type RuleDraft, ruleFieldErrors } from './draft';
 
@@ -39,12 +40,6 @@ export function RuleForm({
     const touched = Object.keys(p).map(errorKeyOf);
     setErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !touched.includes(k))));
   };
-  const toggleType = (type: (typeof emailTypes)[number], on: boolean) =>
-    set({
-      emailTypes: on
-        ? emailTypes.filter((x) => x === type || draft.emailTypes.includes(x))
-        : draft.emailTypes.filter((x) => x !== type),
-    });
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -67,29 +62,18 @@ export function RuleForm({
   };
 
   const errorCount = Object.keys(errors).length;
-  const unshown = Object.entries(errors).filter(([k]) => !shown.has(k));
   const title = !saved
     ? t('contentRules.newTitle')
     : t(canEdit ? 'contentRules.editTitle' : 'contentRules.viewTitle', { name: saved.name });
   return (
     <form className="card rule-form" onSubmit={submit} noValidate aria-label={title}>
       <h2>{title}</h2>
-      <div aria-live="assertive">
-        {(errorCount > 0 || (failure && Object.keys(failure.fields).length === 0)) && (
-          <div className="banner error" role="alert">
-            <strong>{errorCount > 0 ? t('contentRules.invalid') : failure?.message}</strong>
-            {unshown.length > 0 && (
-              <ul>
-                {unshown.map(([k, v]) => (
-                  <li key={k}>
-                    {k}: {v}
-                  </li>
-                ))}
-              </ul>
-            )}
-          </div>
-        )}
-      </div>
+      <FieldErrorsBanner
+        show={errorCount > 0 || (failure !== undefined && Object.keys(failure.fields).length === 0)}
+        title={errorCount > 0 ? t('contentRules.invalid') : failure?.message}
+        errors={errors}
+        shown={shown}
+      />
       <div className="grid two">
         <Field label={t('contentRules.name')} error={errors.name}>
           <input value={draft.name} disabled={disabled} onChange={(e) => set({ name: e.target.value })} />
@@ -115,19 +99,13 @@ export function RuleForm({
         ]}
         onChange={(position) => set({ position })}
       />
-      <fieldset className={`checks${errors.emailTypes ? ' has-error' : ''}`}>
-        <legend>{t('contentRules.emailTypes')}</legend>
-        {emailTypes.map((type) => (
-          <Check
-            key={type}
-            label={t(`emailTypes.${type}`)}
-            checked={draft.emailTypes.includes(type)}
-            disabled={disabled}
-            onChange={(on) => toggleType(type, on)}
-          />
-        ))}
-        {errors.emailTypes && <p className="field-error">{errors.emailTypes}</p>}
-      </fieldset>
+      <EmailTypeChecks
+        legend={t('contentRules.emailTypes')}
+        value={draft.emailTypes}
+        disabled={disabled}
+        error={errors.emailTypes}
+        onChange={(emailTypes) => set({ emailTypes })}
+      />
       <Field
         label={t('contentRules.recipientDomains')}
         hint={t('contentRules.recipientDomainsHint')}

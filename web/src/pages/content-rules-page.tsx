@@ -4,7 +4,7 @@
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, del, patch } from '../api/client';
+import { del, patch } from '../api/client';
 import type { ContentRule, ContentRulePatch } from '../api/types';
 import { ErrorBanner, SuccessBanner } from '../components/error-banner';
 import { ListTable } from '../components/list-table';
@@ -12,6 +12,7 @@ import { LoadState } from '../components/load-state';
 import { type RuleActions, RuleCells } from '../content-rules/rule-cells';
 import { RuleForm } from '../content-rules/rule-form';
 import { useSession } from '../hooks/session';
+import { useListActions } from '../hooks/use-list-actions';
 import { useResource } from '../hooks/use-resource';
 
 const path = (r: ContentRule) => `/api/v1/content-rules/${encodeURIComponent(r.id)}`;
@@ -22,20 +23,8 @@ export function ContentRulesPage() {
   const rules = useResource<{ items: ContentRule[] }>('/api/v1/content-rules');
   /** undefined: no form; null: a new rule; else the rule open in the form. */
   const [open, setOpen] = useState<ContentRule | null>();
-  const [error, setError] = useState<ApiError>();
-  const [notice, setNotice] = useState<string>();
+  const { act, error, notice, setNotice } = useListActions(rules.reload);
 
-  const act = async (fn: () => Promise<unknown>, done?: string) => {
-    setError(undefined);
-    setNotice(undefined);
-    try {
-      await fn();
-      if (done) setNotice(done);
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, 'network', String(err)));
-    }
-    rules.reload();
-  };
   const actions: RuleActions = {
     open: (r) => {
       setNotice(undefined);

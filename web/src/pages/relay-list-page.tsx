@@ -2,11 +2,12 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useSearchParams } from 'react-router';
-import { ApiError, del, post } from '../api/client';
+import { del, post } from '../api/client';
 import type { RelayTestResult, RelayView } from '../api/types';
 import { ErrorBanner, SuccessBanner } from '../components/error-banner';
 import { Empty, LoadState } from '../components/load-state';
 import { useSession } from '../hooks/session';
+import { useListActions } from '../hooks/use-list-actions';
 import { useResource } from '../hooks/use-resource';
 import { type RelayActions, RelayRow } from '../relays/relay-row';
 import { TestPanel } from '../relays/test-result';
@@ -19,8 +20,8 @@ export function RelayListPage() {
   const location = useLocation();
   const [params] = useSearchParams();
   const relays = useResource<{ items: RelayView[] }>('/api/v1/relays');
-  const [error, setError] = useState<ApiError>();
-  const [notice, setNotice] = useState<string | undefined>(
+  const { act, error, notice } = useListActions(
+    relays.reload,
     (location.state as { notice?: string } | null)?.notice,
   );
   const [test, setTest] = useState<{
@@ -30,17 +31,6 @@ export function RelayListPage() {
     error?: string;
   }>();
 
-  const act = async (fn: () => Promise<unknown>, done?: string) => {
-    setError(undefined);
-    setNotice(undefined);
-    try {
-      await fn();
-      if (done) setNotice(done);
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, 'network', String(err)));
-    }
-    relays.reload();
-  };
   const actions: RelayActions = {
     toggle: (r) => void act(() => post(path(r, r.enabled ? '/disable' : '/enable'))),
     resume: (r) => void act(() => post(path(r, '/resume'))),

@@ -10,6 +10,7 @@ import { ApiError, del, post, put } from '../api/client';
 import type { BounceMailbox, BounceMailboxPoll, RelayView } from '../api/types';
 import { ConfirmButton } from '../components/confirm-button';
 import { SuccessBanner } from '../components/error-banner';
+import { FieldErrorsBanner } from '../components/field-errors-banner';
 import { ErrorState, isMissingEndpoint, NotAvailable } from '../components/load-state';
 import { useSession } from '../hooks/session';
 import { useResource } from '../hooks/use-resource';
@@ -103,29 +104,18 @@ function MailboxEditor({
   };
 
   if (!mailbox && !canEdit) return <p className="muted">{t('bounceMailbox.notSetUp')}</p>;
-  const unshown = Object.entries(errors).filter(([k]) => !shown.has(k));
-  const fieldCount = Object.keys(errors).length;
+  const fieldShown = Object.keys(errors).some((k) => shown.has(k));
   const auth = mailbox?.authentication;
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: Enter in a mailbox field saves the mailbox, not the relay form around it
     <div onKeyDown={onKeyDown}>
       {!mailbox && <p className="muted">{t('bounceMailbox.notSetUp')}</p>}
-      <div aria-live="assertive">
-        {failure && (
-          <div className="banner error" role="alert">
-            <strong>{fieldCount > unshown.length ? t('bounceMailbox.invalid') : failure.message}</strong>
-            {unshown.length > 0 && (
-              <ul>
-                {unshown.map(([k, v]) => (
-                  <li key={k}>
-                    {k}: {v}
-                  </li>
-                ))}
-              </ul>
-            )}
-          </div>
-        )}
-      </div>
+      <FieldErrorsBanner
+        show={failure !== undefined}
+        title={fieldShown ? t('bounceMailbox.invalid') : failure?.message}
+        errors={errors}
+        shown={shown}
+      />
       <SuccessBanner message={notice} />
       <MailboxFields
         draft={draft}

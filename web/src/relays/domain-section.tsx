@@ -1,8 +1,8 @@
 /** ドメイン設定: the relay's domain (or a new one), email types, DKIM with its record, bounces. */
 import { useTranslation } from 'react-i18next';
-import { emailTypes } from '../../../src/schemas/relays.js';
-import type { DomainView, EmailType, RelayView } from '../api/types';
+import type { DomainView, RelayView } from '../api/types';
 import { DnsRecordView } from '../components/dns-record';
+import { EmailTypeChecks } from '../components/email-type-checks';
 import { Check, Field } from '../components/field';
 import { AddDomainInline } from './add-domain-inline';
 import { BounceOptions } from './bounce-options';
@@ -19,12 +19,6 @@ export function DomainSection(
   const { t } = useTranslation();
   const { draft, set, errors, disabled, domains } = props;
   const domain = domains.find((d) => d.id === draft.domainId);
-  const toggleType = (type: EmailType, on: boolean) =>
-    set({
-      emailTypes: on
-        ? emailTypes.filter((x) => x === type || draft.emailTypes.includes(x))
-        : draft.emailTypes.filter((x) => x !== type),
-    });
   return (
     <fieldset className="section">
       <legend>{t('relayForm.domainSettings')}</legend>
@@ -52,19 +46,13 @@ export function DomainSection(
           }}
         />
       </div>
-      <fieldset className={`checks${errors.emailTypes ? ' has-error' : ''}`}>
-        <legend>{t('relayForm.emailTypes')}</legend>
-        {emailTypes.map((type) => (
-          <Check
-            key={type}
-            label={t(`emailTypes.${type}`)}
-            checked={draft.emailTypes.includes(type)}
-            disabled={disabled}
-            onChange={(on) => toggleType(type, on)}
-          />
-        ))}
-        {errors.emailTypes && <p className="field-error">{errors.emailTypes}</p>}
-      </fieldset>
+      <EmailTypeChecks
+        legend={t('relayForm.emailTypes')}
+        value={draft.emailTypes}
+        disabled={disabled}
+        error={errors.emailTypes}
+        onChange={(emailTypes) => set({ emailTypes })}
+      />
       <Check
         label={t('relayForm.dkim')}
         hint={t('relayForm.dkimHint')}

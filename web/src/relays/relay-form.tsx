@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { ApiError, patch, post } from '../api/client';
 import type { DomainView, RelayTestResult, RelayView } from '../api/types';
+import { FieldErrorsBanner } from '../components/field-errors-banner';
 import { useSession } from '../hooks/session';
 import { AuthSection } from './auth-section';
 import { DomainSection } from './domain-section';
@@ -140,26 +141,15 @@ export function RelayForm({
   };
 
   const errorCount = Object.keys(errors).length;
-  const unshown = Object.entries(errors).filter(([k]) => !shown.has(k));
   const props = { draft, set, errors, disabled };
   return (
     <form className="relay-form" onSubmit={submit} noValidate>
-      <div aria-live="assertive">
-        {(errorCount > 0 || failure) && (
-          <div className="banner error" role="alert">
-            <strong>{errorCount > 0 ? t('relayForm.invalid') : failure?.message}</strong>
-            {unshown.length > 0 && (
-              <ul>
-                {unshown.map(([k, v]) => (
-                  <li key={k}>
-                    {k}: {v}
-                  </li>
-                ))}
-              </ul>
-            )}
-          </div>
-        )}
-      </div>
+      <FieldErrorsBanner
+        show={errorCount > 0 || failure !== undefined}
+        title={errorCount > 0 ? t('relayForm.invalid') : failure?.message}
+        errors={errors}
+        shown={shown}
+      />
       <ServerDetailsSection {...props} />
       <DomainSection
         {...props}
