@@ -18,6 +18,7 @@ import {
   signIn,
   visible,
 } from './browser.js';
+import { signInMember } from './member.js';
 
 const ADDRESS = 'bounce@zylker.com';
 const PASSWORD = 'mailbox password 1';
@@ -181,15 +182,7 @@ describe.skipIf(chromiumMissing || !imap)('the bounce mailbox in the relay form'
   });
 
   it('lets a member see the mailbox and its polls, in Japanese too, but change nothing', async () => {
-    const created = await t.call('POST', '/api/v1/users', {
-      email: 'member@example.test',
-      name: 'Member',
-      role: 'member',
-      password: 'member password 123',
-    });
-    expect(created.status).toBe(201);
-    const member = await openPage(browser, 'en-US');
-    await signIn(member, `${t.url}/relays/${relayId}`, 'member@example.test', 'member password 123');
+    const member = await signInMember(t, browser, `/relays/${relayId}`);
     const view = member.getByRole('group', { name: 'Bounce mailbox (IMAP, optional)' });
     await visible(view.getByLabel('IMAP server', { exact: true }));
     expect(await view.getByLabel('IMAP server', { exact: true }).isDisabled()).toBe(true);

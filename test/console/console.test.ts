@@ -12,6 +12,7 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, type TestApp } from '../help
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-servers.js';
 import { assertConsoleBuilt, chromiumMissing, launch, openPage, screenshot, visible } from './browser.js';
+import { signInMember } from './member.js';
 
 const dataCenters = fileURLToPath(new URL('../fixtures/datacenters/seed.json', import.meta.url));
 
@@ -234,18 +235,7 @@ describe.skipIf(chromiumMissing)('admin console in chromium', () => {
   });
 
   it('lets a member look but not change anything', async () => {
-    const created = await t.call('POST', '/api/v1/users', {
-      email: 'member@example.test',
-      name: 'Member',
-      role: 'member',
-      password: 'member password 123',
-    });
-    expect(created.status).toBe(201);
-    const member = await openPage(browser, 'en-US');
-    await member.goto(`${t.url}/relays`);
-    await member.getByLabel('Email address').fill('member@example.test');
-    await member.getByLabel('Password').fill('member password 123');
-    await member.getByRole('button', { name: 'Sign in' }).click();
+    const member = await signInMember(t, browser, '/relays');
     await visible(member.getByText('only administrators can change it'));
     const row = member.locator('tr[data-relay="Office relay"]');
     await visible(row);

@@ -15,6 +15,7 @@ import {
   signIn,
   visible,
 } from './browser.js';
+import { signInMember } from './member.js';
 
 /** The `.field` holding the control labelled `label`: its error is shown there. */
 const fieldOf = (page: Page, label: string): Locator =>
@@ -143,15 +144,7 @@ describe.skipIf(chromiumMissing)('content rules in the console', () => {
   });
 
   it('lets a member read the rules, in Japanese too, but change none', async () => {
-    const created = await t.call('POST', '/api/v1/users', {
-      email: 'member@example.test',
-      name: 'Member',
-      role: 'member',
-      password: 'member password 123',
-    });
-    expect(created.status).toBe(201);
-    const member = await openPage(browser, 'en-US');
-    await signIn(member, `${t.url}/content-rules`, 'member@example.test', 'member password 123');
+    const member = await signInMember(t, browser, '/content-rules');
     const row = member.getByRole('row', { name: /Legal footer/ });
     await visible(row);
     expect(await member.getByRole('button', { name: '+ New rule' }).count()).toBe(0);
