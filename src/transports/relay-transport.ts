@@ -34,6 +34,22 @@ export interface RelayConnection {
   timeoutMs: number;
 }
 
+/**
+ * The public CAs plus a relay's own certificate, one array per certificate: the pool compares
+ * options for every message, and a bundle it has seen compares by identity instead of by content.
+ */
+const bundles = new Map<string, string[]>();
+
+function caBundle(pem: string): string[] {
+  let b = bundles.get(pem);
+  if (!b) {
+    b = [...rootCertificates, pem];
+    if (bundles.size >= 100) bundles.delete(bundles.keys().next().value!);
+    bundles.set(pem, b);
+  }
+  return b;
+}
+
 export function relayPoolOptions(r: RelaysTable, c: RelayConnection): PoolOptions {
   const auth =
     c.auth.type === 'password'
@@ -50,7 +66,7 @@ export function relayPoolOptions(r: RelaysTable, c: RelayConnection): PoolOption
     tls: {
       rejectUnauthorized: r.verify_certificate === 1,
       servername: isIpLiteral(r.host) ? undefined : r.host,
-      ca: r.ca_certificate ? [...rootCertificates, r.ca_certificate] : undefined,
+      ca: r.ca_certificate ? caBundle(r.ca_certificate) : undefined,
       minVersion: 'TLSv1.2',
     },
     auth,

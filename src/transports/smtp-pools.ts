@@ -25,11 +25,31 @@ interface Entry {
 
 const IDLE_MS = 5 * 60_000;
 
+/** Certificate bundles by identity (`relay-transport.ts` reuses one array per certificate). */
+const bundleIds = new WeakMap<object, number>();
+let nextBundleId = 0;
+
+/** The options as a string to compare: functions left out, a CA bundle as its identity. */
+function signatureOf(options: PoolOptions): string {
+  return JSON.stringify(options, (k, v) => {
+    if (typeof v === 'function') return undefined;
+    if (k === 'ca' && Array.isArray(v)) {
+      let id = bundleIds.get(v);
+      if (id === undefined) {
+        id = nextBundleId++;
+        bundleIds.set(v, id);
+      }
+      return `bundle#${id}`;
+    }
+    return v;
+  });
+}
+
 export class SmtpPools {
   private pools = new Map<string, Entry>();
 
   private get(key: string, options: PoolOptions): Transporter {
-    const signature = JSON.stringify(options, (_k, v) => (typeof v === 'function' ? undefined : v));
+    const signature = signatureOf(options);
     const hit = this.pools.get(key);
     if (hit && hit.signature === signature) {
       hit.lastUsed = Date.now();
