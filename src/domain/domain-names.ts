@@ -23,7 +23,8 @@ export function domainToASCII(input: string): string {
 /** The ASCII, lowercase form of a domain name, or undefined when it is not a valid one. */
 export function normalizeDomain(input: string): string | undefined {
   const trimmed = input.trim().replace(/\.$/, '');
-  if (!trimmed || /[\s/@:]/.test(trimmed)) return undefined;
+  // The URL parser stops a host at `?` and `#` and decodes `%41`: none of them belongs in a name.
+  if (!trimmed || /[\s/@:?#%\\[\]]/.test(trimmed)) return undefined;
   const ascii = domainToASCII(trimmed.toLowerCase());
   if (!ascii || ascii.length > 253) return undefined;
   const labels = ascii.split('.');

@@ -65,6 +65,10 @@ describe('normalizing a domain', () => {
     ['xn--zz.de', undefined],
     ['user@example.com', undefined],
     ['example.com:25', undefined],
+    ['example.com?x', undefined],
+    ['example.com#top', undefined],
+    ['ex%41mple.com', undefined],
+    ['example.com/path', undefined],
   ])('%j is %j', (input, expected) => {
     expect(normalizeDomain(input)).toBe(expected);
   });
