@@ -125,7 +125,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       if (closed) return;
       closed = true;
       await bounces?.close();
-      await http?.close();
+      if (http) await closeHttp(http, config.http.graceMs);
       await webhooks?.stop();
       await archiveRetention?.stop();
       await mailboxes?.stop();
@@ -133,6 +133,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await ctx.store.close();
     },
   };
+}
+
+/**
+ * Stops accepting connections and lets requests in progress finish, for at most `graceMs`: a
+ * client that stops reading a response would otherwise hold the whole shutdown, and with it the
+ * deliveries in flight, until the process is killed.
+ */
+async function closeHttp(http: FastifyInstance, graceMs: number): Promise<void> {
+  const timer = setTimeout(() => http.server.closeAllConnections(), graceMs);
+  try {
+    await http.close();
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Stops the app on SIGTERM/SIGINT: in-flight requests finish, then the database closes. */

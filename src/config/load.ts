@@ -40,7 +40,7 @@ export interface WebhookConfig {
 }
 
 export interface Config {
-  http: { port: number; host: string; publicUrl: string };
+  http: { port: number; host: string; publicUrl: string; graceMs: number };
   dataDir: string;
   database: DatabaseConfig;
   platformSmtp: PlatformSmtp;
@@ -195,6 +195,7 @@ export function loadConfig(env: Env = process.env): Config {
     http: {
       port: raw.MAILROUTE_HTTP_PORT,
       host: raw.MAILROUTE_HTTP_HOST,
+      graceMs: raw.MAILROUTE_HTTP_GRACE_SECONDS * 1000,
       publicUrl: (raw.MAILROUTE_PUBLIC_URL ?? `http://localhost:${raw.MAILROUTE_HTTP_PORT}`).replace(
         /\/$/,
         '',

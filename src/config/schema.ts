@@ -41,6 +41,11 @@ export const settingDocs: SettingDoc[] = [
     doc: 'Address the HTTP server listens on (`0.0.0.0` for all interfaces).',
   },
   {
+    key: 'MAILROUTE_HTTP_GRACE_SECONDS',
+    defaultText: '10',
+    doc: 'On stopping, how long requests in progress may take before their connections are closed.',
+  },
+  {
     key: 'MAILROUTE_PUBLIC_URL',
     defaultText: 'http://localhost:<port>',
     doc: 'URL users reach the console at (OAuth callbacks, links in notifications).',
@@ -248,6 +253,11 @@ export const relayPortsSchema = z.string().transform((s, ctx): 'any' | number[] 
 export const configSchema = z.object({
   MAILROUTE_HTTP_PORT: port('MAILROUTE_HTTP_PORT').default(8080),
   MAILROUTE_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  MAILROUTE_HTTP_GRACE_SECONDS: z.coerce
+    .number()
+    .min(0, 'must be 0 or more seconds')
+    .max(300, 'must be at most 300')
+    .default(10),
   MAILROUTE_PUBLIC_URL: optionalText.pipe(z.url('must be an http(s) URL').optional()),
   MAILROUTE_DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: optionalText,

@@ -38,7 +38,18 @@ describe.skipIf(!built)('the built console at /', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('javascript');
     expect(res.headers.get('cache-control')).toContain('immutable');
+    expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(0);
   });
+
+  it('stops within the grace period while a client has not read a response', async () => {
+    const app = await startTestApp('sqlite', { MAILROUTE_HTTP_GRACE_SECONDS: '0.2' });
+    const dir = fileURLToPath(new URL('../../dist/web/assets/', import.meta.url));
+    const js = readdirSync(dir).find((f) => f.endsWith('.js'))!;
+    const res = await fetch(`${app.url}/assets/${js}`);
+    expect(res.status).toBe(200);
+    // The body stays unread: without the grace period, closing waits for this client.
+    await app.close();
+  }, 5000);
 
   it('keeps the JSON 404 for unknown API paths and refuses paths out of the build', async () => {
     const api = await t.call('GET', '/api/v1/nothing-here', undefined, null);
