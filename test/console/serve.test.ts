@@ -2,7 +2,8 @@
  * How mailroute serves the console: the built app at `/`, index.html for the console's own paths,
  * hashed assets cached, unknown API paths still a JSON 404, and a plain page when not built.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +40,20 @@ describe.skipIf(!built)('the built console at /', () => {
     expect(res.headers.get('content-type')).toContain('javascript');
     expect(res.headers.get('cache-control')).toContain('immutable');
     expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['br, gzip', 'br'],
+    ['gzip', 'gzip'],
+    ['identity', null],
+  ])('sends the script compressed as the browser accepts (%s)', async (accepted, encoding) => {
+    const dir = fileURLToPath(new URL('../../dist/web/assets/', import.meta.url));
+    const js = readdirSync(dir).find((f) => f.endsWith('.js'))!;
+    const res = await fetch(`${t.url}/assets/${js}`, { headers: { 'accept-encoding': accepted } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-encoding')).toBe(encoding);
+    expect(res.headers.get('content-type')).toContain('javascript');
+    expect(await res.text()).toBe(readFileSync(join(dir, js), 'utf8'));
   });
 
   it('stops within the grace period while a client has not read a response', async () => {

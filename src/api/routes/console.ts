@@ -2,7 +2,8 @@
  * The admin console at `/`: the React build in `dist/web` (made by `npm run build`), with the
  * single-page-app fallback: any GET outside `/api/` that names no built file gets `index.html`, so
  * the console's own routes (`/relays/…`) survive a reload. Unknown `/api/` paths keep their JSON 404.
- * Hashed assets are cached for a year; `index.html` never. Without a build, a plain page says so.
+ * Hashed assets are cached for a year; `index.html` never. Files go out Brotli- or gzip-compressed
+ * when the browser accepts it. Without a build, a plain page says so.
  */
 import { existsSync, statSync } from 'node:fs';
 import { join, normalize, sep } from 'node:path';
@@ -46,7 +47,8 @@ export const consoleRoutes =
   (_ctx: AppContext, root = consoleDir): FastifyPluginAsyncZod =>
   async (app) => {
     const built = existsSync(join(root, 'index.html'));
-    if (built) await app.register(fastifyStatic, { root, serve: false });
+    // The build holds Brotli and gzip copies of its text files (web/precompress.ts).
+    if (built) await app.register(fastifyStatic, { root, serve: false, preCompressed: true });
     const page = async (request: FastifyRequest, reply: FastifyReply) => {
       const path = request.url.split('?')[0] ?? '/';
       if (path === '/api' || path.startsWith('/api/')) {
