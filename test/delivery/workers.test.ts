@@ -153,5 +153,5 @@ describe.each(dialects)('several workers sharing one queue on %s', (dialect) => 
     expect(new Set(arrived).size).toBe(N);
     expect(deliveriesIn(relay).filter((id) => ids.has(id))).toHaveLength(2_500);
     expect((await t.call('GET', `/api/v1/relays/${r.id}`)).body.usageToday).toBe(2_500);
-  });
+  }, 180_000);
 });
