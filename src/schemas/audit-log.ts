@@ -1,5 +1,6 @@
 /** Audit-log entries as the API shows them. */
 import { z } from 'zod';
+import { pageQuerySchema, pageSchema } from './pages.js';
 
 export const auditEntrySchema = z
   .object({
@@ -18,17 +19,8 @@ export const auditEntrySchema = z
   .meta({ id: 'AuditEntry' });
 
 export const auditQuerySchema = z.object({
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1, 'must be between 1 and 500')
-    .max(500, 'must be between 1 and 500')
-    .default(100),
-  cursor: z.string().max(200).optional(),
+  ...pageQuerySchema.shape,
   action: z.string().max(100).optional(),
 });
 
-export const auditPageSchema = z.object({
-  items: z.array(auditEntrySchema),
-  nextCursor: z.string().nullable(),
-});
+export const auditPageSchema = pageSchema(auditEntrySchema);

@@ -1,4 +1,4 @@
-/** Shapes shared by every API resource: the error body, list pages, identifiers. */
+/** Shapes shared by every API resource: the error body, identifiers, times and cursors. */
 import { z } from 'zod';
 import { errorCodes } from '../domain/errors.js';
 
@@ -18,16 +18,6 @@ export const errorBodySchema = z
   .meta({ id: 'Error' });
 
 export const idParamsSchema = z.object({ id: z.string().min(1).max(64) });
-
-export const pageQuerySchema = z.object({
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1, 'must be between 1 and 500')
-    .max(500, 'must be between 1 and 500')
-    .default(100),
-  cursor: z.string().max(200).optional(),
-});
 
 export const timestampSchema = z.iso.datetime().describe('ISO 8601 time, UTC');
 

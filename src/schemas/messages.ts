@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { hasControlCharacters, parseMailbox } from '../domain/mailbox.js';
 import type { AppliedRule } from './content-rules.js';
 import { deliveryStatusSchema } from './delivery-statuses.js';
+import { pageQuerySchema, pageSchema } from './pages.js';
 import { emailTypeSchema } from './relays.js';
 
 const mailbox = z
@@ -134,13 +135,7 @@ export const logQuerySchema = z.object({
   subject: z.string().min(1).max(200).optional().describe('Part of the subject, any case'),
   since: z.iso.datetime({ error: 'must be an ISO 8601 time' }).optional(),
   until: z.iso.datetime({ error: 'must be an ISO 8601 time' }).optional(),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1, 'must be between 1 and 500')
-    .max(500, 'must be between 1 and 500')
-    .default(100),
-  cursor: z.string().max(200).optional(),
+  ...pageQuerySchema.shape,
 });
 export type LogQuery = z.infer<typeof logQuerySchema>;
 
@@ -180,7 +175,7 @@ export const logEntrySchema = z
   })
   .meta({ id: 'LogEntry' });
 
-export const logPageSchema = z.object({ items: z.array(logEntrySchema), nextCursor: z.string().nullable() });
+export const logPageSchema = pageSchema(logEntrySchema);
 
 export const attemptSchema = z.object({
   at: z.string(),

@@ -1,5 +1,6 @@
 /** The suppression list (SPEC R20, §3 `/api/v1/suppressions`): addresses the org no longer mails. */
 import { z } from 'zod';
+import { pageQuerySchema, pageSchema } from './pages.js';
 
 export const suppressionReasonSchema = z.enum(['hard-bounce', 'complaint', 'soft-bounces', 'manual'], {
   error: 'must be "hard-bounce", "complaint", "soft-bounces" or "manual"',
@@ -25,19 +26,10 @@ export const suppressionCreateSchema = z
 export const suppressionQuerySchema = z.object({
   address: z.string().max(320).optional().describe('Exact address, or a domain as `@example.com`'),
   reason: suppressionReasonSchema.optional(),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1, 'must be between 1 and 500')
-    .max(500, 'must be between 1 and 500')
-    .default(100),
-  cursor: z.string().max(200).optional(),
+  ...pageQuerySchema.shape,
 });
 export type SuppressionQuery = z.infer<typeof suppressionQuerySchema>;
 
-export const suppressionPageSchema = z.object({
-  items: z.array(suppressionSchema),
-  nextCursor: z.string().nullable(),
-});
+export const suppressionPageSchema = pageSchema(suppressionSchema);
 
 export const suppressionParamsSchema = z.object({ address: z.string().min(3).max(320) });

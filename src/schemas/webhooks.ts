@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { webhookEventTypes } from '../domain/webhook-events.js';
+import { pageQuerySchema, pageSchema } from './pages.js';
 
 export const webhookEventTypeSchema = z.enum(webhookEventTypes, {
   error: `must be one of ${webhookEventTypes.join(', ')}`,
@@ -83,17 +84,8 @@ export type WebhookDeliveryView = z.infer<typeof webhookDeliverySchema>;
 
 export const webhookDeliveryQuerySchema = z.object({
   status: webhookDeliveryStatusSchema.optional(),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1, 'must be between 1 and 500')
-    .max(500, 'must be between 1 and 500')
-    .default(100),
-  cursor: z.string().max(200).optional(),
+  ...pageQuerySchema.shape,
 });
 export type WebhookDeliveryQuery = z.infer<typeof webhookDeliveryQuerySchema>;
 
-export const webhookDeliveryPageSchema = z.object({
-  items: z.array(webhookDeliverySchema),
-  nextCursor: z.string().nullable(),
-});
+export const webhookDeliveryPageSchema = pageSchema(webhookDeliverySchema);
