@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snsStringToSign } from '../../src/bounces/webhooks/sns.js';
 import { startTestApp, type TestApp, userSession } from '../helpers/app.js';
 import { dialects } from '../helpers/databases.js';
-import { settled } from '../helpers/delivery.js';
+import { sendOneSettled } from '../helpers/delivery.js';
 import { startSmtpServer, type TestSmtpServer, testCertificates } from '../helpers/smtp-servers.js';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:mailroute-bounces';
@@ -62,17 +62,9 @@ describe.each(dialects)('bounce import and suppression on %s', (dialect) => {
   });
 
   const sendOne = async (to: string) => {
-    const res = await t.call('POST', '/api/v1/messages', {
-      type: 'individual',
-      from: 'amelia@zylker.com',
-      to: [to],
-      subject: 'Hi',
-      text: 'Hello',
-    });
-    expect(res.status, JSON.stringify(res.body)).toBe(202);
-    const detail = await settled(t, res.body.id);
-    expect(detail.deliveries[0].status).toBe('sent');
-    return { messageId: res.body.id as string, deliveryId: detail.deliveries[0].id as string };
+    const { messageId, deliveryId, status } = await sendOneSettled(t, to, 'individual');
+    expect(status).toBe('sent');
+    return { messageId, deliveryId };
   };
   const delivery = async (messageId: string) =>
     (await t.call('GET', `/api/v1/messages/${messageId}`)).body.deliveries[0];

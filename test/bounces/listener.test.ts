@@ -10,7 +10,7 @@ import { buildDsn } from '../../src/bounces/build-dsn.js';
 import { startBounceListener } from '../../src/bounces/listener.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { dialects } from '../helpers/databases.js';
-import { settled } from '../helpers/delivery.js';
+import { sendOneSettled } from '../helpers/delivery.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-servers.js';
 
 const BOUNCE_DOMAIN = 'bounces.mailroute.localhost';
@@ -93,21 +93,9 @@ describe.each(dialects)('bounce listener on %s', (dialect) => {
   };
   /** Sends one workflow email through the relay; returns the delivery and the return path used. */
   const sendOne = async (to: string) => {
-    const res = await t.call('POST', '/api/v1/messages', {
-      type: 'workflow',
-      from: 'amelia@zylker.com',
-      to: [to],
-      subject: 'Hello',
-      text: 'Hi',
-    });
-    expect(res.status, JSON.stringify(res.body)).toBe(202);
-    const detail = await settled(t, res.body.id);
-    expect(detail.deliveries[0].status).toBe('sent');
-    return {
-      messageId: res.body.id as string,
-      deliveryId: detail.deliveries[0].id as string,
-      returnPath: relay.received.mailFrom.at(-1)!,
-    };
+    const { messageId, deliveryId, status } = await sendOneSettled(t, to, 'workflow');
+    expect(status).toBe('sent');
+    return { messageId, deliveryId, returnPath: relay.received.mailFrom.at(-1)! };
   };
   const detailOf = async (messageId: string) => (await t.call('GET', `/api/v1/messages/${messageId}`)).body;
   const suppressions = async () =>

@@ -14,7 +14,7 @@ import { pollMailbox } from '../../src/bounces/mailbox-poll.js';
 import { openStore } from '../../src/store/db.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { dialects } from '../helpers/databases.js';
-import { settled, until } from '../helpers/delivery.js';
+import { sendOneSettled, until } from '../helpers/delivery.js';
 import { startImapServer, type TestImapServer } from '../helpers/imap-server.js';
 import { type FakeProvider, startFakeProvider } from '../helpers/oauth-provider.js';
 import { startSmtpServer, type TestSmtpServer, testCertificates } from '../helpers/smtp-servers.js';
@@ -118,18 +118,10 @@ describe.skipIf(!imap).each(dialects)('bounce mailbox on %s', (dialect) => {
     ...extra,
   });
   const sendOne = async (to: string) => {
-    const res = await t.call('POST', '/api/v1/messages', {
-      type: 'workflow',
-      from: 'amelia@zylker.com',
-      to: [to],
-      subject: 'Hello',
-      text: 'Hi',
-    });
-    expect(res.status, JSON.stringify(res.body)).toBe(202);
-    const detail = await settled(t, res.body.id);
-    expect(detail.deliveries[0].status).toBe('sent');
+    const { messageId, deliveryId, status } = await sendOneSettled(t, to, 'workflow');
+    expect(status).toBe('sent');
     expect(relay.received.mailFrom.at(-1)).toBe('bounce@zylker.com');
-    return { messageId: res.body.id as string, deliveryId: detail.deliveries[0].id as string };
+    return { messageId, deliveryId };
   };
   const dsnFor = (recipient: string, deliveryId: string, subject = 'Undelivered Mail Returned to Sender') =>
     buildDsn({

@@ -1,6 +1,7 @@
 /** Helpers for end-to-end delivery tests: waiting for statuses, reading what a sink received, DKIM. */
 import { promises as dns } from 'node:dns';
 import { dkimVerify } from 'mailauth';
+import { expect } from 'vitest';
 import type { TestApp } from './app.js';
 import type { TestSmtpServer } from './smtp-servers.js';
 
@@ -30,6 +31,27 @@ export async function settled(t: TestApp, messageId: string, timeoutMs = 15_000)
     timeoutMs,
     `message ${messageId} to settle`,
   );
+}
+
+/**
+ * Submits a one-recipient message from amelia@zylker.com, checks it was accepted, and waits for it
+ * to settle; returns its ids and detail (the caller checks the outcome it expects).
+ */
+export async function sendOneSettled(t: TestApp, to: string, type: 'workflow' | 'individual') {
+  const res = await t.call('POST', '/api/v1/messages', {
+    type,
+    from: 'amelia@zylker.com',
+    to: [to],
+    subject: 'Hello',
+    text: 'Hi',
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(202);
+  const detail = await settled(t, res.body.id);
+  return {
+    messageId: res.body.id as string,
+    deliveryId: detail.deliveries[0].id as string,
+    status: detail.deliveries[0].status as string,
+  };
 }
 
 /** The delivery ids a sink received, from their X-Mailroute-Delivery headers. */

@@ -4,7 +4,7 @@ import { nextWebhookAttempt } from '../../src/domain/webhooks.js';
 import { pruneWebhookHistory } from '../../src/webhooks/prune.js';
 import { startTestApp, type TestApp, userSession } from '../helpers/app.js';
 import { dialects } from '../helpers/databases.js';
-import { settled, until } from '../helpers/delivery.js';
+import { sendOneSettled, until } from '../helpers/delivery.js';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-servers.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
@@ -72,16 +72,8 @@ describe.each(dialects)('event webhooks on %s', (dialect) => {
     return res.body as { id: string; secret: string };
   };
   const send = async (to: string) => {
-    const res = await t.call('POST', '/api/v1/messages', {
-      type: 'individual',
-      from: 'amelia@zylker.com',
-      to: [to],
-      subject: 'Hello',
-      text: 'Hi',
-    });
-    expect(res.status).toBe(202);
-    const detail = await settled(t, res.body.id);
-    return { messageId: res.body.id as string, deliveryId: detail.deliveries[0].id as string };
+    const { messageId, deliveryId } = await sendOneSettled(t, to, 'individual');
+    return { messageId, deliveryId };
   };
   const at = (path: string) => receiver.received.filter((r) => r.path === path);
 
