@@ -4,7 +4,7 @@
  * with the relay's own OAuth connection (Gmail relays, whose consent covers IMAP).
  */
 import { z } from 'zod';
-import { securitySchema } from './relays.js';
+import { hostSchema, portSchema, securitySchema, usernameSchema, writeOnlyPasswordSchema } from './relays.js';
 
 /** IMAP atom characters (RFC 3501 `atom`): no specials, spaces or controls. */
 const keywordSchema = z
@@ -30,13 +30,8 @@ export const bounceMailboxAuthInputSchema = z.discriminatedUnion(
     z
       .object({
         type: z.literal('password'),
-        username: z.string().trim().min(1, 'must not be empty').max(320),
-        password: z
-          .string()
-          .min(1, 'must not be empty')
-          .max(1000)
-          .optional()
-          .describe('Write-only; omit to keep the stored one'),
+        username: usernameSchema,
+        password: writeOnlyPasswordSchema,
       })
       .strict(),
     z.object({ type: z.literal('relay-oauth') }).strict(),
@@ -61,13 +56,8 @@ export const afterProcessingSchema = z.discriminatedUnion(
 
 export const bounceMailboxInputSchema = z
   .object({
-    host: z.string().trim().min(1, 'must not be empty').max(253, 'must be at most 253 characters'),
-    port: z
-      .number({ error: 'must be a port number' })
-      .int('must be a whole number')
-      .min(1, 'must be between 1 and 65535')
-      .max(65535, 'must be between 1 and 65535')
-      .default(993),
+    host: hostSchema,
+    port: portSchema.default(993),
     security: securitySchema.default('ssl'),
     verifyCertificate: z.boolean().default(true),
     authentication: bounceMailboxAuthInputSchema,

@@ -24,6 +24,27 @@ export const bounceHandlingSchema = z.discriminatedUnion(
 );
 export type BounceHandling = z.infer<typeof bounceHandlingSchema>;
 
+/** A server's host name or address, and its port (relays, bounce mailboxes). */
+export const hostSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(253, 'must be at most 253 characters');
+export const portSchema = z
+  .number({ error: 'must be a port number' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+/** Sign-in with a password: the password is write-only, and left out to keep the stored one. */
+export const usernameSchema = z.string().trim().min(1, 'must not be empty').max(320);
+export const writeOnlyPasswordSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(1000)
+  .optional()
+  .describe('Write-only; omit to keep the stored one');
+
 export const authenticationInputSchema = z.discriminatedUnion(
   'type',
   [
@@ -32,13 +53,8 @@ export const authenticationInputSchema = z.discriminatedUnion(
       .object({
         type: z.literal('password'),
         service: z.literal('other').default('other'),
-        username: z.string().trim().min(1, 'must not be empty').max(320),
-        password: z
-          .string()
-          .min(1, 'must not be empty')
-          .max(1000)
-          .optional()
-          .describe('Write-only; omit to keep the stored one'),
+        username: usernameSchema,
+        password: writeOnlyPasswordSchema,
       })
       .strict(),
     z
@@ -62,12 +78,8 @@ const positiveInt = (max: number) =>
 
 const fields = {
   name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
-  host: z.string().trim().min(1, 'must not be empty').max(253, 'must be at most 253 characters'),
-  port: z
-    .number({ error: 'must be a port number' })
-    .int('must be a whole number')
-    .min(1, 'must be between 1 and 65535')
-    .max(65535, 'must be between 1 and 65535'),
+  host: hostSchema,
+  port: portSchema,
   security: securitySchema,
   verifyCertificate: z.boolean(),
   caCertificate: z.string().max(50_000).nullable().describe('PEM certificate(s) to trust for this relay'),
