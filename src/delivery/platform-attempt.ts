@@ -4,11 +4,37 @@
  * classified on the `platform` path, which is final.
  */
 import type { AppContext } from '../context.js';
-import { classifyNodemailerError, classifyReply } from '../domain/smtp-reply.js';
+import { type Classification, classifyNodemailerError, classifyReply } from '../domain/smtp-reply.js';
 import { platformTargets } from '../transports/platform-transport.js';
 import type { SmtpPools } from '../transports/smtp-pools.js';
 import { type AttemptResult, replyText } from './outcome.js';
 import type { Prepared } from './prepare.js';
+
+/** A platform attempt that did not send; the platform is the last route, so nothing falls back. */
+function failure(
+  c: Classification,
+  reply: string,
+  host: string | null,
+  ms: number,
+  now: number,
+): AttemptResult {
+  return {
+    sent: false,
+    classification: c,
+    reply,
+    record: {
+      at: now,
+      route: 'platform',
+      relay_id: null,
+      host,
+      action: c.action === 'fallback' ? 'defer' : c.action,
+      status: c.status,
+      reply,
+      rule_id: c.ruleId,
+      duration_ms: ms,
+    },
+  };
+}
 
 export async function attemptPlatform(
   ctx: AppContext,
@@ -30,42 +56,12 @@ export async function attemptPlatform(
       errorCause: 'ETIMEOUT',
       text: (err as Error).message,
     });
-    return {
-      sent: false,
-      classification: c,
-      reply: (err as Error).message,
-      record: {
-        at: now,
-        route: 'platform',
-        relay_id: null,
-        host: null,
-        action: c.action,
-        status: c.status,
-        reply: (err as Error).message,
-        rule_id: c.ruleId,
-        duration_ms: 0,
-      },
-    };
+    return failure(c, (err as Error).message, null, 0, now);
   }
   if (targets.length === 0) {
     const text = `550 5.1.2 no mail server found for ${recipientDomain}`;
     const c = classifyReply({ path: 'platform', command: 'rcpt', code: 550, enhanced: '5.1.2', text });
-    return {
-      sent: false,
-      classification: c,
-      reply: text,
-      record: {
-        at: now,
-        route: 'platform',
-        relay_id: null,
-        host: null,
-        action: c.action,
-        status: c.status,
-        reply: text,
-        rule_id: c.ruleId,
-        duration_ms: 0,
-      },
-    };
+    return failure(c, text, null, 0, now);
   }
   let last: AttemptResult | undefined;
   for (const t of targets) {
@@ -95,23 +91,7 @@ export async function attemptPlatform(
       };
     }
     const c = classifyNodemailerError(out.error, 'platform');
-    const reply = replyText(out.error);
-    last = {
-      sent: false,
-      classification: c,
-      reply,
-      record: {
-        at: now,
-        route: 'platform',
-        relay_id: null,
-        host,
-        action: c.action === 'fallback' ? 'defer' : c.action,
-        status: c.status,
-        reply,
-        rule_id: c.ruleId,
-        duration_ms: out.ms,
-      },
-    };
+    last = failure(c, replyText(out.error), host, out.ms, now);
     if (c.scope !== 'connection') break;
   }
   return last!;
