@@ -4,6 +4,7 @@
  * type are copied into the message (`rulesForSubmission`), so what a queued message gets does not
  * change under it, and a retry a day later sends the same content.
  */
+import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
 import { notFound } from '../domain/errors.js';
@@ -16,7 +17,7 @@ import type {
   ContentRuleView,
 } from '../schemas/content-rules.js';
 import { writeAudit } from '../store/repos/audit-log.js';
-import type { ContentRulesTable, MessageType } from '../store/schema.js';
+import type { ContentRulesTable, Database, MessageType } from '../store/schema.js';
 
 const view = (r: ContentRulesTable): ContentRuleView => ({
   id: r.id,
@@ -31,6 +32,18 @@ const view = (r: ContentRulesTable): ContentRuleView => ({
   createdAt: iso(r.created_at)!,
   updatedAt: iso(r.updated_at)!,
 });
+
+/** One of the org's rules, or a 404. */
+async function load(db: Kysely<Database>, orgId: string, id: string): Promise<ContentRulesTable> {
+  const row = await db
+    .selectFrom('content_rules')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw notFound('content rule');
+  return row;
+}
 
 async function rows(ctx: AppContext, orgId: string): Promise<ContentRulesTable[]> {
   return ctx.store.db
@@ -51,14 +64,7 @@ export async function listContentRules(
 }
 
 export async function getContentRule(ctx: AppContext, orgId: string, id: string): Promise<ContentRuleView> {
-  const row = await ctx.store.db
-    .selectFrom('content_rules')
-    .selectAll()
-    .where('org_id', '=', orgId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (!row) throw notFound('content rule');
-  return view(row);
+  return view(await load(ctx.store.db, orgId, id));
 }
 
 export async function createContentRule(
@@ -104,13 +110,7 @@ export async function updateContentRule(
 ): Promise<ContentRuleView> {
   const now = ctx.clock.now();
   return ctx.store.db.transaction().execute(async (trx) => {
-    const before = await trx
-      .selectFrom('content_rules')
-      .selectAll()
-      .where('org_id', '=', actor.orgId)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!before) throw notFound('content rule');
+    const before = await load(trx, actor.orgId, id);
     const after: ContentRulesTable = {
       ...before,
       ...(patch.name !== undefined ? { name: patch.name } : {}),
@@ -144,13 +144,7 @@ export async function updateContentRule(
 export async function deleteContentRule(ctx: AppContext, actor: Principal, id: string): Promise<void> {
   const now = ctx.clock.now();
   await ctx.store.db.transaction().execute(async (trx) => {
-    const before = await trx
-      .selectFrom('content_rules')
-      .selectAll()
-      .where('org_id', '=', actor.orgId)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!before) throw notFound('content rule');
+    const before = await load(trx, actor.orgId, id);
     await trx.deleteFrom('content_rules').where('id', '=', id).execute();
     await writeAudit(trx, {
       orgId: actor.orgId,
