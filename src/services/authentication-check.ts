@@ -16,6 +16,7 @@ import { isIpLiteral } from '../domain/hosts.js';
 import type { AuthenticationCheck, Hop } from '../schemas/authentication.js';
 import type { BounceHandling } from '../schemas/relays.js';
 import { findOrg } from '../store/repos/orgs.js';
+import { loadRelay } from '../store/repos/relays.js';
 import type { DkimKeysTable, DomainsTable, RelaysTable } from '../store/schema.js';
 import { verificationRecord } from './domains.js';
 import { evaluateDmarc, evaluateSpf, relaxedAligned } from './mailauth-eval.js';
@@ -187,14 +188,7 @@ export async function checkRelayAuthentication(
   orgId: string,
   relayId: string,
 ): Promise<AuthenticationCheck> {
-  const relay = await ctx.store.db
-    .selectFrom('relays')
-    .selectAll()
-    .where('id', '=', relayId)
-    .where('org_id', '=', orgId)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-  if (!relay) throw notFound('relay');
+  const relay = await loadRelay(ctx.store.db, orgId, relayId);
   return check(ctx, await loadSubject(ctx, orgId, relay.domain_id, relay));
 }
 

@@ -17,6 +17,7 @@ import type {
 } from '../schemas/bounce-mailboxes.js';
 import { iso } from '../schemas/common.js';
 import { writeAudit } from '../store/repos/audit-log.js';
+import { loadRelay } from '../store/repos/relays.js';
 import type { BounceMailboxesTable, Database, RelaysTable } from '../store/schema.js';
 
 type Db = Kysely<Database>;
@@ -52,18 +53,6 @@ export function bounceMailboxView(m: BounceMailboxesTable): BounceMailboxView {
   };
 }
 
-async function relayOf(db: Db, orgId: string, relayId: string): Promise<RelaysTable> {
-  const r = await db
-    .selectFrom('relays')
-    .selectAll()
-    .where('id', '=', relayId)
-    .where('org_id', '=', orgId)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-  if (!r) throw notFound('relay');
-  return r;
-}
-
 async function mailboxOf(db: Db, orgId: string, relayId: string): Promise<BounceMailboxesTable | undefined> {
   return db
     .selectFrom('bounce_mailboxes')
@@ -78,7 +67,7 @@ export async function getBounceMailbox(
   orgId: string,
   relayId: string,
 ): Promise<BounceMailboxView> {
-  await relayOf(ctx.store.db, orgId, relayId);
+  await loadRelay(ctx.store.db, orgId, relayId);
   const m = await mailboxOf(ctx.store.db, orgId, relayId);
   if (!m) throw notFound('bounce mailbox');
   return bounceMailboxView(m);
@@ -122,7 +111,7 @@ export async function putBounceMailbox(
 ): Promise<BounceMailboxView> {
   const now = ctx.clock.now();
   return ctx.store.db.transaction().execute(async (trx) => {
-    const relay = await relayOf(trx, actor.orgId, relayId);
+    const relay = await loadRelay(trx, actor.orgId, relayId);
     if (!fixedBounceAddress(relay))
       throw new AppError(
         'conflict',
@@ -208,7 +197,7 @@ export async function putBounceMailbox(
 export async function deleteBounceMailbox(ctx: AppContext, actor: Principal, relayId: string): Promise<void> {
   const now = ctx.clock.now();
   await ctx.store.db.transaction().execute(async (trx) => {
-    await relayOf(trx, actor.orgId, relayId);
+    await loadRelay(trx, actor.orgId, relayId);
     const old = await mailboxOf(trx, actor.orgId, relayId);
     if (!old) throw notFound('bounce mailbox');
     await trx.deleteFrom('bounce_mailboxes').where('relay_id', '=', relayId).execute();

@@ -7,13 +7,14 @@
 import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
-import { AppError, notFound } from '../domain/errors.js';
+import { AppError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { checkRelaySettings } from '../domain/relay-rules.js';
 import { dayKey } from '../domain/time-zone.js';
 import type { RelayInput, RelayPatch, RelayView } from '../schemas/relays.js';
 import { writeAudit } from '../store/repos/audit-log.js';
 import { findOrg, lockOrg, planOf } from '../store/repos/orgs.js';
+import { loadRelay } from '../store/repos/relays.js';
 import { usageOn } from '../store/repos/usage.js';
 import type { Database, DomainsTable, RelaysTable } from '../store/schema.js';
 import { egressRangesOf } from './datacenter-ranges.js';
@@ -21,18 +22,6 @@ import { bounceHandlingOf, relayView } from './relay-view.js';
 import { getSettings } from './settings.js';
 
 type Db = Kysely<Database>;
-
-async function loadRow(db: Db, orgId: string, id: string): Promise<RelaysTable> {
-  const r = await db
-    .selectFrom('relays')
-    .selectAll()
-    .where('id', '=', id)
-    .where('org_id', '=', orgId)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-  if (!r) throw notFound('relay');
-  return r;
-}
 
 /** Everything a view needs besides the row: the org's day, domains, usage and egress ranges. */
 async function viewContext(ctx: AppContext, db: Db, orgId: string) {
@@ -67,7 +56,7 @@ export async function listRelays(ctx: AppContext, orgId: string): Promise<RelayV
 }
 
 export async function getRelay(ctx: AppContext, orgId: string, id: string): Promise<RelayView> {
-  const row = await loadRow(ctx.store.db, orgId, id);
+  const row = await loadRelay(ctx.store.db, orgId, id);
   return (await viewContext(ctx, ctx.store.db, orgId))(row);
 }
 
@@ -324,7 +313,7 @@ export async function updateRelay(
     actor,
     ctx.store.db.transaction().execute(async (trx) => {
       await lockOrg(trx, ctx.store.dialect, actor.orgId);
-      const old = await loadRow(trx, actor.orgId, id);
+      const old = await loadRelay(trx, actor.orgId, id);
       const input: RelayInput = { ...inputOf(old), ...patch } as RelayInput;
       const { domain, plan, host } = await checked(ctx, trx, actor.orgId, input, old);
       if (domain.id !== old.domain_id)
@@ -377,7 +366,7 @@ async function setColumns(
     ctx,
     actor,
     ctx.store.db.transaction().execute(async (trx) => {
-      const before = await loadRow(trx, actor.orgId, id);
+      const before = await loadRelay(trx, actor.orgId, id);
       await trx
         .updateTable('relays')
         .set({ ...changes, updated_at: now })
@@ -403,7 +392,7 @@ export async function deleteRelay(ctx: AppContext, actor: Principal, id: string)
     ctx,
     actor,
     ctx.store.db.transaction().execute(async (trx) => {
-      const before = await loadRow(trx, actor.orgId, id);
+      const before = await loadRelay(trx, actor.orgId, id);
       const secretsCleared = {
         auth_password_enc: null,
         oauth_refresh_token_enc: null,
@@ -431,4 +420,4 @@ export async function deleteRelay(ctx: AppContext, actor: Principal, id: string)
 }
 
 /** A stored relay's row, for the probe and the delivery stages (secrets still sealed). */
-export const relayRow = (ctx: AppContext, orgId: string, id: string) => loadRow(ctx.store.db, orgId, id);
+export const relayRow = (ctx: AppContext, orgId: string, id: string) => loadRelay(ctx.store.db, orgId, id);
