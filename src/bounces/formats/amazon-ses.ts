@@ -3,21 +3,8 @@
  * `notificationType` of Bounce, Complaint or Delivery with the affected recipients.
  */
 import type { BounceMail } from '../mime.js';
+import type { SesNotification, SesRecipient } from '../ses-notification.js';
 import type { FoundRecipient } from '../types.js';
-
-interface SesRecipient {
-  emailAddress?: string;
-  action?: string;
-  status?: string;
-  diagnosticCode?: string;
-}
-
-interface SesNotification {
-  notificationType?: string;
-  bounce?: { bounceType?: string; bouncedRecipients?: SesRecipient[]; reportingMTA?: string };
-  complaint?: { complainedRecipients?: SesRecipient[]; complaintFeedbackType?: string };
-  delivery?: { recipients?: string[]; smtpResponse?: string };
-}
 
 export interface SesResult {
   kind: 'dsn' | 'arf';

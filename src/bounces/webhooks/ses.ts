@@ -8,25 +8,11 @@
 import { AppError } from '../../domain/errors.js';
 import { classify } from '../classify.js';
 import { deliveryInHeaders } from '../match.js';
+import type { SesNotification } from '../ses-notification.js';
 import type { BounceClass } from '../types.js';
 import { confirmSubscription, type SnsMessage, verifySns } from './sns.js';
 import type { ProviderEvent, WebhookProvider } from './types.js';
 import { parseJson } from './verify.js';
-
-interface SesRecipient {
-  emailAddress?: string;
-  action?: string;
-  status?: string;
-  diagnosticCode?: string;
-}
-
-interface SesNotification {
-  notificationType?: string;
-  eventType?: string;
-  bounce?: { bounceType?: string; bouncedRecipients?: SesRecipient[] };
-  complaint?: { complainedRecipients?: SesRecipient[]; complaintFeedbackType?: string };
-  mail?: { headers?: { name?: string; value?: string }[]; commonHeaders?: { messageId?: string } };
-}
 
 function deliveryOf(n: SesNotification): string | undefined {
   const headers: Record<string, string> = {};
