@@ -4,6 +4,7 @@
  * signed when the relay signs, and the reply classified on the `relay` path.
  */
 import type { AppContext } from '../context.js';
+import { hostAddresses } from '../dns/host-addresses.js';
 import { isIpLiteral, relayAddressAllowed } from '../domain/hosts.js';
 import { type Classification, classifyNodemailerError, classifyReply } from '../domain/smtp-reply.js';
 import { relayCredentials } from '../services/relay-credentials.js';
@@ -13,11 +14,11 @@ import type { SmtpPools } from '../transports/smtp-pools.js';
 import { type AttemptResult, replyText } from './outcome.js';
 import type { Prepared } from './prepare.js';
 
+/** The address to connect to: an IP literal as saved (checked then), else the first allowed one. */
 async function relayAddress(ctx: AppContext, host: string): Promise<string | undefined> {
-  if (isIpLiteral(host)) return host.replace(/^\[|\]$/g, '');
-  const allowed = (ip: string) => relayAddressAllowed(ip, ctx.config.relayHosts);
-  if (host === 'localhost') return ctx.config.relayHosts === 'any' ? '127.0.0.1' : undefined;
-  return (await ctx.dns.addresses(host)).find(allowed);
+  const addresses = await hostAddresses(ctx.dns, host);
+  if (isIpLiteral(host)) return addresses[0];
+  return addresses.find((ip) => relayAddressAllowed(ip, ctx.config.relayHosts));
 }
 
 function failure(r: RelaysTable, c: Classification, reply: string, ms: number, now: number): AttemptResult {

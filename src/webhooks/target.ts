@@ -6,18 +6,15 @@
  * address after the endpoint was saved never receives a request.
  */
 import type { AppContext } from '../context.js';
-import { addressKind, isIpLiteral, relayAddressAllowed } from '../domain/hosts.js';
+import { hostAddresses } from '../dns/host-addresses.js';
+import { addressKind, relayAddressAllowed } from '../domain/hosts.js';
 
 export type WebhookTarget = { address: string } | { refused: string };
 
 export async function webhookTarget(ctx: AppContext, url: URL): Promise<WebhookTarget> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const policy = ctx.config.relayHosts;
-  const candidates = isIpLiteral(host)
-    ? [host]
-    : host.toLowerCase() === 'localhost'
-      ? ['127.0.0.1']
-      : await ctx.dns.addresses(host);
+  const candidates = await hostAddresses(ctx.dns, host);
   const allowed = candidates.find((ip) => relayAddressAllowed(ip, policy));
   if (allowed) return { address: allowed };
   if (candidates.length === 0) return { refused: `${host} has no address` };
