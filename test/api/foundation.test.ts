@@ -89,6 +89,10 @@ describe.each(dialects)('HTTP API foundation on %s', (dialect) => {
       expect(setCookie).toMatch(/mailroute_session=ses_/);
       expect(setCookie).toMatch(/HttpOnly/i);
       expect(setCookie).toMatch(/SameSite=Strict/i);
+      // The lifetime as Max-Age (12 h by default), never an Expires date from the server's clock,
+      // which a browser with another clock could find already past.
+      expect(setCookie).toMatch(/Max-Age=43200(;|$)/i);
+      expect(setCookie).not.toMatch(/Expires=/i);
       const cookie = setCookie.split(';')[0]!;
 
       const settings = await t.call('GET', '/api/v1/settings', undefined, null, { cookie });

@@ -19,13 +19,16 @@ export const sessionRoutes =
         schema: { tags: ['auth'], body: loginSchema, response: { 200: meSchema, 401: errorBodySchema } },
       },
       async (request, reply) => {
-        const { token, expiresAt, principal } = await login(ctx, request.body.email, request.body.password);
+        const { token, principal } = await login(ctx, request.body.email, request.body.password);
+        // Max-Age, never Expires: the browser counts the lifetime on its own clock, so a server
+        // and a browser whose clocks disagree cannot sign the user out (the server still ends the
+        // session at its own expiry).
         reply.setCookie(SESSION_COOKIE, token, {
           path: '/',
           httpOnly: true,
           sameSite: 'strict',
           secure,
-          expires: new Date(expiresAt),
+          maxAge: ctx.config.sessionHours * 3600,
         });
         const org = await findOrg(ctx.store.db, principal.orgId);
         return { ...principal, orgName: org?.name ?? '' };
