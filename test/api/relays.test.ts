@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, startTestApp, type TestApp, userSession } from '../helpers/app.js';
+import { tokyoDayAtNoon } from '../helpers/clock.js';
 import { dialects } from '../helpers/databases.js';
 
 const PASSWORD = 'relay-secret-Pa55';
@@ -373,12 +374,12 @@ describe.each(dialects)('relays API on %s', (dialect) => {
 
   it("shows today's usage from the org's day counter", async () => {
     const r = (await t.call('POST', '/api/v1/relays', relayBody(domainId))).body;
-    // 2026-11-28T03:00Z is 12:00 on 2026-11-28 in Asia/Tokyo.
+    // The test clock stands at 12:00 in Asia/Tokyo.
     await t.app.ctx.store.db
       .insertInto('usage_counters')
       .values({
         org_id: (await t.call('GET', '/api/auth/me')).body.orgId,
-        day: '2026-11-28',
+        day: tokyoDayAtNoon(t.clock.now()),
         scope: r.id,
         count: 42,
       })

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, userSession } from '../helpers/app.js';
+import { tokyoMidnightAfterNoon } from '../helpers/clock.js';
 import { dialects } from '../helpers/databases.js';
 import { closedPort } from '../helpers/smtp-servers.js';
 
@@ -125,7 +126,7 @@ describe.each(dialects)('submission on %s', (dialect) => {
       code: 'daily_limit_exceeded',
       remaining: 2,
       limit: 5,
-      resetAt: '2026-11-28T15:00:00.000Z',
+      resetAt: tokyoMidnightAfterNoon(t.clock.now()),
     });
     expect(await messageCount()).toBe(before);
     const mass = await t.call('POST', '/api/v1/mass-emails', {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { tokyoMidnightAfterNoon } from '../helpers/clock.js';
 import { dialects } from '../helpers/databases.js';
 import { deliveriesIn, messageFor, settled, until, verifyDkim } from '../helpers/delivery.js';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
@@ -170,10 +171,10 @@ describe.each(dialects)('delivery through relays and the platform on %s', (diale
       firstAttempts.map((a: { action: string; routeName: string }) => `${a.action}@${a.routeName}`),
     ).toEqual(['fallback@down relay', 'sent@platform']);
     expect(deliveriesIn(platform)).toEqual(expect.arrayContaining(ids));
-    // 2026-11-28T03:00Z is noon in Tokyo: suspended until 2026-11-29T00:00+09:00.
+    // The test clock stands at noon in Tokyo: suspended until the next midnight there.
     expect((await t.call('GET', `/api/v1/relays/${r.id}`)).body).toMatchObject({
       status: 'suspended',
-      suspendedUntil: '2026-11-28T15:00:00.000Z',
+      suspendedUntil: tokyoMidnightAfterNoon(t.clock.now()),
     });
     const lastAttempts = (await t.call('GET', `/api/v1/messages?recipient=down3@example.net`)).body.items[0];
     expect(lastAttempts.route).toBe('platform');
@@ -181,7 +182,7 @@ describe.each(dialects)('delivery through relays and the platform on %s', (diale
     expect(notifications.filter((n: { kind: string }) => n.kind === 'relay.suspended')).toHaveLength(1);
     expect(notifications[0].data).toMatchObject({
       relayId: r.id,
-      suspendedUntil: '2026-11-28T15:00:00.000Z',
+      suspendedUntil: tokyoMidnightAfterNoon(t.clock.now()),
     });
     const adminMail = await until(
       async () =>

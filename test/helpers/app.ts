@@ -7,24 +7,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/load.js';
-import type { Clock } from '../../src/domain/clock.js';
 import { createLogger } from '../../src/log.js';
 import { type App, createApp } from '../../src/main.js';
+import { TestClock } from './clock.js';
 import { createTestDatabase, type TestDialect } from './databases.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 export const ADMIN_EMAIL = 'admin@example.test';
 export const ADMIN_PASSWORD = 'correct horse battery staple';
 
-export class TestClock implements Clock {
-  constructor(public ms = Date.parse('2026-11-28T03:00:00Z')) {}
-  now() {
-    return this.ms;
-  }
-  advance(ms: number) {
-    this.ms += ms;
-  }
-}
+export { TestClock } from './clock.js';
 
 export interface TestApp {
   app: App;

@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config/load.js';
 import type { AppContext } from '../../src/context.js';
 import { createLogger } from '../../src/log.js';
 import { openContext } from '../../src/main.js';
-import { TestClock } from './app.js';
+import { TestClock } from './clock.js';
 import { createTestDatabase, type TestDialect } from './databases.js';
 
 export interface TestContext {

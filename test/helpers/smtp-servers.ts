@@ -8,6 +8,7 @@
 import net from 'node:net';
 import { generate } from 'selfsigned';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import { pastBoth, realWindow } from './clock.js';
 
 export const LOOPBACK = '127.0.0.1';
 
@@ -47,10 +48,12 @@ export function testCertificates(): Promise<TestCertificates> {
 }
 
 async function makeCertificates(): Promise<TestCertificates> {
+  const window = realWindow();
   const ca = pair(
     await generate([{ name: 'commonName', value: 'mailroute test CA' }], {
       algorithm: 'sha256',
-      notBeforeDate: new Date(Date.now() - 2 * DAY_MS),
+      notBeforeDate: window.notBefore,
+      notAfterDate: window.notAfter,
       extensions: [
         { name: 'basicConstraints', cA: true, critical: true },
         { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
@@ -62,10 +65,10 @@ async function makeCertificates(): Promise<TestCertificates> {
       await generate([{ name: 'commonName', value: cn }], {
         algorithm: 'sha256',
         ...(signed ? { ca: { key: ca.key, cert: ca.cert } } : {}),
-        // Back-dated a day: certificates made in the same second as the test would be "not yet valid".
+        // Valid for the machine's clock (OpenSSL, Chromium) and the test clock (mailroute) alike.
         ...(notAfterDate
           ? { notBeforeDate: new Date(notAfterDate.getTime() - 365 * DAY_MS), notAfterDate }
-          : { notBeforeDate: new Date(Date.now() - DAY_MS) }),
+          : { notBeforeDate: window.notBefore, notAfterDate: window.notAfter }),
         extensions: [
           { name: 'basicConstraints', cA: false },
           { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
@@ -74,11 +77,11 @@ async function makeCertificates(): Promise<TestCertificates> {
         ],
       }),
     );
-  const yearAgo = new Date(Date.now() - 365 * DAY_MS);
+  const expiredBefore = pastBoth();
   const [valid, selfSigned, expired, wrongName] = await Promise.all([
     leaf('localhost', loopbackNames, true),
     leaf('localhost', loopbackNames, false),
-    leaf('localhost', loopbackNames, true, yearAgo),
+    leaf('localhost', loopbackNames, true, expiredBefore),
     leaf('other.example', [{ type: 2, value: 'other.example' }], true),
   ]);
   return { ca, valid, selfSigned, expired, wrongName };

@@ -7,7 +7,7 @@ import { claimDue } from '../../src/queue/claim.js';
 import { type DeliveryRow, writeDeliveryRows } from '../../src/queue/delivery-rows.js';
 import { enqueue } from '../../src/queue/enqueue.js';
 import { createOrg } from '../../src/services/orgs.js';
-import type { TestClock } from '../helpers/app.js';
+import type { TestClock } from '../helpers/clock.js';
 import { openTestContext, type TestContext } from '../helpers/context.js';
 import { dialects } from '../helpers/databases.js';
 

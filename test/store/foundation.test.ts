@@ -6,7 +6,7 @@ import { migrateToLatest } from '../../src/store/migrations/index.js';
 import { listAudit, writeAudit } from '../../src/store/repos/audit-log.js';
 import { planOf } from '../../src/store/repos/orgs.js';
 import { readSettings, writeSettings } from '../../src/store/repos/settings.js';
-import type { TestClock } from '../helpers/app.js';
+import type { TestClock } from '../helpers/clock.js';
 import { openTestContext, type TestContext } from '../helpers/context.js';
 import { dialects } from '../helpers/databases.js';
 
