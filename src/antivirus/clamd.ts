@@ -17,6 +17,13 @@ export type ScanVerdict =
 
 export class ClamdUnavailable extends Error {
   override name = 'ClamdUnavailable';
+  constructor(
+    message: string,
+    /** The socket error, when the connection failed (`ECONNREFUSED`, `EPIPE`, …). */
+    readonly code?: string,
+  ) {
+    super(message);
+  }
 }
 
 export interface ClamdOptions {
@@ -43,7 +50,7 @@ export function parseReply(reply: string): ScanVerdict {
 function exchange(
   address: ClamdAddress,
   timeoutMs: number,
-  write: (socket: Socket) => void,
+  write: (socket: Socket, answered: () => boolean) => Promise<void>,
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     const where = describeClamdAddress(address);
@@ -63,7 +70,11 @@ function exchange(
       () => finish(new ClamdUnavailable(`clamd at ${where} did not answer within ${timeoutMs} ms`)),
       timeoutMs,
     );
-    socket.on('connect', () => write(socket));
+    socket.on('connect', () => {
+      write(socket, () => done || chunks.length > 0).catch(() => {
+        // A failed write surfaces as the socket's 'error' below.
+      });
+    });
     socket.on('data', (b: Buffer) => {
       chunks.push(b);
       const text = replySoFar();
@@ -81,7 +92,10 @@ function exchange(
       const text = replySoFar();
       if (text.includes('\0') || (text.trim() && (err.code === 'EPIPE' || err.code === 'ECONNRESET')))
         finish(undefined, text.split('\0')[0]!);
-      else finish(new ClamdUnavailable(`clamd at ${where} cannot be reached: ${err.code ?? err.message}`));
+      else
+        finish(
+          new ClamdUnavailable(`clamd at ${where} cannot be reached: ${err.code ?? err.message}`, err.code),
+        );
     });
   });
 }
@@ -92,25 +106,79 @@ function lengthPrefix(n: number): Buffer {
   return b;
 }
 
-/** Streams `data` to clamd with INSTREAM and returns its verdict. */
+/** Writes `b`, then waits until the socket wants more (backpressure). */
+function writeAndDrain(socket: Socket, b: Buffer | string): Promise<void> {
+  if (socket.write(b)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const off = () => {
+      socket.off('drain', onDrain);
+      socket.off('close', onClose);
+    };
+    const onDrain = () => {
+      off();
+      resolve();
+    };
+    const onClose = () => {
+      off();
+      reject(new Error('closed'));
+    };
+    socket.once('drain', onDrain);
+    socket.once('close', onClose);
+  });
+}
+
+/**
+ * Streams `data` to clamd with INSTREAM and returns its verdict. Chunks go one at a time, each
+ * after the last has drained, and stop as soon as clamd has answered: clamd stops reading at its
+ * StreamMaxLength, answers and closes, and a client still pushing data would get a reset that
+ * can arrive before the answer is read.
+ */
 export async function scanBuffer(address: ClamdAddress, data: Buffer, o: ClamdOptions): Promise<ScanVerdict> {
   const chunkBytes = o.chunkBytes ?? CHUNK;
-  const reply = await exchange(address, o.timeoutMs, (socket) => {
-    socket.write('zINSTREAM\0');
-    for (let i = 0; i < data.length; i += chunkBytes) {
-      const chunk = data.subarray(i, i + chunkBytes);
-      socket.write(lengthPrefix(chunk.length));
-      socket.write(chunk);
-    }
-    socket.write(lengthPrefix(0));
-  });
-  return parseReply(reply);
+  let streamed = 0;
+  try {
+    const reply = await exchange(address, o.timeoutMs, async (socket, answered) => {
+      await writeAndDrain(socket, 'zINSTREAM\0');
+      for (let i = 0; i < data.length; i += chunkBytes) {
+        if (answered()) return;
+        const chunk = data.subarray(i, i + chunkBytes);
+        await writeAndDrain(socket, Buffer.concat([lengthPrefix(chunk.length), chunk]));
+        streamed += chunk.length;
+      }
+      if (!answered()) await writeAndDrain(socket, lengthPrefix(0));
+    });
+    return parseReply(reply);
+  } catch (err) {
+    if (await droppedMidStream(address, err, streamed, o.timeoutMs))
+      return {
+        infected: false,
+        tooLarge: true,
+        reply: 'clamd closed the stream before its end (StreamMaxLength)',
+      };
+    throw err;
+  }
+}
+
+/**
+ * clamd answers a stream over its StreamMaxLength and closes at once; when our next chunk meets
+ * that close, the reset can arrive before its answer is read, and the answer is lost. A stream
+ * dropped mid-way (data already taken, then EPIPE or a reset) by a clamd that still answers a
+ * PING was refused for its size: clamd drops a well-formed INSTREAM for nothing else.
+ */
+async function droppedMidStream(
+  address: ClamdAddress,
+  err: unknown,
+  streamed: number,
+  timeoutMs: number,
+): Promise<boolean> {
+  const reset = err instanceof ClamdUnavailable && (err.code === 'EPIPE' || err.code === 'ECONNRESET');
+  return reset && streamed > 0 && (await ping(address, timeoutMs));
 }
 
 /** `zPING`: true when clamd answers `PONG`. */
 export async function ping(address: ClamdAddress, timeoutMs: number): Promise<boolean> {
   try {
-    const reply = await exchange(address, timeoutMs, (socket) => socket.write('zPING\0'));
+    const reply = await exchange(address, timeoutMs, (socket) => writeAndDrain(socket, 'zPING\0'));
     return reply.replace(/\0/g, '').trim() === 'PONG';
   } catch {
     return false;

@@ -200,6 +200,39 @@ describe('INSTREAM against a fake clamd', () => {
     );
   });
 
+  it('takes a stream dropped mid-way by a clamd that still answers PING as too large, else as unavailable', async () => {
+    // Like clamd at its StreamMaxLength when the answer is lost to the reset: it takes some data,
+    // then drops the connection; a PING on a new connection tells it is still up.
+    let answerPing = true;
+    const dropper = createServer((socket) => {
+      socket.on('error', () => {});
+      let seen = 0;
+      socket.on('data', (b: Buffer) => {
+        if (b.subarray(0, 6).toString() === 'zPING\0') {
+          if (answerPing) socket.end('PONG\0');
+          else socket.resetAndDestroy();
+          return;
+        }
+        seen += b.length;
+        if (seen > 100_000) socket.resetAndDestroy();
+      });
+    });
+    await new Promise<void>((r) => dropper.listen(0, '127.0.0.1', r));
+    const address: ClamdAddress = {
+      kind: 'tcp',
+      host: '127.0.0.1',
+      port: (dropper.address() as { port: number }).port,
+    };
+    try {
+      const big = Buffer.alloc(4 * 1024 * 1024, 'z');
+      expect(await scanBuffer(address, big, { timeoutMs: 2000 })).toMatchObject({ tooLarge: true });
+      answerPing = false;
+      await expect(scanBuffer(address, big, { timeoutMs: 2000 })).rejects.toThrow(ClamdUnavailable);
+    } finally {
+      await new Promise((r) => dropper.close(r));
+    }
+  });
+
   it('reports a closed port as unavailable', async () => {
     const closed = await startFakeClamd();
     await closed.close();
