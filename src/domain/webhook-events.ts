@@ -10,5 +10,6 @@ export const webhookEventTypes = [
   'delivery.failed',
   'delivery.expired',
   'relay.suspended',
+  'relay.oauth_reauth',
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
