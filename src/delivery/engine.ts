@@ -88,7 +88,7 @@ export class DeliveryEngine {
         'delivery failed inside mailroute; retrying later',
       );
       done = {
-        transition: this.retryOrExpire(d, {
+        transition: this.retryOrFail(d, {
           status: '4.3.0',
           reply: `internal error: ${(err as Error).message}`,
         }),
@@ -177,7 +177,7 @@ export class DeliveryEngine {
     }
     if (org.settings.relayFallback === 'retry' && this.orgHasRelaysFor(org, m, d) && !relaysAvailable) {
       return {
-        transition: this.retryOrExpire(d, {
+        transition: this.retryOrFail(d, {
           status: '4.4.0',
           reply: 'no relay could take the delivery; the org keeps mail on its relays',
           tried: [...tried],
@@ -239,7 +239,7 @@ export class DeliveryEngine {
       this.orgs.forget(d.org_id);
     tried.add(relay.id);
     if (org.settings.relayFallback === 'retry') {
-      return { transition: this.retryOrExpire(d, { status: c.status, reply: result.reply, tried: [] }) };
+      return { transition: this.retryOrFail(d, { status: c.status, reply: result.reply, tried: [] }) };
     }
     return undefined;
   }
@@ -336,14 +336,17 @@ export class DeliveryEngine {
         relaysTried: null,
       };
     return {
-      ...this.retryOrExpire(d, { status: c.status, reply, tried: [] }),
+      ...this.retryOrFail(d, { status: c.status, reply, tried: [] }),
       route: 'platform',
       relayId: null,
     };
   }
 
-  /** A temporary failure on the final path: retry with backoff, or expire after the queue lifetime. */
-  private retryOrExpire(
+  /**
+   * A temporary failure on the final path: retry with backoff, or, once the queue lifetime is over,
+   * fail for good (SPEC R16), keeping the last temporary reply as the reason.
+   */
+  private retryOrFail(
     d: DeliveriesTable,
     f: { status: string; reply: string; tried?: string[] },
   ): Transition {
@@ -356,7 +359,7 @@ export class DeliveryEngine {
       relaysTried: f.tried ?? null,
     };
     return 'expire' in next
-      ? { ...base, status: 'expired' }
+      ? { ...base, status: 'failed' }
       : { ...base, status: 'deferred', nextAttemptAt: next.retryAt };
   }
 

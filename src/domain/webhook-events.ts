@@ -1,6 +1,8 @@
 /**
  * The event types a webhook endpoint may subscribe to: a plain list shared by the API, the
- * dispatcher and the console (no Node imports, so the browser can load it).
+ * dispatcher and the console (no Node imports, so the browser can load it). `delivery.expired` is
+ * no longer sent (a delivery that runs out of retries is `delivery.failed`); it stays so endpoints
+ * that subscribed to it still read.
  */
 export const webhookEventTypes = [
   'delivery.sent',
@@ -10,5 +12,6 @@ export const webhookEventTypes = [
   'delivery.failed',
   'delivery.expired',
   'relay.suspended',
+  'relay.oauth_reauth',
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];

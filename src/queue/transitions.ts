@@ -1,6 +1,6 @@
 /**
  * Every change of a claimed delivery's state, with its attempt records, archive, counters and
- * webhook event (`delivery.sent`, `.deferred`, `.bounced`, `.failed`, `.expired`), in
+ * webhook event (`delivery.sent`, `.deferred`, `.bounced`, `.failed`), in
  * one transaction shared by the changes that finish together (group commit). Only the worker
  * holding the lease may write; a write by a worker whose lease was taken over changes nothing
  * (and says so). Named states as in SPEC §3.
@@ -203,13 +203,12 @@ async function applyBatch(
   return results;
 }
 
-/** Final and retry states that are webhook events (`webhooks/events.ts`); `queued` is not one. */
+/** Final and retry states that are webhook events (`domain/webhook-events.ts`); `queued` is not one. */
 const EVENT_OF: Partial<Record<DeliveryStatus, string>> = {
   sent: 'delivery.sent',
   deferred: 'delivery.deferred',
   bounced: 'delivery.bounced',
   failed: 'delivery.failed',
-  expired: 'delivery.expired',
 };
 
 /** The event row of an applied transition, written in the same multi-row insert as the others. */

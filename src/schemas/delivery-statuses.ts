@@ -1,6 +1,7 @@
 /**
  * The statuses a delivery goes through (SPEC §3), in the order the log and its filters list them.
- * No Node imports: the console loads the list too.
+ * No Node imports: the console loads the list too. A delivery still failing when its queue lifetime
+ * ends is `failed` (R16); `expired` is no longer written, and stays for rows written before.
  */
 import { z } from 'zod';
 

@@ -1,19 +1,28 @@
+import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessTokenFor } from '../../src/services/oauth.js';
 import { relayRow } from '../../src/services/relays.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { ADMIN_EMAIL, startTestApp, type TestApp } from '../helpers/app.js';
 import { dialects } from '../helpers/databases.js';
+import { until } from '../helpers/delivery.js';
 import { type FakeProvider, startFakeProvider } from '../helpers/oauth-provider.js';
+import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-servers.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 describe.each(dialects)('OAuth2 sign-in of relays on %s', (dialect) => {
   let t: TestApp;
   let provider: FakeProvider;
+  let platform: TestSmtpServer;
+  let receiver: WebhookReceiver;
   let relayId: string;
   let orgId: string;
 
   beforeAll(async () => {
     provider = await startFakeProvider('client-1', 'client-secret-1');
+    platform = await startSmtpServer({ mode: 'plain' });
+    receiver = await startWebhookReceiver();
     t = await startTestApp(dialect, {
+      MAILROUTE_PLATFORM_SMTP: `smtp://127.0.0.1:${platform.port}`,
       MAILROUTE_PUBLIC_URL: 'https://mail.example.test',
       MAILROUTE_OAUTH_GMAIL_CLIENT_ID: 'client-1',
       MAILROUTE_OAUTH_GMAIL_CLIENT_SECRET: 'client-secret-1',
@@ -44,6 +53,8 @@ describe.each(dialects)('OAuth2 sign-in of relays on %s', (dialect) => {
   afterAll(async () => {
     await t.close();
     await provider.close();
+    await platform.close();
+    await receiver.close();
   });
 
   const callback = (q: Record<string, string>) =>
@@ -108,18 +119,106 @@ describe.each(dialects)('OAuth2 sign-in of relays on %s', (dialect) => {
     expect(provider.grants.at(-1)?.refresh_token).not.toBe(provider.grants.at(-2)?.refresh_token);
   });
 
-  it('marks the relay for a new sign-in when the provider refuses the refresh token', async () => {
+  /** What the admins were told of lost consents so far: notifications, events and queued emails. */
+  const reauthNotices = async () => {
+    const db = t.app.ctx.store.db;
+    const notifications = (await t.call('GET', '/api/v1/notifications')).body.items.filter(
+      (n: { kind: string }) => n.kind === 'relay.oauth_reauth',
+    );
+    const events = await db
+      .selectFrom('events')
+      .selectAll()
+      .where('type', '=', 'relay.oauth_reauth')
+      .execute();
+    const mails = await db
+      .selectFrom('messages')
+      .select(['subject', 'content'])
+      .where('type', '=', 'system')
+      .where('metadata', 'like', '%relay.oauth_reauth%')
+      .execute();
+    return { notifications, events, mails };
+  };
+  const adminMailsReceived = async () => {
+    const mails = await Promise.all(platform.received.messages.map((m) => simpleParser(m)));
+    return mails.filter((m) => m.subject?.includes('needs a new sign-in'));
+  };
+
+  it('marks the relay for a new sign-in when the provider refuses the refresh token, and tells the admins once', async () => {
+    const hook = await t.call('POST', '/api/v1/webhooks/endpoints', {
+      url: receiver.url('/reauth'),
+      events: ['relay.oauth_reauth'],
+    });
+    expect(hook.status, JSON.stringify(hook.body)).toBe(201);
+    provider.refuseRefresh = true;
+    t.clock.advance(2 * 3600_000);
+    // Read before the refusal, as a second worker holding the relay at the same time would have it.
+    const before = await relayRow(t.app.ctx, orgId, relayId);
+    await expect(accessTokenFor(t.app.ctx, before)).rejects.toThrow(/sign in again/);
+    expect((await t.call('GET', `/api/v1/relays/${relayId}`)).body.authentication).toMatchObject({
+      connected: false,
+      status: 'reauth_required',
+    });
+
+    const told = await reauthNotices();
+    expect(told.notifications).toHaveLength(1);
+    const data = {
+      relayId,
+      relayName: 'gmail',
+      host: 'smtp.gmail.com',
+      service: 'gmail',
+      user: 'crm@zylker.com',
+      reason: 'invalid_grant: Token has been expired or revoked.',
+    };
+    expect(told.notifications[0].data).toEqual(data);
+    expect(told.events.map((e) => JSON.parse(e.data))).toEqual([data]);
+    expect(told.mails).toHaveLength(1);
+    expect(JSON.parse(told.mails[0]!.content).to).toEqual([ADMIN_EMAIL]);
+
+    const mail = await until(async () => (await adminMailsReceived())[0], 10_000, 'the admin email');
+    expect(mail.to).toMatchObject({ text: ADMIN_EMAIL });
+    expect(mail.subject).toBe(
+      '[mailroute] リレーサーバー「gmail」に再度ログインしてください / Relay "gmail" needs a new sign-in',
+    );
+    expect(mail.text).toContain(`Google でログインしてください: https://mail.example.test/relays/${relayId}`);
+    expect(mail.text).toContain(`sign in with Google: https://mail.example.test/relays/${relayId}`);
+    const webhook = await until(
+      async () => receiver.received.find((r) => r.path === '/reauth'),
+      10_000,
+      'the relay.oauth_reauth webhook',
+    );
+    expect(webhook.headers['x-mailroute-event']).toBe('relay.oauth_reauth');
+    expect(JSON.parse(webhook.body).data).toEqual(data);
+
+    // A moment later the provider refuses the same token again (the other worker's refresh): nothing new.
+    t.clock.advance(1000);
+    const grants = provider.grants.length;
+    await expect(accessTokenFor(t.app.ctx, before)).rejects.toThrow(/sign in again/);
+    expect(provider.grants.length).toBe(grants + 1);
+    // And a relay already marked does not even ask the provider.
+    await expect(accessTokenFor(t.app.ctx, await relayRow(t.app.ctx, orgId, relayId))).rejects.toThrow(
+      /needs its OAuth sign-in again/,
+    );
+    const again = await reauthNotices();
+    expect([again.notifications.length, again.events.length, again.mails.length]).toEqual([1, 1, 1]);
+    const audit = (await t.call('GET', '/api/v1/audit-log?action=relay.oauth_reauth_required')).body.items;
+    expect(audit).toHaveLength(1);
+    provider.refuseRefresh = false;
+    await t.call('DELETE', `/api/v1/webhooks/endpoints/${hook.body.id}`);
+  });
+
+  it('tells the admins again when consent given anew is lost again', async () => {
+    const { code, state } = provider.consent(
+      (await t.call('POST', `/api/v1/relays/${relayId}/oauth/start`)).body.url,
+    );
+    expect((await callback({ code, state })).headers.get('location')).toContain('oauth=connected');
     provider.refuseRefresh = true;
     t.clock.advance(2 * 3600_000);
     await expect(accessTokenFor(t.app.ctx, await relayRow(t.app.ctx, orgId, relayId))).rejects.toThrow(
       /sign in again/,
     );
-    expect((await t.call('GET', `/api/v1/relays/${relayId}`)).body.authentication).toMatchObject({
-      connected: false,
-      status: 'reauth_required',
-    });
-    const audit = (await t.call('GET', '/api/v1/audit-log?action=relay.oauth_reauth_required')).body.items;
-    expect(audit).toHaveLength(1);
+    const told = await reauthNotices();
+    expect([told.notifications.length, told.events.length, told.mails.length]).toEqual([2, 2, 2]);
+    await until(async () => (await adminMailsReceived()).length === 2, 10_000, 'the second admin email');
     provider.refuseRefresh = false;
   });
 

@@ -4,11 +4,13 @@ import { startTestApp, type TestApp } from '../helpers/app.js';
 import { dialects } from '../helpers/databases.js';
 import { settled, until } from '../helpers/delivery.js';
 import { closedPort, startSmtpServer, type TestSmtpServer } from '../helpers/smtp-servers.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 describe.each(dialects)('delivery policies on %s', (dialect) => {
   let t: TestApp;
   let platform: TestSmtpServer;
   let relay: TestSmtpServer;
+  let receiver: WebhookReceiver;
   let domainId: string;
   let slowDownNext = 0;
   let failNextPlatform = 0;
@@ -38,6 +40,7 @@ describe.each(dialects)('delivery policies on %s', (dialect) => {
         },
       },
     });
+    receiver = await startWebhookReceiver();
     t = await startTestApp(dialect, {
       MAILROUTE_RELAY_PORTS: 'any',
       MAILROUTE_DOMAIN_VERIFICATION: 'off',
@@ -49,6 +52,7 @@ describe.each(dialects)('delivery policies on %s', (dialect) => {
     await t.close();
     await platform.close();
     await relay.close();
+    await receiver.close();
   });
 
   const send = async (to: string, type = 'workflow') =>
@@ -127,7 +131,12 @@ describe.each(dialects)('delivery policies on %s', (dialect) => {
     await t.call('DELETE', `/api/v1/relays/${r.id}`);
   });
 
-  it('retries a temporary failure of the platform with backoff, then expires after 72 hours', async () => {
+  it('retries a temporary failure of the platform with backoff, then fails after 72 hours with delivery.failed', async () => {
+    const hook = await t.call('POST', '/api/v1/webhooks/endpoints', {
+      url: receiver.url('/failed'),
+      events: ['delivery.failed'],
+    });
+    expect(hook.status).toBe(201);
     failNextPlatform = 1000;
     const msg = await send('later@example.net');
     let d = (await settled(t, msg.id)).deliveries[0];
@@ -146,8 +155,30 @@ describe.each(dialects)('delivery policies on %s', (dialect) => {
     expect(waits).toEqual([1, 5, 15, 60]);
     t.clock.advance(72 * 3_600_000);
     t.app.worker!.wake();
-    await until(async () => (await delivery(msg.id)).status === 'expired');
+    d = await until(async () => {
+      const x = await delivery(msg.id);
+      return x.attempts.length === 6 && x.status !== 'sending' && x.status !== 'queued' ? x : undefined;
+    });
+    // Failed for good, saying why: the last temporary reply.
+    expect(d).toMatchObject({ status: 'failed', route: 'platform', lastStatus: '4.2.2' });
+    expect(d.lastReply).toContain('Mailbox temporarily full');
+    const listed = (await t.call('GET', '/api/v1/messages?status=failed&recipient=later@example.net')).body;
+    expect(listed.items.map((x: { deliveryId: string }) => x.deliveryId)).toEqual([d.id]);
+    const webhook = await until(
+      async () => receiver.received.find((r) => r.path === '/failed'),
+      10_000,
+      'the delivery.failed webhook',
+    );
+    expect(webhook.headers['x-mailroute-event']).toBe('delivery.failed');
+    expect(JSON.parse(webhook.body).data).toMatchObject({
+      deliveryId: d.id,
+      status: 'failed',
+      route: 'platform',
+      smtpStatus: '4.2.2',
+      attempts: 6,
+    });
     failNextPlatform = 0;
+    await t.call('DELETE', `/api/v1/webhooks/endpoints/${hook.body.id}`);
   });
 
   it('claims individual email before workflow before mass (R9b)', async () => {
