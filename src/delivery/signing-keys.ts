@@ -1,12 +1,12 @@
 /**
  * Which key signs a delivery (SPEC R15): the From domain's active DKIM key where it has one, else
  * (platform delivery only) the platform's key for the data center's bounce domain, created once
- * and shared by every node. Private keys are decrypted when used and cached for a minute, so a
+ * and shared by every node (services/platform-keys.ts, which also shows its record). Private keys are decrypted when used and cached for a minute, so a
  * rotation takes effect quickly.
  */
 import type { AppContext } from '../context.js';
-import { generateDkimKey, newSelector } from '../dkim/keys.js';
 import type { SigningKey } from '../dkim/sign.js';
+import { ensurePlatformKey } from '../services/platform-keys.js';
 
 const TTL_MS = 60_000;
 
@@ -53,33 +53,4 @@ export class SigningKeys {
     });
     return key!;
   }
-}
-
-/** Creates the platform key of a bounce domain the first time it is needed (any node may win the race). */
-export async function ensurePlatformKey(ctx: AppContext, bounceDomain: string) {
-  const { db } = ctx.store;
-  const existing = await db
-    .selectFrom('platform_keys')
-    .selectAll()
-    .where('domain', '=', bounceDomain)
-    .executeTakeFirst();
-  if (existing) return existing;
-  const generated = generateDkimKey('rsa-2048');
-  await db
-    .insertInto('platform_keys')
-    .values({
-      domain: bounceDomain,
-      selector: newSelector(ctx.clock.now()),
-      algorithm: 'rsa-2048',
-      public_key: generated.publicKey,
-      private_key_enc: ctx.secrets.encrypt(generated.privateKeyPem, `platform-dkim:${bounceDomain}`),
-      created_at: ctx.clock.now(),
-    })
-    .onConflict((oc) => oc.column('domain').doNothing())
-    .execute();
-  return db
-    .selectFrom('platform_keys')
-    .selectAll()
-    .where('domain', '=', bounceDomain)
-    .executeTakeFirstOrThrow();
 }

@@ -3,7 +3,8 @@
  * (`<selector>._domainkey.<domain>`, `v=DKIM1; k=rsa|ed25519; p=…`). RSA publishes the SPKI DER
  * key; Ed25519 publishes the raw 32-byte key (RFC 8463).
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPair, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { DateTime } from 'luxon';
 
 export type DkimAlgorithm = 'rsa-2048' | 'ed25519';
@@ -15,22 +16,32 @@ export interface GeneratedKey {
   privateKeyPem: string;
 }
 
-export function generateDkimKey(algorithm: DkimAlgorithm): GeneratedKey {
-  if (algorithm === 'ed25519') {
-    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-    const spki = publicKey.export({ type: 'spki', format: 'der' });
-    return {
-      algorithm,
-      publicKey: spki.subarray(spki.length - 32).toString('base64'),
-      privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    };
-  }
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+function exported(algorithm: DkimAlgorithm, publicKey: KeyObject, privateKey: KeyObject): GeneratedKey {
+  const spki = publicKey.export({ type: 'spki', format: 'der' });
   return {
     algorithm,
-    publicKey: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+    publicKey: (algorithm === 'ed25519' ? spki.subarray(spki.length - 32) : spki).toString('base64'),
     privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
   };
+}
+
+export function generateDkimKey(algorithm: DkimAlgorithm): GeneratedKey {
+  const { publicKey, privateKey } =
+    algorithm === 'ed25519'
+      ? generateKeyPairSync('ed25519')
+      : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return exported(algorithm, publicKey, privateKey);
+}
+
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+/** As `generateDkimKey`, in libuv's thread pool (an RSA key takes a fifth of a second to make). */
+export async function generateDkimKeyAsync(algorithm: DkimAlgorithm): Promise<GeneratedKey> {
+  const { publicKey, privateKey } =
+    algorithm === 'ed25519'
+      ? await generateKeyPairAsync('ed25519')
+      : await generateKeyPairAsync('rsa', { modulusLength: 2048 });
+  return exported(algorithm, publicKey, privateKey);
 }
 
 /** A fresh selector such as `mr20261128a1b2`: dated, so a rotation is visible in DNS. */
@@ -44,6 +55,18 @@ export function dkimRecordName(selector: string, domain: string): string {
 
 export function dkimRecordValue(algorithm: DkimAlgorithm, publicKey: string): string {
   return `v=DKIM1; k=${algorithm === 'ed25519' ? 'ed25519' : 'rsa'}; p=${publicKey}`;
+}
+
+/** The TXT record publishing a key of `domain`, as the API and the console show it. */
+export function dkimDnsRecord(
+  domain: string,
+  key: { selector: string; algorithm: DkimAlgorithm; publicKey: string },
+): { type: 'TXT'; name: string; value: string } {
+  return {
+    type: 'TXT',
+    name: dkimRecordName(key.selector, domain),
+    value: dkimRecordValue(key.algorithm, key.publicKey),
+  };
 }
 
 /** Parses a DKIM TXT record into its tags (whitespace inside values removed, as RFC 6376 allows). */

@@ -1,7 +1,11 @@
-/** Data centers as the API shows them (SPEC R22), the IP checker and the export download. */
+/**
+ * Data centers as the API shows them (SPEC R22), the IP checker, the export download, and the
+ * public record of the platform's DKIM key (SPEC R15).
+ */
 import { z } from 'zod';
 import { isIpAddress } from '../domain/cidr.js';
 import { exportFormats } from '../domain/datacenter-exports.js';
+import { dnsRecordSchema } from './domains.js';
 
 const mustBeIp = 'must be an IPv4 or IPv6 address';
 
@@ -46,3 +50,19 @@ export type ContainsResult = z.infer<typeof containsResultSchema>;
 export const exportQuerySchema = z.object({
   format: z.enum(exportFormats, { error: 'must be "plain", "postfix" or "spf"' }),
 });
+
+export const platformDkimSchema = z
+  .object({
+    dataCenter: z.string().describe('The data center id'),
+    domain: z.string().describe('Its bounce domain: the `d=` of the signatures'),
+    selector: z.string(),
+    algorithm: z.enum(['rsa-2048', 'ed25519']),
+    dnsRecord: dnsRecordSchema.describe('The TXT record to publish so the signatures verify'),
+    createdAt: z.string(),
+  })
+  .describe(
+    "The platform's DKIM key of a data center: platform delivery signs with it mail whose From domain has no key of its own",
+  )
+  .meta({ id: 'PlatformDkimKey' });
+
+export type PlatformDkimView = z.infer<typeof platformDkimSchema>;

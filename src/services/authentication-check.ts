@@ -5,7 +5,7 @@
  * data center's egress is represented by its `egressAddress` or the first address of its ranges.
  */
 import type { AppContext } from '../context.js';
-import { dkimRecordName, dkimRecordValue, parseDkimRecord, publishesKey } from '../dkim/keys.js';
+import { dkimDnsRecord, dkimRecordName, parseDkimRecord, publishesKey } from '../dkim/keys.js';
 import { DnsError } from '../dns/resolver.js';
 import { type AuthFacts, authenticationFindings } from '../domain/auth-findings.js';
 import { type ReturnPathPlan, representativeEgress, returnPathPlan } from '../domain/auth-plan.js';
@@ -105,7 +105,11 @@ async function dkimRecord(ctx: AppContext, s: Subject, errors: string[]) {
     name,
     found: records.some((r) => parseDkimRecord(r).p !== undefined),
     valid: publishesKey(records, k.algorithm, k.public_key),
-    expected: { type: 'TXT' as const, name, value: dkimRecordValue(k.algorithm, k.public_key) },
+    expected: dkimDnsRecord(s.domain.name, {
+      selector: k.selector,
+      algorithm: k.algorithm,
+      publicKey: k.public_key,
+    }),
   };
 }
 

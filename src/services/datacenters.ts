@@ -29,7 +29,7 @@ export async function listDataCenters(ctx: AppContext, orgId: string): Promise<D
   return [...views.filter((v) => v.current), ...views.filter((v) => !v.current)];
 }
 
-function dataCenterById(ctx: AppContext, id: string): DataCenter {
+export function dataCenterById(ctx: AppContext, id: string): DataCenter {
   const dc = ctx.config.dataCenters.find((d) => d.id === id);
   if (!dc) throw notFound(`data center "${id}"`);
   return dc;

@@ -9,8 +9,8 @@ import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
 import {
   type DkimAlgorithm,
+  dkimDnsRecord,
   dkimRecordName,
-  dkimRecordValue,
   generateDkimKey,
   newSelector,
   publishesKey,
@@ -37,11 +37,7 @@ const dkimView = (k: DkimKeysTable, domain: string) => ({
   selector: k.selector,
   algorithm: k.algorithm,
   status: k.status as 'pending' | 'active',
-  dnsRecord: {
-    type: 'TXT' as const,
-    name: dkimRecordName(k.selector, domain),
-    value: dkimRecordValue(k.algorithm, k.public_key),
-  },
+  dnsRecord: dkimDnsRecord(domain, { selector: k.selector, algorithm: k.algorithm, publicKey: k.public_key }),
   createdAt: iso(k.created_at)!,
 });
 

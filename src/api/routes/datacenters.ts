@@ -1,6 +1,7 @@
 /**
- * `GET /api/v1/datacenters` (the org's own first), `GET /api/v1/datacenters/:id/contains?ip=` and
- * `GET /api/v1/datacenters/:id/export?format=` (a text/plain download).
+ * `GET /api/v1/datacenters` (the org's own first), `GET /api/v1/datacenters/:id/contains?ip=`,
+ * `GET /api/v1/datacenters/:id/export?format=` (a text/plain download) and
+ * `GET /api/v1/datacenters/:id/dkim` (the platform's DKIM key and its record: public, so any role).
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -11,8 +12,10 @@ import {
   containsResultSchema,
   dataCenterListSchema,
   exportQuerySchema,
+  platformDkimSchema,
 } from '../../schemas/datacenters.js';
 import { checkAddress, exportDataCenter, listDataCenters } from '../../services/datacenters.js';
+import { platformDkim } from '../../services/platform-keys.js';
 import { principalOf } from '../auth.js';
 
 export const datacenterRoutes =
@@ -57,5 +60,17 @@ export const datacenterRoutes =
           .header('content-disposition', `attachment; filename="${id}-${format}.txt"`)
           .send(`${text}\n`);
       },
+    );
+    app.get(
+      '/api/v1/datacenters/:id/dkim',
+      {
+        config: { access: 'any' },
+        schema: {
+          tags,
+          params: idParamsSchema,
+          response: { 200: platformDkimSchema, 404: errorBodySchema },
+        },
+      },
+      async (request) => platformDkim(ctx, request.params.id),
     );
   };

@@ -1,8 +1,12 @@
-/** `mailroute dns check <domain>`: SPF per hop, DKIM, DMARC and what to fix (SPEC R21), or as JSON. */
+/**
+ * `mailroute dns check <domain>`: SPF per hop, DKIM, DMARC and what to fix (SPEC R21), or as JSON;
+ * and `mailroute dns platform-key` (dns-platform-key.ts).
+ */
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { openContext } from '../../main.js';
 import { type DnsCheck, dnsCheck } from '../../services/dns-check.js';
+import { registerPlatformKeyCommand } from './dns-platform-key.js';
 
 function print({ relay, check: c }: DnsCheck, lang: 'en' | 'ja') {
   console.log(
@@ -54,4 +58,5 @@ export function registerDnsCommand(program: Command): void {
         await ctx.store.close();
       }
     });
+  registerPlatformKeyCommand(dns);
 }

@@ -19,7 +19,11 @@ import type {
   contentRulePatchSchema,
   contentRuleSchema,
 } from '../../../src/schemas/content-rules.js';
-import type { containsResultSchema, dataCenterViewSchema } from '../../../src/schemas/datacenters.js';
+import type {
+  containsResultSchema,
+  dataCenterViewSchema,
+  platformDkimSchema,
+} from '../../../src/schemas/datacenters.js';
 import type { deliveryStatusSchema } from '../../../src/schemas/delivery-statuses.js';
 import type {
   dkimViewSchema,
@@ -62,6 +66,7 @@ export type VerifyResult = z.output<typeof verifyResultSchema>;
 
 export type DataCenter = z.output<typeof dataCenterViewSchema>;
 export type ContainsResult = z.output<typeof containsResultSchema>;
+export type PlatformDkim = z.output<typeof platformDkimSchema>;
 
 export type DeliveryStatus = z.output<typeof deliveryStatusSchema>;
 export type LogEntry = z.output<typeof logEntrySchema>;

@@ -291,6 +291,10 @@ export const en = {
     notInRange: '{{ip}} is not in this data center’s ranges.',
     dataCenter: 'Data center',
     empty: 'No data centers are configured.',
+    platformDkim: 'DKIM key of platform delivery',
+    platformDkimIntro:
+      'Platform delivery signs mail from domains without a DKIM key of their own with this key, as {{domain}}. Publish this TXT record in the DNS of {{domain}} so that receivers can verify those signatures.',
+    platformDkimRecord: 'DKIM record (selector {{selector}}, {{algorithm}})',
   },
   messages: {
     title: 'Message log',

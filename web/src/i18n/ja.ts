@@ -285,6 +285,10 @@ export const ja: Resources = {
     notInRange: '{{ip}} はこのデータセンターのIPアドレスに含まれていません。',
     dataCenter: 'データセンター',
     empty: 'データセンターが設定されていません。',
+    platformDkim: 'プラットフォーム配信のDKIM鍵',
+    platformDkimIntro:
+      '独自のDKIM鍵を持たないドメインのメールは、プラットフォーム配信でこの鍵により {{domain}} として署名されます。受信側がこの署名を検証できるよう、{{domain}} のDNSに次のTXTレコードを登録してください。',
+    platformDkimRecord: 'DKIMレコード（セレクター {{selector}}、{{algorithm}}）',
   },
   messages: {
     title: 'メールの送信履歴',

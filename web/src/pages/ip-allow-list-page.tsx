@@ -1,4 +1,7 @@
-/** IPアドレスのホワイトリスト: each data center's normalized egress ranges, exports and a checker. */
+/**
+ * IPアドレスのホワイトリスト: each data center's normalized egress ranges, exports and a checker;
+ * for the org's own data center also the DKIM record of platform delivery.
+ */
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, get } from '../api/client';
@@ -6,6 +9,7 @@ import type { ContainsResult, DataCenter } from '../api/types';
 import { CopyButton } from '../components/copy-button';
 import { Field } from '../components/field';
 import { Empty, LoadState } from '../components/load-state';
+import { PlatformDkimRecord } from '../datacenters/platform-dkim';
 import { useResource } from '../hooks/use-resource';
 
 type Format = keyof DataCenter['exports'];
@@ -85,6 +89,7 @@ function DataCenterCard({ dc }: { dc: DataCenter }) {
       </div>
       <h3>{t('ipAllowList.checker')}</h3>
       <Checker dc={dc} />
+      {dc.current && <PlatformDkimRecord dataCenterId={dc.id} />}
     </section>
   );
 }
