@@ -48,6 +48,13 @@ export function handleError(err: FastifyError, request: FastifyRequest, reply: F
     return reply.code(err.status).send(errorBody(err.code, err.message, err.fields, err.details));
   }
   if (hasZodFastifySchemaValidationErrors(err)) {
+    if (err.validationContext === 'body' && (request.body === undefined || request.body === null)) {
+      return reply.code(400).send(
+        errorBody('validation_failed', 'the request body is empty; this route needs a JSON object', {
+          '(body)': 'is required',
+        }),
+      );
+    }
     const fields = fieldsOf(err.validation as ValidationIssue[]);
     const where = err.validationContext ?? 'request';
     const message = `invalid ${where}: ${Object.entries(fields)

@@ -1,6 +1,6 @@
 /**
  * Plans: the limits an org lives within (SPEC R3, R11). Built-in defaults follow the seed:
- * 3 relays per domain on the standard plan, 5 on the top plan.
+ * at most 5 domains on every plan; 3 relays per domain on the standard plan, 5 on the top plan.
  */
 import { z } from 'zod';
 
@@ -15,5 +15,5 @@ export type Plan = z.infer<typeof planSchema>;
 
 export const builtInPlans: readonly Plan[] = Object.freeze([
   { name: 'standard', dailyLimit: 5000, maxDomains: 5, maxRelaysPerDomain: 3 },
-  { name: 'top', dailyLimit: 50000, maxDomains: 20, maxRelaysPerDomain: 5 },
+  { name: 'top', dailyLimit: 50000, maxDomains: 5, maxRelaysPerDomain: 5 },
 ]);

@@ -182,3 +182,27 @@ describe('domains with verification off', () => {
     }
   });
 });
+
+describe('domains on the top plan', () => {
+  it('allows 5 domains, as every built-in plan does', async () => {
+    const t = await startTestApp('sqlite', { MAILROUTE_DEFAULT_PLAN: 'top' });
+    try {
+      for (let i = 0; i < 5; i++)
+        expect(
+          (await t.call('POST', '/api/v1/domains', { name: `top${i}.example`, dkimAlgorithm: 'ed25519' }))
+            .status,
+        ).toBe(201);
+      const sixth = await t.call('POST', '/api/v1/domains', {
+        name: 'top5.example',
+        dkimAlgorithm: 'ed25519',
+      });
+      expect(sixth.status).toBe(409);
+      expect(sixth.body.error).toMatchObject({
+        code: 'limit_exceeded',
+        message: 'the "top" plan allows at most 5 domains (maxDomains)',
+      });
+    } finally {
+      await t.close();
+    }
+  });
+});

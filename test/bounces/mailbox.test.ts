@@ -17,7 +17,12 @@ import { dialects } from '../helpers/databases.js';
 import { sendOneSettled, until } from '../helpers/delivery.js';
 import { startImapServer, type TestImapServer } from '../helpers/imap-server.js';
 import { type FakeProvider, startFakeProvider } from '../helpers/oauth-provider.js';
-import { startSmtpServer, type TestSmtpServer, testCertificates } from '../helpers/smtp-servers.js';
+import {
+  closedPort,
+  startSmtpServer,
+  type TestSmtpServer,
+  testCertificates,
+} from '../helpers/smtp-servers.js';
 
 const PASSWORD = 'mailbox password 1';
 const users = Array.from({ length: 16 }, (_, i) => ({ user: `bounce${i}@zylker.com`, password: PASSWORD }));
@@ -341,8 +346,40 @@ describe.skipIf(!imap).each(dialects)('bounce mailbox on %s', (dialect) => {
 
     const second = await sendOne('later2@example.net');
     await append(user, dsnFor('later2@example.net', second.deliveryId));
-    await new Promise((r) => setTimeout(r, 1500));
-    expect((await delivery(second.messageId)).status).toBe('sent'); // not due yet by the clock
+    // Another mailbox, due now, polled in two ticks of the worker's poller: the first tick began
+    // after the bounce was appended, the second only once the first had finished. Neither polled
+    // this mailbox: by the clock its interval has not passed.
+    const marker = await t.call('POST', '/api/v1/relays', {
+      name: 'marker',
+      host: '127.0.0.1',
+      port: relay.port,
+      security: 'none',
+      dailyLimit: 100,
+      domainId,
+      emailTypes: ['individual'],
+      bounceHandling: { mode: 'address', address: 'marker@zylker.com' },
+    });
+    expect(marker.status, JSON.stringify(marker.body)).toBe(201);
+    const markerPath = `/api/v1/relays/${marker.body.id}/bounce-mailbox`;
+    const nowhere = await closedPort();
+    for (const tick of ['first', 'second']) {
+      // Settings saved again earn a fresh poll.
+      const put = await t.call('PUT', markerPath, {
+        host: '127.0.0.1',
+        port: nowhere,
+        security: 'none',
+        authentication: { type: 'password', username: 'marker', password: PASSWORD },
+      });
+      expect(put.status, JSON.stringify(put.body)).toBe(200);
+      await until(
+        async () => (await t.call('GET', markerPath)).body.status.lastPollAt !== null,
+        10_000,
+        `the ${tick} poll of the marker mailbox`,
+      );
+    }
+    expect((await delivery(second.messageId)).status).toBe('sent');
+    expect((await t.call('GET', path())).body.status).toEqual(first);
+    expect((await t.call('DELETE', `/api/v1/relays/${marker.body.id}`)).status).toBe(204);
     t.clock.advance(61_000);
     await until(async () => (await delivery(second.messageId)).status === 'bounced', 10_000, 'the next poll');
 

@@ -127,11 +127,32 @@ describe.skipIf(chromiumMissing)('admin console in chromium', () => {
     await visible(page.getByRole('heading', { name: 'Edit server: Office relay' }));
     await visible(page.getByRole('heading', { name: 'Warnings' }));
     await visible(page.getByRole('heading', { name: 'Email authentication' }));
-    await page
-      .locator('.auth-check')
-      .locator('table, .not-available, .error')
-      .first()
-      .waitFor({ timeout: 20_000 });
+    // What the panel must show: the server's own check of this relay.
+    const relays = (await t.call('GET', '/api/v1/relays')).body.items;
+    const relayId = relays.find((r: { name: string }) => r.name === 'Office relay').id;
+    const check = await t.call('GET', `/api/v1/relays/${relayId}/authentication`);
+    expect(check.status).toBe(200);
+    const panel = page.locator('.auth-check');
+    await panel.locator('table, .error, .not-available').first().waitFor({ timeout: 20_000 });
+    expect(await panel.locator('.error, .not-available').count(), (await panel.textContent()) ?? '').toBe(0);
+    const table = panel.locator('table');
+    expect(await panel.textContent()).toContain(`Return path: ${check.body.returnPath}`);
+    const rows = table.locator('tbody tr');
+    expect(await rows.count()).toBe(check.body.hops.length + 2);
+    for (const [i, hop] of check.body.hops.entries()) {
+      const row = (await rows.nth(i).textContent()) ?? '';
+      expect(row).toContain(hop.spf.result);
+      expect(row).toContain(hop.spf.domain);
+    }
+    expect(await rows.nth(check.body.hops.length).textContent()).toContain(
+      `Signing: ${check.body.dkim.signing ? 'Yes' : 'No'}`,
+    );
+    expect(await rows.nth(check.body.hops.length + 1).textContent()).toContain(check.body.dmarc.result);
+    const findings = panel.locator('ul.findings > li');
+    expect(check.body.findings.length).toBeGreaterThan(0);
+    expect(await findings.count()).toBe(check.body.findings.length);
+    for (const [i, finding] of check.body.findings.entries())
+      expect(await findings.nth(i).textContent()).toContain(finding.message.en);
     await screenshot(page, 'relay-edit');
   });
 

@@ -77,7 +77,7 @@ export const domainRoutes =
         schema: {
           tags,
           params: idParamsSchema,
-          body: dkimRotateSchema.optional(),
+          body: dkimRotateSchema.nullish(),
           response: { 200: domainSchema, ...errors },
         },
       },
