@@ -4,13 +4,15 @@
  * IMAP session in which each message is parsed by `parseBounce`, matched by its returned
  * `X-Mailroute-Delivery`/`Message-ID` headers (VERP does not apply to a fixed address) to a delivery
  * of the mailbox's org, and recorded with source `imap`; then write the outcome (time, error, counts)
- * on the mailbox and give the lease back.
+ * on the mailbox and give the lease back. The session connects only to an address the host policy
+ * allows (`mailbox-address.ts`); a refused one is the poll's error, and no connection is made.
  */
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../context.js';
 import { AppError } from '../domain/errors.js';
 import { accessTokenFor } from '../services/oauth.js';
 import type { BounceMailboxesTable, RelaysTable } from '../store/schema.js';
+import { mailboxAddress } from './mailbox-address.js';
 import {
   describeImapError,
   type MailboxConnection,
@@ -102,6 +104,7 @@ async function connectionOf(ctx: AppContext, m: BounceMailboxesTable): Promise<M
   if (!relay) throw new AppError('not_found', 'the relay of this mailbox was deleted');
   if (!fixedBounceAddress(relay))
     throw new AppError('conflict', "the relay's bounce handling no longer uses a fixed address");
+  const address = await mailboxAddress(ctx, m.host);
   let auth: MailboxConnection['auth'];
   if (m.auth_type === 'relay-oauth') {
     if (relay.auth_type !== 'oauth2')
@@ -117,6 +120,7 @@ async function connectionOf(ctx: AppContext, m: BounceMailboxesTable): Promise<M
   const keyword = m.keyword;
   return {
     host: m.host,
+    address,
     port: m.port,
     security: m.security,
     verifyCertificate: m.verify_certificate === 1,

@@ -4,13 +4,18 @@
  * keywords, the unseen ones), hand each one's source to `handle`, then mark it `\Seen` + keyword and,
  * when it was a recorded bounce and the mailbox says so, move it to a folder (created when missing).
  * A message is marked only after `handle` resolved: if recording fails, it is tried again next poll.
+ * The session connects to the address it is given, never resolving the host name itself.
  */
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
+import { isIpLiteral } from '../domain/hosts.js';
 
 export type Verdict = 'recorded' | 'unmatched' | 'not-bounce';
 
 export interface MailboxConnection {
+  /** The host as configured: the name TLS verifies and sends (SNI). */
   host: string;
+  /** The address to connect to, already resolved and allowed (`mailbox-address.ts`). */
+  address: string;
   port: number;
   security: 'ssl' | 'tls' | 'none';
   verifyCertificate: boolean;
@@ -33,7 +38,8 @@ export interface SessionCounts {
 
 function clientFor(c: MailboxConnection): ImapFlow {
   const options: ImapFlowOptions = {
-    host: c.host,
+    host: c.address,
+    servername: isIpLiteral(c.host) ? undefined : c.host,
     port: c.port,
     secure: c.security === 'ssl',
     doSTARTTLS: c.security === 'tls' ? true : c.security === 'none' ? false : undefined,

@@ -109,7 +109,7 @@ export const settingDocs: SettingDoc[] = [
   {
     key: 'MAILROUTE_RELAY_HOSTS',
     defaultText: 'any',
-    doc: '`any`, or `public-only` to refuse private and loopback relay hosts. Link-local hosts are always refused.',
+    doc: '`any`, or `public-only` to refuse private and loopback addresses for relays, bounce mailboxes, webhooks and the MX hosts of `direct` delivery. Link-local addresses are always refused.',
   },
   {
     key: 'MAILROUTE_CLAMD',

@@ -1,11 +1,12 @@
 /**
  * One attempt through platform delivery: the smarthost, or each MX host of the recipient's domain
  * in turn until one answers (a connection-level failure moves on to the next host), with the reply
- * classified on the `platform` path, which is final.
+ * classified on the `platform` path, which is final. MX addresses the host policy refuses are never
+ * tried; when it refuses them all, the delivery fails permanently (5.4.4, rule `mx.address-refused`).
  */
 import type { AppContext } from '../context.js';
 import { type Classification, classifyNodemailerError, classifyReply } from '../domain/smtp-reply.js';
-import { platformTargets } from '../transports/platform-transport.js';
+import { type PlatformTarget, platformTargets } from '../transports/platform-transport.js';
 import type { SmtpPools } from '../transports/smtp-pools.js';
 import { type AttemptResult, replyText } from './outcome.js';
 import type { Prepared } from './prepare.js';
@@ -45,9 +46,10 @@ export async function attemptPlatform(
   localAddress: string | undefined,
 ): Promise<AttemptResult> {
   const now = ctx.clock.now();
-  let targets: Awaited<ReturnType<typeof platformTargets>>;
+  let targets: PlatformTarget[];
+  let refused: string[];
   try {
-    targets = await platformTargets(ctx.config, ctx.dns, recipientDomain, localAddress);
+    ({ targets, refused } = await platformTargets(ctx.config, ctx.dns, recipientDomain, localAddress));
   } catch (err) {
     const c = classifyReply({
       path: 'platform',
@@ -57,6 +59,16 @@ export async function attemptPlatform(
       text: (err as Error).message,
     });
     return failure(c, (err as Error).message, null, 0, now);
+  }
+  if (targets.length === 0 && refused.length > 0) {
+    // Every MX address is one the host policy refuses. A permanent failure, not a deferral: the
+    // refusal follows from the operator's standing policy and the recipient domain's published
+    // DNS, so retrying for the whole queue lifetime would only repeat it (and keep looking up a
+    // name someone may have pointed inside the network on purpose); the sender learns at once and
+    // may send again once the domain's MX is public. Such a failure never suppresses the recipient.
+    const text = `550 5.4.4 no allowed MX address for ${recipientDomain}: ${refused.join(', ')} refused by the host policy (MAILROUTE_RELAY_HOSTS=${ctx.config.relayHosts})`;
+    const c = classifyReply({ path: 'platform', command: 'connect', errorKind: 'EPOLICY', text });
+    return failure(c, text, null, 0, now);
   }
   if (targets.length === 0) {
     const text = `550 5.1.2 no mail server found for ${recipientDomain}`;

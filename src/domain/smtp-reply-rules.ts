@@ -198,6 +198,15 @@ export const smtpReplyRules: readonly ReplyRule[] = Object.freeze([
     reason: 'the sender or a recipient address is not valid',
   },
   {
+    // Platform delivery refused every MX address under the host policy (`EPOLICY` is mailroute's own
+    // kind, never nodemailer's): permanent, as `platform-attempt.ts` explains.
+    id: 'mx.address-refused',
+    when: { path: 'platform', kinds: ['EPOLICY'] },
+    outcome: bounce('5.4.4', 'recipient'),
+    reason:
+      "every address of the recipient domain's mail servers is one the host policy refuses (MAILROUTE_RELAY_HOSTS)",
+  },
+  {
     id: 'message.too-big',
     when: {
       any: [

@@ -10,6 +10,23 @@ export const webhookEventTypeSchema = z.enum(webhookEventTypes, {
   error: `must be one of ${webhookEventTypes.join(', ')}`,
 });
 
+/**
+ * A user name or password in the URL (`https://user:pass@host/`) is refused: mailroute never sends
+ * them, and the URL is shown to every member and kept in the audit log. Receivers authenticate
+ * requests by their signature instead.
+ */
+export const urlCredentialsMessage =
+  'must not contain a user name or password (user:pass@): mailroute does not send them, and the URL is shown to members and kept in the audit log; check the X-Mailroute-Signature header instead';
+
+export function urlHasCredentials(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return u.username !== '' || u.password !== '';
+  } catch {
+    return false;
+  }
+}
+
 const url = z
   .string()
   .max(2000, 'must be at most 2000 characters')
@@ -20,7 +37,8 @@ const url = z
     } catch {
       return false;
     }
-  }, 'must be an http or https URL');
+  }, 'must be an http or https URL')
+  .refine((s) => !urlHasCredentials(s), urlCredentialsMessage);
 
 const fields = {
   url,

@@ -12,12 +12,14 @@ import { newId, newSortableId } from '../domain/ids.js';
 import type { WebhookEventType } from '../domain/webhook-events.js';
 import { newWebhookSecret } from '../domain/webhooks.js';
 import { decodeCursor, encodeCursor, iso } from '../schemas/common.js';
-import type {
-  WebhookDeliveryQuery,
-  WebhookDeliveryView,
-  WebhookEndpointCreate,
-  WebhookEndpointPatch,
-  WebhookEndpointView,
+import {
+  urlCredentialsMessage,
+  urlHasCredentials,
+  type WebhookDeliveryQuery,
+  type WebhookDeliveryView,
+  type WebhookEndpointCreate,
+  type WebhookEndpointPatch,
+  type WebhookEndpointView,
 } from '../schemas/webhooks.js';
 import { writeAudit } from '../store/repos/audit-log.js';
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from '../store/schema.js';
@@ -36,8 +38,12 @@ const view = (e: WebhookEndpointsTable): WebhookEndpointView => ({
   updatedAt: iso(e.updated_at)!,
 });
 
-/** Same host policy as relays (`MAILROUTE_RELAY_HOSTS`): no link-local or reserved targets ever. */
+/**
+ * No credentials in the URL (the schema refuses them too), and the same host policy as relays
+ * (`MAILROUTE_RELAY_HOSTS`): no link-local or reserved targets ever.
+ */
 function checkUrl(ctx: AppContext, url: string): void {
+  if (urlHasCredentials(url)) throw invalidField('url', urlCredentialsMessage);
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
   const kind = isIpLiteral(host)
     ? addressKind(host)

@@ -1,10 +1,15 @@
 /**
  * Platform delivery (the path the seed calls "the CRM's server"): a configured smarthost, or direct
  * delivery to the recipient domain's MX hosts (lowest preference first, the domain itself when it
- * has no MX), with opportunistic STARTTLS. MX lookups use mailroute's injectable resolver.
+ * has no MX), with opportunistic STARTTLS. MX lookups use mailroute's injectable resolver, and every
+ * MX address is checked against the operator's host policy (`MAILROUTE_RELAY_HOSTS`, as for relays,
+ * bounce mailboxes and webhooks): link-local and reserved addresses never, private and loopback ones
+ * only under `any`. A recipient domain whose MX points inside the network thus gets no connection
+ * from a `public-only` server. The smarthost is the operator's own setting and is not checked.
  */
 import type { Config } from '../config/load.js';
 import type { DnsResolver } from '../dns/resolver.js';
+import { addressKind, relayAddressAllowed } from '../domain/hosts.js';
 import { smtpTimeouts } from './relay-transport.js';
 import type { PoolOptions } from './smtp-pools.js';
 
@@ -13,13 +18,23 @@ export interface PlatformTarget {
   options: PoolOptions;
 }
 
-/** The servers to try for a recipient domain, in order. Empty when the domain has no mail server. */
+export interface PlatformTargets {
+  /** The servers to try, in order. */
+  targets: PlatformTarget[];
+  /** MX addresses the host policy refused, as `host address (kind)`. */
+  refused: string[];
+}
+
+/**
+ * The servers to try for a recipient domain, in order; none (and none refused) when the domain has
+ * no mail server.
+ */
 export async function platformTargets(
   config: Config,
   dns: DnsResolver,
   recipientDomain: string,
   localAddress: string | undefined,
-): Promise<PlatformTarget[]> {
+): Promise<PlatformTargets> {
   const base = {
     name: config.ehloName,
     localAddress,
@@ -28,12 +43,11 @@ export async function platformTargets(
   };
   const p = config.platformSmtp;
   if (p.kind === 'smarthost') {
-    return [
-      {
-        key: `smarthost:${p.host}:${p.port}`,
-        options: { ...base, host: p.host, port: p.port, secure: p.secure, tls: { minVersion: 'TLSv1.2' } },
-      },
-    ];
+    const smarthost: PlatformTarget = {
+      key: `smarthost:${p.host}:${p.port}`,
+      options: { ...base, host: p.host, port: p.port, secure: p.secure, tls: { minVersion: 'TLSv1.2' } },
+    };
+    return { targets: [smarthost], refused: [] };
   }
   const mx = await dns.mx(recipientDomain);
   const hosts =
@@ -41,8 +55,13 @@ export async function platformTargets(
       ? mx.filter((m) => m.exchange && m.exchange !== '.').map((m) => m.exchange)
       : [recipientDomain];
   const targets: PlatformTarget[] = [];
+  const refused: string[] = [];
   for (const host of hosts) {
     for (const address of await dns.addresses(host)) {
+      if (!relayAddressAllowed(address, config.relayHosts)) {
+        refused.push(`${host} ${address} (${addressKind(address) ?? 'invalid'})`);
+        continue;
+      }
       targets.push({
         key: `mx:${address}:${config.directPort}`,
         options: {
@@ -56,5 +75,5 @@ export async function platformTargets(
       });
     }
   }
-  return targets;
+  return { targets, refused };
 }

@@ -70,6 +70,11 @@ export function relayPoolOptions(r: RelaysTable, c: RelayConnection): PoolOption
       minVersion: 'TLSv1.2',
     },
     auth,
+    // nodemailer skips AUTH when the server does not advertise it and sends unauthenticated: a
+    // relay with credentials whose server offers no AUTH (or whose AUTH line was stripped on the
+    // way) must fail as an authentication failure instead, as the relay test says. Forced, AUTH
+    // goes to the server mailroute would have authenticated to anyway; its refusal is an EAUTH.
+    forceAuth: auth !== undefined,
     name: c.ehloName,
     localAddress: c.localAddress,
     maxConnections: r.max_connections,

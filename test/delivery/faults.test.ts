@@ -186,6 +186,58 @@ describe('relays that fail in every way', () => {
     }
   });
 
+  it('never sends unauthenticated through a relay with a password whose server offers no AUTH', async () => {
+    // No AUTH offered, as if the line were stripped on the way.
+    const server = await startSmtpServer({ mode: 'plain', extra: { disableReverseLookup: true } });
+    try {
+      const relay = (
+        await t.call('POST', '/api/v1/relays', {
+          name: 'offers no AUTH',
+          host: '127.0.0.1',
+          port: server.port,
+          security: 'none',
+          dailyLimit: 10,
+          domainId,
+          emailTypes: ['workflow'],
+          authentication: { type: 'password', username: 'crm', password: 'relay password 1' },
+        })
+      ).body;
+      const msg = (
+        await t.call('POST', '/api/v1/messages', {
+          type: 'workflow',
+          from: 'a@zylker.com',
+          to: ['noauth@example.net'],
+          subject: 'no AUTH offered',
+          text: 'x',
+        })
+      ).body;
+      const d = (await settled(t, msg.id, 20_000)).deliveries[0];
+      expect(d).toMatchObject({ status: 'sent', route: 'platform' });
+      expect(d.attempts).toEqual([
+        expect.objectContaining({
+          route: relay.id,
+          action: 'fallback',
+          status: '5.7.8',
+          ruleId: 'auth.failed',
+        }),
+        expect.objectContaining({ route: 'platform', action: 'sent' }),
+      ]);
+      expect(JSON.stringify(d)).not.toContain('relay password 1');
+      expect(server.received.mailFrom).toEqual([]);
+      expect(server.received.messages).toEqual([]);
+      expect(platform.received.rcptTo).toContain('noauth@example.net');
+      const row = await t.app.ctx.store.db
+        .selectFrom('relays')
+        .select('failure_count')
+        .where('id', '=', relay.id)
+        .executeTakeFirstOrThrow();
+      expect(row.failure_count).toBe(1);
+      await t.call('DELETE', `/api/v1/relays/${relay.id}`);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('leaves nothing in sending: a delivery whose worker died is taken over once its lease runs out', async () => {
     await t.app.worker!.stop();
     const msg = (

@@ -22,6 +22,10 @@ describe('transports', () => {
       'example.net': { MX: [{ exchange: 'mx.example.net', priority: 10 }] },
       'mx.example.net': { A: ['127.0.0.1'] },
       'nomx.example': { A: ['127.0.0.1'] },
+      // A link-local IPv6 address without a zone cannot be connected to at all: even a mailroute
+      // that skipped the host policy would send no packet anywhere.
+      'linklocal.example': { MX: [{ exchange: 'mx.linklocal.example', priority: 10 }] },
+      'mx.linklocal.example': { AAAA: ['fe80::1'] },
     });
     mx = await startSmtpServer({ mode: 'starttls' });
     provider = await startFakeProvider('cid', 'csecret');
@@ -99,6 +103,22 @@ describe('transports', () => {
     });
   });
 
+  it('never tries a link-local MX address, even when private and loopback ones are allowed', async () => {
+    const msg = await send('someone@linklocal.example');
+    const d = (await settled(t, msg.id)).deliveries[0];
+    expect(d).toMatchObject({ status: 'bounced', lastStatus: '5.4.4' });
+    expect(d.attempts).toEqual([
+      expect.objectContaining({
+        route: 'platform',
+        host: null,
+        action: 'bounce',
+        ruleId: 'mx.address-refused',
+      }),
+    ]);
+    expect(d.attempts[0].reply).toContain('mx.linklocal.example fe80::1 (link-local)');
+    expect(d.attempts[0].reply).toContain('MAILROUTE_RELAY_HOSTS=any');
+  });
+
   it("sends through an OAuth2 relay with XOAUTH2, from the data center's egress address", async () => {
     const r = (
       await t.call('POST', '/api/v1/relays', {
@@ -132,5 +152,59 @@ describe('transports', () => {
     expect(d).toMatchObject({ status: 'sent', route: r.id });
     expect(relay.received.auth.at(-1)).toMatchObject({ method: 'XOAUTH2', ok: true });
     expect(remoteAddresses.at(-1)).toBe('127.0.0.2');
+  });
+});
+
+describe('direct MX delivery under MAILROUTE_RELAY_HOSTS=public-only', () => {
+  let t: TestApp;
+  let dns: TestDnsServer;
+  let sink: TestSmtpServer;
+
+  beforeAll(async () => {
+    dns = await startDnsServer({
+      'inside.example': { MX: [{ exchange: 'mx.inside.example', priority: 10 }] },
+      'mx.inside.example': { A: ['127.0.0.1'] },
+    });
+    sink = await startSmtpServer({ mode: 'plain' });
+    t = await startTestApp('sqlite', {
+      MAILROUTE_DNS_SERVERS: dns.address,
+      MAILROUTE_PLATFORM_SMTP: 'direct',
+      MAILROUTE_DIRECT_PORT: String(sink.port),
+      MAILROUTE_RELAY_HOSTS: 'public-only',
+      MAILROUTE_DOMAIN_VERIFICATION: 'off',
+    });
+    await t.call('POST', '/api/v1/domains', { name: 'zylker.com' });
+  });
+  afterAll(async () => {
+    await t.close();
+    await dns.close();
+    await sink.close();
+  });
+
+  it('refuses an MX that resolves to a loopback address: no connection, a permanent failure naming the policy', async () => {
+    const msg = (
+      await t.call('POST', '/api/v1/messages', {
+        type: 'individual',
+        from: 'amelia@zylker.com',
+        to: ['someone@inside.example'],
+        subject: 'inside',
+        text: 'hello',
+      })
+    ).body;
+    const d = (await settled(t, msg.id)).deliveries[0];
+    expect(d).toMatchObject({ status: 'bounced', route: 'platform', lastStatus: '5.4.4' });
+    expect(d.attempts).toEqual([
+      expect.objectContaining({
+        route: 'platform',
+        host: null,
+        action: 'bounce',
+        ruleId: 'mx.address-refused',
+      }),
+    ]);
+    expect(d.attempts[0].reply).toBe(
+      '550 5.4.4 no allowed MX address for inside.example: mx.inside.example 127.0.0.1 (loopback) refused by the host policy (MAILROUTE_RELAY_HOSTS=public-only)',
+    );
+    expect(sink.connections()).toBe(0);
+    expect(sink.received.rcptTo).toEqual([]);
   });
 });

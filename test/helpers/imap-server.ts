@@ -2,8 +2,9 @@
  * A private Dovecot IMAP server on 127.0.0.1 for loopback tests: Debian's `dovecot` binary run in
  * the foreground with a configuration of its own in a temporary directory (passwd-file users,
  * maildir storage, plain authentication allowed, optional implicit TLS with a given certificate).
- * `startImapServer()` resolves to undefined, with the reason, where Dovecot is not installed or does
- * not start, so that tests can skip saying why.
+ * Clients reach it through a plain TCP relay on loopback that counts the connections it accepts, so
+ * that a test can tell that nothing connected. `startImapServer()` resolves to undefined, with the
+ * reason, where Dovecot is not installed or does not start, so that tests can skip saying why.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import {
@@ -35,6 +36,8 @@ export interface TestImapServer {
   port: number;
   /** Implicit TLS, when a certificate was given. */
   tlsPort: number | undefined;
+  /** TCP connections accepted so far, on either port. */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -121,6 +124,39 @@ function config(dir: string, port: number, tlsPort: number | undefined, oauth2: 
   ].join('\n');
 }
 
+/** A loopback port that pipes every connection to `target`, counting them in `counter`. */
+async function countingRelay(
+  target: number,
+  counter: { n: number },
+): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    counter.n += 1;
+    const upstream = net.connect(target, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 export type StartResult = { server: TestImapServer } | { skip: string };
 
 export interface ImapServerOptions {
@@ -191,5 +227,21 @@ export async function startImapServer(
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { server: { host: '127.0.0.1', port, tlsPort, close: stop } };
+  const counter = { n: 0 };
+  const relays = [
+    await countingRelay(port, counter),
+    ...(tlsPort ? [await countingRelay(tlsPort, counter)] : []),
+  ];
+  return {
+    server: {
+      host: '127.0.0.1',
+      port: relays[0]!.port,
+      tlsPort: relays[1]?.port,
+      connections: () => counter.n,
+      close: async () => {
+        for (const r of relays) await r.close();
+        await stop();
+      },
+    },
+  };
 }

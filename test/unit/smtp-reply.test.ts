@@ -616,6 +616,14 @@ const platformCases: Case[] = [
     bounced('tls.requiretls-unsupported', '5.7.30', 'message'),
   ],
   [
+    'an MX whose every address the host policy refuses bounces (5.4.4), never deferred',
+    failure('platform', 'connect', {
+      errorKind: 'EPOLICY',
+      text: '550 5.4.4 no allowed MX address for example.net: mx.example.net 127.0.0.1 (loopback) refused by the host policy (MAILROUTE_RELAY_HOSTS=public-only)',
+    }),
+    bounced('mx.address-refused', '5.4.4', 'recipient'),
+  ],
+  [
     'an unrecognized error defers through the catch-all',
     failure('platform', 'connect', {}),
     deferred('error.unknown', '4.0.0'),

@@ -103,6 +103,52 @@ describe.each(dialects)('event webhooks on %s', (dialect) => {
     ).toBe(200);
   });
 
+  it('refuses a URL with a user name or password, on creation and change, storing and auditing nothing', async () => {
+    const db = t.app.ctx.store.db;
+    const auditRows = async () =>
+      (
+        await db.selectFrom('audit_log').select(['id', 'action', 'before', 'after']).orderBy('id').execute()
+      ).map((r) => JSON.stringify(r));
+    const withCredentials = receiver.url('/creds').replace('http://', 'http://hook-user:hook-pass-1@');
+    const auditBefore = await auditRows();
+    const created = await t.call('POST', '/api/v1/webhooks/endpoints', {
+      url: withCredentials,
+      events: ['delivery.sent'],
+    });
+    expect(created.status).toBe(400);
+    expect(Object.keys(created.body.error.fields)).toEqual(['url']);
+    expect(created.body.error.fields.url).toMatch(/user name or password/);
+    const userOnly = await t.call('POST', '/api/v1/webhooks/endpoints', {
+      url: receiver.url('/creds').replace('http://', 'http://hook-user@'),
+      events: ['delivery.sent'],
+    });
+    expect(userOnly.status).toBe(400);
+    expect(Object.keys(userOnly.body.error.fields)).toEqual(['url']);
+
+    const ep = await endpoint({ url: receiver.url('/plain'), events: ['delivery.sent'] });
+    const auditAfterCreate = await auditRows();
+    const changed = await t.call('PATCH', `/api/v1/webhooks/endpoints/${ep.id}`, { url: withCredentials });
+    expect(changed.status).toBe(400);
+    expect(Object.keys(changed.body.error.fields)).toEqual(['url']);
+    expect((await t.call('GET', `/api/v1/webhooks/endpoints/${ep.id}`)).body.url).toBe(
+      receiver.url('/plain'),
+    );
+
+    const stored = await db.selectFrom('webhook_endpoints').select('url').execute();
+    expect(JSON.stringify(stored)).not.toContain('hook-user');
+    const audit = await auditRows();
+    expect(audit.length).toBe(auditBefore.length + 1); // the plain endpoint's creation only
+    expect(audit).toEqual(auditAfterCreate);
+    for (const text of [
+      JSON.stringify(created.body),
+      JSON.stringify(changed.body),
+      ...audit,
+      t.logs.join(''),
+    ])
+      expect(text).not.toContain('hook-pass-1');
+    await t.call('DELETE', `/api/v1/webhooks/endpoints/${ep.id}`);
+  });
+
   it('sends signed, verifiable events only to enabled endpoints subscribed to them', async () => {
     const all = await endpoint({ url: receiver.url('/all'), events: ['delivery.sent', 'delivery.bounced'] });
     const deferredOnly = await endpoint({
