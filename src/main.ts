@@ -84,6 +84,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ? await startBounceListener(ctx, {
           port: options.bouncePort ?? config.bounceSmtpPort,
           host: config.bounceSmtpHost,
+          ...config.bounceSmtpLimits,
         }).catch(async (err) => {
           await ctx.store.close();
           throw err;

@@ -8,6 +8,8 @@ export interface DsnRecipientInput {
   address: string;
   action: 'failed' | 'delayed' | 'delivered' | 'relayed' | 'expanded';
   status: string;
+  /** An `Original-Recipient` field besides the `Final-Recipient` (e.g. before forwarding). */
+  originalRecipient?: string;
   diagnosticCode?: string;
   remoteMta?: string;
 }
@@ -24,7 +26,12 @@ export interface DsnInput {
 }
 
 function recipientGroup(r: DsnRecipientInput): string {
-  const lines = [`Final-Recipient: rfc822; ${r.address}`, `Action: ${r.action}`, `Status: ${r.status}`];
+  const lines = [
+    ...(r.originalRecipient ? [`Original-Recipient: rfc822; ${r.originalRecipient}`] : []),
+    `Final-Recipient: rfc822; ${r.address}`,
+    `Action: ${r.action}`,
+    `Status: ${r.status}`,
+  ];
   if (r.remoteMta) lines.push(`Remote-MTA: dns; ${r.remoteMta}`);
   if (r.diagnosticCode) lines.push(`Diagnostic-Code: smtp; ${r.diagnosticCode}`);
   return lines.join('\r\n');

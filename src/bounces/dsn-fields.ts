@@ -37,13 +37,14 @@ export function stripType(value: string | undefined): string {
 
 /** A per-recipient group as a found recipient. */
 export function dsnRecipient(group: Record<string, string>): FoundRecipient {
-  const address = stripType(group['final-recipient'] || group['original-recipient'])
-    .replace(/^<|>$/g, '')
-    .trim();
+  const bare = (v: string | undefined) => stripType(v).replace(/^<|>$/g, '').trim();
+  const address = bare(group['final-recipient'] || group['original-recipient']);
+  const original = bare(group['original-recipient']);
   return {
     address,
     status: (group.status ?? '').trim().split(/\s/)[0] ?? '',
     action: (group.action ?? '').trim().toLowerCase().split(/\s/)[0] ?? '',
     diagnosticCode: stripType(group['diagnostic-code']),
+    ...(original && original.toLowerCase() !== address.toLowerCase() ? { originalRecipient: original } : {}),
   };
 }

@@ -1,18 +1,23 @@
 /**
  * The bounce listener (SPEC R18): an SMTP server that takes mail only for the data centers' bounce
- * domains (anything else: 550 5.7.1, it is not a relay), with a size limit, a cap on connections
- * overall and per client address, and no authentication. Each accepted message is handed to
- * `receiveBounce()` before the 250, so a database failure answers 451 and the sender retries.
+ * domains (anything else: 550 5.7.1, it is not a relay), with a size limit and no authentication.
+ * Its sessions are limited overall and per client address, and clients that send a command or a
+ * message too slowly are cut off well before the idle timeout, which only counts between commands:
+ * see `connection-guard.ts`. Each accepted message is handed to `receiveBounce()` before the 250,
+ * so a database failure answers 451 and the sender retries.
  */
 import type { AddressInfo } from 'node:net';
-import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import { SMTPServer } from 'smtp-server';
 import type { AppContext } from '../context.js';
+import { ConnectionGuard } from './connection-guard.js';
 import { receiveBounce } from './receive.js';
-import { addressHook, dataHook, readData, SmtpReply, sessionHook } from './smtp-adapters.js';
+import { addressHook, dataHook, readData, SmtpReply } from './smtp-adapters.js';
 
 export const BOUNCE_MAX_BYTES = 10 * 1024 * 1024;
 export const BOUNCE_MAX_CONNECTIONS = 200;
-export const BOUNCE_MAX_CONNECTIONS_PER_CLIENT = 20;
+export const BOUNCE_MAX_CONNECTIONS_PER_ADDRESS = 20;
+export const BOUNCE_COMMAND_TIMEOUT_MS = 30_000;
+export const BOUNCE_IDLE_TIMEOUT_MS = 60_000;
 const MAX_RECIPIENTS = 50;
 
 export interface BounceListenerOptions {
@@ -20,7 +25,11 @@ export interface BounceListenerOptions {
   host?: string;
   maxBytes?: number;
   maxConnections?: number;
-  maxConnectionsPerClient?: number;
+  maxConnectionsPerAddress?: number;
+  /** A command line, a TLS handshake or 64 KiB of a message must arrive within this. */
+  commandTimeoutMs?: number;
+  /** How long a client may wait between commands. */
+  idleTimeoutMs?: number;
 }
 
 export interface BounceListener {
@@ -36,32 +45,39 @@ export async function startBounceListener(
   const log = ctx.log.child({ component: 'bounce-listener' });
   const domains = new Set(ctx.config.dataCenters.map((dc) => dc.bounceDomain.toLowerCase()));
   const maxBytes = o.maxBytes ?? BOUNCE_MAX_BYTES;
-  const perClientMax = o.maxConnectionsPerClient ?? BOUNCE_MAX_CONNECTIONS_PER_CLIENT;
-  const perClient = new Map<string, number>();
+  const maxConnections = o.maxConnections ?? BOUNCE_MAX_CONNECTIONS;
+  const guard = new ConnectionGuard(
+    {
+      maxConnections,
+      maxConnectionsPerAddress: o.maxConnectionsPerAddress ?? BOUNCE_MAX_CONNECTIONS_PER_ADDRESS,
+      commandTimeoutMs: o.commandTimeoutMs ?? BOUNCE_COMMAND_TIMEOUT_MS,
+    },
+    (e) =>
+      log.info({ event: `bounce.connection_${e.event}`, remoteAddress: e.remoteAddress, reason: e.reason }),
+  );
 
   const server = new SMTPServer({
     name: ctx.config.ehloName,
     banner: 'mailroute bounce listener',
     size: maxBytes,
-    maxClients: o.maxConnections ?? BOUNCE_MAX_CONNECTIONS,
+    // The guard admits at most maxConnections; sockets it has just told 421 may linger a moment.
+    maxClients: maxConnections * 2,
     authOptional: true,
     disabledCommands: ['AUTH'],
     disableReverseLookup: true,
-    socketTimeout: 60_000,
+    socketTimeout: o.idleTimeoutMs ?? BOUNCE_IDLE_TIMEOUT_MS,
     closeTimeout: 5_000,
     logger: false,
-    onConnect: sessionHook(async (session) => {
-      const n = (perClient.get(session.remoteAddress) ?? 0) + 1;
-      if (n > perClientMax)
-        throw new SmtpReply(421, '4.7.0 Too many connections from your address, try later');
-      perClient.set(session.remoteAddress, n);
-      (session as SMTPServerSession & { counted?: boolean }).counted = true;
-    }),
+    onConnect(session, done) {
+      guard.bind(session);
+      done();
+    },
+    onSecure(socket, session, done) {
+      guard.secured(session, socket);
+      done();
+    },
     onClose(session) {
-      if (!(session as SMTPServerSession & { counted?: boolean }).counted) return;
-      const n = (perClient.get(session.remoteAddress) ?? 1) - 1;
-      if (n <= 0) perClient.delete(session.remoteAddress);
-      else perClient.set(session.remoteAddress, n);
+      guard.closed(session);
     },
     onRcptTo: addressHook(async (address, session) => {
       const domain = address.address.slice(address.address.lastIndexOf('@') + 1).toLowerCase();
@@ -80,21 +96,27 @@ export async function startBounceListener(
         throw new SmtpReply(452, '4.5.3 Too many recipients');
     }),
     onData: dataHook(async (stream, session) => {
-      const raw = await readData(stream, maxBytes);
-      const rcpts = session.envelope.rcptTo.map((a) => a.address);
+      guard.dataStarted(session);
       try {
-        await receiveBounce(ctx, raw, rcpts, session.remoteAddress);
-      } catch (err) {
-        log.error(
-          { err, event: 'bounce.processing_failed', remoteAddress: session.remoteAddress },
-          'bounce not processed',
-        );
-        throw err;
+        const raw = await readData(stream, maxBytes).finally(() => guard.dataReceived(session));
+        const rcpts = session.envelope.rcptTo.map((a) => a.address);
+        try {
+          await receiveBounce(ctx, raw, rcpts, session.remoteAddress);
+        } catch (err) {
+          log.error(
+            { err, event: 'bounce.processing_failed', remoteAddress: session.remoteAddress },
+            'bounce not processed',
+          );
+          throw err;
+        }
+        return 'OK: report received';
+      } finally {
+        guard.replied(session);
       }
-      return 'OK: report received';
     }),
   });
   server.on('error', (err) => log.warn({ err, event: 'bounce.listener_error' }, 'bounce listener error'));
+  guard.install(server.server);
 
   await new Promise<void>((resolve, reject) => {
     const onError = (err: Error) => reject(err);
@@ -108,6 +130,12 @@ export async function startBounceListener(
   log.info({ event: 'bounce.listening', port, domains: [...domains] }, `bounce listener on port ${port}`);
   return {
     port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) =>
+        server.close(() => {
+          guard.close();
+          resolve();
+        }),
+      ),
   };
 }

@@ -6,6 +6,10 @@
  * of the mailbox's org, and recorded with source `imap`; then write the outcome (time, error, counts)
  * on the mailbox and give the lease back. The session connects only to an address the host policy
  * allows (`mailbox-address.ts`); a refused one is the poll's error, and no connection is made.
+ * Anyone may send mail to a bounce address quoting those headers, so a match holds only for a
+ * delivery sent through the mailbox's relay with a fixed return path (never one sent with VERP or
+ * the From address, whose bounces go elsewhere), and only for a report naming the delivery's
+ * recipient (`match.ts`); anything else counts as unmatched.
  */
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../context.js';
@@ -41,8 +45,19 @@ export function fixedBounceAddress(
   return r.bounce_mode === 'address' || (r.bounce_mode === 'platform' && r.bounce_fixed_return_path === 1);
 }
 
-/** What one message is: a bounce recorded against a delivery of `orgId`, one naming none, or no bounce. */
-export async function handleMessage(ctx: AppContext, orgId: string, raw: Buffer): Promise<Verdict> {
+/** The return paths whose bounces a mailbox receives: the fixed ones. */
+const MAILBOX_RETURN_PATHS = ['address', 'catchall'] as const;
+
+/**
+ * What one message in the mailbox of `relayId` (of `orgId`) is: a bounce recorded against a
+ * delivery, one naming none it may speak for, or no bounce.
+ */
+export async function handleMessage(
+  ctx: AppContext,
+  mailbox: { orgId: string; relayId: string },
+  raw: Buffer,
+): Promise<Verdict> {
+  const orgId = mailbox.orgId;
   const report = await parseBounce(raw).catch((err: unknown) => {
     ctx.log.warn(
       { err, event: 'bounce_mailbox.unparseable' },
@@ -67,7 +82,22 @@ export async function handleMessage(ctx: AppContext, orgId: string, raw: Buffer)
     );
     return 'unmatched';
   }
-  const r = await recordReport(ctx, d.id, report, 'imap');
+  const r = await recordReport(ctx, d.id, report, 'imap', {
+    kinds: MAILBOX_RETURN_PATHS,
+    relayId: mailbox.relayId,
+  });
+  if (r.outcome === 'wrong-return-path' || r.outcome === 'recipient-mismatch')
+    ctx.log.warn(
+      {
+        event: `bounce_mailbox.${r.outcome.replace(/-/g, '_')}`,
+        org: orgId,
+        relay: mailbox.relayId,
+        named: d.id,
+      },
+      r.outcome === 'wrong-return-path'
+        ? 'a report in a bounce mailbox names a delivery not sent with its return path'
+        : "a report in a bounce mailbox does not name the delivery's recipient",
+    );
   return r.outcome === 'recorded' ? 'recorded' : r.outcome === 'not-a-bounce' ? 'not-bounce' : 'unmatched';
 }
 
@@ -156,7 +186,7 @@ export async function pollMailbox(ctx: AppContext, relayId: string): Promise<Pol
     let renewed = ctx.clock.now();
     const handle = async (raw: Buffer) => {
       if (ctx.clock.now() - renewed > LEASE_MS / 2) renewed = await renewLease(ctx, relayId, owner);
-      return handleMessage(ctx, m.org_id, raw);
+      return handleMessage(ctx, { orgId: m.org_id, relayId: m.relay_id }, raw);
     };
     await runSession(conn, handle, counts);
     outcome = { ok: true, error: null, ...counts };

@@ -10,9 +10,11 @@ import { type Kysely, sql } from 'kysely';
 import type { AppContext } from '../context.js';
 import { bounceableFrom, bounceOutcome } from '../domain/bounce-outcome.js';
 import { newSortableId } from '../domain/ids.js';
+import type { ReturnPathKind } from '../domain/return-path.js';
 import { getSettings } from '../services/settings.js';
 import { addSuppression } from '../store/repos/suppressions.js';
 import type { Database, DeliveriesTable, DeliveryStatus, SuppressionReason } from '../store/schema.js';
+import { type HeaderMatchRefusal, headerMatchRefusal } from './match.js';
 import type { BounceClass, BounceRecipient, BounceReport } from './types.js';
 
 export interface BounceInput {
@@ -37,7 +39,8 @@ export type RecordResult =
       suppressed?: SuppressionReason;
     }
   | { outcome: 'not-a-bounce' }
-  | { outcome: 'unknown-delivery' };
+  | { outcome: 'unknown-delivery' }
+  | { outcome: HeaderMatchRefusal };
 
 const DAY_MS = 86_400_000;
 
@@ -160,10 +163,21 @@ async function softReason(
 /** The recipient of a report that concerns a delivery to `address`. */
 export function recipientFor(report: BounceReport, address: string): BounceRecipient | undefined {
   const rs = report.recipients;
+  const want = address.toLowerCase();
   return (
-    rs.find((r) => r.address.toLowerCase() === address.toLowerCase()) ??
+    rs.find((r) => r.address.toLowerCase() === want || r.originalRecipient?.toLowerCase() === want) ??
     (rs.length === 1 ? rs[0] : rs.find((r) => r.class !== 'delivered'))
   );
+}
+
+/**
+ * How a report was matched to its delivery when it was by the returned headers (catch-all, bounce
+ * mailbox): the kinds of return path the address it arrived at stands for, and for a mailbox the
+ * relay whose mail it receives. `headerMatchRefusal` decides; a refusal changes nothing.
+ */
+export interface HeaderMatch {
+  kinds: readonly ReturnPathKind[];
+  relayId?: string;
 }
 
 /** Records what a parsed report says about the delivery it was matched to. */
@@ -172,13 +186,21 @@ export async function recordReport(
   deliveryId: string,
   report: BounceReport,
   source: string,
+  byHeader?: HeaderMatch,
 ): Promise<RecordResult> {
   const d = await ctx.store.db
     .selectFrom('deliveries')
-    .select(['recipient'])
+    .select(['recipient', 'relay_id', 'return_path_kind'])
     .where('id', '=', deliveryId)
     .executeTakeFirst();
   if (!d) return { outcome: 'unknown-delivery' };
+  if (byHeader) {
+    const refusal =
+      byHeader.relayId !== undefined && d.relay_id !== byHeader.relayId
+        ? 'wrong-return-path'
+        : headerMatchRefusal(d, byHeader.kinds, report);
+    if (refusal) return { outcome: refusal };
+  }
   const r = recipientFor(report, d.recipient);
   if (!r || report.kind === 'auto-reply' || report.kind === 'not-bounce') return { outcome: 'not-a-bounce' };
   return recordBounce(ctx, {

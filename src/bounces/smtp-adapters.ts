@@ -25,11 +25,6 @@ function settle(promise: Promise<unknown>, done: Done): void {
   );
 }
 
-export const sessionHook =
-  (handler: (session: SMTPServerSession) => Promise<void>) =>
-  (session: SMTPServerSession, done: (err?: Error | null) => void) =>
-    settle(handler(session), done);
-
 export const addressHook =
   (handler: (address: SMTPServerAddress, session: SMTPServerSession) => Promise<void>) =>
   (address: SMTPServerAddress, session: SMTPServerSession, done: (err?: Error | null) => void) =>

@@ -14,6 +14,8 @@ export interface FoundRecipient {
   status: string;
   action: string;
   diagnosticCode: string;
+  /** RFC 3464 `Original-Recipient`, when a DSN gives one besides the `Final-Recipient` it names. */
+  originalRecipient?: string;
   /** The SMTP command the failure answered, when the bounce says; used by classification only. */
   command?: string;
 }

@@ -46,6 +46,13 @@ export interface Config {
   platformSmtp: PlatformSmtp;
   bounceSmtpPort: number;
   bounceSmtpHost: string;
+  /** Limits of the bounce listener's sessions (`bounces/connection-guard.ts`). */
+  bounceSmtpLimits: {
+    maxConnections: number;
+    maxConnectionsPerAddress: number;
+    commandTimeoutMs: number;
+    idleTimeoutMs: number;
+  };
   bounceMailboxPollMs: number;
   masterKey: string | undefined;
   dataCenters: readonly DataCenter[];
@@ -206,6 +213,12 @@ export function loadConfig(env: Env = process.env): Config {
     platformSmtp: parsePlatform(raw.MAILROUTE_PLATFORM_SMTP),
     bounceSmtpPort: raw.MAILROUTE_BOUNCE_SMTP_PORT,
     bounceSmtpHost: raw.MAILROUTE_BOUNCE_SMTP_HOST,
+    bounceSmtpLimits: {
+      maxConnections: raw.MAILROUTE_BOUNCE_MAX_CONNECTIONS,
+      maxConnectionsPerAddress: raw.MAILROUTE_BOUNCE_MAX_CONNECTIONS_PER_IP,
+      commandTimeoutMs: raw.MAILROUTE_BOUNCE_COMMAND_TIMEOUT_SECONDS * 1000,
+      idleTimeoutMs: raw.MAILROUTE_BOUNCE_IDLE_TIMEOUT_SECONDS * 1000,
+    },
     bounceMailboxPollMs: raw.MAILROUTE_BOUNCE_MAILBOX_POLL_SECONDS * 1000,
     masterKey: raw.MAILROUTE_MASTER_KEY,
     dataCenters,

@@ -72,6 +72,26 @@ export const settingDocs: SettingDoc[] = [
     doc: 'Address the bounce listener listens on: all interfaces, since it is the MX of the bounce domains.',
   },
   {
+    key: 'MAILROUTE_BOUNCE_MAX_CONNECTIONS',
+    defaultText: '200',
+    doc: 'Bounce listener: sessions at once in all. When all are taken, a new one takes the place of an idle or slow one, from the address holding the most.',
+  },
+  {
+    key: 'MAILROUTE_BOUNCE_MAX_CONNECTIONS_PER_IP',
+    defaultText: '20',
+    doc: 'Bounce listener: sessions at once from one client address; more are refused with 421.',
+  },
+  {
+    key: 'MAILROUTE_BOUNCE_COMMAND_TIMEOUT_SECONDS',
+    defaultText: '30',
+    doc: 'Bounce listener: a command line (or TLS handshake) must be complete this long after it began, and a message must arrive at 64 KiB per this long at least; slower clients are cut off with 421.',
+  },
+  {
+    key: 'MAILROUTE_BOUNCE_IDLE_TIMEOUT_SECONDS',
+    defaultText: '60',
+    doc: 'Bounce listener: how long a client may wait between commands before the session is closed.',
+  },
+  {
     key: 'MAILROUTE_BOUNCE_MAILBOX_POLL_SECONDS',
     defaultText: '60',
     doc: 'How often worker processes poll each enabled bounce mailbox (IMAP) of relays with a fixed bounce address.',
@@ -269,6 +289,28 @@ export const configSchema = z.object({
     }),
   MAILROUTE_BOUNCE_SMTP_PORT: port('MAILROUTE_BOUNCE_SMTP_PORT').default(2525),
   MAILROUTE_BOUNCE_SMTP_HOST: z.string().min(1).default('0.0.0.0'),
+  MAILROUTE_BOUNCE_MAX_CONNECTIONS: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 100000')
+    .max(100_000, 'must be between 1 and 100000')
+    .default(200),
+  MAILROUTE_BOUNCE_MAX_CONNECTIONS_PER_IP: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 100000')
+    .max(100_000, 'must be between 1 and 100000')
+    .default(20),
+  MAILROUTE_BOUNCE_COMMAND_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .positive('must be a positive number of seconds')
+    .max(600, 'must be at most 600')
+    .default(30),
+  MAILROUTE_BOUNCE_IDLE_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .positive('must be a positive number of seconds')
+    .max(3600, 'must be at most 3600')
+    .default(60),
   MAILROUTE_BOUNCE_MAILBOX_POLL_SECONDS: z.coerce
     .number()
     .min(1, 'must be at least 1 second')

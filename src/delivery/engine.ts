@@ -7,7 +7,7 @@
 import type { AppContext } from '../context.js';
 import type { SigningKey } from '../dkim/sign.js';
 import { defaultRetryPolicy, nextAttempt } from '../domain/retry.js';
-import { type ReturnPathInput, returnPath } from '../domain/return-path.js';
+import { type ReturnPathRoute, returnPath, returnPathKind } from '../domain/return-path.js';
 import { candidateRelays } from '../domain/routing.js';
 import type { Classification } from '../domain/smtp-reply.js';
 import { dayKey } from '../domain/time-zone.js';
@@ -166,6 +166,7 @@ export class DeliveryEngine {
             lastReply: result.reply,
             relaysTried: null,
             sentAt: now,
+            returnPathKind: returnPathKind({ bounceHandling: bounceHandlingOf(relay) }),
           },
           archive: result.prepared,
         };
@@ -268,7 +269,7 @@ export class DeliveryEngine {
     d: DeliveriesTable,
     m: MessagesTable,
     org: OrgState,
-    route: ReturnPathInput['route'],
+    route: ReturnPathRoute,
     key: SigningKey | undefined,
   ): Promise<Prepared> {
     const envelopeFrom = returnPath({
@@ -317,6 +318,7 @@ export class DeliveryEngine {
           lastReply: result.reply,
           relaysTried: null,
           sentAt: now,
+          returnPathKind: returnPathKind('platform'),
         },
         archive: prepared,
       };

@@ -5,6 +5,7 @@
  * delivery matters on PostgreSQL, where each statement is a round trip to the server.
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { ReturnPathKind } from '../domain/return-path.js';
 import type { Dialect } from '../store/db.js';
 import type { Database, DeliveryStatus } from '../store/schema.js';
 
@@ -21,6 +22,7 @@ export interface DeliveryRow {
   relays_tried: string | null;
   slowdowns: number;
   sent_at: number | null;
+  return_path_kind: ReturnPathKind | null;
   updated_at: number;
 }
 
@@ -38,6 +40,7 @@ const COLUMNS: [keyof DeliveryRow, string][] = [
   ['relays_tried', 'text'],
   ['slowdowns', 'integer'],
   ['sent_at', 'bigint'],
+  ['return_path_kind', 'text'],
   ['updated_at', 'bigint'],
 ];
 

@@ -53,6 +53,7 @@ export async function enqueue(
     created_at: opts.now,
     updated_at: opts.now,
     sent_at: null,
+    return_path_kind: null,
   }));
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
     await db

@@ -7,6 +7,7 @@
  */
 import type { Kysely } from 'kysely';
 import { newSortableId } from '../domain/ids.js';
+import type { ReturnPathKind } from '../domain/return-path.js';
 import type { Store } from '../store/db.js';
 import type { AttemptsTable, Database, DeliveriesTable, DeliveryStatus } from '../store/schema.js';
 import { add, type CounterKey } from './counters.js';
@@ -25,6 +26,8 @@ export interface Transition {
   relaysTried?: string[] | null;
   slowdowns?: number;
   sentAt?: number | null;
+  /** The kind of envelope sender of the message handed over (with `sent`). */
+  returnPathKind?: ReturnPathKind;
 }
 
 /** The delivery's row after the transition. */
@@ -47,6 +50,7 @@ function rowAfter(d: DeliveriesTable, owner: string, t: Transition, now: number)
           : JSON.stringify(t.relaysTried),
     slowdowns: t.slowdowns ?? d.slowdowns,
     sent_at: t.sentAt === undefined ? d.sent_at : t.sentAt,
+    return_path_kind: t.returnPathKind ?? d.return_path_kind,
     updated_at: now,
   };
 }

@@ -4,6 +4,7 @@
  * JSON is stored as text; booleans as 0/1 integers.
  */
 import type { Generated } from 'kysely';
+import type { ReturnPathKind } from '../domain/return-path.js';
 
 export interface OrgsTable {
   id: string;
@@ -209,6 +210,11 @@ export interface DeliveriesTable {
   created_at: number;
   updated_at: number;
   sent_at: number | null;
+  /**
+   * The kind of envelope sender the delivery was handed over with (set when it is sent): which
+   * bounces may name it (`bounces/match.ts`). Null for mail not sent yet.
+   */
+  return_path_kind: ReturnPathKind | null;
 }
 
 export interface AttemptsTable {

@@ -165,6 +165,69 @@ describe.each(dialects)('bounce listener on %s', (dialect) => {
     await t.call('DELETE', `/api/v1/relays/${relayId}`);
   });
 
+  it('ignores a report quoting a VERP delivery at another local part or at the catch-all', async () => {
+    const relayId = await withRelay(false);
+    const sent = await sendOne('target@example.net');
+    expect(sent.returnPath).toMatch(/^bounces\+/);
+    for (const to of [`anything@${BOUNCE_DOMAIN}`, `catchall@${BOUNCE_DOMAIN}`])
+      expect(await deliver(port, to, dsn(to, 'target@example.net', sent.deliveryId))).toMatch(/^250 /);
+    let d = (await detailOf(sent.messageId)).deliveries[0];
+    expect(d.status).toBe('sent');
+    expect(d.bounces).toEqual([]);
+    expect((await suppressions()).map((s) => s.address)).not.toContain('target@example.net');
+    const logs = t.logs.join('');
+    expect(logs).toContain('"event":"bounce.not_a_return_path"');
+    expect(logs).toContain('"event":"bounce.wrong_return_path"');
+    // Its own VERP address still takes its bounces.
+    await deliver(port, sent.returnPath, dsn(sent.returnPath, 'target@example.net', sent.deliveryId));
+    d = (await detailOf(sent.messageId)).deliveries[0];
+    expect(d.status).toBe('bounced');
+    await t.call('DELETE', `/api/v1/relays/${relayId}`);
+  });
+
+  it("takes a catch-all delivery's reports at the catch-all itself only, naming its recipient", async () => {
+    const relayId = await withRelay(true);
+    const sent = await sendOne('forwarded@example.net');
+    expect(sent.returnPath).toBe(`catchall@${BOUNCE_DOMAIN}`);
+    const other = `postmaster@${BOUNCE_DOMAIN}`;
+    expect(await deliver(port, other, dsn(other, 'forwarded@example.net', sent.deliveryId))).toMatch(/^250 /);
+    const stranger = dsn(sent.returnPath, 'someone-else@example.net', sent.deliveryId);
+    expect(await deliver(port, sent.returnPath, stranger)).toMatch(/^250 /);
+    let d = (await detailOf(sent.messageId)).deliveries[0];
+    expect(d.status).toBe('sent');
+    expect(d.bounces).toEqual([]);
+    expect((await suppressions()).map((s) => s.address)).not.toContain('forwarded@example.net');
+    expect(t.logs.join('')).toContain('"event":"bounce.recipient_mismatch"');
+    // What counts is the return path the mail left with, not the relay's bounce handling now.
+    const changed = await t.call('PATCH', `/api/v1/relays/${relayId}`, {
+      bounceHandling: { mode: 'platform', fixedReturnPath: false },
+    });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    // A report whose Original-Recipient is the delivery's (the mail was forwarded on) is taken.
+    const viaForward = buildDsn({
+      reportingMta: 'mx.example.net',
+      from: 'MAILER-DAEMON@mx.example.net',
+      to: sent.returnPath,
+      recipients: [
+        {
+          address: 'final@elsewhere.example',
+          originalRecipient: 'Forwarded@example.net',
+          action: 'failed',
+          status: '5.1.1',
+          diagnosticCode: '550 5.1.1 <final@elsewhere.example>: User unknown',
+        },
+      ],
+      returnedHeaders: { 'Message-ID': `<${sent.deliveryId}@zylker.com>`, Subject: 'Hello' },
+    });
+    await deliver(port, sent.returnPath, viaForward);
+    d = (await detailOf(sent.messageId)).deliveries[0];
+    expect(d.status).toBe('bounced');
+    expect(await suppressions()).toContainEqual(
+      expect.objectContaining({ address: 'forwarded@example.net', reason: 'hard-bounce' }),
+    );
+    await t.call('DELETE', `/api/v1/relays/${relayId}`);
+  });
+
   it('changes nothing for a forged VERP token or a report naming no delivery, and logs it', async () => {
     const relayId = await withRelay(false);
     const sent = await sendOne('kept@example.net');

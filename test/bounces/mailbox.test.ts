@@ -276,6 +276,52 @@ describe.skipIf(!imap).each(dialects)('bounce mailbox on %s', (dialect) => {
     ]);
   });
 
+  it('takes a report only for a delivery its relay sent with the fixed address, naming its recipient', async () => {
+    const user = users[nextUser++]!.user;
+    expect((await t.call('PUT', path(), settings(user))).status).toBe(200);
+    const verpRelay = await t.call('POST', '/api/v1/relays', {
+      name: 'verp relay',
+      host: '127.0.0.1',
+      port: relay.port,
+      security: 'none',
+      dailyLimit: 100,
+      domainId,
+      emailTypes: ['individual'],
+    });
+    expect(verpRelay.status, JSON.stringify(verpRelay.body)).toBe(201);
+    const viaVerp = await sendOneSettled(t, 'verp@example.net', 'individual');
+    expect(viaVerp.status).toBe('sent');
+    expect(relay.received.mailFrom.at(-1)).toMatch(/^bounces\+/);
+    await t.call('DELETE', `/api/v1/relays/${verpRelay.body.id}`);
+    const sent = await sendOne('mine@example.net');
+    await append(user, dsnFor('verp@example.net', viaVerp.deliveryId, 'Quoting a VERP delivery'));
+    await append(user, dsnFor('someone-else@example.net', sent.deliveryId, 'Another recipient'));
+    const poll = await t.call('POST', `${path()}/poll`);
+    expect(poll.body, JSON.stringify(poll.body)).toMatchObject({
+      ok: true,
+      processed: 2,
+      recorded: 0,
+      unmatched: 2,
+    });
+    for (const m of [viaVerp.messageId, sent.messageId]) {
+      const d = await delivery(m);
+      expect(d.status).toBe('sent');
+      expect(d.bounces).toEqual([]);
+    }
+    const suppressed = (await t.call('GET', '/api/v1/suppressions')).body.items.map(
+      (x: { address: string }) => x.address,
+    );
+    expect(suppressed).not.toContain('verp@example.net');
+    expect(suppressed).not.toContain('mine@example.net');
+    const logs = t.logs.join('');
+    expect(logs).toContain('"event":"bounce_mailbox.wrong_return_path"');
+    expect(logs).toContain('"event":"bounce_mailbox.recipient_mismatch"');
+    // The report for its own delivery and recipient is taken.
+    await append(user, dsnFor('mine@example.net', sent.deliveryId));
+    expect((await t.call('POST', `${path()}/poll`)).body).toMatchObject({ processed: 1, recorded: 1 });
+    expect((await delivery(sent.messageId)).status).toBe('bounced');
+  });
+
   it('records a wrong password or an unreachable server as the last error', async () => {
     const user = users[nextUser++]!.user;
     await t.call(

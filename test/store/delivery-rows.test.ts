@@ -57,6 +57,7 @@ describe.each(dialects)('writing delivery states in one statement on %s', (diale
       relays_tried: null,
       slowdowns: 0,
       sent_at: now + 1,
+      return_path_kind: 'verp',
       updated_at: now + 1,
       ...over,
     });

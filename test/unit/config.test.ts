@@ -26,6 +26,12 @@ describe('configuration', () => {
     expect(c.database).toEqual({ kind: 'sqlite', path: resolve('./data/mailroute.db') });
     expect(c.platformSmtp).toEqual({ kind: 'direct' });
     expect(c.bounceSmtpPort).toBe(2525);
+    expect(c.bounceSmtpLimits).toEqual({
+      maxConnections: 200,
+      maxConnectionsPerAddress: 20,
+      commandTimeoutMs: 30_000,
+      idleTimeoutMs: 60_000,
+    });
     expect(c.relayPorts).toEqual([25, 465, 587]);
     expect(c.relayHosts).toBe('any');
     expect(c.timeZone).toBe('Asia/Tokyo');
@@ -79,6 +85,19 @@ describe('configuration', () => {
     ],
     [{ DATABASE_URL: 'mysql://localhost/x' }, 'DATABASE_URL: must be a postgres:// URL'],
     [{ MAILROUTE_LOG_LEVEL: 'loud' }, 'MAILROUTE_LOG_LEVEL: must be one of'],
+    [{ MAILROUTE_BOUNCE_MAX_CONNECTIONS: '0' }, 'MAILROUTE_BOUNCE_MAX_CONNECTIONS: must be between 1'],
+    [
+      { MAILROUTE_BOUNCE_MAX_CONNECTIONS_PER_IP: '2.5' },
+      'MAILROUTE_BOUNCE_MAX_CONNECTIONS_PER_IP: must be a whole',
+    ],
+    [
+      { MAILROUTE_BOUNCE_COMMAND_TIMEOUT_SECONDS: '0' },
+      'MAILROUTE_BOUNCE_COMMAND_TIMEOUT_SECONDS: must be a positive',
+    ],
+    [
+      { MAILROUTE_BOUNCE_IDLE_TIMEOUT_SECONDS: '7200' },
+      'MAILROUTE_BOUNCE_IDLE_TIMEOUT_SECONDS: must be at most 3600',
+    ],
   ])('refuses %o with a message naming the key', (env, expected) => {
     expect(problemsOf(env).join('\n')).toContain(expected);
   });

@@ -9,6 +9,7 @@ import * as m0004 from './0004-bounces.js';
 import * as m0005 from './0005-content-rules.js';
 import * as m0006 from './0006-webhooks.js';
 import * as m0007 from './0007-bounce-mailboxes.js';
+import * as m0008 from './0008-delivery-return-path.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0005-content-rules': m0005,
   '0006-webhooks': m0006,
   '0007-bounce-mailboxes': m0007,
+  '0008-delivery-return-path': m0008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
