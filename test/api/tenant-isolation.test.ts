@@ -26,6 +26,8 @@ interface Operation {
 const notOrgScoped: Record<string, string> = {
   'GET /api/v1/datacenters/{id}/contains': 'data centers are the operator’s, the same for every org',
   'GET /api/v1/datacenters/{id}/export': 'data centers are the operator’s, the same for every org',
+  'GET /api/v1/datacenters/{id}/dkim':
+    'the platform signing key of a data center is public, the same for every org',
   'POST /api/v1/webhooks/{provider}':
     'names a bounce provider; public, authenticated by the provider’s signature, not by an org’s key',
   'GET /api/v1/oauth/callback':
