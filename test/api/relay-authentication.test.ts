@@ -4,6 +4,7 @@ import { generateDkimKey } from '../../src/dkim/keys.js';
 import { startTestApp, type TestApp, userSession } from '../helpers/app.js';
 import { dialects } from '../helpers/databases.js';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
+import { plansFile } from '../helpers/plans.js';
 
 const DATACENTERS = join(import.meta.dirname, '..', 'fixtures', 'datacenters', 'auth-check.json');
 const BOUNCE_DOMAIN = 'bounces.mailroute.test';
@@ -24,7 +25,9 @@ describe.each(dialects)('relay authentication check on %s', (dialect) => {
     name: string,
     o: { dkim?: 'published' | 'absent' | 'other-key'; dmarc?: string } = {},
   ) {
-    const d = (await t.call('POST', '/api/v1/domains', { name })).body;
+    const res = await t.call('POST', '/api/v1/domains', { name });
+    if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+    const d = res.body;
     dns.set(d.verification.name, { TXT: [d.verification.value] });
     await t.call('POST', `/api/v1/domains/${d.id}/verify`);
     const dkim = o.dkim ?? 'published';
@@ -69,7 +72,14 @@ describe.each(dialects)('relay authentication check on %s', (dialect) => {
       MAILROUTE_DNS_SERVERS: dns.address,
       MAILROUTE_RELAY_PORTS: 'any',
       MAILROUTE_DATACENTERS: DATACENTERS,
-      MAILROUTE_DEFAULT_PLAN: 'top',
+      // Each case adds its own domain: more than any built-in plan allows.
+      MAILROUTE_PLANS: plansFile({
+        name: 'checks',
+        dailyLimit: 50_000,
+        maxDomains: 20,
+        maxRelaysPerDomain: 5,
+      }),
+      MAILROUTE_DEFAULT_PLAN: 'checks',
     });
   });
   afterAll(async () => {
@@ -209,7 +219,9 @@ describe.each(dialects)('relay authentication check on %s', (dialect) => {
   });
 
   it('an unverified domain, a relay host without addresses and no DMARC record: what to publish', async () => {
-    const d = (await t.call('POST', '/api/v1/domains', { name: 'fresh.test' })).body;
+    const added = await t.call('POST', '/api/v1/domains', { name: 'fresh.test' });
+    expect(added.status).toBe(201);
+    const d = added.body;
     freshRelay = await relay(d.id, { host: 'gone.relay-provider.test' });
     const body = await check(freshRelay);
     expect(body.verification).toEqual({ record: d.verification, found: false });

@@ -1,24 +1,16 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, userSession } from '../helpers/app.js';
 import { tokyoMidnightAfterNoon } from '../helpers/clock.js';
 import { dialects } from '../helpers/databases.js';
+import { plansFile } from '../helpers/plans.js';
 import { closedPort } from '../helpers/smtp-servers.js';
-
-function plansFile(dailyLimit: number): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'mailroute-plans-')), 'plans.json');
-  writeFileSync(file, JSON.stringify([{ name: 'small', dailyLimit, maxDomains: 2, maxRelaysPerDomain: 1 }]));
-  return file;
-}
 
 describe.each(dialects)('submission on %s', (dialect) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp(dialect, {
       MAILROUTE_DOMAIN_VERIFICATION: 'off',
-      MAILROUTE_PLANS: plansFile(5),
+      MAILROUTE_PLANS: plansFile({ name: 'small', dailyLimit: 5, maxDomains: 2, maxRelaysPerDomain: 1 }),
       MAILROUTE_DEFAULT_PLAN: 'small',
       MAILROUTE_MAX_MESSAGE_BYTES: '4096',
       MAILROUTE_PLATFORM_SMTP: `smtp://127.0.0.1:${await closedPort()}`,

@@ -1,12 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { type App, createApp } from '../../src/main.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { dialects } from '../helpers/databases.js';
 import { deliveriesIn, until } from '../helpers/delivery.js';
+import { plansFile } from '../helpers/plans.js';
 import { closedPort, startSmtpServer, type TestSmtpServer } from '../helpers/smtp-servers.js';
 
 const N = 10_000;
@@ -22,11 +20,7 @@ describe.each(dialects)('several workers sharing one queue on %s', (dialect) => 
   beforeAll(async () => {
     platform = await startSmtpServer({ mode: 'plain' });
     relay = await startSmtpServer({ mode: 'plain' });
-    const plans = join(mkdtempSync(join(tmpdir(), 'mailroute-plans-')), 'plans.json');
-    writeFileSync(
-      plans,
-      JSON.stringify([{ name: 'exact', dailyLimit: N + 40, maxDomains: 2, maxRelaysPerDomain: 3 }]),
-    );
+    const plans = plansFile({ name: 'exact', dailyLimit: N + 40, maxDomains: 2, maxRelaysPerDomain: 3 });
     t = await startTestApp(dialect, {
       MAILROUTE_RELAY_PORTS: 'any',
       MAILROUTE_DOMAIN_VERIFICATION: 'off',
