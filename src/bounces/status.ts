@@ -38,11 +38,3 @@ export function normalizeStatus(value: string): string {
   const m = /^\s*([245])\.(\d{1,3})\.(\d{1,3})/.exec(value);
   return m ? `${m[1]}.${Number(m[2])}.${Number(m[3])}` : '';
 }
-
-/** The class digit a text implies through its status or reply code, else ''. */
-export function severityDigit(text: string): '' | '2' | '4' | '5' {
-  const s = bestStatus(text);
-  if (s) return s[0] as '2' | '4' | '5';
-  const r = findReplyCodes(text).find((c) => c[0] !== '2') ?? findReplyCodes(text)[0];
-  return r ? (r[0] as '2' | '4' | '5') : '';
-}

@@ -428,5 +428,3 @@ export const configSchema = z.object({
     })
     .default('info'),
 });
-
-export type RawConfig = z.infer<typeof configSchema>;

@@ -19,8 +19,6 @@ export const errorBodySchema = z
 
 export const idParamsSchema = z.object({ id: z.string().min(1).max(64) });
 
-export const timestampSchema = z.iso.datetime().describe('ISO 8601 time, UTC');
-
 export const iso = (ms: number | null | undefined): string | null =>
   ms === null || ms === undefined ? null : new Date(ms).toISOString();
 

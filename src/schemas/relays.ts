@@ -67,7 +67,6 @@ export const authenticationInputSchema = z.discriminatedUnion(
   ],
   { error: 'type must be "none", "password" or "oauth2"' },
 );
-export type AuthenticationInput = z.infer<typeof authenticationInputSchema>;
 
 const positiveInt = (max: number) =>
   z

@@ -8,7 +8,7 @@ import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
 import { AppError, invalidField, notFound } from '../domain/errors.js';
 import { addressKind, isIpLiteral } from '../domain/hosts.js';
-import { newId, newSortableId } from '../domain/ids.js';
+import { newId } from '../domain/ids.js';
 import type { WebhookEventType } from '../domain/webhook-events.js';
 import { newWebhookSecret } from '../domain/webhooks.js';
 import { decodeCursor, encodeCursor, iso } from '../schemas/common.js';
@@ -233,5 +233,3 @@ export async function listDeliveries(
     nextCursor: rows.length === q.limit && last ? encodeCursor({ id: last.id }) : null,
   };
 }
-
-export const newDeliveryId = () => newSortableId('whd');

@@ -29,11 +29,6 @@ export function findOrg(db: Kysely<Database>, id: string): Promise<Org | undefin
   return db.selectFrom('orgs').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function insertOrg(db: Kysely<Database>, org: Org): Promise<Org> {
-  await db.insertInto('orgs').values(org).execute();
-  return org;
-}
-
 export async function planOf(db: Kysely<Database>, orgId: string): Promise<Plan> {
   const row = await db
     .selectFrom('orgs')
