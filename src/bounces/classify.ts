@@ -11,9 +11,10 @@
  * When the bounce gave no status, one is inferred: from the matched rule (with the class digit of
  * the reply code or action when there is one), else `5.0.0`/`4.0.0` from the reply code or action.
  */
+
+import type { BounceClass } from '../domain/bounce-report.js';
 import { statusRules, textRules } from './rules.js';
 import { bestStatus, findReplyCodes, isGeneric, normalizeStatus } from './status.js';
-import type { BounceClass } from './types.js';
 
 export interface ClassifyInput {
   status?: string;

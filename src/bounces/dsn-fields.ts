@@ -4,8 +4,8 @@
  * (`rfc822;`, `smtp;`, `dns;`).
  */
 
+import type { FoundRecipient } from '../domain/bounce-report.js';
 import { parseFields, unfoldLines } from './headers.js';
-import type { FoundRecipient } from './types.js';
 
 export interface DsnFields {
   message: Record<string, string>;

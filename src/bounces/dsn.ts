@@ -2,9 +2,10 @@
  * Delivery status notifications (RFC 3464): the message/delivery-status part of a multipart/report,
  * or DSN fields that some MTAs paste into the text ("Technical report:").
  */
+
+import type { FoundRecipient } from '../domain/bounce-report.js';
 import { dsnRecipient, parseDsnFields, stripType } from './dsn-fields.js';
 import type { BounceMail } from './mime.js';
-import type { FoundRecipient } from './types.js';
 
 const statusTypes = new Set([
   'message/delivery-status',

@@ -12,9 +12,10 @@
  * A bounce mailbox (IMAP) matches by header too, under the same two conditions for its own kind of
  * return path.
  */
+
+import type { BounceReport } from '../domain/bounce-report.js';
 import type { ReturnPathKind } from '../domain/return-path.js';
 import { parseVerp } from '../domain/verp.js';
-import type { BounceReport } from './types.js';
 
 export type Match =
   | { deliveryId: string; via: 'verp' | 'header' }

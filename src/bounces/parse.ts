@@ -4,6 +4,8 @@
  * MTAs without DSN support, recognised by layout (see `formats/`). Whatever names no recipient is
  * `not-bounce`. Each recipient is classified by `classify()`.
  */
+
+import type { BounceKind, BounceRecipient, BounceReport, FoundRecipient } from '../domain/bounce-report.js';
 import { isArf, parseArf } from './arf.js';
 import { isAutoReply } from './auto-reply.js';
 import { classify } from './classify.js';
@@ -16,7 +18,6 @@ import { splitReport } from './sections.js';
 import { smtpCommandIn } from './smtp-command.js';
 import { findReplyCodes } from './status.js';
 import { addressesIn, narrowDiagnostic } from './text-scan.js';
-import type { BounceKind, BounceRecipient, BounceReport, FoundRecipient } from './types.js';
 
 function classified({ command, ...found }: FoundRecipient): BounceRecipient {
   const c = classify({ ...found, command: command || smtpCommandIn(found.diagnosticCode) });

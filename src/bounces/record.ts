@@ -9,13 +9,14 @@
 import { type Kysely, sql } from 'kysely';
 import type { AppContext } from '../context.js';
 import { bounceableFrom, bounceOutcome } from '../domain/bounce-outcome.js';
+import type { BounceClass, BounceRecipient, BounceReport } from '../domain/bounce-report.js';
+import type { DeliveryStatus } from '../domain/delivery-statuses.js';
 import { newSortableId } from '../domain/ids.js';
 import type { ReturnPathKind } from '../domain/return-path.js';
 import { getSettings } from '../services/settings.js';
 import { addSuppression } from '../store/repos/suppressions.js';
-import type { Database, DeliveriesTable, DeliveryStatus, SuppressionReason } from '../store/schema.js';
+import type { Database, DeliveriesTable, SuppressionReason } from '../store/schema.js';
 import { type HeaderMatchRefusal, headerMatchRefusal } from './match.js';
-import type { BounceClass, BounceRecipient, BounceReport } from './types.js';
 
 export interface BounceInput {
   deliveryId: string;

@@ -9,7 +9,7 @@
  * address that moved): suppress it. Everything else that failed is `soft`: full or disabled
  * mailboxes, spam and policy blocks, sender-side problems, size, rate and network trouble.
  */
-import type { BounceClass } from './types.js';
+import type { BounceClass } from '../domain/bounce-report.js';
 
 export interface StatusRule {
   id: string;

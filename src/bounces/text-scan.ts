@@ -5,8 +5,9 @@
  * reason follows until the next address. The diagnostic kept is the remote server's reply when the
  * text quotes one, else the reason text.
  */
+
+import type { FoundRecipient } from '../domain/bounce-report.js';
 import { smtpCommandIn } from './smtp-command.js';
-import type { FoundRecipient } from './types.js';
 
 const addr = String.raw`[A-Za-z0-9!#$%&'*+/=?^_\`{|}~.-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`;
 

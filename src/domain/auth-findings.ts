@@ -5,9 +5,10 @@
  * a failure DKIM or SPF makes up for is a warning, or an explanation (info) where it is by design,
  * as with the platform's return path on the relay → recipient hop.
  */
-import type { AuthenticationCheck, Finding, Hop } from '../schemas/authentication.js';
+
 import type { ReturnPathPlan } from './auth-plan.js';
 import { spfTermFor, spfWithTerms } from './auth-plan.js';
+import type { AuthenticationCheck, Finding, Hop } from './authentication-check.js';
 
 type Txt = { type: 'TXT'; name: string; value: string };
 

@@ -4,7 +4,7 @@
  * the data center's egress when SPF is evaluated, and SPF records with the terms a fix adds.
  * Pure. Policy: the return path is written with `*` for the per-message local part.
  */
-import type { BounceHandling } from '../schemas/relays.js';
+import type { BounceHandling } from './bounce-handling.js';
 import { formatAddress, normalizeRanges, parseCidr } from './cidr.js';
 import { addressDomain } from './domain-names.js';
 

@@ -5,8 +5,8 @@
  * suppress the address at once; soft failures count towards the org's soft-bounce threshold.
  * Auto-replies are not bounces: nothing is recorded.
  */
-import type { BounceClass } from '../bounces/types.js';
-import type { DeliveryStatus } from '../store/schema.js';
+import type { BounceClass } from './bounce-report.js';
+import type { DeliveryStatus } from './delivery-statuses.js';
 
 export interface BounceOutcome {
   /** false: not a bounce at all (auto-replies); nothing is recorded. */

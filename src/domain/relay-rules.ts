@@ -4,9 +4,10 @@
  * relay's domain and the data center's ranges.
  */
 import { X509Certificate } from 'node:crypto';
-import type { BounceHandling, RelayWarning } from '../schemas/relays.js';
+import type { BounceHandling } from './bounce-handling.js';
 import { addressDomain, isWithinDomain } from './domain-names.js';
 import { checkRelayHost } from './hosts.js';
+import type { RelayWarning } from './relay-warnings.js';
 
 export interface RelayPolicy {
   relayPorts: 'any' | readonly number[];

@@ -9,7 +9,7 @@
  * HMAC), while the catch-all and a fixed address can only be matched by the returned headers, which
  * anyone who received the mail can quote. The relay's bounce handling may change after the mail left.
  */
-import type { BounceHandling } from '../schemas/relays.js';
+import type { BounceHandling } from './bounce-handling.js';
 import { catchAllAddress, verpAddress } from './verp.js';
 
 export const returnPathKinds = ['verp', 'catchall', 'from', 'address'] as const;

@@ -4,7 +4,7 @@
  * lowest `priority` first, round robin among equals. Caps are claimed by the caller, atomically,
  * in this order; when no relay can take the delivery it goes to platform delivery.
  */
-import type { EmailType } from '../schemas/relays.js';
+import type { EmailType } from './email-types.js';
 
 export interface RelayCandidate {
   id: string;

@@ -11,6 +11,7 @@
 import { partsOf, scanSubmission } from '../antivirus/scan.js';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
+import type { MessageType } from '../domain/email-types.js';
 import { AppError } from '../domain/errors.js';
 import { type Mailbox, parseMailbox } from '../domain/mailbox.js';
 import { typePriority } from '../domain/routing.js';
@@ -22,7 +23,7 @@ import { rulesForSubmission } from '../services/content-rules.js';
 import { getSettings } from '../services/settings.js';
 import { lockOrg, planOf } from '../store/repos/orgs.js';
 import { suppressedAmong } from '../store/repos/suppressions.js';
-import type { DeliveriesTable, MessageType } from '../store/schema.js';
+import type { DeliveriesTable } from '../store/schema.js';
 
 export interface Accepted {
   messageId: string;

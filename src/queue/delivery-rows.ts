@@ -5,9 +5,10 @@
  * delivery matters on PostgreSQL, where each statement is a round trip to the server.
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { DeliveryStatus } from '../domain/delivery-statuses.js';
 import type { ReturnPathKind } from '../domain/return-path.js';
 import type { Dialect } from '../store/db.js';
-import type { Database, DeliveryStatus } from '../store/schema.js';
+import type { Database } from '../store/schema.js';
 
 export interface DeliveryRow {
   id: string;

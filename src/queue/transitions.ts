@@ -6,10 +6,11 @@
  * (and says so). Named states as in SPEC §3.
  */
 import type { Kysely } from 'kysely';
+import type { DeliveryStatus } from '../domain/delivery-statuses.js';
 import { newSortableId } from '../domain/ids.js';
 import type { ReturnPathKind } from '../domain/return-path.js';
 import type { Store } from '../store/db.js';
-import type { AttemptsTable, Database, DeliveriesTable, DeliveryStatus } from '../store/schema.js';
+import type { AttemptsTable, Database, DeliveriesTable } from '../store/schema.js';
 import { add, type CounterKey } from './counters.js';
 import { type DeliveryRow, writeDeliveryRows } from './delivery-rows.js';
 

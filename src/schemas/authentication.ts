@@ -5,24 +5,25 @@
  * each hop's SPF `record`, the DKIM record to publish, and the domain's verification TXT check.
  */
 import { z } from 'zod';
+import {
+  type AuthenticationCheck,
+  dmarcResults,
+  type Finding,
+  findingCodes,
+  findingSeverities,
+  type Hop,
+  hopEndpoints,
+  spfResults,
+  type TxtRecord,
+} from '../domain/authentication-check.js';
 
-export const spfResultSchema = z.enum([
-  'pass',
-  'fail',
-  'softfail',
-  'neutral',
-  'none',
-  'temperror',
-  'permerror',
-]);
-export type SpfResult = z.infer<typeof spfResultSchema>;
+export const spfResultSchema = z.enum(spfResults);
 
-export const dmarcResultSchema = z.enum(['pass', 'fail', 'none', 'temperror', 'permerror']);
-export type DmarcResult = z.infer<typeof dmarcResultSchema>;
+export const dmarcResultSchema = z.enum(dmarcResults);
 
-const endpoint = z.enum(['platform', 'relay', 'recipient']);
+const endpoint = z.enum(hopEndpoints);
 
-export const hopSchema = z.object({
+export const hopSchema: z.ZodType<Hop> = z.object({
   from: endpoint,
   to: endpoint,
   spf: z.object({
@@ -32,38 +33,22 @@ export const hopSchema = z.object({
     record: z.string().nullable().describe('The SPF record found, if any'),
   }),
 });
-export type Hop = z.infer<typeof hopSchema>;
 
-const txtRecord = z.object({ type: z.literal('TXT'), name: z.string(), value: z.string() });
+const txtRecord: z.ZodType<TxtRecord> = z.object({
+  type: z.literal('TXT'),
+  name: z.string(),
+  value: z.string(),
+});
 
-export const findingCodes = [
-  'domain_unverified',
-  'dkim_signing_off',
-  'dkim_no_key',
-  'dkim_record_missing',
-  'dkim_record_mismatch',
-  'dkim_platform_key',
-  'spf_platform_hop',
-  'spf_relay_hop_platform_return_path',
-  'spf_relay_hop',
-  'relay_host_unresolved',
-  'relay_allow_list',
-  'dmarc_missing',
-  'dmarc_fail',
-  'dmarc_pass',
-  'dns_error',
-] as const;
-
-export const findingSchema = z.object({
-  severity: z.enum(['error', 'warning', 'info']),
+export const findingSchema: z.ZodType<Finding> = z.object({
+  severity: z.enum(findingSeverities),
   code: z.enum(findingCodes),
   message: z.object({ ja: z.string(), en: z.string() }),
   record: txtRecord.optional().describe('The exact DNS record to publish, where the fix is one'),
   ranges: z.array(z.string()).optional().describe('Egress ranges to allow-list on the relay'),
 });
-export type Finding = z.infer<typeof findingSchema>;
 
-export const authenticationCheckSchema = z
+export const authenticationCheckSchema: z.ZodType<AuthenticationCheck> = z
   .object({
     domain: z.string().describe('The From domain checked (the relay’s domain)'),
     returnPath: z.string().describe('The envelope sender receivers see, `*` standing for any local part'),
@@ -88,4 +73,3 @@ export const authenticationCheckSchema = z
     findings: z.array(findingSchema),
   })
   .meta({ id: 'AuthenticationCheck' });
-export type AuthenticationCheck = z.infer<typeof authenticationCheckSchema>;

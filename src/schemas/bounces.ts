@@ -1,6 +1,6 @@
 /** Bounce import (SPEC R19, `POST /api/v1/bounces`) and provider webhook replies. */
 import { z } from 'zod';
-import { bounceClasses } from '../bounces/types.js';
+import { bounceClasses } from '../domain/bounce-report.js';
 import { deliveryStatusSchema } from './delivery-statuses.js';
 import { suppressionReasonSchema } from './suppressions.js';
 

@@ -1,20 +1,5 @@
-/**
- * The statuses a delivery goes through (SPEC §3), in the order the log and its filters list them.
- * No Node imports: the console loads the list too. A delivery still failing when its queue lifetime
- * ends is `failed` (R16); `expired` is no longer written, and stays for rows written before.
- */
+/** The delivery statuses as the HTTP contract validates them; the list lives in domain/. */
 import { z } from 'zod';
-
-export const deliveryStatuses = [
-  'queued',
-  'sending',
-  'deferred',
-  'sent',
-  'bounced',
-  'complained',
-  'failed',
-  'expired',
-  'suppressed',
-] as const;
+import { deliveryStatuses } from '../domain/delivery-statuses.js';
 
 export const deliveryStatusSchema = z.enum(deliveryStatuses);

@@ -4,16 +4,17 @@
  * responses say `passwordSet` / `connected` instead.
  */
 import { z } from 'zod';
+import type { BounceHandling, BounceHandlingInput } from '../domain/bounce-handling.js';
+import { emailTypes } from '../domain/email-types.js';
+import { type RelayWarning, relayWarningCodes } from '../domain/relay-warnings.js';
 
-export const emailTypes = ['workflow', 'mass', 'individual'] as const;
 export const emailTypeSchema = z.enum(emailTypes, { error: 'must be "workflow", "mass" or "individual"' });
-export type EmailType = z.infer<typeof emailTypeSchema>;
 
 export const securitySchema = z.enum(['ssl', 'tls', 'none'], {
   error: 'must be "ssl" (implicit TLS), "tls" (STARTTLS) or "none"',
 });
 
-export const bounceHandlingSchema = z.discriminatedUnion(
+export const bounceHandlingSchema: z.ZodType<BounceHandling, BounceHandlingInput> = z.discriminatedUnion(
   'mode',
   [
     z.object({ mode: z.literal('platform'), fixedReturnPath: z.boolean().default(false) }).strict(),
@@ -22,7 +23,6 @@ export const bounceHandlingSchema = z.discriminatedUnion(
   ],
   { error: 'mode must be "platform", "from" or "address"' },
 );
-export type BounceHandling = z.infer<typeof bounceHandlingSchema>;
 
 /** A server's host name or address, and its port (relays, bounce mailboxes). */
 export const hostSchema = z
@@ -119,19 +119,11 @@ export type RelayInput = z.infer<typeof relayCreateSchema>;
 export const relayPatchSchema = z.object(fields).partial().strict();
 export type RelayPatch = z.infer<typeof relayPatchSchema>;
 
-export const relayWarningSchema = z.object({
-  code: z.enum([
-    'port_465_starttls',
-    'port_587_implicit_tls',
-    'port_25_plaintext',
-    'certificate_not_verified',
-    'open_relay',
-    'domain_unverified',
-  ]),
+export const relayWarningSchema: z.ZodType<RelayWarning> = z.object({
+  code: z.enum(relayWarningCodes),
   message: z.object({ ja: z.string(), en: z.string() }),
   ranges: z.array(z.string()).optional().describe('Egress ranges to allow-list on the relay'),
 });
-export type RelayWarning = z.infer<typeof relayWarningSchema>;
 
 export const authenticationViewSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('none') }),

@@ -9,12 +9,12 @@ import { dkimDnsRecord, dkimRecordName, parseDkimRecord, publishesKey } from '..
 import { DnsError } from '../dns/resolver.js';
 import { type AuthFacts, authenticationFindings } from '../domain/auth-findings.js';
 import { type ReturnPathPlan, representativeEgress, returnPathPlan } from '../domain/auth-plan.js';
+import type { AuthenticationCheck, Hop } from '../domain/authentication-check.js';
+import type { BounceHandling } from '../domain/bounce-handling.js';
 import { normalizeRanges } from '../domain/cidr.js';
 import type { DataCenter } from '../domain/datacenters.js';
 import { notFound } from '../domain/errors.js';
 import { isIpLiteral } from '../domain/hosts.js';
-import type { AuthenticationCheck, Hop } from '../schemas/authentication.js';
-import type { BounceHandling } from '../schemas/relays.js';
 import { findOrg } from '../store/repos/orgs.js';
 import { loadRelay } from '../store/repos/relays.js';
 import type { DkimKeysTable, DomainsTable, RelaysTable } from '../store/schema.js';

@@ -7,6 +7,7 @@
 import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
+import type { MessageType } from '../domain/email-types.js';
 import { notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { iso } from '../schemas/common.js';
@@ -17,7 +18,7 @@ import type {
   ContentRuleView,
 } from '../schemas/content-rules.js';
 import { writeAudit } from '../store/repos/audit-log.js';
-import type { ContentRulesTable, Database, MessageType } from '../store/schema.js';
+import type { ContentRulesTable, Database } from '../store/schema.js';
 
 const view = (r: ContentRulesTable): ContentRuleView => ({
   id: r.id,

@@ -4,9 +4,9 @@
  * or, for a domain without relays, its platform delivery. A name several orgs hold needs `--org`.
  */
 import type { AppContext } from '../context.js';
+import type { AuthenticationCheck } from '../domain/authentication-check.js';
 import { normalizeDomain } from '../domain/domain-names.js';
 import { AppError, notFound } from '../domain/errors.js';
-import type { AuthenticationCheck } from '../schemas/authentication.js';
 import { checkPlatformAuthentication, checkRelayAuthentication } from './authentication-check.js';
 
 export interface DnsCheck {

@@ -6,7 +6,7 @@
  */
 import { dmarc, spf } from 'mailauth';
 import type { DnsResolver } from '../dns/resolver.js';
-import type { DmarcResult, SpfResult } from '../schemas/authentication.js';
+import type { DmarcResult, SpfResult } from '../domain/authentication-check.js';
 
 type MailauthResolver = (name: string, rrtype: string) => Promise<string[][] | string[]>;
 

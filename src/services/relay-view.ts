@@ -1,7 +1,10 @@
 /** Turns a relay row into its API view: secrets replaced by flags, status, today's usage, warnings. */
+
+import type { BounceHandling } from '../domain/bounce-handling.js';
+import type { EmailType } from '../domain/email-types.js';
 import { relayStatus, relayWarnings } from '../domain/relay-rules.js';
 import { iso } from '../schemas/common.js';
-import type { BounceHandling, EmailType, RelayView } from '../schemas/relays.js';
+import type { RelayView } from '../schemas/relays.js';
 import type { DomainsTable, RelaysTable } from '../store/schema.js';
 
 export function bounceHandlingOf(r: RelaysTable): BounceHandling {

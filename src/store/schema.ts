@@ -4,6 +4,8 @@
  * JSON is stored as text; booleans as 0/1 integers.
  */
 import type { Generated } from 'kysely';
+import type { DeliveryStatus } from '../domain/delivery-statuses.js';
+import type { MessageType } from '../domain/email-types.js';
 import type { ReturnPathKind } from '../domain/return-path.js';
 
 export interface OrgsTable {
@@ -153,19 +155,6 @@ export interface UsageCountersTable {
   scope: string;
   count: number;
 }
-
-export type MessageType = 'workflow' | 'mass' | 'individual' | 'system';
-
-export type DeliveryStatus =
-  | 'queued'
-  | 'sending'
-  | 'deferred'
-  | 'sent'
-  | 'bounced'
-  | 'complained'
-  | 'failed'
-  | 'expired'
-  | 'suppressed';
 
 export interface MessagesTable {
   id: string;

@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseBounce } from '../../src/bounces/parse.js';
-import type { BounceReport } from '../../src/bounces/types.js';
+import type { BounceReport } from '../../src/domain/bounce-report.js';
 
 interface ExpectedRecipient {
   status: string;

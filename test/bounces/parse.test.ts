@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { buildDsn } from '../../src/bounces/build-dsn.js';
 import { parseDsnFields } from '../../src/bounces/dsn-fields.js';
 import { parseBounce } from '../../src/bounces/parse.js';
-import type { BounceKind } from '../../src/bounces/types.js';
+import type { BounceKind } from '../../src/domain/bounce-report.js';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'bounces');
 const fixture = (name: string) => readFileSync(join(fixtures, name));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deliveryInHeaders, matchDelivery } from '../../src/bounces/match.js';
-import type { BounceReport } from '../../src/bounces/types.js';
 import { bounceOutcome } from '../../src/domain/bounce-outcome.js';
+import type { BounceReport } from '../../src/domain/bounce-report.js';
 import { verpAddress } from '../../src/domain/verp.js';
 
 describe('what a bounce does to its delivery', () => {

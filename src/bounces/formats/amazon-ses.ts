@@ -2,9 +2,10 @@
  * Amazon SES bounce and complaint notifications delivered as JSON mail bodies (through SNS): a
  * `notificationType` of Bounce, Complaint or Delivery with the affected recipients.
  */
+
+import type { FoundRecipient } from '../../domain/bounce-report.js';
 import type { BounceMail } from '../mime.js';
 import type { SesNotification, SesRecipient } from '../ses-notification.js';
-import type { FoundRecipient } from '../types.js';
 
 export interface SesResult {
   kind: 'dsn' | 'arf';

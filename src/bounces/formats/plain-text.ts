@@ -5,10 +5,11 @@
  * the `X-Failed-Recipients` header as a last resort; no per-vendor code, so new vendors with the
  * same layouts work too.
  */
+
+import type { FoundRecipient } from '../../domain/bounce-report.js';
 import { isFromMailSystem } from '../auto-reply.js';
 import type { BounceMail } from '../mime.js';
 import { addressesIn, scanRecipients } from '../text-scan.js';
-import type { FoundRecipient } from '../types.js';
 
 const bounceSubject =
   /undeliver|undelivered|delivery (status|fail|problem|notification)|returned mail|returning message|failure notice|delivery failure|failed delivery|failure delivery|could not be delivered|non[- ]?(delivery|remis|recapitabile)|mail system error|returned to sender|rejected|delivery report|nicht zustellbar|no entregado|non consegnato|недоставленное|エラー|error sending/i;

@@ -5,10 +5,10 @@
  * webhook's "include bounce content" option).
  */
 
+import type { BounceClass } from '../../domain/bounce-report.js';
 import { classify } from '../classify.js';
 import { deliveryInHeaders } from '../match.js';
 import { parseBounce } from '../parse.js';
-import type { BounceClass } from '../types.js';
 import { header, statusIn, type WebhookProvider } from './types.js';
 import { badSignature, parseJson, sameSecret } from './verify.js';
 

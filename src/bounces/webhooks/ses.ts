@@ -5,11 +5,12 @@
  * classification rules) and Complaint notifications become events; the delivery is named by the
  * sent message's headers (`X-Mailroute-Delivery`, else `Message-ID`) that SES echoes.
  */
+
+import type { BounceClass } from '../../domain/bounce-report.js';
 import { AppError } from '../../domain/errors.js';
 import { classify } from '../classify.js';
 import { deliveryInHeaders } from '../match.js';
 import type { SesNotification } from '../ses-notification.js';
-import type { BounceClass } from '../types.js';
 import { confirmSubscription, type SnsMessage, verifySns } from './sns.js';
 import type { ProviderEvent, WebhookProvider } from './types.js';
 import { parseJson } from './verify.js';

@@ -6,7 +6,7 @@
  * also name the org; keys are the operator's, in configuration.
  */
 import type { AppContext } from '../../context.js';
-import type { BounceClass } from '../types.js';
+import type { BounceClass } from '../../domain/bounce-report.js';
 
 export interface WebhookRequest {
   /** The body exactly as received (signatures cover the bytes). */

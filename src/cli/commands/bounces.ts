@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parseBounce } from '../../bounces/parse.js';
-import type { BounceReport } from '../../bounces/types.js';
+import type { BounceReport } from '../../domain/bounce-report.js';
 
 function jsonLine(file: string, report: BounceReport): string {
   const recipients = report.recipients.map(({ address, status, action, diagnosticCode, class: cls }) => ({

@@ -45,8 +45,9 @@ import type { usageSchema } from '../../../src/schemas/usage.js';
 import type { userSchema } from '../../../src/schemas/users.js';
 import type { webhookDeliverySchema, webhookEndpointSchema } from '../../../src/schemas/webhooks.js';
 
-export type { AuthenticationCheck } from '../../../src/schemas/authentication.js';
-export type { RelayTestResult, RelayView, RelayWarning } from '../../../src/schemas/relays.js';
+export type { AuthenticationCheck } from '../../../src/domain/authentication-check.js';
+export type { RelayWarning } from '../../../src/domain/relay-warnings.js';
+export type { RelayTestResult, RelayView } from '../../../src/schemas/relays.js';
 
 /** A list page of the API. */
 export interface Page<T> {

@@ -3,7 +3,7 @@
  * field's error below them.
  */
 import { useTranslation } from 'react-i18next';
-import { emailTypes } from '../../../src/schemas/relays.js';
+import { emailTypes } from '../../../src/domain/email-types.js';
 import type { EmailType } from '../api/types';
 import { Check } from './field';
 

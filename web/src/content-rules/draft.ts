@@ -2,7 +2,7 @@
  * A content rule as the admin edits it (the domains as free text, the order as typed) and its
  * translation to the API's input, and the API's field messages keyed by the form's fields.
  */
-import { emailTypes } from '../../../src/schemas/relays.js';
+import { emailTypes } from '../../../src/domain/email-types.js';
 import type { ContentPosition, ContentRule, ContentRuleCreate, EmailType } from '../api/types';
 
 export interface RuleDraft {

@@ -1,8 +1,8 @@
 /** The log's filters: status, type, route, date range and recipient, kept in the page's URL. */
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { deliveryStatuses } from '../../../src/schemas/delivery-statuses.js';
-import { emailTypes } from '../../../src/schemas/relays.js';
+import { deliveryStatuses } from '../../../src/domain/delivery-statuses.js';
+import { emailTypes } from '../../../src/domain/email-types.js';
 import type { RelayView } from '../api/types';
 import { Field } from '../components/field';
 

@@ -2,7 +2,8 @@
  * The relay form's state as the admin edits it (strings for number inputs, the port as a choice)
  * and its translation to the API's relay input, checked by the server's own zod schema first.
  */
-import { emailTypes, relayCreateSchema } from '../../../src/schemas/relays.js';
+import { emailTypes } from '../../../src/domain/email-types.js';
+import { relayCreateSchema } from '../../../src/schemas/relays.js';
 import type { EmailType, RelayInput, RelayView } from '../api/types';
 
 export const standardPorts = ['25', '465', '587'] as const;

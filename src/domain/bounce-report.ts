@@ -1,5 +1,5 @@
 /**
- * Bounce value types (SPEC R18): what a parsed bounce says about each recipient. A report is a plain
+ * Bounce value types (R18): what a parsed bounce says about each recipient. A report is a plain
  * value; deciding what to do with it (statuses, suppression) belongs to the callers.
  */
 export const bounceClasses = ['hard', 'soft', 'complaint', 'auto-reply', 'delivered', 'unknown'] as const;
