@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config/load.js';
 import type { DnsResolver } from './dns/resolver.js';
 import type { Clock } from './domain/clock.js';
-import type { QueueSignal } from './queue/signal.js';
+import type { ProcessEvents } from './events.js';
 import type { Secrets } from './secrets/secrets.js';
 import type { Store } from './store/db.js';
 
@@ -13,7 +13,7 @@ export interface AppContext {
   secrets: Secrets;
   clock: Clock;
   dns: DnsResolver;
-  /** Told when mail was queued, so idle workers start at once. */
-  queue: QueueSignal;
+  /** The event bus: mail queued (idle workers start at once), an org's relays or settings changed. */
+  events: ProcessEvents;
   log: Logger;
 }

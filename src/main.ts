@@ -10,11 +10,11 @@ import { type BounceListener, startBounceListener } from './bounces/listener.js'
 import { BounceMailboxPoller } from './bounces/mailbox-poller.js';
 import type { Config } from './config/load.js';
 import type { AppContext } from './context.js';
+import { Worker } from './delivery/worker.js';
 import { createResolver, type DnsResolver } from './dns/resolver.js';
 import { type Clock, systemClock } from './domain/clock.js';
+import { ProcessEvents } from './events.js';
 import { createLogger } from './log.js';
-import { QueueSignal } from './queue/signal.js';
-import { Worker } from './queue/worker.js';
 import { loadMasterKey } from './secrets/master-key.js';
 import { createSecrets } from './secrets/secrets.js';
 import { ArchiveRetentionJob } from './services/archive-retention.js';
@@ -71,7 +71,7 @@ export async function openContext(config: Config, options: AppOptions = {}): Pro
     clock: options.clock ?? systemClock,
     log,
     dns: options.dns ?? createResolver(config.dnsServers),
-    queue: new QueueSignal(),
+    events: new ProcessEvents(),
   };
 }
 

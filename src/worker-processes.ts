@@ -36,8 +36,8 @@ export function startWorkerProcesses(app: App, count: number, script = process.a
     for (const c of children) if (c.connected) c.send(m as object, undefined, {}, () => {});
   };
   const unsubscribe = [
-    app.ctx.queue.subscribe(() => send({ t: 'wake' })),
-    app.ctx.queue.onOrgChanged((orgId) => send({ t: 'org', orgId })),
+    app.ctx.events.onQueued(() => send({ t: 'wake' })),
+    app.ctx.events.onOrgChanged((orgId) => send({ t: 'org', orgId })),
   ];
   return {
     async stop() {
@@ -56,7 +56,7 @@ export function startWorkerProcesses(app: App, count: number, script = process.a
 export function followParent(app: App, stop: () => void): void {
   process.on('message', (m: { t?: string; orgId?: string }) => {
     if (m?.t === 'wake') app.worker?.wake();
-    else if (m?.t === 'org' && m.orgId) app.ctx.queue.orgChanged(m.orgId);
+    else if (m?.t === 'org' && m.orgId) app.ctx.events.orgChanged(m.orgId);
   });
   process.on('disconnect', stop);
 }

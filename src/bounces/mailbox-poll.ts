@@ -13,8 +13,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../context.js';
+import { accessTokenFor } from '../credentials/oauth-tokens.js';
 import { AppError } from '../domain/errors.js';
-import { accessTokenFor } from '../services/oauth.js';
 import type { BounceMailboxesTable, RelaysTable } from '../store/schema.js';
 import { mailboxAddress } from './mailbox-address.js';
 import {

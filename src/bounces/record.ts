@@ -13,7 +13,7 @@ import type { BounceClass, BounceRecipient, BounceReport } from '../domain/bounc
 import type { DeliveryStatus } from '../domain/delivery-statuses.js';
 import { newSortableId } from '../domain/ids.js';
 import type { ReturnPathKind } from '../domain/return-path.js';
-import { getSettings } from '../services/settings.js';
+import { orgSettings } from '../store/repos/settings.js';
 import { addSuppression } from '../store/repos/suppressions.js';
 import type { Database, DeliveriesTable, SuppressionReason } from '../store/schema.js';
 import { type HeaderMatchRefusal, headerMatchRefusal } from './match.js';
@@ -147,7 +147,7 @@ async function softReason(
   d: DeliveriesTable,
   now: number,
 ): Promise<SuppressionReason | undefined> {
-  const settings = await getSettings(ctx, d.org_id, trx);
+  const settings = await orgSettings(trx, ctx.config.timeZone, d.org_id);
   const row = await trx
     .selectFrom('bounces as b')
     .innerJoin('deliveries as d', 'd.id', 'b.delivery_id')

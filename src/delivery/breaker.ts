@@ -2,13 +2,13 @@
  * The relay breaker (SPEC R13): three consecutive relay failures within the org's day suspend the
  * relay until the org's next midnight. The count and the suspension are single conditional
  * updates, so with several workers failing at once the relay is suspended exactly once; a success
- * resets the count. The suspension is announced once per relay and day (`services/admin-notices.ts`):
+ * resets the count. The suspension is announced once per relay and day (`notices/admin-notices.ts`):
  * an in-app notification, a `relay.suspended` event, and an email to every admin of the org.
  */
 import { type Kysely, sql } from 'kysely';
 import type { AppContext } from '../context.js';
 import { dayKey, nextMidnight } from '../domain/time-zone.js';
-import { noticeAdmins } from '../services/admin-notices.js';
+import { noticeAdmins } from '../notices/admin-notices.js';
 import type { Database, RelaysTable } from '../store/schema.js';
 
 export const FAILURES_TO_SUSPEND = 3;

@@ -7,7 +7,7 @@ import type { AppContext } from '../context.js';
 import type { DataCenter } from '../domain/datacenters.js';
 import type { RelayCandidate } from '../domain/routing.js';
 import type { Settings } from '../schemas/settings.js';
-import { getSettings } from '../services/settings.js';
+import { orgSettings } from '../store/repos/settings.js';
 import type { RelaysTable } from '../store/schema.js';
 
 export interface OrgState {
@@ -27,7 +27,7 @@ export class OrgStates {
   private loaded = new Map<string, number>();
 
   constructor(private ctx: AppContext) {
-    ctx.queue.onOrgChanged((orgId) => this.forget(orgId));
+    ctx.events.onOrgChanged((orgId) => this.forget(orgId));
   }
 
   get(orgId: string): Promise<OrgState> {
@@ -49,7 +49,7 @@ export class OrgStates {
   private async load(orgId: string): Promise<OrgState> {
     const { db } = this.ctx.store;
     const [settings, org, domains, relays] = await Promise.all([
-      getSettings(this.ctx, orgId),
+      orgSettings(this.ctx.store.db, this.ctx.config.timeZone, orgId),
       db.selectFrom('orgs').select('datacenter').where('id', '=', orgId).executeTakeFirstOrThrow(),
       db.selectFrom('domains').select(['id', 'name']).where('org_id', '=', orgId).execute(),
       db

@@ -4,10 +4,10 @@
  * signed when the relay signs, and the reply classified on the `relay` path.
  */
 import type { AppContext } from '../context.js';
+import { relayCredentials } from '../credentials/relay-credentials.js';
 import { hostAddresses } from '../dns/host-addresses.js';
 import { isIpLiteral, relayAddressAllowed } from '../domain/hosts.js';
 import { type Classification, classifyNodemailerError, classifyReply } from '../domain/smtp-reply.js';
-import { relayCredentials } from '../services/relay-credentials.js';
 import type { RelaysTable } from '../store/schema.js';
 import { type RelayAuth, relayPoolKey, relayPoolOptions } from '../transports/relay-transport.js';
 import type { SmtpPools } from '../transports/smtp-pools.js';

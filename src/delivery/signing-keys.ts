@@ -1,12 +1,12 @@
 /**
  * Which key signs a delivery (SPEC R15): the From domain's active DKIM key where it has one, else
  * (platform delivery only) the platform's key for the data center's bounce domain, created once
- * and shared by every node (services/platform-keys.ts, which also shows its record). Private keys are decrypted when used and cached for a minute, so a
+ * and shared by every node (platform-key.ts; services/platform-keys.ts shows its record). Private keys are decrypted when used and cached for a minute, so a
  * rotation takes effect quickly.
  */
 import type { AppContext } from '../context.js';
 import type { SigningKey } from '../dkim/sign.js';
-import { ensurePlatformKey } from '../services/platform-keys.js';
+import { ensurePlatformKey } from './platform-key.js';
 
 const TTL_MS = 60_000;
 

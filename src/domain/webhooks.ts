@@ -12,6 +12,9 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 
+/** The encryption context of an endpoint's signing secret. */
+export const secretContext = (endpointId: string) => `webhook:${endpointId}:secret`;
+
 export function newWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64url')}`;
 }

@@ -19,11 +19,11 @@ import { dayKey, nextMidnight } from '../domain/time-zone.js';
 import { addWithin, current } from '../queue/counters.js';
 import { enqueue, type NewDelivery } from '../queue/enqueue.js';
 import type { MassEmail, MessageContent, MessageSubmit } from '../schemas/messages.js';
-import { rulesForSubmission } from '../services/content-rules.js';
-import { getSettings } from '../services/settings.js';
 import { lockOrg, planOf } from '../store/repos/orgs.js';
+import { orgSettings } from '../store/repos/settings.js';
 import { suppressedAmong } from '../store/repos/suppressions.js';
 import type { DeliveriesTable } from '../store/schema.js';
+import { rulesForSubmission } from './content-rules.js';
 
 export interface Accepted {
   messageId: string;
@@ -88,7 +88,7 @@ interface Submission {
 /** Reserves the plan's limit for every queued delivery and enqueues, in one transaction. */
 async function accept(ctx: AppContext, actor: Principal, s: Submission): Promise<Accepted> {
   const now = ctx.clock.now();
-  const { timeZone } = await getSettings(ctx, actor.orgId);
+  const { timeZone } = await orgSettings(ctx.store.db, ctx.config.timeZone, actor.orgId);
   const day = dayKey(now, timeZone);
   const queued = s.deliveries.filter((d) => d.status !== 'suppressed').length;
   const accepted = await ctx.store.db.transaction().execute(async (trx) => {

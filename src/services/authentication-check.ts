@@ -16,11 +16,10 @@ import type { DataCenter } from '../domain/datacenters.js';
 import { notFound } from '../domain/errors.js';
 import { isIpLiteral } from '../domain/hosts.js';
 import { findOrg } from '../store/repos/orgs.js';
-import { loadRelay } from '../store/repos/relays.js';
+import { bounceHandlingOf, loadRelay } from '../store/repos/relays.js';
 import type { DkimKeysTable, DomainsTable, RelaysTable } from '../store/schema.js';
 import { verificationRecord } from './domains.js';
 import { evaluateDmarc, evaluateSpf, relaxedAligned } from './mailauth-eval.js';
-import { bounceHandlingOf } from './relay-view.js';
 
 /** The most addresses of a relay host whose SPF is evaluated. */
 const MAX_RELAY_ADDRESSES = 4;

@@ -7,17 +7,12 @@
 import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
-import type { MessageType } from '../domain/email-types.js';
 import { notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { iso } from '../schemas/common.js';
-import type {
-  AppliedRule,
-  ContentRuleCreate,
-  ContentRulePatch,
-  ContentRuleView,
-} from '../schemas/content-rules.js';
+import type { ContentRuleCreate, ContentRulePatch, ContentRuleView } from '../schemas/content-rules.js';
 import { writeAudit } from '../store/repos/audit-log.js';
+import { orgContentRules } from '../store/repos/content-rules.js';
 import type { ContentRulesTable, Database } from '../store/schema.js';
 
 const view = (r: ContentRulesTable): ContentRuleView => ({
@@ -46,22 +41,11 @@ async function load(db: Kysely<Database>, orgId: string, id: string): Promise<Co
   return row;
 }
 
-async function rows(ctx: AppContext, orgId: string): Promise<ContentRulesTable[]> {
-  return ctx.store.db
-    .selectFrom('content_rules')
-    .selectAll()
-    .where('org_id', '=', orgId)
-    .orderBy('sort_order')
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
-}
-
 export async function listContentRules(
   ctx: AppContext,
   orgId: string,
 ): Promise<{ items: ContentRuleView[] }> {
-  return { items: (await rows(ctx, orgId)).map(view) };
+  return { items: (await orgContentRules(ctx.store.db, orgId)).map(view) };
 }
 
 export async function getContentRule(ctx: AppContext, orgId: string, id: string): Promise<ContentRuleView> {
@@ -157,22 +141,4 @@ export async function deleteContentRule(ctx: AppContext, actor: Principal, id: s
       at: now,
     });
   });
-}
-
-/** The enabled rules for this email type, in the order they apply; undefined when there are none. */
-export async function rulesForSubmission(
-  ctx: AppContext,
-  orgId: string,
-  type: MessageType,
-): Promise<AppliedRule[] | undefined> {
-  const applied = (await rows(ctx, orgId))
-    .filter((r) => r.enabled === 1 && (JSON.parse(r.email_types) as string[]).includes(type))
-    .map((r) => ({
-      id: r.id,
-      position: r.position,
-      text: r.text,
-      html: r.html,
-      recipientDomains: JSON.parse(r.recipient_domains) as string[],
-    }));
-  return applied.length > 0 ? applied : undefined;
 }

@@ -6,13 +6,13 @@
  */
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
+import { relayCredentials } from '../credentials/relay-credentials.js';
 import { AppError } from '../domain/errors.js';
 import { relayAddressAllowed } from '../domain/hosts.js';
 import { catchAllAddress } from '../domain/verp.js';
 import type { RelayInput, RelayTestResult } from '../schemas/relays.js';
 import { findOrg } from '../store/repos/orgs.js';
 import { type ProbeAuth, probeRelay } from '../transports/probe/index.js';
-import { relayCredentials } from './relay-credentials.js';
 import { inputOf, relayRow } from './relays.js';
 
 async function dataCenterOf(ctx: AppContext, orgId: string) {

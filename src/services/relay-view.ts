@@ -1,17 +1,11 @@
 /** Turns a relay row into its API view: secrets replaced by flags, status, today's usage, warnings. */
 
-import type { BounceHandling } from '../domain/bounce-handling.js';
 import type { EmailType } from '../domain/email-types.js';
 import { relayStatus, relayWarnings } from '../domain/relay-rules.js';
 import { iso } from '../schemas/common.js';
 import type { RelayView } from '../schemas/relays.js';
+import { bounceHandlingOf } from '../store/repos/relays.js';
 import type { DomainsTable, RelaysTable } from '../store/schema.js';
-
-export function bounceHandlingOf(r: RelaysTable): BounceHandling {
-  if (r.bounce_mode === 'address') return { mode: 'address', address: r.bounce_address ?? '' };
-  if (r.bounce_mode === 'from') return { mode: 'from' };
-  return { mode: 'platform', fixedReturnPath: r.bounce_fixed_return_path === 1 };
-}
 
 function authenticationOf(r: RelaysTable): RelayView['authentication'] {
   if (r.auth_type === 'password')

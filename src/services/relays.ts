@@ -14,11 +14,11 @@ import { dayKey } from '../domain/time-zone.js';
 import type { RelayInput, RelayPatch, RelayView } from '../schemas/relays.js';
 import { writeAudit } from '../store/repos/audit-log.js';
 import { findOrg, lockOrg, planOf } from '../store/repos/orgs.js';
-import { loadRelay } from '../store/repos/relays.js';
+import { bounceHandlingOf, loadRelay } from '../store/repos/relays.js';
 import { usageOn } from '../store/repos/usage.js';
 import type { Database, DomainsTable, RelaysTable } from '../store/schema.js';
 import { egressRangesOf } from './datacenter-ranges.js';
-import { bounceHandlingOf, relayView } from './relay-view.js';
+import { relayView } from './relay-view.js';
 import { getSettings } from './settings.js';
 
 type Db = Kysely<Database>;
@@ -297,7 +297,7 @@ export async function createRelay(ctx: AppContext, actor: Principal, input: Rela
 /** Tells routing in this process that the org's relays changed, once the change is committed. */
 async function changed<T>(ctx: AppContext, actor: Principal, work: Promise<T>): Promise<T> {
   const result = await work;
-  ctx.queue.orgChanged(actor.orgId);
+  ctx.events.orgChanged(actor.orgId);
   return result;
 }
 

@@ -2,9 +2,9 @@
 import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
-import { defaultSettings, type Settings, settingsSchema } from '../schemas/settings.js';
+import type { Settings } from '../schemas/settings.js';
 import { writeAudit } from '../store/repos/audit-log.js';
-import { readSettings, writeSettings } from '../store/repos/settings.js';
+import { orgSettings, writeSettings } from '../store/repos/settings.js';
 import type { Database } from '../store/schema.js';
 
 export async function getSettings(
@@ -12,10 +12,7 @@ export async function getSettings(
   orgId: string,
   db: Kysely<Database> = ctx.store.db,
 ): Promise<Settings> {
-  const stored = await readSettings(db, orgId);
-  const merged = { ...defaultSettings(ctx.config.timeZone), ...stored };
-  const parsed = settingsSchema.safeParse(merged);
-  return parsed.success ? parsed.data : defaultSettings(ctx.config.timeZone);
+  return orgSettings(db, ctx.config.timeZone, orgId);
 }
 
 export async function updateSettings(
@@ -42,6 +39,6 @@ export async function updateSettings(
       at: now,
     });
   });
-  ctx.queue.orgChanged(actor.orgId);
+  ctx.events.orgChanged(actor.orgId);
   return { ...before, ...changed } as Settings;
 }

@@ -10,7 +10,7 @@ import { AppError, invalidField, notFound } from '../domain/errors.js';
 import { addressKind, isIpLiteral } from '../domain/hosts.js';
 import { newId } from '../domain/ids.js';
 import type { WebhookEventType } from '../domain/webhook-events.js';
-import { newWebhookSecret } from '../domain/webhooks.js';
+import { newWebhookSecret, secretContext } from '../domain/webhooks.js';
 import { decodeCursor, encodeCursor, iso } from '../schemas/common.js';
 import {
   urlCredentialsMessage,
@@ -23,8 +23,6 @@ import {
 } from '../schemas/webhooks.js';
 import { writeAudit } from '../store/repos/audit-log.js';
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from '../store/schema.js';
-
-export const secretContext = (endpointId: string) => `webhook:${endpointId}:secret`;
 
 const MAX_ENDPOINTS = 20;
 

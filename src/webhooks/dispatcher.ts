@@ -8,8 +8,7 @@
  * Never logs secrets or bodies.
  */
 import type { AppContext } from '../context.js';
-import { nextWebhookAttempt } from '../domain/webhooks.js';
-import { secretContext } from '../services/webhook-endpoints.js';
+import { nextWebhookAttempt, secretContext } from '../domain/webhooks.js';
 import type { WebhookDeliveriesTable } from '../store/schema.js';
 import { fanOutBatch } from './fan-out.js';
 import { pruneWebhookHistory } from './prune.js';

@@ -1,6 +1,6 @@
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessTokenFor } from '../../src/services/oauth.js';
+import { accessTokenFor } from '../../src/credentials/oauth-tokens.js';
 import { relayRow } from '../../src/services/relays.js';
 import { ADMIN_EMAIL, startTestApp, type TestApp } from '../helpers/app.js';
 import { dialects } from '../helpers/databases.js';

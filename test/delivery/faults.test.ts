@@ -256,7 +256,7 @@ describe('relays that fail in every way', () => {
       leaseMs: 60_000,
     });
     expect(claimed?.status).toBe('sending');
-    const { Worker } = await import('../../src/queue/worker.js');
+    const { Worker } = await import('../../src/delivery/worker.js');
     const worker = new Worker(t.app.ctx, { concurrency: 4, pollMs: 50 });
     t.clock.advance(61_000);
     await worker.start();

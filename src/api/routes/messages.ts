@@ -42,7 +42,7 @@ export const messageRoutes =
       },
       async (request, reply) => {
         const accepted = await submitMessage(ctx, principalOf(request), request.body);
-        ctx.queue.notify();
+        ctx.events.queued();
         return reply.code(202).send({
           id: accepted.messageId,
           deliveries: accepted.deliveries.map((d) => ({
@@ -61,7 +61,7 @@ export const messageRoutes =
       },
       async (request, reply) => {
         const r = await submitMassEmail(ctx, principalOf(request), request.body);
-        ctx.queue.notify();
+        ctx.events.queued();
         return reply.code(202).send({ id: r.messageId, accepted: r.accepted, suppressed: r.suppressed });
       },
     );

@@ -5,7 +5,7 @@
 import type { AppContext } from '../context.js';
 import type { RelaysTable } from '../store/schema.js';
 import type { RelayAuth } from '../transports/relay-transport.js';
-import { accessTokenFor } from './oauth.js';
+import { accessTokenFor } from './oauth-tokens.js';
 
 export async function relayCredentials(ctx: AppContext, r: RelaysTable): Promise<RelayAuth> {
   if (r.auth_type === 'password' && r.auth_password_enc) {

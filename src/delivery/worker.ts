@@ -8,8 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { AppContext } from '../context.js';
-import { DeliveryEngine } from '../delivery/engine.js';
-import { claimDue, isSending, nextDueAt, reclaimExpiredLeases } from './claim.js';
+import { claimDue, isSending, nextDueAt, reclaimExpiredLeases } from '../queue/claim.js';
+import { DeliveryEngine } from './engine.js';
 
 const RECLAIM_EVERY_MS = 5000;
 
@@ -56,7 +56,7 @@ export class Worker {
     liveOwners.add(this.owner);
     await this.releaseOrphans();
     this.running = true;
-    this.unsubscribe = this.ctx.queue.subscribe(() => this.wake());
+    this.unsubscribe = this.ctx.events.onQueued(() => this.wake());
     this.loop = this.run();
   }
 

@@ -1,17 +1,18 @@
 /**
- * In-process signals: intake says "something was queued" so an idle worker starts at once, and
- * admin changes say "this org's relays or settings changed" so routing drops what it cached.
- * (Other processes see such changes within their one-second cache.)
+ * The process's event bus: intake says "something was queued" so an idle worker starts at once, and
+ * admin changes say "this org's relays or settings changed" so routing drops what it cached. Worker
+ * processes relay both to and from their parent (worker-processes.ts). Other processes read
+ * suspensions and caps from the database, never from these events.
  */
-export class QueueSignal {
+export class ProcessEvents {
   private queuedListeners = new Set<() => void>();
   private orgListeners = new Set<(orgId: string) => void>();
 
-  notify(): void {
+  queued(): void {
     for (const l of this.queuedListeners) l();
   }
 
-  subscribe(listener: () => void): () => void {
+  onQueued(listener: () => void): () => void {
     this.queuedListeners.add(listener);
     return () => this.queuedListeners.delete(listener);
   }
