@@ -13,6 +13,7 @@ export const errorBodySchema = z
       max: z.number().optional(),
       resetAt: z.string().optional().describe('429: when the daily limit starts afresh'),
       signatures: z.array(z.string()).optional().describe('422: the virus signatures found'),
+      retryAfterSeconds: z.number().optional().describe('429 at sign-in: as the `Retry-After` header'),
     }),
   })
   .meta({ id: 'Error' });

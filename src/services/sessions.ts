@@ -1,28 +1,34 @@
 /**
- * Console sign-in: email and password checked against the scrypt hash, then a random session token
- * in an HttpOnly cookie; only the token's hash is stored. Sessions expire after the configured hours.
+ * Console sign-in: email and password checked against the scrypt hash, behind the sign-in throttle
+ * (`signin-throttle.ts`), then a random session token in an HttpOnly cookie; only the token's hash
+ * is stored. Sessions expire after the configured hours.
  */
 import { decoyHash, verifyPassword } from '../auth/passwords.js';
 import type { Principal } from '../auth/principal.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../domain/errors.js';
+import { checkSignin, signinFailed, signinSucceeded } from './signin-throttle.js';
 
 export async function login(
   ctx: AppContext,
   email: string,
   password: string,
+  address: string,
 ): Promise<{ token: string; expiresAt: number; principal: Principal }> {
+  const account = email.toLowerCase();
+  await checkSignin(ctx, account, address);
   const user = await ctx.store.db
     .selectFrom('users')
     .selectAll()
-    .where('email', '=', email.toLowerCase())
+    .where('email', '=', account)
     .executeTakeFirst();
   const ok = await verifyPassword(password, user?.password_hash ?? (await decoyHash));
   if (!user || !ok) {
-    ctx.log.info({ event: 'auth.login_failed' }, 'console sign-in failed');
+    await signinFailed(ctx, account, address);
     throw new AppError('unauthorized', 'wrong email or password');
   }
+  await signinSucceeded(ctx, account, address);
   const token = newToken('ses');
   const now = ctx.clock.now();
   const expiresAt = now + ctx.config.sessionHours * 3_600_000;

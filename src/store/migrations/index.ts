@@ -10,6 +10,7 @@ import * as m0005 from './0005-content-rules.js';
 import * as m0006 from './0006-webhooks.js';
 import * as m0007 from './0007-bounce-mailboxes.js';
 import * as m0008 from './0008-delivery-return-path.js';
+import * as m0009 from './0009-signin-throttle.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0006-webhooks': m0006,
   '0007-bounce-mailboxes': m0007,
   '0008-delivery-return-path': m0008,
+  '0009-signin-throttle': m0009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
