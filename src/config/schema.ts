@@ -255,7 +255,7 @@ export const settingDocs: SettingDoc[] = [
   {
     key: 'MAILROUTE_SIGNIN_ACCOUNT_FAILURES',
     defaultText: '5',
-    doc: 'Failed sign-ins to one account (email) before it must wait (429, `Retry-After`): 15 s, doubling with each further failure. Addresses the account signed in from within 30 days are not held back.',
+    doc: 'Failed sign-ins to one account (email) before it must wait (429, `Retry-After`): 15 s, doubling with each further failure. From an address the account signed in from within 30 days, only its failures from there count.',
   },
   {
     key: 'MAILROUTE_SIGNIN_ADDRESS_FAILURES',

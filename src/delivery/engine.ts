@@ -189,7 +189,13 @@ export class DeliveryEngine {
         relaysAvailable = false;
         continue;
       }
-      const result = await this.throughRelay(d, m, org, relay);
+      let result: Awaited<ReturnType<DeliveryEngine['throughRelay']>>;
+      try {
+        result = await this.throughRelay(d, m, org, relay);
+      } catch (err) {
+        this.slots.giveBack(key); // e.g. a delivery that cannot be composed: nothing was sent
+        throw err;
+      }
       attempts.push(result.record);
       if (result.sent) {
         if (relay.failure_count > 0 || this.failing.delete(relay.id))

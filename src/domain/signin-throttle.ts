@@ -5,11 +5,12 @@
  * most the configured maximum. Attempts while waiting are refused (429) without checking the
  * password, and are not counted, so waiting out the time always works.
  *
- * Lock-out: an account's wait does not hold back an address the account signed in from within the
- * last 30 days, so failures from elsewhere cannot keep its user out; that address still has its own
- * counter. A successful sign-in clears the account's counter, not the address's (else one valid
- * account would reset an attacker's address). A counter whose last failure is a day old starts
- * again from zero.
+ * Lock-out: from an address the account signed in from within the last 30 days, only that
+ * account-and-address pair's own counter (with the account threshold) holds it back, not the
+ * account's nor the address's: failures from elsewhere, or from other users behind the same proxy
+ * or NAT, cannot keep its user out. A successful sign-in clears the account's and the pair's
+ * counters, not the address's (else one valid account would reset an attacker's address). A counter
+ * whose last failure is a day old starts again from zero.
  */
 
 export interface SigninPolicy {

@@ -14,13 +14,25 @@ import {
   rememberAddress,
 } from '../store/repos/signin-throttle.js';
 
-/** Refuses with 429 and `Retry-After` while the address, or the account from an unknown address, waits. */
+type Key = { scope: 'account' | 'address' | 'pair'; key: string };
+const pair = (account: string, address: string): Key => ({ scope: 'pair', key: `${account} ${address}` });
+
+/**
+ * Refuses with 429 and `Retry-After` while a counter that applies waits: from an address the account
+ * signed in from lately, only that pair's own counter; from anywhere else, the account's and the
+ * address's.
+ */
 export async function checkSignin(ctx: AppContext, account: string, address: string): Promise<void> {
   const db = ctx.store.db;
   const now = ctx.clock.now();
   const known = await lastSignedInFrom(db, account, address);
-  const keys: { scope: 'account' | 'address'; key: string }[] = [{ scope: 'address', key: address }];
-  if (known === undefined || now - known > KNOWN_ADDRESS_MS) keys.push({ scope: 'account', key: account });
+  const keys: Key[] =
+    known !== undefined && now - known <= KNOWN_ADDRESS_MS
+      ? [pair(account, address)]
+      : [
+          { scope: 'account', key: account },
+          { scope: 'address', key: address },
+        ];
   const until = await blockedUntil(db, keys, now);
   if (until === undefined) return;
   const seconds = retryAfterSeconds(until, now);
@@ -43,6 +55,8 @@ export async function signinFailed(ctx: AppContext, account: string, address: st
   const addressFailures = await countFailure(db, 'address', address, now, (n) =>
     waitAfter(n, p.addressFailures, p.maxWaitMs),
   );
+  const k = pair(account, address);
+  await countFailure(db, k.scope, k.key, now, (n) => waitAfter(n, p.accountFailures, p.maxWaitMs));
   ctx.log.info(
     { event: 'auth.login_failed', account, address, accountFailures, addressFailures },
     'console sign-in failed',
@@ -50,6 +64,8 @@ export async function signinFailed(ctx: AppContext, account: string, address: st
 }
 
 export async function signinSucceeded(ctx: AppContext, account: string, address: string): Promise<void> {
+  const k = pair(account, address);
   await clearFailures(ctx.store.db, 'account', account);
+  await clearFailures(ctx.store.db, k.scope, k.key);
   await rememberAddress(ctx.store.db, account, address, ctx.clock.now());
 }

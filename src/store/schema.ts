@@ -40,9 +40,12 @@ export interface SessionsTable {
   expires_at: number;
 }
 
-/** Sign-in failures of one account (`scope` `account`, key the email) or client address (`address`). */
+/**
+ * Sign-in failures of one account (`scope` `account`, key the email), client address (`address`),
+ * or account from one address (`pair`, key `<email> <address>`).
+ */
 export interface SigninFailuresTable {
-  scope: 'account' | 'address';
+  scope: 'account' | 'address' | 'pair';
   key: string;
   failures: number;
   last_failure_at: number;

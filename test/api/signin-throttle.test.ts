@@ -93,13 +93,21 @@ describe.each(dialects)('sign-in throttle on %s', (dialect) => {
     expect(waits).toEqual(['15', '30', '40']);
   });
 
-  it('does not keep a user out of an address they signed in from, whatever fails elsewhere', async () => {
+  it('does not keep a user out of an address they signed in from, whatever fails elsewhere or there', async () => {
     await user('cat@example.test');
     expect((await signIn('127.0.0.4', 'cat@example.test', PASSWORD)).status).toBe(200);
     await failTimes(5, '127.0.0.5', 'cat@example.test');
     expect((await signIn('127.0.0.5', 'cat@example.test', PASSWORD)).status).toBe(429);
     expect((await signIn('127.0.0.6', 'cat@example.test', PASSWORD)).status).toBe(429);
     expect((await signIn('127.0.0.4', 'cat@example.test', PASSWORD)).status).toBe(200);
+    // Nor when others behind the same address (a proxy, a NAT) make the address itself wait.
+    for (let i = 0; i < 20; i++)
+      expect((await signIn('127.0.0.4', `guess${i}@example.test`, 'guess')).status).toBe(401);
+    expect((await signIn('127.0.0.4', 'nobody@example.test', 'guess')).status).toBe(429);
+    expect((await signIn('127.0.0.4', 'cat@example.test', PASSWORD)).status).toBe(200);
+    // Guessing the account's password from that address still waits, on the pair's own count.
+    await failTimes(5, '127.0.0.4', 'cat@example.test');
+    expect((await signIn('127.0.0.4', 'cat@example.test', PASSWORD)).status).toBe(429);
   });
 
   it('makes an address wait after 20 failures on any accounts', async () => {
