@@ -11,6 +11,7 @@ import {
   clearFailures,
   countFailure,
   lastSignedInFrom,
+  prune,
   rememberAddress,
 } from '../store/repos/signin-throttle.js';
 
@@ -49,6 +50,7 @@ export async function signinFailed(ctx: AppContext, account: string, address: st
   const { db } = ctx.store;
   const now = ctx.clock.now();
   const p = ctx.config.signin;
+  await prune(db, now, KNOWN_ADDRESS_MS);
   const accountFailures = await countFailure(db, 'account', account, now, (n) =>
     waitAfter(n, p.accountFailures, p.maxWaitMs),
   );

@@ -119,4 +119,15 @@ describe.each(dialects)('sign-in throttle on %s', (dialect) => {
     expect(r.retryAfter).toBe('15');
     expect((await signIn('127.0.0.8', 'dan@example.test', PASSWORD)).status).toBe(200);
   });
+
+  it('deletes counters a day after their last failure, so guessed names do not pile up', async () => {
+    const rows = (key: string) =>
+      t.app.ctx.store.db.selectFrom('signin_failures').select('scope').where('key', '=', key).execute();
+    await failTimes(1, '127.0.0.9', 'eve@example.test');
+    expect(await rows('eve@example.test')).toHaveLength(1);
+    t.clock.advance(86_400_000);
+    await failTimes(1, '127.0.0.10', 'someone@example.test');
+    expect(await rows('eve@example.test')).toHaveLength(0);
+    expect(await rows('someone@example.test')).toHaveLength(1);
+  });
 });

@@ -17,12 +17,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('signin_failures_pk', ['scope', 'key'])
     .execute();
   await db.schema
+    .createIndex('signin_failures_age')
+    .on('signin_failures')
+    .column('last_failure_at')
+    .execute();
+  await db.schema
     .createTable('signin_addresses')
     .addColumn('account', 'text', (c) => c.notNull())
     .addColumn('address', 'text', (c) => c.notNull())
     .addColumn('signed_in_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('signin_addresses_pk', ['account', 'address'])
     .execute();
+  await db.schema.createIndex('signin_addresses_age').on('signin_addresses').column('signed_in_at').execute();
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: see up()

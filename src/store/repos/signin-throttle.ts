@@ -94,3 +94,18 @@ export async function rememberAddress(
     .onConflict((oc) => oc.columns(['account', 'address']).doUpdateSet({ signed_in_at: now }))
     .execute();
 }
+
+/**
+ * Deletes what no longer counts: failure counters forgotten by `now`, and sign-in addresses older
+ * than `knownForMs`, so that guessed names and addresses do not pile up.
+ */
+export async function prune(db: Kysely<Database>, now: number, knownForMs: number): Promise<void> {
+  await db
+    .deleteFrom('signin_failures')
+    .where('last_failure_at', '<=', now - FORGET_AFTER_MS)
+    .execute();
+  await db
+    .deleteFrom('signin_addresses')
+    .where('signed_in_at', '<', now - knownForMs)
+    .execute();
+}
