@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { dialects } from '../helpers/databases.js';
 import { until } from '../helpers/delivery.js';
-import { closedPort } from '../helpers/smtp-servers.js';
+import { closedPort, startSmtpServer, type TestSmtpServer } from '../helpers/smtp-servers.js';
 
 describe.each(dialects)('merge fields on %s', (dialect) => {
   let t: TestApp;
@@ -110,5 +110,81 @@ describe.each(dialects)('merge fields on %s', (dialect) => {
       .execute();
     expect(events.map((e) => JSON.parse(e.data).deliveryId)).toContain(deferred.id);
     expect(t.logs.join('')).toContain('delivery.compose_failed');
+  });
+});
+
+describe.each(dialects)('a delivery that cannot be composed, through a relay, on %s', (dialect) => {
+  let t: TestApp;
+  let relay: TestSmtpServer;
+  beforeAll(async () => {
+    relay = await startSmtpServer({
+      mode: 'plain',
+      refuseRecipient: { pattern: /^ann@/, code: 451, message: '4.3.0 try later' },
+    });
+    t = await startTestApp(dialect, {
+      MAILROUTE_RELAY_PORTS: 'any',
+      MAILROUTE_DOMAIN_VERIFICATION: 'off',
+      MAILROUTE_PLATFORM_SMTP: `smtp://127.0.0.1:${await closedPort()}`,
+    });
+    const domainId = (await t.call('POST', '/api/v1/domains', { name: 'zylker.com' })).body.id;
+    const created = await t.call('POST', '/api/v1/relays', {
+      name: 'one a day',
+      host: '127.0.0.1',
+      port: relay.port,
+      security: 'none',
+      dailyLimit: 1,
+      domainId,
+      emailTypes: ['mass'],
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+  });
+  afterAll(async () => {
+    await t.close();
+    await relay.close();
+  });
+
+  const deliveryOf = (messageId: string) =>
+    t.app.ctx.store.db
+      .selectFrom('deliveries')
+      .selectAll()
+      .where('message_id', '=', messageId)
+      .executeTakeFirstOrThrow();
+  const massTo = async (address: string) => {
+    const res = await t.call('POST', '/api/v1/mass-emails', {
+      from: 'news@zylker.com',
+      subject: 'News',
+      text: 'Hello {{name}}',
+      recipients: [{ address, fields: { name: 'Ann' } }],
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    return res.body.id as string;
+  };
+
+  it('fails it and hands its relay slot back for the next delivery', async () => {
+    const first = await massTo('ann@example.net');
+    const deferred = await until(async () => {
+      const d = await deliveryOf(first);
+      return d.status === 'deferred' && d;
+    });
+    await t.app.ctx.store.db
+      .updateTable('deliveries')
+      .set({
+        personalization: JSON.stringify({ to: 'ann@example.net', fields: { name: ['not', 'text'] } }),
+        next_attempt_at: t.clock.now(),
+      })
+      .where('id', '=', deferred.id)
+      .execute();
+    const failed = await until(async () => {
+      const d = await deliveryOf(first);
+      return d.status === 'failed' && d;
+    });
+    expect(failed.last_status).toBe('5.6.0');
+    // The relay's one slot of the day was not used up by the delivery that could not be composed.
+    const second = await massTo('bob@example.net');
+    const sent = await until(async () => {
+      const d = await deliveryOf(second);
+      return d.status !== 'queued' && d.status !== 'sending' && d;
+    });
+    expect(sent).toMatchObject({ status: 'sent', relay_id: expect.any(String) });
   });
 });
