@@ -45,6 +45,8 @@ const frameworkCodes: Record<number, ErrorCode> = {
 
 export function handleError(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (err instanceof AppError) {
+    const retryAfter = err.details?.retryAfterSeconds;
+    if (err.status === 429 && typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
     return reply.code(err.status).send(errorBody(err.code, err.message, err.fields, err.details));
   }
   if (hasZodFastifySchemaValidationErrors(err)) {

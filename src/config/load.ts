@@ -9,6 +9,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { type DataCenter, dataCenterSchema, defaultDataCenters } from '../domain/datacenters.js';
 import { builtInPlans, type Plan, planSchema } from '../domain/plans.js';
+import type { SigninPolicy } from '../domain/signin-throttle.js';
 import { configSchema, settingDocs } from './schema.js';
 
 export class ConfigError extends Error {
@@ -76,6 +77,8 @@ export interface Config {
   workerProcesses: number;
   smtpTimeoutMs: number;
   sessionHours: number;
+  /** The sign-in throttle (`domain/signin-throttle.ts`). */
+  signin: SigninPolicy;
   logLevel: string;
   /** Unknown `MAILROUTE_*` variables, reported at start-up (likely typos). */
   warnings: readonly string[];
@@ -278,6 +281,11 @@ export function loadConfig(env: Env = process.env): Config {
         : raw.MAILROUTE_WORKER_PROCESSES,
     smtpTimeoutMs: raw.MAILROUTE_SMTP_TIMEOUT_SECONDS * 1000,
     sessionHours: raw.MAILROUTE_SESSION_HOURS,
+    signin: {
+      accountFailures: raw.MAILROUTE_SIGNIN_ACCOUNT_FAILURES,
+      addressFailures: raw.MAILROUTE_SIGNIN_ADDRESS_FAILURES,
+      maxWaitMs: raw.MAILROUTE_SIGNIN_MAX_WAIT_SECONDS * 1000,
+    },
     logLevel: raw.MAILROUTE_LOG_LEVEL,
     warnings,
   });

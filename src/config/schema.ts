@@ -253,6 +253,21 @@ export const settingDocs: SettingDoc[] = [
   { key: 'MAILROUTE_WORKER_CONCURRENCY', defaultText: '64', doc: 'Deliveries one process sends at once.' },
   { key: 'MAILROUTE_SESSION_HOURS', defaultText: '12', doc: 'Lifetime of a console session.' },
   {
+    key: 'MAILROUTE_SIGNIN_ACCOUNT_FAILURES',
+    defaultText: '5',
+    doc: 'Failed sign-ins to one account (email) before it must wait (429, `Retry-After`): 15 s, doubling with each further failure. From an address the account signed in from within 30 days, only its failures from there count.',
+  },
+  {
+    key: 'MAILROUTE_SIGNIN_ADDRESS_FAILURES',
+    defaultText: '20',
+    doc: 'Failed sign-ins from one client address, to any account, before it must wait the same way.',
+  },
+  {
+    key: 'MAILROUTE_SIGNIN_MAX_WAIT_SECONDS',
+    defaultText: '900',
+    doc: 'The longest wait the sign-in throttle imposes after one failure.',
+  },
+  {
     key: 'MAILROUTE_LOG_LEVEL',
     defaultText: 'info',
     doc: '`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.',
@@ -422,6 +437,24 @@ export const configSchema = z.object({
     .max(1000, 'must be between 1 and 1000')
     .default(64),
   MAILROUTE_SESSION_HOURS: z.coerce.number().positive('must be a positive number of hours').default(12),
+  MAILROUTE_SIGNIN_ACCOUNT_FAILURES: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 1000')
+    .max(1000, 'must be between 1 and 1000')
+    .default(5),
+  MAILROUTE_SIGNIN_ADDRESS_FAILURES: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 100000')
+    .max(100000, 'must be between 1 and 100000')
+    .default(20),
+  MAILROUTE_SIGNIN_MAX_WAIT_SECONDS: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 86400')
+    .max(86400, 'must be between 1 and 86400')
+    .default(900),
   MAILROUTE_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',

@@ -9,13 +9,13 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { type MessageParts, messageParts } from '../dkim/canonical.js';
 import type { MessageContent } from '../schemas/messages.js';
 import { additionsFor, addToHtml, addToText, rulesFor } from './content-rules.js';
-import { merge } from './merge.js';
+import { type MergeFields, merge } from './merge.js';
 
 export { merge };
 
 export interface Personalization {
   to?: string;
-  fields?: Record<string, string>;
+  fields?: MergeFields;
   notice?: string;
 }
 

@@ -7,7 +7,7 @@
  */
 import { isWithinDomain } from '../domain/domain-names.js';
 import type { AppliedRule } from '../schemas/content-rules.js';
-import { escapeHtml, merge } from './merge.js';
+import { escapeHtml, type MergeFields, merge } from './merge.js';
 
 /** The rules for a recipient at `domain`, in their order. */
 export function rulesFor(rules: AppliedRule[] | undefined, domain: string | undefined): AppliedRule[] {
@@ -28,7 +28,7 @@ export interface Additions {
 
 const textAsHtml = (s: string) => escapeHtml(s).replace(/\r?\n/g, '<br>\n');
 
-function block(r: AppliedRule, fields: Record<string, string> | undefined) {
+function block(r: AppliedRule, fields: MergeFields | undefined) {
   const text = merge(r.text, fields, false);
   const inner = r.html !== null ? merge(r.html, fields, true) : textAsHtml(text);
   return { text, html: `<div class="mailroute-${r.position}">${inner}</div>` };
@@ -36,7 +36,7 @@ function block(r: AppliedRule, fields: Record<string, string> | undefined) {
 
 export function additionsFor(
   rules: AppliedRule[],
-  fields: Record<string, string> | undefined,
+  fields: MergeFields | undefined,
   recipientNotice: string | undefined,
 ): Additions {
   const own = recipientNotice

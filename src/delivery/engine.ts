@@ -22,7 +22,7 @@ import { recordRelayFailure, recordRelaySuccess } from './breaker.js';
 import { type OrgState, OrgStates } from './org-state.js';
 import type { AttemptResult } from './outcome.js';
 import { attemptPlatform } from './platform-attempt.js';
-import { type Prepared, prepare } from './prepare.js';
+import { ComposeError, type Prepared, prepare } from './prepare.js';
 import { attemptRelay } from './relay-attempt.js';
 import { RelayPace } from './relay-pace.js';
 import { SigningKeys } from './signing-keys.js';
@@ -83,16 +83,8 @@ export class DeliveryEngine {
     try {
       done = await this.route(d, await this.message(d.message_id), await this.orgs.get(d.org_id), attempts);
     } catch (err) {
-      this.ctx.log.error(
-        { err, event: 'delivery.internal_error', delivery: d.id },
-        'delivery failed inside mailroute; retrying later',
-      );
-      done = {
-        transition: this.retryOrFail(d, {
-          status: '4.3.0',
-          reply: `internal error: ${(err as Error).message}`,
-        }),
-      };
+      if (err instanceof ComposeError) done = this.cannotCompose(d, err, attempts);
+      else done = this.internalError(d, err);
     }
     const now = this.ctx.clock.now();
     const ok = await this.writer.write({
@@ -118,6 +110,53 @@ export class DeliveryEngine {
         },
         `delivery ${done.transition.status}`,
       );
+  }
+
+  /** An unexpected error inside mailroute: a temporary failure, retried with backoff. */
+  private internalError(d: DeliveriesTable, err: unknown): Done {
+    this.ctx.log.error(
+      { err, event: 'delivery.internal_error', delivery: d.id },
+      'delivery failed inside mailroute; retrying later',
+    );
+    return {
+      transition: this.retryOrFail(d, {
+        status: '4.3.0',
+        reply: `internal error: ${(err as Error).message}`,
+      }),
+    };
+  }
+
+  /**
+   * The stored message cannot be composed for this delivery, and never will be: it fails at once
+   * (5.6.0, "other or undefined media error"), with an attempt recorded and `delivery.failed`.
+   */
+  private cannotCompose(d: DeliveriesTable, err: ComposeError, attempts: AttemptRecord[]): Done {
+    const status = '5.6.0';
+    const reply = err.message.slice(0, 1000);
+    this.ctx.log.warn(
+      { event: 'delivery.compose_failed', delivery: d.id, reason: reply },
+      'delivery cannot be composed',
+    );
+    attempts.push({
+      at: this.ctx.clock.now(),
+      route: d.route ?? 'platform',
+      relay_id: null,
+      host: null,
+      action: 'failed',
+      status,
+      reply,
+      rule_id: null,
+      duration_ms: 0,
+    });
+    return {
+      transition: {
+        status: 'failed',
+        countsAsAttempt: true,
+        lastStatus: status,
+        lastReply: reply,
+        relaysTried: null,
+      },
+    };
   }
 
   private async route(
@@ -150,7 +189,13 @@ export class DeliveryEngine {
         relaysAvailable = false;
         continue;
       }
-      const result = await this.throughRelay(d, m, org, relay);
+      let result: Awaited<ReturnType<DeliveryEngine['throughRelay']>>;
+      try {
+        result = await this.throughRelay(d, m, org, relay);
+      } catch (err) {
+        this.slots.giveBack(key); // e.g. a delivery that cannot be composed: nothing was sent
+        throw err;
+      }
       attempts.push(result.record);
       if (result.sent) {
         if (relay.failure_count > 0 || this.failing.delete(relay.id))

@@ -1,8 +1,11 @@
 /**
  * The message exactly as it leaves: composed for the delivery, DKIM-signed with the key the route
- * calls for, and the envelope sender of the route's return-path policy.
+ * calls for, and the envelope sender of the route's return-path policy. Composition depends only on
+ * what was stored at submission, so a delivery that cannot be composed never will be: that is a
+ * `ComposeError`, which the engine fails for good (5.6.0) instead of retrying.
  */
 
+import type { MessageParts } from '../dkim/canonical.js';
 import { type SigningKey, signParts } from '../dkim/sign.js';
 import type { MessageContent } from '../schemas/messages.js';
 import type { DeliveriesTable, MessagesTable } from '../store/schema.js';
@@ -28,6 +31,28 @@ export function contentOf(m: MessagesTable): MessageContent {
   return c;
 }
 
+/** The stored message cannot be made into MIME for this delivery (a permanent failure). */
+export class ComposeError extends Error {
+  override name = 'ComposeError';
+}
+
+async function composeFor(m: MessagesTable, d: DeliveriesTable): Promise<MessageParts> {
+  try {
+    const personalization = d.personalization
+      ? (JSON.parse(d.personalization) as Personalization)
+      : undefined;
+    return await templates.composeParts(m.id, contentOf(m), {
+      deliveryId: d.id,
+      fromDomain: m.from_domain,
+      date: new Date(m.created_at),
+      personalization,
+      recipientDomain: d.recipient_domain,
+    });
+  } catch (err) {
+    throw new ComposeError(`cannot compose the message: ${(err as Error).message}`, { cause: err });
+  }
+}
+
 export async function prepare(
   m: MessagesTable,
   d: DeliveriesTable,
@@ -35,14 +60,7 @@ export async function prepare(
   envelopeFrom: string,
   now: number,
 ): Promise<Prepared> {
-  const personalization = d.personalization ? (JSON.parse(d.personalization) as Personalization) : undefined;
-  const parts = await templates.composeParts(m.id, contentOf(m), {
-    deliveryId: d.id,
-    fromDomain: m.from_domain,
-    date: new Date(m.created_at),
-    personalization,
-    recipientDomain: d.recipient_domain,
-  });
+  const parts = await composeFor(m, d);
   const raw = key ? await signParts(parts, key, new Date(now)) : Buffer.concat([parts.head, parts.body]);
   return {
     raw,

@@ -5,6 +5,12 @@ export const loginSchema = z
   .object({
     email: z.email('must be an email address'),
     password: z.string().min(1, 'must not be empty').max(1000),
+    orgId: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(64)
+      .optional()
+      .describe('The org to enter, when the email and password match in several (see the 409)'),
   })
   .strict();
 

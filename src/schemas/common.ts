@@ -13,6 +13,11 @@ export const errorBodySchema = z
       max: z.number().optional(),
       resetAt: z.string().optional().describe('429: when the daily limit starts afresh'),
       signatures: z.array(z.string()).optional().describe('422: the virus signatures found'),
+      orgs: z
+        .array(z.object({ id: z.string(), name: z.string() }))
+        .optional()
+        .describe('409 at sign-in: the orgs where the email and password match; send one as orgId'),
+      retryAfterSeconds: z.number().optional().describe('429 at sign-in: as the `Retry-After` header'),
     }),
   })
   .meta({ id: 'Error' });

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { normalizeDomain } from '../domain/domain-names.js';
 import { fragmentProblem } from '../domain/html-fragment.js';
+import { templateProblem } from '../domain/merge-fields.js';
 import { emailTypeSchema } from './relays.js';
 
 export const contentPositionSchema = z.enum(['notice', 'footer'], {
@@ -31,12 +32,16 @@ const fields = {
     .string()
     .min(1, 'must not be empty')
     .max(10_000, 'must be at most 10000 characters')
+    .superRefine((t, ctx) => {
+      const problem = templateProblem(t);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .describe('Plain-text version; `{{field}}` merges as in mass email'),
   html: z
     .string()
     .max(20_000, 'must be at most 20000 characters')
     .superRefine((h, ctx) => {
-      const problem = fragmentProblem(h);
+      const problem = fragmentProblem(h) ?? templateProblem(h);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     })
     .nullable()

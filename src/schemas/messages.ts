@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { hasControlCharacters, parseMailbox } from '../domain/mailbox.js';
+import { templateProblem } from '../domain/merge-fields.js';
 import type { AppliedRule } from './content-rules.js';
 import { deliveryStatusSchema } from './delivery-statuses.js';
 import { pageQuerySchema, pageSchema } from './pages.js';
@@ -23,6 +24,13 @@ const oneLine = (max: number) =>
     .max(max, `must be at most ${max} characters`)
     .refine((s) => !hasControlCharacters(s), 'must not contain line breaks or control characters');
 
+/** A text that `{{field}}` tags merge into: refused when a tag is malformed or reserved. */
+export const mergeTemplate = <T extends z.ZodType<string>>(schema: T) =>
+  schema.superRefine((s, ctx) => {
+    const problem = templateProblem(s);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 const headerName = /^X-[A-Za-z0-9-]{1,70}$/;
 
 export const attachmentSchema = z
@@ -37,9 +45,9 @@ export const attachmentSchema = z
 
 const common = {
   from: mailbox,
-  subject: oneLine(998),
-  text: z.string().max(20_000_000).optional(),
-  html: z.string().max(20_000_000).optional(),
+  subject: mergeTemplate(oneLine(998)),
+  text: mergeTemplate(z.string().max(20_000_000)).optional(),
+  html: mergeTemplate(z.string().max(20_000_000)).optional(),
   headers: z
     .record(z.string(), oneLine(998))
     .superRefine((h, ctx) => {
@@ -88,9 +96,12 @@ export const massEmailSchema = z
             fields: z
               .record(
                 z.string().regex(/^\w{1,64}$/, 'field names are letters, digits and _'),
-                z.string().max(10_000),
+                z.union([z.string().max(10_000), z.number()], {
+                  error: 'must be text or a number',
+                }),
               )
-              .optional(),
+              .optional()
+              .describe('Values for `{{name}}` tags: text, or numbers (written in decimal)'),
             notice: z.string().max(10_000).optional(),
           })
           .strict(),

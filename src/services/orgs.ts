@@ -121,6 +121,7 @@ async function bootstrapAdmin(ctx: AppContext, org: Org): Promise<void> {
   const exists = await ctx.store.db
     .selectFrom('users')
     .select('id')
+    .where('org_id', '=', org.id)
     .where('email', '=', email)
     .executeTakeFirst();
   if (exists) return;
@@ -138,7 +139,7 @@ async function bootstrapAdmin(ctx: AppContext, org: Org): Promise<void> {
   const inserted = await ctx.store.db
     .insertInto('users')
     .values(user)
-    .onConflict((oc) => oc.column('email').doNothing())
+    .onConflict((oc) => oc.columns(['org_id', 'email']).doNothing())
     .executeTakeFirst();
   if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) {
     await writeAudit(ctx.store.db, {

@@ -1,28 +1,73 @@
 /**
- * Console sign-in: email and password checked against the scrypt hash, then a random session token
- * in an HttpOnly cookie; only the token's hash is stored. Sessions expire after the configured hours.
+ * Console sign-in: email and password checked against the scrypt hash, behind the sign-in throttle
+ * (`signin-throttle.ts`), then a random session token in an HttpOnly cookie; only the token's hash
+ * is stored. Sessions expire after the configured hours.
  */
 import { decoyHash, verifyPassword } from '../auth/passwords.js';
 import type { Principal } from '../auth/principal.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../domain/errors.js';
+import { chooseOrg } from '../domain/signin-org.js';
+import type { UsersTable } from '../store/schema.js';
+import { checkSignin, signinFailed, signinSucceeded } from './signin-throttle.js';
 
+/** The users of this email whose password matches (one scrypt check each, a decoy when none). */
+async function matching(ctx: AppContext, email: string, password: string): Promise<UsersTable[]> {
+  const users = await ctx.store.db
+    .selectFrom('users')
+    .selectAll()
+    .where('email', '=', email)
+    .orderBy('created_at')
+    .execute();
+  if (users.length === 0) {
+    await verifyPassword(password, await decoyHash);
+    return [];
+  }
+  const ok = await Promise.all(users.map((u) => verifyPassword(password, u.password_hash)));
+  return users.filter((_u, i) => ok[i]);
+}
+
+async function askWhichOrg(ctx: AppContext, users: UsersTable[]): Promise<AppError> {
+  const orgs = await ctx.store.db
+    .selectFrom('orgs')
+    .select(['id', 'name'])
+    .where(
+      'id',
+      'in',
+      users.map((u) => u.org_id),
+    )
+    .orderBy('name')
+    .execute();
+  return new AppError(
+    'conflict',
+    'this email and password sign in to several orgs; choose one and send its id as orgId',
+    undefined,
+    { orgs },
+  );
+}
+
+/**
+ * Signs in by email and password, into the org where they match; `orgId` chooses when they match
+ * in several (otherwise 409 with those orgs, id and name only).
+ */
 export async function login(
   ctx: AppContext,
   email: string,
   password: string,
+  address: string,
+  orgId?: string,
 ): Promise<{ token: string; expiresAt: number; principal: Principal }> {
-  const user = await ctx.store.db
-    .selectFrom('users')
-    .selectAll()
-    .where('email', '=', email.toLowerCase())
-    .executeTakeFirst();
-  const ok = await verifyPassword(password, user?.password_hash ?? (await decoyHash));
-  if (!user || !ok) {
-    ctx.log.info({ event: 'auth.login_failed' }, 'console sign-in failed');
+  const account = email.toLowerCase();
+  await checkSignin(ctx, account, address);
+  const choice = chooseOrg(await matching(ctx, account, password), orgId);
+  if (choice.kind === 'none') {
+    await signinFailed(ctx, account, address);
     throw new AppError('unauthorized', 'wrong email or password');
   }
+  if (choice.kind === 'choose') throw await askWhichOrg(ctx, choice.users);
+  const user = choice.user;
+  await signinSucceeded(ctx, account, address);
   const token = newToken('ses');
   const now = ctx.clock.now();
   const expiresAt = now + ctx.config.sessionHours * 3_600_000;

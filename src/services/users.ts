@@ -61,11 +61,12 @@ export async function createUser(
     const taken = await trx
       .selectFrom('users')
       .select('id')
+      .where('org_id', '=', user.org_id)
       .where('email', '=', user.email)
       .executeTakeFirst();
     if (taken)
-      throw new AppError('conflict', `a user with email ${user.email} already exists`, {
-        email: 'already in use',
+      throw new AppError('conflict', `a user with email ${user.email} already exists in this org`, {
+        email: 'already in use in this org',
       });
     await trx.insertInto('users').values(user).execute();
     await writeAudit(trx, {

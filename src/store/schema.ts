@@ -42,6 +42,25 @@ export interface SessionsTable {
   expires_at: number;
 }
 
+/**
+ * Sign-in failures of one account (`scope` `account`, key the email), client address (`address`),
+ * or account from one address (`pair`, key `<email> <address>`).
+ */
+export interface SigninFailuresTable {
+  scope: 'account' | 'address' | 'pair';
+  key: string;
+  failures: number;
+  last_failure_at: number;
+  blocked_until: number;
+}
+
+/** The client addresses an account last signed in from, and when. */
+export interface SigninAddressesTable {
+  account: string;
+  address: string;
+  signed_in_at: number;
+}
+
 export interface ApiKeysTable {
   id: string;
   org_id: string;
@@ -372,6 +391,8 @@ export interface Database {
   plans: PlansTable;
   users: UsersTable;
   sessions: SessionsTable;
+  signin_failures: SigninFailuresTable;
+  signin_addresses: SigninAddressesTable;
   api_keys: ApiKeysTable;
   settings: SettingsTable;
   audit_log: AuditLogTable;

@@ -16,10 +16,20 @@ export const sessionRoutes =
       '/api/auth/login',
       {
         config: { access: 'public' },
-        schema: { tags: ['auth'], body: loginSchema, response: { 200: meSchema, 401: errorBodySchema } },
+        schema: {
+          tags: ['auth'],
+          body: loginSchema,
+          response: { 200: meSchema, 401: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema },
+        },
       },
       async (request, reply) => {
-        const { token, principal } = await login(ctx, request.body.email, request.body.password);
+        const { token, principal } = await login(
+          ctx,
+          request.body.email,
+          request.body.password,
+          request.ip,
+          request.body.orgId,
+        );
         // Max-Age, never Expires: the browser counts the lifetime on its own clock, so a server
         // and a browser whose clocks disagree cannot sign the user out (the server still ends the
         // session at its own expiry).

@@ -1,7 +1,14 @@
 /**
  * The one list of migrations, for SQLite and PostgreSQL alike. Append; never edit a shipped one.
  */
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import {
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  type MigrationResultSet,
+  Migrator,
+  sql,
+} from 'kysely';
 import * as m0001 from './0001-foundation.js';
 import * as m0002 from './0002-domains-relays.js';
 import * as m0003 from './0003-queue.js';
@@ -10,6 +17,8 @@ import * as m0005 from './0005-content-rules.js';
 import * as m0006 from './0006-webhooks.js';
 import * as m0007 from './0007-bounce-mailboxes.js';
 import * as m0008 from './0008-delivery-return-path.js';
+import * as m0009 from './0009-signin-throttle.js';
+import * as m0010 from './0010-user-email-per-org.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -20,14 +29,15 @@ const migrations: Record<string, Migration> = {
   '0006-webhooks': m0006,
   '0007-bounce-mailboxes': m0007,
   '0008-delivery-return-path': m0008,
+  '0009-signin-throttle': m0009,
+  '0010-user-email-per-org': m0010,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-/** Brings the schema up to date; returns the names of the migrations it applied. */
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({
+async function migrator(db: Kysely<any>): Promise<Migrator> {
+  return new Migrator({
     db,
     provider,
     migrationTableName: 'mailroute_migrations',
@@ -36,9 +46,23 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
     // migrator otherwise finds another schema's tables of the same name and skips creating ours.
     migrationTableSchema: await currentSchema(db),
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+function applied(r: MigrationResultSet): string[] {
+  if (r.error) throw r.error instanceof Error ? r.error : new Error(String(r.error));
+  return (r.results ?? []).filter((x) => x.status === 'Success').map((x) => x.migrationName);
+}
+
+/** Brings the schema up to date; returns the names of the migrations it applied. */
+// biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  return applied(await (await migrator(db)).migrateToLatest());
+}
+
+/** Brings the schema up to the named migration (tests of a migration on the schema before it). */
+// biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
+export async function migrateTo(db: Kysely<any>, name: string): Promise<string[]> {
+  return applied(await (await migrator(db)).migrateTo(name));
 }
 
 /** The PostgreSQL schema in use (first on the search path); undefined on SQLite. */

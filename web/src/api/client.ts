@@ -8,13 +8,15 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly fields: Record<string, string> = {},
+    /** The error body's other members, e.g. `orgs` of a 409 at sign-in, `retryAfterSeconds` of a 429. */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
 }
 
 interface ErrorBody {
-  error?: { code?: string; message?: string; fields?: Record<string, string> };
+  error?: { code?: string; message?: string; fields?: Record<string, string>; [k: string]: unknown };
 }
 
 async function failure(res: Response): Promise<ApiError> {
@@ -22,8 +24,14 @@ async function failure(res: Response): Promise<ApiError> {
   try {
     body = (await res.json()) as ErrorBody;
   } catch {}
-  const e = body.error ?? {};
-  return new ApiError(res.status, e.code ?? 'http_error', e.message ?? `HTTP ${res.status}`, e.fields ?? {});
+  const { code, message, fields, ...details } = body.error ?? {};
+  return new ApiError(
+    res.status,
+    code ?? 'http_error',
+    message ?? `HTTP ${res.status}`,
+    fields ?? {},
+    details,
+  );
 }
 
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {

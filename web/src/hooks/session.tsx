@@ -6,7 +6,7 @@ import type { Me } from '../api/types';
 interface Session {
   me: Me | null | undefined;
   canEdit: boolean;
-  signIn: (email: string, password: string) => Promise<void>;
+  signIn: (email: string, password: string, orgId?: string) => Promise<void>;
   signOut: () => Promise<void>;
 }
 
@@ -20,8 +20,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       else setMe(null);
     });
   }, []);
-  const signIn = useCallback(async (email: string, password: string) => {
-    setMe(await post<Me>('/api/auth/login', { email, password }));
+  const signIn = useCallback(async (email: string, password: string, orgId?: string) => {
+    setMe(await post<Me>('/api/auth/login', { email, password, ...(orgId ? { orgId } : {}) }));
   }, []);
   const signOut = useCallback(async () => {
     await post('/api/auth/logout');

@@ -51,6 +51,11 @@ export const en = {
     password: 'Password',
     submit: 'Sign in',
     failed: 'Sign-in failed: {{message}}',
+    chooseOrg:
+      'This email address and password belong to several organizations. Choose the one to sign in to.',
+    org: 'Organization',
+    submitOrg: 'Sign in to this organization',
+    throttled: 'Too many failed sign-ins. Try again in {{seconds}} seconds.',
   },
   emailTypes: {
     workflow: 'Workflow emails',

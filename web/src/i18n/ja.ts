@@ -53,6 +53,11 @@ export const ja: Resources = {
     password: 'パスワード',
     submit: 'ログイン',
     failed: 'ログインできませんでした: {{message}}',
+    chooseOrg:
+      'このメールアドレスとパスワードは複数の組織で使われています。ログインする組織を選んでください。',
+    org: '組織',
+    submitOrg: 'この組織にログイン',
+    throttled: 'ログインの失敗が多すぎます。{{seconds}} 秒後にもう一度お試しください。',
   },
   emailTypes: {
     workflow: 'ワークフローメール',
