@@ -35,7 +35,19 @@ const upward = layers.slice(0, -1).map(([name, path], i) => ({
 }));
 
 /** Node modules that reach the outside world: pure rules never use them. */
-const io = ['fs', 'net', 'tls', 'dns', 'http', 'https', 'http2', 'dgram', 'child_process', 'worker_threads', 'cluster'];
+const io = [
+  'fs',
+  'net',
+  'tls',
+  'dns',
+  'http',
+  'https',
+  'http2',
+  'dgram',
+  'child_process',
+  'worker_threads',
+  'cluster',
+];
 
 module.exports = {
   forbidden: [
@@ -59,7 +71,9 @@ module.exports = {
       comment: 'domain/ may use pure libraries only (zod, address parsing), never a client library',
       severity: 'error',
       from: { path: '^src/domain/' },
-      to: { path: 'node_modules/(kysely|pg|better-sqlite3|nodemailer|smtp-server|imapflow|fastify|pino|mailauth|dns2)/' },
+      to: {
+        path: 'node_modules/(kysely|pg|better-sqlite3|nodemailer|smtp-server|imapflow|fastify|pino|mailauth|dns2)/',
+      },
     },
     {
       name: 'console-imports-only-the-contract',
@@ -79,6 +93,9 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+    },
   },
 };
