@@ -7,7 +7,7 @@ const doc = readFileSync(join(root, 'docs', 'architecture.md'), 'utf8');
 
 /** Backticked names that look like files or folders of the server, e.g. `delivery/engine.ts`. */
 function citedPaths(text: string): string[] {
-  return [...text.matchAll(/`([a-z][\w-]*(?:\/[\w.-]+)*(?:\.ts|\/))`/g)].map((m) => m[1]);
+  return [...text.matchAll(/`([a-z][\w-]*(?:\/[\w.-]+)*(?:\.ts|\/))`/g)].map((m) => m[1] ?? '');
 }
 
 describe('docs/architecture.md', () => {
@@ -25,7 +25,10 @@ describe('docs/architecture.md', () => {
   });
 
   it('names functions that exist where it says they are', () => {
-    const named = [...doc.matchAll(/`([\w.]+)` (?:\(|in )`([\w/-]+\.ts)`/g)].map((m) => [m[1], m[2]]);
+    const named = [...doc.matchAll(/`([\w.]+)` (?:\(|in )`([\w/-]+\.ts)`/g)].map((m): [string, string] => [
+      m[1] ?? '',
+      m[2] ?? '',
+    ]);
     expect(named.length).toBeGreaterThanOrEqual(8);
     const wrong = named.filter(([name, file]) => {
       const src = readFileSync(join(root, 'src', file), 'utf8');
