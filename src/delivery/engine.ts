@@ -18,19 +18,26 @@ import { bounceHandlingOf } from '../services/relay-view.js';
 import { archiveSent } from '../store/archive-codec.js';
 import type { DeliveriesTable, MessagesTable, RelaysTable } from '../store/schema.js';
 import { SmtpPools } from '../transports/smtp-pools.js';
-import { recordRelayFailure, recordRelaySuccess } from './breaker.js';
+import { recordRelayFailure } from './breaker.js';
 import { type OrgState, OrgStates } from './org-state.js';
 import type { AttemptResult } from './outcome.js';
 import { attemptPlatform } from './platform-attempt.js';
 import { type Prepared, prepare } from './prepare.js';
 import { attemptRelay } from './relay-attempt.js';
 import { RelayPace } from './relay-pace.js';
+import { type OrgRelays, RelayStates } from './relay-states.js';
 import { SigningKeys } from './signing-keys.js';
 import { verpKey } from './verp-key.js';
+
+/** An org as one delivery is routed: its cached settings and domains, its relays as they are now. */
+type Org = OrgState & OrgRelays;
 
 type Done = { transition: Transition; archive?: Prepared; counters?: { key: CounterKey; n: number }[] };
 
 const MESSAGE_CACHE = 2000;
+
+/** mailroute's own notices (`system` mail) never use relays: no need to read them. */
+const NO_RELAYS: Promise<OrgRelays> = Promise.resolve({ relays: new Map(), candidates: [] });
 
 export class DeliveryEngine {
   readonly pools = new SmtpPools();
@@ -41,8 +48,7 @@ export class DeliveryEngine {
   private writer: TransitionWriter;
   private slots: RelaySlots;
   private messages = new Map<string, Promise<MessagesTable>>();
-  /** Relays this engine saw fail since their last success here, so a success resets their count. */
-  private failing = new Set<string>();
+  private relayStates: RelayStates;
 
   constructor(
     private ctx: AppContext,
@@ -52,6 +58,7 @@ export class DeliveryEngine {
     this.orgs = new OrgStates(ctx);
     this.writer = new TransitionWriter(ctx.store);
     this.slots = new RelaySlots(ctx.store.db);
+    this.relayStates = new RelayStates(ctx.store.db);
   }
 
   /**
@@ -81,7 +88,14 @@ export class DeliveryEngine {
     const attempts: AttemptRecord[] = [];
     let done: Done;
     try {
-      done = await this.route(d, await this.message(d.message_id), await this.orgs.get(d.org_id), attempts);
+      // The relays are read now, for this batch, never from a cache: another process may have
+      // suspended or disabled one a moment ago.
+      const [m, org, relays] = await Promise.all([
+        this.message(d.message_id),
+        this.orgs.get(d.org_id),
+        d.type === 'system' ? NO_RELAYS : this.relayStates.read(d.org_id),
+      ]);
+      done = await this.route(d, m, { ...org, ...relays }, attempts);
     } catch (err) {
       this.ctx.log.error(
         { err, event: 'delivery.internal_error', delivery: d.id },
@@ -123,7 +137,7 @@ export class DeliveryEngine {
   private async route(
     d: DeliveriesTable,
     m: MessagesTable,
-    org: OrgState,
+    org: Org,
     attempts: AttemptRecord[],
   ): Promise<Done> {
     const now = this.ctx.clock.now();
@@ -153,8 +167,7 @@ export class DeliveryEngine {
       const result = await this.throughRelay(d, m, org, relay);
       attempts.push(result.record);
       if (result.sent) {
-        if (relay.failure_count > 0 || this.failing.delete(relay.id))
-          await recordRelaySuccess(this.ctx.store.db, relay.id);
+        // The relay's failure count is reset in the commit of this transition (`queue/transitions.ts`).
         this.pace.succeeded(relay.id);
         return {
           transition: {
@@ -188,7 +201,7 @@ export class DeliveryEngine {
     return this.throughPlatform(d, m, org, attempts);
   }
 
-  private orgHasRelaysFor(org: OrgState, m: MessagesTable, d: DeliveriesTable): boolean {
+  private orgHasRelaysFor(org: Org, m: MessagesTable, d: DeliveriesTable): boolean {
     const domainId = org.domains.get(m.from_domain);
     return (
       d.type !== 'system' &&
@@ -199,7 +212,7 @@ export class DeliveryEngine {
   /** Handles a relay attempt that did not send; returns the end state, or undefined to try the next route. */
   private async relayFailed(
     d: DeliveriesTable,
-    org: OrgState,
+    org: Org,
     relay: RelaysTable,
     result: AttemptResult & { prepared?: Prepared },
     tried: Set<string>,
@@ -232,12 +245,7 @@ export class DeliveryEngine {
         },
       };
     }
-    if (c.breaker) this.failing.add(relay.id);
-    if (
-      c.breaker &&
-      (await recordRelayFailure(this.ctx, relay, org.settings.timeZone, result.reply)) !== undefined
-    )
-      this.orgs.forget(d.org_id);
+    if (c.breaker) await recordRelayFailure(this.ctx, relay, org.settings.timeZone, result.reply);
     tried.add(relay.id);
     if (org.settings.relayFallback === 'retry') {
       return { transition: this.retryOrFail(d, { status: c.status, reply: result.reply, tried: [] }) };
@@ -248,7 +256,7 @@ export class DeliveryEngine {
   private async throughRelay(
     d: DeliveriesTable,
     m: MessagesTable,
-    org: OrgState,
+    org: Org,
     relay: RelaysTable,
   ): Promise<AttemptResult & { prepared?: Prepared }> {
     const key = relay.dkim_signing === 1 ? await this.keys.domainKey(d.org_id, m.from_domain) : undefined;
@@ -268,7 +276,7 @@ export class DeliveryEngine {
   private prepareFor(
     d: DeliveriesTable,
     m: MessagesTable,
-    org: OrgState,
+    org: Org,
     route: ReturnPathRoute,
     key: SigningKey | undefined,
   ): Promise<Prepared> {
@@ -285,7 +293,7 @@ export class DeliveryEngine {
   private async throughPlatform(
     d: DeliveriesTable,
     m: MessagesTable,
-    org: OrgState,
+    org: Org,
     attempts: AttemptRecord[],
   ): Promise<Done> {
     const now = this.ctx.clock.now();

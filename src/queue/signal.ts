@@ -1,7 +1,8 @@
 /**
  * In-process signals: intake says "something was queued" so an idle worker starts at once, and
- * admin changes say "this org's relays or settings changed" so routing drops what it cached.
- * (Other processes see such changes within their one-second cache.)
+ * admin changes say "this org's settings changed" so routing drops what it cached. (Other
+ * processes see such changes within their one-second cache; relays are read from the database for
+ * every batch, so a relay's state needs no signal.)
  */
 export class QueueSignal {
   private queuedListeners = new Set<() => void>();
