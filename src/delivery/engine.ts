@@ -8,7 +8,7 @@ import type { AppContext } from '../context.js';
 import type { SigningKey } from '../dkim/sign.js';
 import { defaultRetryPolicy, nextAttempt } from '../domain/retry.js';
 import { type ReturnPathRoute, returnPath, returnPathKind } from '../domain/return-path.js';
-import { candidateRelays } from '../domain/routing.js';
+import { candidateRelays, hasRelaysFor, whenNoRelaySent } from '../domain/routing.js';
 import type { Classification } from '../domain/smtp-reply.js';
 import { dayKey } from '../domain/time-zone.js';
 import type { CounterKey } from '../queue/counters.js';
@@ -152,7 +152,6 @@ export class DeliveryEngine {
       tried,
       turn,
     });
-    let relaysAvailable = candidates.length > 0;
     for (const c of candidates) {
       const relay = org.relays.get(c.id)!;
       const paceAt = this.pace.take(relay.id, relay.rate_limit_per_minute, now);
@@ -161,7 +160,6 @@ export class DeliveryEngine {
       const key = { orgId: d.org_id, day: dayKey(now, org.settings.timeZone), scope: relay.id };
       if (!(await this.slots.take(key, relay.daily_limit))) {
         tried.add(relay.id);
-        relaysAvailable = false;
         continue;
       }
       const result = await this.throughRelay(d, m, org, relay);
@@ -187,9 +185,12 @@ export class DeliveryEngine {
       this.slots.giveBack(key);
       const outcome = await this.relayFailed(d, org, relay, result, tried);
       if (outcome) return outcome;
-      relaysAvailable = false;
     }
-    if (org.settings.relayFallback === 'retry' && this.orgHasRelaysFor(org, m, d) && !relaysAvailable) {
+    const hasRelays = hasRelaysFor(org.candidates, {
+      domainId: org.domains.get(m.from_domain),
+      type: d.type,
+    });
+    if (whenNoRelaySent(org.settings.relayFallback, hasRelays) === 'retry') {
       return {
         transition: this.retryOrFail(d, {
           status: '4.4.0',
@@ -199,14 +200,6 @@ export class DeliveryEngine {
       };
     }
     return this.throughPlatform(d, m, org, attempts);
-  }
-
-  private orgHasRelaysFor(org: Org, m: MessagesTable, d: DeliveriesTable): boolean {
-    const domainId = org.domains.get(m.from_domain);
-    return (
-      d.type !== 'system' &&
-      org.candidates.some((c) => c.domainId === domainId && c.emailTypes.includes(d.type as never))
-    );
   }
 
   /** Handles a relay attempt that did not send; returns the end state, or undefined to try the next route. */
