@@ -35,9 +35,9 @@ const N = 200;
 /**
  * What routing costs the database: statements per delivery for N deliveries through a healthy
  * relay, counted in a worker process of its own (intake runs in another). The breaker's truth is
- * read from the database once per claimed batch, not once per delivery: the figure stays well
- * under a few statements per delivery with a busy worker, and bounded with a worker that takes
- * one delivery at a time.
+ * read from the database once per claimed batch, not once per delivery, and a success's reset of
+ * the failure count is one statement per commit. With a busy worker the figure depends on how
+ * deliveries happen to batch (about 1 to 2.5 per delivery); one delivery at a time it is exact.
  */
 describe.each(dialects)('database statements per delivery on %s', (dialect) => {
   let t: TestApp;
@@ -115,15 +115,23 @@ describe.each(dialects)('database statements per delivery on %s', (dialect) => {
       .executeTakeFirstOrThrow();
     expect(Number(sent.n)).toBe(N);
     const perDelivery = counted / N;
-    console.log(JSON.stringify([...counter.kinds]));
+    const kind = (k: string) => counter.kinds.get(k) ?? 0;
+    const claims = kind('UpdateQueryNode:deliveries');
+    const commits = kind('InsertQueryNode:attempts');
+    const relayReads = kind('SelectQueryNode:relays');
+    const resets = kind('UpdateQueryNode:relays');
     console.log(
-      `[statements] ${dialect} concurrency ${concurrency}: ${counted} for ${N} deliveries = ${perDelivery.toFixed(2)} per delivery`,
+      `[statements] ${dialect} concurrency ${concurrency}: ${counted} for ${N} deliveries = ${perDelivery.toFixed(2)} per delivery (${claims} claims, ${commits} commits, ${relayReads} relay reads, ${resets} failure-count resets)`,
     );
+    // The relays' state is read once per claimed batch (one org here), never once per delivery, and
+    // a success's reset is one statement per commit, whatever the number of deliveries in it.
+    expect(relayReads).toBeLessThanOrEqual(claims);
+    expect(resets).toBeLessThanOrEqual(commits);
     return perDelivery;
   };
 
   it(`stays low with a busy worker (concurrency 32, ${N} deliveries through a relay)`, async () => {
-    expect(await measure(32)).toBeLessThan(2);
+    expect(await measure(32)).toBeLessThan(4);
   }, 90_000);
 
   it(`stays bounded with a worker that takes one delivery at a time (${N} deliveries)`, async () => {
