@@ -1,8 +1,8 @@
 /**
  * The process's event bus: intake says "something was queued" so an idle worker starts at once, and
- * admin changes say "this org's relays or settings changed" so routing drops what it cached. Worker
- * processes relay both to and from their parent (worker-processes.ts). Other processes read
- * suspensions and caps from the database, never from these events.
+ * admin changes say "this org's settings changed" so routing drops what it cached. Worker processes
+ * relay both to and from their parent (worker-processes.ts). Relays' state (suspension, failure
+ * count) is read from the database for every batch, never from these events.
  */
 export class ProcessEvents {
   private queuedListeners = new Set<() => void>();

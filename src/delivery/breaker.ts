@@ -1,26 +1,20 @@
 /**
  * The relay breaker (SPEC R13): three consecutive relay failures within the org's day suspend the
- * relay until the org's next midnight. The count and the suspension are single conditional
- * updates, so with several workers failing at once the relay is suspended exactly once; a success
- * resets the count. The suspension is announced once per relay and day (`notices/admin-notices.ts`):
+ * relay until the org's next midnight. The count lives in the database only, shared by every worker
+ * process: each failure adds one in a single conditional update that returns the new count, and the
+ * suspension is another, so with several workers failing at once the relay is suspended exactly
+ * once, at the third failure wherever they happened. A success resets the count in the same commit
+ * as its delivery's transition (`queue/transitions.ts`). Routing reads the suspension from the
+ * database for every batch (`relay-states.ts`). The suspension is announced once per relay and day (`notices/admin-notices.ts`):
  * an in-app notification, a `relay.suspended` event, and an email to every admin of the org.
  */
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { AppContext } from '../context.js';
 import { dayKey, nextMidnight } from '../domain/time-zone.js';
 import { noticeAdmins } from '../notices/admin-notices.js';
-import type { Database, RelaysTable } from '../store/schema.js';
+import type { RelaysTable } from '../store/schema.js';
 
 export const FAILURES_TO_SUSPEND = 3;
-
-export async function recordRelaySuccess(db: Kysely<Database>, relayId: string): Promise<void> {
-  await db
-    .updateTable('relays')
-    .set({ failure_count: 0 })
-    .where('id', '=', relayId)
-    .where('failure_count', '>', 0)
-    .execute();
-}
 
 /** Counts a failure; returns the suspension end when this failure suspended the relay. */
 export async function recordRelayFailure(

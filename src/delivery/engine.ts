@@ -8,7 +8,7 @@ import type { AppContext } from '../context.js';
 import type { SigningKey } from '../dkim/sign.js';
 import { defaultRetryPolicy, nextAttempt } from '../domain/retry.js';
 import { type ReturnPathRoute, returnPath, returnPathKind } from '../domain/return-path.js';
-import { candidateRelays } from '../domain/routing.js';
+import { candidateRelays, hasRelaysFor, whenNoRelaySent } from '../domain/routing.js';
 import type { Classification } from '../domain/smtp-reply.js';
 import { dayKey } from '../domain/time-zone.js';
 import type { CounterKey } from '../queue/counters.js';
@@ -18,19 +18,26 @@ import { archiveSent } from '../store/archive-codec.js';
 import { bounceHandlingOf } from '../store/repos/relays.js';
 import type { DeliveriesTable, MessagesTable, RelaysTable } from '../store/schema.js';
 import { SmtpPools } from '../transports/smtp-pools.js';
-import { recordRelayFailure, recordRelaySuccess } from './breaker.js';
+import { recordRelayFailure } from './breaker.js';
 import { type OrgState, OrgStates } from './org-state.js';
 import type { AttemptResult } from './outcome.js';
 import { attemptPlatform } from './platform-attempt.js';
 import { ComposeError, type Prepared, prepare } from './prepare.js';
 import { attemptRelay } from './relay-attempt.js';
 import { RelayPace } from './relay-pace.js';
+import { type OrgRelays, RelayStates } from './relay-states.js';
 import { SigningKeys } from './signing-keys.js';
 import { verpKey } from './verp-key.js';
+
+/** An org as one delivery is routed: its cached settings and domains, its relays as they are now. */
+type Org = OrgState & OrgRelays;
 
 type Done = { transition: Transition; archive?: Prepared; counters?: { key: CounterKey; n: number }[] };
 
 const MESSAGE_CACHE = 2000;
+
+/** mailroute's own notices (`system` mail) never use relays: no need to read them. */
+const NO_RELAYS: Promise<OrgRelays> = Promise.resolve({ relays: new Map(), candidates: [] });
 
 export class DeliveryEngine {
   readonly pools = new SmtpPools();
@@ -41,8 +48,7 @@ export class DeliveryEngine {
   private writer: TransitionWriter;
   private slots: RelaySlots;
   private messages = new Map<string, Promise<MessagesTable>>();
-  /** Relays this engine saw fail since their last success here, so a success resets their count. */
-  private failing = new Set<string>();
+  private relayStates: RelayStates;
 
   constructor(
     private ctx: AppContext,
@@ -52,6 +58,7 @@ export class DeliveryEngine {
     this.orgs = new OrgStates(ctx);
     this.writer = new TransitionWriter(ctx.store);
     this.slots = new RelaySlots(ctx.store.db);
+    this.relayStates = new RelayStates(ctx.store.db);
   }
 
   /**
@@ -81,7 +88,14 @@ export class DeliveryEngine {
     const attempts: AttemptRecord[] = [];
     let done: Done;
     try {
-      done = await this.route(d, await this.message(d.message_id), await this.orgs.get(d.org_id), attempts);
+      // The relays are read now, for this batch, never from a cache: another process may have
+      // suspended or disabled one a moment ago.
+      const [m, org, relays] = await Promise.all([
+        this.message(d.message_id),
+        this.orgs.get(d.org_id),
+        d.type === 'system' ? NO_RELAYS : this.relayStates.read(d.org_id),
+      ]);
+      done = await this.route(d, m, { ...org, ...relays }, attempts);
     } catch (err) {
       if (err instanceof ComposeError) done = this.cannotCompose(d, err, attempts);
       else done = this.internalError(d, err);
@@ -162,7 +176,7 @@ export class DeliveryEngine {
   private async route(
     d: DeliveriesTable,
     m: MessagesTable,
-    org: OrgState,
+    org: Org,
     attempts: AttemptRecord[],
   ): Promise<Done> {
     const now = this.ctx.clock.now();
@@ -177,7 +191,6 @@ export class DeliveryEngine {
       tried,
       turn,
     });
-    let relaysAvailable = candidates.length > 0;
     for (const c of candidates) {
       const relay = org.relays.get(c.id)!;
       const paceAt = this.pace.take(relay.id, relay.rate_limit_per_minute, now);
@@ -186,7 +199,6 @@ export class DeliveryEngine {
       const key = { orgId: d.org_id, day: dayKey(now, org.settings.timeZone), scope: relay.id };
       if (!(await this.slots.take(key, relay.daily_limit))) {
         tried.add(relay.id);
-        relaysAvailable = false;
         continue;
       }
       let result: Awaited<ReturnType<DeliveryEngine['throughRelay']>>;
@@ -198,8 +210,7 @@ export class DeliveryEngine {
       }
       attempts.push(result.record);
       if (result.sent) {
-        if (relay.failure_count > 0 || this.failing.delete(relay.id))
-          await recordRelaySuccess(this.ctx.store.db, relay.id);
+        // The relay's failure count is reset in the commit of this transition (`queue/transitions.ts`).
         this.pace.succeeded(relay.id);
         return {
           transition: {
@@ -219,9 +230,12 @@ export class DeliveryEngine {
       this.slots.giveBack(key);
       const outcome = await this.relayFailed(d, org, relay, result, tried);
       if (outcome) return outcome;
-      relaysAvailable = false;
     }
-    if (org.settings.relayFallback === 'retry' && this.orgHasRelaysFor(org, m, d) && !relaysAvailable) {
+    const hasRelays = hasRelaysFor(org.candidates, {
+      domainId: org.domains.get(m.from_domain),
+      type: d.type,
+    });
+    if (whenNoRelaySent(org.settings.relayFallback, hasRelays) === 'retry') {
       return {
         transition: this.retryOrFail(d, {
           status: '4.4.0',
@@ -233,18 +247,10 @@ export class DeliveryEngine {
     return this.throughPlatform(d, m, org, attempts);
   }
 
-  private orgHasRelaysFor(org: OrgState, m: MessagesTable, d: DeliveriesTable): boolean {
-    const domainId = org.domains.get(m.from_domain);
-    return (
-      d.type !== 'system' &&
-      org.candidates.some((c) => c.domainId === domainId && c.emailTypes.includes(d.type as never))
-    );
-  }
-
   /** Handles a relay attempt that did not send; returns the end state, or undefined to try the next route. */
   private async relayFailed(
     d: DeliveriesTable,
-    org: OrgState,
+    org: Org,
     relay: RelaysTable,
     result: AttemptResult & { prepared?: Prepared },
     tried: Set<string>,
@@ -277,12 +283,7 @@ export class DeliveryEngine {
         },
       };
     }
-    if (c.breaker) this.failing.add(relay.id);
-    if (
-      c.breaker &&
-      (await recordRelayFailure(this.ctx, relay, org.settings.timeZone, result.reply)) !== undefined
-    )
-      this.orgs.forget(d.org_id);
+    if (c.breaker) await recordRelayFailure(this.ctx, relay, org.settings.timeZone, result.reply);
     tried.add(relay.id);
     if (org.settings.relayFallback === 'retry') {
       return { transition: this.retryOrFail(d, { status: c.status, reply: result.reply, tried: [] }) };
@@ -293,7 +294,7 @@ export class DeliveryEngine {
   private async throughRelay(
     d: DeliveriesTable,
     m: MessagesTable,
-    org: OrgState,
+    org: Org,
     relay: RelaysTable,
   ): Promise<AttemptResult & { prepared?: Prepared }> {
     const key = relay.dkim_signing === 1 ? await this.keys.domainKey(d.org_id, m.from_domain) : undefined;
@@ -313,7 +314,7 @@ export class DeliveryEngine {
   private prepareFor(
     d: DeliveriesTable,
     m: MessagesTable,
-    org: OrgState,
+    org: Org,
     route: ReturnPathRoute,
     key: SigningKey | undefined,
   ): Promise<Prepared> {
@@ -330,7 +331,7 @@ export class DeliveryEngine {
   private async throughPlatform(
     d: DeliveriesTable,
     m: MessagesTable,
-    org: OrgState,
+    org: Org,
     attempts: AttemptRecord[],
   ): Promise<Done> {
     const now = this.ctx.clock.now();

@@ -1,22 +1,19 @@
 /**
- * What routing needs to know about an org, read at most once a second per process: its settings
- * (time zone, fallback policy), data center, domains and live relays. Suspensions and caps are
- * re-checked atomically when a relay is actually used.
+ * What routing needs to know about an org that changes rarely, read at most once a second per
+ * process: its settings (time zone, fallback policy), data center and domains. Its relays are not
+ * here: whether a relay is enabled or suspended is read from the database for every batch
+ * (`relay-states.ts`), and caps are claimed atomically when a relay is actually used.
  */
 import type { AppContext } from '../context.js';
 import type { DataCenter } from '../domain/datacenters.js';
-import type { RelayCandidate } from '../domain/routing.js';
 import type { Settings } from '../schemas/settings.js';
 import { orgSettings } from '../store/repos/settings.js';
-import type { RelaysTable } from '../store/schema.js';
 
 export interface OrgState {
   orgId: string;
   settings: Settings;
   dataCenter: DataCenter;
   domains: Map<string, string>;
-  relays: Map<string, RelaysTable>;
-  candidates: RelayCandidate[];
   loadedAt: number;
 }
 
@@ -41,23 +38,17 @@ export class OrgStates {
     return p;
   }
 
-  /** Drops an org's cached state, e.g. after its relay was suspended. */
+  /** Drops an org's cached state, e.g. after an admin changed its settings. */
   forget(orgId: string): void {
     this.cache.delete(orgId);
   }
 
   private async load(orgId: string): Promise<OrgState> {
     const { db } = this.ctx.store;
-    const [settings, org, domains, relays] = await Promise.all([
+    const [settings, org, domains] = await Promise.all([
       orgSettings(this.ctx.store.db, this.ctx.config.timeZone, orgId),
       db.selectFrom('orgs').select('datacenter').where('id', '=', orgId).executeTakeFirstOrThrow(),
       db.selectFrom('domains').select(['id', 'name']).where('org_id', '=', orgId).execute(),
-      db
-        .selectFrom('relays')
-        .selectAll()
-        .where('org_id', '=', orgId)
-        .where('deleted_at', 'is', null)
-        .execute(),
     ]);
     const dataCenter =
       this.ctx.config.dataCenters.find((d) => d.id === org.datacenter) ?? this.ctx.config.dataCenters[0]!;
@@ -66,15 +57,6 @@ export class OrgStates {
       settings,
       dataCenter,
       domains: new Map(domains.map((d) => [d.name, d.id])),
-      relays: new Map(relays.map((r) => [r.id, r])),
-      candidates: relays.map((r) => ({
-        id: r.id,
-        domainId: r.domain_id,
-        emailTypes: JSON.parse(r.email_types),
-        priority: r.priority,
-        enabled: r.enabled === 1,
-        suspendedUntil: r.suspended_until,
-      })),
       loadedAt: Date.now(),
     };
   }

@@ -1,11 +1,14 @@
 /**
- * One attempt through one relay: credentials (stored password, or an OAuth access token refreshed
- * when due), the relay host resolved and checked against the operator's host policy, the message
- * signed when the relay signs, and the reply classified on the `relay` path.
+ * One attempt through one relay: the relay host resolved and checked against the operator's host
+ * policy (a name that does not resolve is a DNS failure, rule `dns.failed`), then credentials
+ * (stored password, or an OAuth access token refreshed when due; a failure there is `auth.*`), the
+ * message sent, and every outcome classified on the `relay` path by the one classifier
+ * (`domain/smtp-reply.ts`).
  */
 import type { AppContext } from '../context.js';
 import { relayCredentials } from '../credentials/relay-credentials.js';
 import { hostAddresses } from '../dns/host-addresses.js';
+import { DnsError } from '../dns/resolver.js';
 import { isIpLiteral, relayAddressAllowed } from '../domain/hosts.js';
 import { type Classification, classifyNodemailerError, classifyReply } from '../domain/smtp-reply.js';
 import type { RelaysTable } from '../store/schema.js';
@@ -19,6 +22,21 @@ async function relayAddress(ctx: AppContext, host: string): Promise<string | und
   const addresses = await hostAddresses(ctx.dns, host);
   if (isIpLiteral(host)) return addresses[0];
   return addresses.find((ip) => relayAddressAllowed(ip, ctx.config.relayHosts));
+}
+
+function dnsCode(err: unknown): string {
+  return err instanceof DnsError ? err.code : ((err as NodeJS.ErrnoException).code ?? 'EUNKNOWN');
+}
+
+/** The relay host did not resolve (no such name, SERVFAIL, timeout): a DNS failure, never EAUTH. */
+function dnsFailure(host: string, err: unknown): Classification {
+  return classifyReply({
+    path: 'relay',
+    command: 'connect',
+    errorKind: 'EDNS',
+    errorCause: dnsCode(err),
+    text: `DNS lookup of ${host} failed`,
+  });
 }
 
 function failure(r: RelaysTable, c: Classification, reply: string, ms: number, now: number): AttemptResult {
@@ -49,11 +67,19 @@ export async function attemptRelay(
   localAddress: string | undefined,
 ): Promise<AttemptResult> {
   const now = ctx.clock.now();
-  let auth: RelayAuth;
   let address: string | undefined;
   try {
-    auth = await relayCredentials(ctx, r);
     address = await relayAddress(ctx, r.host);
+  } catch (err) {
+    return failure(r, dnsFailure(r.host, err), `DNS lookup of ${r.host} failed: ${dnsCode(err)}`, 0, now);
+  }
+  if (!address) {
+    const reply = `no usable address for ${r.host}`;
+    return failure(r, dnsFailure(r.host, { code: 'ENOTFOUND' }), reply, 0, now);
+  }
+  let auth: RelayAuth;
+  try {
+    auth = await relayCredentials(ctx, r);
   } catch (err) {
     const c = classifyReply({
       path: 'relay',
@@ -62,16 +88,6 @@ export async function attemptRelay(
       text: (err as Error).message,
     });
     return failure(r, c, (err as Error).message, 0, now);
-  }
-  if (!address) {
-    const c = classifyReply({
-      path: 'relay',
-      command: 'connect',
-      errorKind: 'EDNS',
-      errorCause: 'ENOTFOUND',
-      text: `no usable address for ${r.host}`,
-    });
-    return failure(r, c, `no usable address for ${r.host}`, 0, now);
   }
   const options = relayPoolOptions(r, {
     address,

@@ -46,6 +46,27 @@ export function candidateRelays(relays: readonly RelayCandidate[], q: RouteQuery
     });
 }
 
+/** Whether the org has any relay for this mail at all (usable now or not). */
+export function hasRelaysFor(
+  relays: readonly RelayCandidate[],
+  q: Pick<RouteQuery, 'domainId' | 'type'>,
+): boolean {
+  if (q.type === 'system' || q.domainId === undefined) return false;
+  return relays.some((r) => r.domainId === q.domainId && r.emailTypes.includes(q.type as EmailType));
+}
+
+/**
+ * Where a delivery goes when no relay sent it, after every candidate was tried in order (R9, R12):
+ * platform delivery, unless the org keeps mail on its relays (`relayFallback: "retry"`) and has
+ * relays for this mail (none usable now, caps reached, or all failed); then it waits for a retry.
+ */
+export function whenNoRelaySent(
+  relayFallback: 'platform' | 'retry',
+  hasRelays: boolean,
+): 'platform' | 'retry' {
+  return relayFallback === 'retry' && hasRelays ? 'retry' : 'platform';
+}
+
 /** Queue priority by type (R9b): individual and system first, then workflow, then mass. */
 export function typePriority(type: EmailType | 'system'): number {
   return type === 'mass' ? 2 : type === 'workflow' ? 1 : 0;

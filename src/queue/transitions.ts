@@ -1,6 +1,7 @@
 /**
- * Every change of a claimed delivery's state, with its attempt records, archive, counters and
- * webhook event (`delivery.sent`, `.deferred`, `.bounced`, `.failed`), in
+ * Every change of a claimed delivery's state, with its attempt records, archive, counters,
+ * webhook event (`delivery.sent`, `.deferred`, `.bounced`, `.failed`) and, for a send through a
+ * relay, the reset of that relay's consecutive-failure count (the breaker, SPEC R13), in
  * one transaction shared by the changes that finish together (group commit). Only the worker
  * holding the lease may write; a write by a worker whose lease was taken over changes nothing
  * (and says so). Named states as in SPEC §3.
@@ -10,6 +11,7 @@ import type { DeliveryStatus } from '../domain/delivery-statuses.js';
 import { newSortableId } from '../domain/ids.js';
 import type { ReturnPathKind } from '../domain/return-path.js';
 import type { Store } from '../store/db.js';
+import { resetRelayFailures } from '../store/repos/relay-health.js';
 import type { AttemptsTable, Database, DeliveriesTable } from '../store/schema.js';
 import { add, type CounterKey } from './counters.js';
 import { type DeliveryRow, writeDeliveryRows } from './delivery-rows.js';
@@ -205,7 +207,16 @@ async function applyBatch(
     else counters.set(k, { ...c });
   }
   for (const c of counters.values()) await add(trx, c.key, c.n);
+  await resetRelayFailures(trx, relaysThatSent(applied));
   return results;
+}
+
+/** The relays that sent a delivery of the batch: each success ends its relay's run of failures. */
+function relaysThatSent(applied: PendingTransition[]): string[] {
+  const ids = new Set<string>();
+  for (const p of applied)
+    if (p.transition.status === 'sent' && p.transition.relayId) ids.add(p.transition.relayId);
+  return [...ids];
 }
 
 /** Final and retry states that are webhook events (`domain/webhook-events.ts`); `queued` is not one. */

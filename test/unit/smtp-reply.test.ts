@@ -427,6 +427,16 @@ const relayCases: Case[] = [
     fellBack('dns.failed', '4.4.3'),
   ],
   [
+    'EDNS with ESERVFAIL (the relay host lookup failed) falls back with 4.4.3, not as authentication',
+    failure('relay', 'connect', { errorKind: 'EDNS', errorCause: 'ESERVFAIL' }),
+    fellBack('dns.failed', '4.4.3'),
+  ],
+  [
+    'EDNS with ETIMEOUT (no DNS answer) falls back with 4.4.3',
+    failure('relay', 'connect', { errorKind: 'EDNS', errorCause: 'ETIMEOUT' }),
+    fellBack('dns.failed', '4.4.3'),
+  ],
+  [
     'a connection timeout falls back with 4.4.2',
     failure('relay', 'connect', { errorKind: 'ETIMEDOUT', timeoutType: 'CONNECT_TIMEOUT' }),
     fellBack('timeout.connect', '4.4.2'),

@@ -1,0 +1,140 @@
+import type { KyselyPlugin } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from '../../src/delivery/worker.js';
+import { createLogger } from '../../src/log.js';
+import { type App, createApp } from '../../src/main.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { dialects } from '../helpers/databases.js';
+import { until } from '../helpers/delivery.js';
+import { plansFile } from '../helpers/plans.js';
+import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-servers.js';
+
+/** Counts every statement Kysely sends (inside transactions too); BEGIN and COMMIT are not counted. */
+function statementCounter(): KyselyPlugin & { n: number; kinds: Map<string, number> } {
+  return {
+    n: 0,
+    kinds: new Map(),
+    transformQuery(args) {
+      this.n++;
+      const node = args.node as unknown as Record<string, any>;
+      const table =
+        node.table?.table?.identifier?.name ??
+        node.into?.table?.identifier?.name ??
+        node.from?.froms?.[0]?.table?.identifier?.name ??
+        '?';
+      const k = `${node.kind}:${table}`;
+      this.kinds.set(k, (this.kinds.get(k) ?? 0) + 1);
+      return args.node;
+    },
+    transformResult: async (args) => args.result,
+  };
+}
+
+const N = 200;
+
+/**
+ * What routing costs the database: statements per delivery for N deliveries through a healthy
+ * relay, counted in a worker process of its own (intake runs in another). The breaker's truth is
+ * read from the database once per claimed batch, not once per delivery, and a success's reset of
+ * the failure count is one statement per commit. With a busy worker the figure depends on how
+ * deliveries happen to batch (about 1 to 2.5 per delivery); one delivery at a time it is exact.
+ */
+describe.each(dialects)('database statements per delivery on %s', (dialect) => {
+  let t: TestApp;
+  let relay: TestSmtpServer;
+  let domainId: string;
+  const workers: App[] = [];
+
+  beforeAll(async () => {
+    relay = await startSmtpServer({ mode: 'plain' });
+    t = await startTestApp(dialect, {
+      MAILROUTE_RELAY_PORTS: 'any',
+      MAILROUTE_DOMAIN_VERIFICATION: 'off',
+      MAILROUTE_PLANS: plansFile({ name: 'wide', dailyLimit: 10_000, maxDomains: 1, maxRelaysPerDomain: 3 }),
+      MAILROUTE_DEFAULT_PLAN: 'wide',
+      MAILROUTE_LOG_LEVEL: 'warn',
+    });
+    await t.app.worker!.stop();
+    domainId = (await t.call('POST', '/api/v1/domains', { name: 'zylker.com' })).body.id;
+    const r = await t.call('POST', '/api/v1/relays', {
+      name: 'healthy',
+      host: '127.0.0.1',
+      port: relay.port,
+      security: 'none',
+      dailyLimit: 5000,
+      domainId,
+      emailTypes: ['mass'],
+    });
+    expect(r.status).toBe(201);
+  });
+  afterAll(async () => {
+    for (const w of workers) await w.close();
+    await t.close();
+    await relay.close();
+  });
+
+  const measure = async (concurrency: number) => {
+    const res = await t.call('POST', '/api/v1/mass-emails', {
+      from: 'news@zylker.com',
+      subject: 'count',
+      text: 'x',
+      recipients: Array.from({ length: N }, (_, i) => ({ address: `c${concurrency}-${i}@example.net` })),
+    });
+    expect(res.body.accepted).toBe(N);
+    const app = await createApp(t.app.ctx.config, {
+      http: false,
+      worker: false,
+      clock: t.clock,
+      log: createLogger('silent'),
+    });
+    workers.push(app);
+    const counter = statementCounter();
+    app.ctx.store.db = app.ctx.store.db.withPlugin(counter);
+    const worker = new Worker(app.ctx, { concurrency, pollMs: 60_000 });
+    await worker.start();
+    await until(
+      async () => {
+        const open = await t.app.ctx.store.db
+          .selectFrom('deliveries')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('message_id', '=', res.body.id)
+          .where('status', '!=', 'sent')
+          .executeTakeFirstOrThrow();
+        return Number(open.n) === 0;
+      },
+      60_000,
+      'every delivery sent',
+    );
+    const counted = counter.n;
+    await worker.stop();
+    const sent = await t.app.ctx.store.db
+      .selectFrom('deliveries')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('message_id', '=', res.body.id)
+      .where('route', '!=', 'platform')
+      .executeTakeFirstOrThrow();
+    expect(Number(sent.n)).toBe(N);
+    const perDelivery = counted / N;
+    const kind = (k: string) => counter.kinds.get(k) ?? 0;
+    const claims = kind('UpdateQueryNode:deliveries');
+    const commits = kind('InsertQueryNode:attempts');
+    const relayReads = kind('SelectQueryNode:relays');
+    const resets = kind('UpdateQueryNode:relays');
+    console.log(
+      `[statements] ${dialect} concurrency ${concurrency}: ${counted} for ${N} deliveries = ${perDelivery.toFixed(2)} per delivery (${claims} claims, ${commits} commits, ${relayReads} relay reads, ${resets} failure-count resets)`,
+    );
+    // The relays' state is read once per claimed batch (one org here), never once per delivery, and
+    // a success's reset is one statement per commit, whatever the number of deliveries in it.
+    expect(relayReads).toBeLessThanOrEqual(claims);
+    expect(resets).toBeLessThanOrEqual(commits);
+    return perDelivery;
+  };
+
+  it(`stays low with a busy worker (concurrency 32, ${N} deliveries through a relay)`, async () => {
+    expect(await measure(32)).toBeLessThan(4);
+  }, 90_000);
+
+  it(`stays bounded with a worker that takes one delivery at a time (${N} deliveries)`, async () => {
+    expect(await measure(1)).toBeLessThan(9);
+  }, 90_000);
+});
