@@ -34,7 +34,7 @@ export interface AuthFacts {
   dmarc: AuthenticationCheck['dmarc'];
   /** `checked` is false when the lookup failed. */
   verification: { record: Txt; found: boolean; checked: boolean; verified: boolean };
-  /** Lookups that failed (timeouts, SERVFAIL), e.g. `TXT _dmarc.zylker.com`. */
+  /** Lookups that failed (timeouts, SERVFAIL), e.g. `TXT _dmarc.sakura.com`. */
   dnsErrors: string[];
 }
 

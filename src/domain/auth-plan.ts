@@ -9,7 +9,7 @@ import { formatAddress, normalizeRanges, parseCidr } from './cidr.js';
 import { addressDomain } from './domain-names.js';
 
 export interface ReturnPathPlan {
-  /** `bounces+*@bounces.example`, `*@zylker.com`, `bounce@zylker.com`. */
+  /** `bounces+*@bounces.example`, `*@sakura.com`, `bounce@sakura.com`. */
   address: string;
   domain: string;
   /** True when the return path is the platform's (its bounce domain), not the org's. */

@@ -18,18 +18,18 @@ describe.each(dialects)('domains API on %s', (dialect) => {
   });
 
   it('adds a domain, normalized, with its verification record and an RSA DKIM key to publish', async () => {
-    const res = await t.call('POST', '/api/v1/domains', { name: ' Zylker.COM. ' });
+    const res = await t.call('POST', '/api/v1/domains', { name: ' Sakura.COM. ' });
     expect(res.status).toBe(201);
     const d = res.body;
-    expect(d).toMatchObject({ name: 'zylker.com', verified: false, verifiedAt: null, dkimPending: null });
+    expect(d).toMatchObject({ name: 'sakura.com', verified: false, verifiedAt: null, dkimPending: null });
     expect(d.verification).toEqual({
       type: 'TXT',
-      name: '_mailroute.zylker.com',
+      name: '_mailroute.sakura.com',
       value: expect.stringMatching(/^mailroute-verification=[\w-]{24}$/),
     });
     expect(d.dkim.algorithm).toBe('rsa-2048');
     expect(d.dkim.status).toBe('active');
-    expect(d.dkim.dnsRecord.name).toBe(`${d.dkim.selector}._domainkey.zylker.com`);
+    expect(d.dkim.dnsRecord.name).toBe(`${d.dkim.selector}._domainkey.sakura.com`);
     expect(d.dkim.dnsRecord.value).toMatch(
       /^v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA[\w+/=]+$/,
     );
@@ -37,7 +37,7 @@ describe.each(dialects)('domains API on %s', (dialect) => {
     expect((await t.call('GET', `/api/v1/domains/${d.id}`)).body).toEqual(d);
     expect(
       (await t.call('GET', '/api/v1/domains')).body.items.map((x: { name: string }) => x.name),
-    ).toContain('zylker.com');
+    ).toContain('sakura.com');
   });
 
   it('keeps the private key encrypted at rest, bound to its record', async () => {
@@ -56,7 +56,7 @@ describe.each(dialects)('domains API on %s', (dialect) => {
 
   it.each([
     ['not a domain', { name: 'not a domain' }, 'name'],
-    ['an address', { name: 'user@zylker.com' }, 'name'],
+    ['an address', { name: 'user@sakura.com' }, 'name'],
     ['a single label', { name: 'localhost' }, 'name'],
     ['an unknown algorithm', { name: 'ok.example', dkimAlgorithm: 'dsa' }, 'dkimAlgorithm'],
   ])('refuses %s with 400 naming the field', async (_what, body, field) => {
@@ -66,7 +66,7 @@ describe.each(dialects)('domains API on %s', (dialect) => {
   });
 
   it('refuses a domain the org already has with 409', async () => {
-    const res = await t.call('POST', '/api/v1/domains', { name: 'zylker.com' });
+    const res = await t.call('POST', '/api/v1/domains', { name: 'sakura.com' });
     expect(res.status).toBe(409);
     expect(res.body.error).toMatchObject({ code: 'conflict', fields: { name: 'already exists' } });
   });

@@ -39,7 +39,7 @@ describe.each(dialects)('empty JSON bodies on %s', (dialect) => {
       ([path, ops]) =>
         Object.entries(ops).map(([method, op]) => ({ ...op, method: method.toUpperCase(), path })),
     );
-    const domain = (await t.call('POST', '/api/v1/domains', { name: 'zylker.com' })).body;
+    const domain = (await t.call('POST', '/api/v1/domains', { name: 'sakura.com' })).body;
     dns.set(domain.verification.name, { TXT: [domain.verification.value] });
     domainId = domain.id;
     const relay = await t.call('POST', '/api/v1/relays', {

@@ -29,7 +29,7 @@ describe.each(dialects)('OAuth2 sign-in of relays on %s', (dialect) => {
       MAILROUTE_OAUTH_GMAIL_AUTH_URL: provider.authUrl,
       MAILROUTE_OAUTH_GMAIL_TOKEN_URL: provider.tokenUrl,
     });
-    const domainId = (await t.call('POST', '/api/v1/domains', { name: 'zylker.com' })).body.id;
+    const domainId = (await t.call('POST', '/api/v1/domains', { name: 'sakura.com' })).body.id;
     const relay = await t.call('POST', '/api/v1/relays', {
       name: 'gmail',
       host: 'smtp.gmail.com',
@@ -38,14 +38,14 @@ describe.each(dialects)('OAuth2 sign-in of relays on %s', (dialect) => {
       dailyLimit: 100,
       domainId,
       emailTypes: ['individual'],
-      authentication: { type: 'oauth2', service: 'gmail', user: 'crm@zylker.com' },
+      authentication: { type: 'oauth2', service: 'gmail', user: 'crm@sakura.com' },
     });
     relayId = relay.body.id;
     orgId = (await t.call('GET', '/api/auth/me')).body.orgId;
     expect(relay.body.authentication).toEqual({
       type: 'oauth2',
       service: 'gmail',
-      user: 'crm@zylker.com',
+      user: 'crm@sakura.com',
       connected: false,
       status: 'pending',
     });
@@ -71,7 +71,7 @@ describe.each(dialects)('OAuth2 sign-in of relays on %s', (dialect) => {
       redirect_uri: 'https://mail.example.test/api/v1/oauth/callback',
       scope: 'https://mail.google.com/',
       code_challenge_method: 'S256',
-      login_hint: 'crm@zylker.com',
+      login_hint: 'crm@sakura.com',
     });
     expect(u.searchParams.get('state')).toHaveLength(43);
   });
@@ -166,7 +166,7 @@ describe.each(dialects)('OAuth2 sign-in of relays on %s', (dialect) => {
       relayName: 'gmail',
       host: 'smtp.gmail.com',
       service: 'gmail',
-      user: 'crm@zylker.com',
+      user: 'crm@sakura.com',
       reason: 'invalid_grant: Token has been expired or revoked.',
     };
     expect(told.notifications[0].data).toEqual(data);
@@ -237,7 +237,7 @@ describe.each(dialects)('OAuth2 sign-in of relays on %s', (dialect) => {
 
   it('says which settings are missing for a provider that is not configured, and refuses non-OAuth relays', async () => {
     await t.call('PATCH', `/api/v1/relays/${relayId}`, {
-      authentication: { type: 'oauth2', service: 'microsoft365', user: 'crm@zylker.com' },
+      authentication: { type: 'oauth2', service: 'microsoft365', user: 'crm@sakura.com' },
     });
     const res = await t.call('POST', `/api/v1/relays/${relayId}/oauth/start`);
     expect(res.status).toBe(409);

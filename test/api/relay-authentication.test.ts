@@ -88,12 +88,12 @@ describe.each(dialects)('relay authentication check on %s', (dialect) => {
   });
 
   it("seed case 1: the platform's return path fails SPF from the relay, and DKIM makes DMARC pass", async () => {
-    const d = await domain('zylker.test', { dmarc: 'v=DMARC1; p=quarantine' });
-    dns.set('zylker.test', { TXT: ['v=spf1 include:_spf.relay-provider.test -all'] });
+    const d = await domain('sakura.test', { dmarc: 'v=DMARC1; p=quarantine' });
+    dns.set('sakura.test', { TXT: ['v=spf1 include:_spf.relay-provider.test -all'] });
     seedRelay = await relay(d.id);
     const body = await check(seedRelay);
     expect(body).toMatchObject({
-      domain: 'zylker.test',
+      domain: 'sakura.test',
       returnPath: `bounces+*@${BOUNCE_DOMAIN}`,
       hops: [
         { from: 'platform', to: 'relay', spf: { result: 'pass', domain: BOUNCE_DOMAIN, ip: EGRESS_IP } },
@@ -101,7 +101,7 @@ describe.each(dialects)('relay authentication check on %s', (dialect) => {
       ],
       dkim: {
         signing: true,
-        domain: 'zylker.test',
+        domain: 'sakura.test',
         aligned: true,
         record: { name: d.dkim.dnsRecord.name, found: true, valid: true },
       },
@@ -114,30 +114,30 @@ describe.each(dialects)('relay authentication check on %s', (dialect) => {
       'info:relay_allow_list',
     ]);
     const explained = body.findings[0] as Finding;
-    expect(explained.message.en).toContain('DKIM signing with zylker.test makes DMARC pass');
+    expect(explained.message.en).toContain('DKIM signing with sakura.test makes DMARC pass');
     expect(explained.message.ja).toContain('DKIM署名によりDMARCを満たします');
     expect(body.findings[1].message.en).toBe(
-      'DMARC passes for zylker.test (DKIM), under its policy p=quarantine.',
+      'DMARC passes for sakura.test (DKIM), under its policy p=quarantine.',
     );
   });
 
   it('seed case 2: a return path on the relay’s domain whose SPF includes the relay passes SPF on both hops', async () => {
     const id = (await t.call('GET', '/api/v1/domains')).body.items.find(
-      (x: { name: string }) => x.name === 'zylker.test',
+      (x: { name: string }) => x.name === 'sakura.test',
     ).id;
-    dns.set('zylker.test', {
+    dns.set('sakura.test', {
       TXT: ['v=spf1 ip4:198.51.100.0/24 include:_spf.relay-provider.test -all'],
     });
     const body = await check(
       await relay(id, {
-        bounceHandling: { mode: 'address', address: 'bounce@zylker.test' },
+        bounceHandling: { mode: 'address', address: 'bounce@sakura.test' },
         dkimSigning: false,
       }),
     );
-    expect(body.returnPath).toBe('bounce@zylker.test');
+    expect(body.returnPath).toBe('bounce@sakura.test');
     expect(body.hops.map((h: { spf: object }) => h.spf)).toEqual([
-      expect.objectContaining({ result: 'pass', domain: 'zylker.test', ip: EGRESS_IP }),
-      expect.objectContaining({ result: 'pass', domain: 'zylker.test', ip: RELAY_IP }),
+      expect.objectContaining({ result: 'pass', domain: 'sakura.test', ip: EGRESS_IP }),
+      expect.objectContaining({ result: 'pass', domain: 'sakura.test', ip: RELAY_IP }),
     ]);
     expect(body.dkim).toMatchObject({ signing: false, domain: null, aligned: false });
     expect(body.dmarc.result).toBe('pass');
@@ -262,7 +262,7 @@ describe.each(dialects)('relay authentication check on %s', (dialect) => {
       expect(body.dmarc.result).toBe('temperror');
       const failed = body.findings.find((f: Finding) => f.code === 'dns_error');
       expect(failed.severity).toBe('warning');
-      expect(failed.message.en).toContain('TXT _dmarc.zylker.test');
+      expect(failed.message.en).toContain('TXT _dmarc.sakura.test');
       expect(codes(body.findings)).toEqual(['warning:dns_error', 'info:relay_allow_list']);
     } finally {
       dns.failing(false);
@@ -274,7 +274,7 @@ describe.each(dialects)('relay authentication check on %s', (dialect) => {
     const cookie = await userSession(t, 'member');
     const res = await t.call('GET', `/api/v1/relays/${relayId}/authentication`, undefined, null, { cookie });
     expect(res.status).toBe(200);
-    expect(res.body.domain).toBe('zylker.test');
+    expect(res.body.domain).toBe('sakura.test');
     const missing = await t.call('GET', '/api/v1/relays/rly_nope/authentication');
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('not_found');

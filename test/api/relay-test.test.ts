@@ -5,7 +5,7 @@ import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
 import { type FakeProvider, startFakeProvider } from '../helpers/oauth-provider.js';
 import { startSmtpServer, type TestSmtpServer, testCertificates } from '../helpers/smtp-servers.js';
 
-const USER = 'crm@zylker.com';
+const USER = 'crm@sakura.com';
 const PASSWORD = 'relay-Pa55word';
 
 describe.each(dialects)('relay test connection over the API on %s', (dialect) => {
@@ -24,7 +24,7 @@ describe.each(dialects)('relay test connection over the API on %s', (dialect) =>
       auth: { username: USER, password: PASSWORD },
     });
     t = await startTestApp(dialect, { MAILROUTE_RELAY_PORTS: 'any', MAILROUTE_DNS_SERVERS: dns.address });
-    domainId = (await t.call('POST', '/api/v1/domains', { name: 'zylker.com' })).body.id;
+    domainId = (await t.call('POST', '/api/v1/domains', { name: 'sakura.com' })).body.id;
   });
   afterAll(async () => {
     await t.close();
@@ -136,7 +136,7 @@ describe('relay test connection with OAuth2 and the public-only policy', () => {
   });
 
   it('signs in with XOAUTH2 using the access token from the sign-in flow', async () => {
-    const domainId = (await t.call('POST', '/api/v1/domains', { name: 'zylker.com' })).body.id;
+    const domainId = (await t.call('POST', '/api/v1/domains', { name: 'sakura.com' })).body.id;
     const relay = (
       await t.call('POST', '/api/v1/relays', {
         name: 'm365',
@@ -177,7 +177,7 @@ describe('relay test connection under MAILROUTE_RELAY_HOSTS=public-only', () => 
     });
     const server = await startSmtpServer({ mode: 'plain' });
     try {
-      const domainId = (await t.call('POST', '/api/v1/domains', { name: 'zylker.com' })).body.id;
+      const domainId = (await t.call('POST', '/api/v1/domains', { name: 'sakura.com' })).body.id;
       const res = await t.call('POST', '/api/v1/relays/test', {
         name: 'x',
         host: 'sneaky.example',

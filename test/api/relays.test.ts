@@ -14,7 +14,7 @@ async function newDomain(t: TestApp, name: string): Promise<string> {
 function relayBody(domainId: string, over: Record<string, unknown> = {}) {
   return {
     name: 'Server 1',
-    host: 'smtp.zylker.com',
+    host: 'smtp.sakura.com',
     port: 587,
     security: 'tls',
     dailyLimit: 1000,
@@ -29,7 +29,7 @@ describe.each(dialects)('relays API on %s', (dialect) => {
   let domainId: string;
   beforeAll(async () => {
     t = await startTestApp(dialect);
-    domainId = await newDomain(t, 'zylker.com');
+    domainId = await newDomain(t, 'sakura.com');
   });
   afterAll(async () => {
     await t.close();
@@ -40,14 +40,14 @@ describe.each(dialects)('relays API on %s', (dialect) => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
       name: 'Server 1',
-      host: 'smtp.zylker.com',
+      host: 'smtp.sakura.com',
       port: 587,
       security: 'tls',
       verifyCertificate: true,
       caCertificate: null,
       dailyLimit: 1000,
       domainId,
-      domain: 'zylker.com',
+      domain: 'sakura.com',
       emailTypes: ['workflow'],
       dkimSigning: true,
       bounceHandling: { mode: 'platform', fixedReturnPath: false },
@@ -95,7 +95,7 @@ describe.each(dialects)('relays API on %s', (dialect) => {
       'a bounce address on another domain',
       { bounceHandling: { mode: 'address', address: 'bounce@other.example' } },
       'bounceHandling.address',
-      "must be an address at zylker.com, the relay's domain",
+      "must be an address at sakura.com, the relay's domain",
     ],
     [
       'a bounce address that is not an address',
@@ -106,7 +106,7 @@ describe.each(dialects)('relays API on %s', (dialect) => {
     ['an unknown domain', { domainId: 'dom_nope' }, 'domainId', 'unknown domain: add it first under domains'],
     [
       'an invalid host',
-      { host: 'smtp zylker com' },
+      { host: 'smtp sakura com' },
       'host',
       'must be a host name such as smtp.example.com or an IP address',
     ],
@@ -126,7 +126,7 @@ describe.each(dialects)('relays API on %s', (dialect) => {
     ],
     [
       'an OAuth service other than gmail and microsoft365',
-      { authentication: { type: 'oauth2', service: 'yahoo', user: 'a@zylker.com' } },
+      { authentication: { type: 'oauth2', service: 'yahoo', user: 'a@sakura.com' } },
       'authentication.service',
       'must be "gmail" or "microsoft365"',
     ],
@@ -160,14 +160,14 @@ describe.each(dialects)('relays API on %s', (dialect) => {
       '/api/v1/relays',
       relayBody(domainId, {
         name: 'auth',
-        authentication: { type: 'password', username: 'crm@zylker.com', password: PASSWORD },
+        authentication: { type: 'password', username: 'crm@sakura.com', password: PASSWORD },
       }),
     );
     expect(res.status).toBe(201);
     expect(res.body.authentication).toEqual({
       type: 'password',
       service: 'other',
-      username: 'crm@zylker.com',
+      username: 'crm@sakura.com',
       passwordSet: true,
     });
     const row = await t.app.ctx.store.db
@@ -179,10 +179,10 @@ describe.each(dialects)('relays API on %s', (dialect) => {
     expect(t.app.ctx.secrets.decrypt(row.auth_password_enc!, `relay:${row.id}:password`)).toBe(PASSWORD);
 
     const patched = await t.call('PATCH', `/api/v1/relays/${res.body.id}`, {
-      authentication: { type: 'password', username: 'other@zylker.com' },
+      authentication: { type: 'password', username: 'other@sakura.com' },
     });
     expect(patched.status).toBe(200);
-    expect(patched.body.authentication).toMatchObject({ username: 'other@zylker.com', passwordSet: true });
+    expect(patched.body.authentication).toMatchObject({ username: 'other@sakura.com', passwordSet: true });
     const kept = await t.app.ctx.store.db
       .selectFrom('relays')
       .select('auth_password_enc')
@@ -264,7 +264,7 @@ describe.each(dialects)('relays API on %s', (dialect) => {
       port: 465,
       security: 'ssl',
       emailTypes: ['mass', 'individual'],
-      bounceHandling: { mode: 'address', address: 'bounce@zylker.com' },
+      bounceHandling: { mode: 'address', address: 'bounce@sakura.com' },
       rateLimitPerMinute: 60,
     });
     expect(ok.status).toBe(200);
@@ -272,7 +272,7 @@ describe.each(dialects)('relays API on %s', (dialect) => {
       port: 465,
       security: 'ssl',
       emailTypes: ['mass', 'individual'],
-      bounceHandling: { mode: 'address', address: 'bounce@zylker.com' },
+      bounceHandling: { mode: 'address', address: 'bounce@sakura.com' },
       rateLimitPerMinute: 60,
       name: 'Server 1',
     });
@@ -399,7 +399,7 @@ describe('relay policy set by the operator', () => {
       MAILROUTE_RELAY_HOSTS: 'public-only',
     });
     try {
-      const domainId = await newDomain(t, 'zylker.com');
+      const domainId = await newDomain(t, 'sakura.com');
       expect((await t.call('POST', '/api/v1/relays', relayBody(domainId, { port: 2525 }))).status).toBe(201);
       for (const [host, kind] of [
         ['10.1.2.3', 'private'],
@@ -424,7 +424,7 @@ describe('relay policy set by the operator', () => {
   it('allows 5 relays per domain on the top plan', async () => {
     const t = await startTestApp('sqlite', { MAILROUTE_DEFAULT_PLAN: 'top' });
     try {
-      const domainId = await newDomain(t, 'zylker.com');
+      const domainId = await newDomain(t, 'sakura.com');
       for (let i = 0; i < 5; i++)
         expect((await t.call('POST', '/api/v1/relays', relayBody(domainId, { name: `r${i}` }))).status).toBe(
           201,

@@ -97,7 +97,7 @@ describe.each(dialects)('tenant isolation on %s', (dialect) => {
       expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
       return res.body;
     };
-    things['domains/{id}'] = (await created('/api/v1/domains', { name: 'zylker.com' })).id;
+    things['domains/{id}'] = (await created('/api/v1/domains', { name: 'sakura.com' })).id;
     things['relays/{id}'] = (
       await created('/api/v1/relays', {
         name: 'office',
@@ -107,19 +107,19 @@ describe.each(dialects)('tenant isolation on %s', (dialect) => {
         dailyLimit: 100,
         domainId: things['domains/{id}'],
         emailTypes: ['workflow'],
-        bounceHandling: { mode: 'address', address: 'bounce@zylker.com' },
+        bounceHandling: { mode: 'address', address: 'bounce@sakura.com' },
       })
     ).id;
     await created(`PUT /api/v1/relays/${things['relays/{id}']}/bounce-mailbox`, {
       host: '127.0.0.1',
       port: 143,
       security: 'none',
-      authentication: { type: 'password', username: 'bounce@zylker.com', password: 'mailbox password 1' },
+      authentication: { type: 'password', username: 'bounce@sakura.com', password: 'mailbox password 1' },
       enabled: false,
     });
     const message = await created('/api/v1/messages', {
       type: 'workflow',
-      from: 'amelia@zylker.com',
+      from: 'amelia@sakura.com',
       to: ['customer@example.net'],
       subject: 'Hello',
       text: 'Hi',
@@ -147,7 +147,7 @@ describe.each(dialects)('tenant isolation on %s', (dialect) => {
     ).id;
     things['users/{id}'] = (
       await created('/api/v1/users', {
-        email: 'member@zylker.com',
+        email: 'member@sakura.com',
         name: 'Member',
         role: 'member',
         password: 'member password 123',

@@ -19,7 +19,7 @@ describe.each(dialects)('the archive on %s', (dialect) => {
       MAILROUTE_DOMAIN_VERIFICATION: 'off',
       MAILROUTE_PLATFORM_SMTP: `smtp://127.0.0.1:${platform.port}`,
     });
-    await t.call('POST', '/api/v1/domains', { name: 'zylker.com' });
+    await t.call('POST', '/api/v1/domains', { name: 'sakura.com' });
     orgId = (await t.app.ctx.store.db.selectFrom('orgs').select('id').executeTakeFirstOrThrow()).id;
     await t.app.ctx.store.db
       .insertInto('orgs')
@@ -56,8 +56,8 @@ describe.each(dialects)('the archive on %s', (dialect) => {
         id: messageId,
         org_id: orgId,
         type: 'mass',
-        from_address: 'News <news@zylker.com>',
-        from_domain: 'zylker.com',
+        from_address: 'News <news@sakura.com>',
+        from_domain: 'sakura.com',
         subject: 'Bulk',
         content: '{}',
         metadata: null,
@@ -152,7 +152,7 @@ describe.each(dialects)('the archive on %s', (dialect) => {
     const send = async (subject: string) => {
       const res = await t.call('POST', '/api/v1/messages', {
         type: 'individual',
-        from: 'amelia@zylker.com',
+        from: 'amelia@sakura.com',
         to: ['someone@example.net'],
         subject,
         text: 'Hello',
@@ -175,7 +175,7 @@ describe.each(dialects)('the archive on %s', (dialect) => {
     const since = new Date(t.clock.now()).toISOString();
     const res = await t.call('POST', '/api/v1/messages', {
       type: 'workflow',
-      from: 'Amelia <amelia@zylker.com>',
+      from: 'Amelia <amelia@sakura.com>',
       to: ['a@example.net', 'b@example.net'],
       subject: 'Exported',
       text: 'First line\nFrom here on\n>From quoted\nend',
@@ -195,7 +195,7 @@ describe.each(dialects)('the archive on %s', (dialect) => {
     expect(fromLines).toHaveLength(2);
     for (const l of fromLines)
       expect(l).toMatch(
-        /^From amelia@zylker\.com (Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} [ 1-3]\d \d\d:\d\d:\d\d \d{4}$/,
+        /^From amelia@sakura\.com (Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} [ 1-3]\d \d\d:\d\d:\d\d \d{4}$/,
       );
     // Each entry is the archived message, LF line ends, mboxrd-quoted.
     const raw = await t.call(
@@ -220,7 +220,7 @@ describe.each(dialects)('the archive on %s', (dialect) => {
       )
     ).text();
     expect(mbox).toBe(
-      'From news@zylker.com Thu Jan  7 09:05:03 2027\n' +
+      'From news@sakura.com Thu Jan  7 09:05:03 2027\n' +
         'Subject: q\n\n>From me\n>>From you\n>>>From them\nFromage\n\n',
     );
   });

@@ -53,7 +53,7 @@ describe.each(dialects)('bounce import and suppression on %s', (dialect) => {
       MAILROUTE_WEBHOOK_POSTMARK_USER: 'postmark',
       MAILROUTE_WEBHOOK_POSTMARK_PASSWORD: 'postmark-password-123',
     });
-    await t.call('POST', '/api/v1/domains', { name: 'zylker.com' });
+    await t.call('POST', '/api/v1/domains', { name: 'sakura.com' });
   });
   afterAll(async () => {
     await t.close();
@@ -165,7 +165,7 @@ describe.each(dialects)('bounce import and suppression on %s', (dialect) => {
       for (const type of ['individual', 'workflow']) {
         const body = {
           type,
-          from: 'amelia@zylker.com',
+          from: 'amelia@sakura.com',
           to: ['ok@example.net'],
           cc: ['Blocked@example.net'],
           subject: 'Hi',
@@ -185,7 +185,7 @@ describe.each(dialects)('bounce import and suppression on %s', (dialect) => {
     it('skips suppressed recipients of mass email and counts them', async () => {
       await t.call('POST', '/api/v1/suppressions', { address: 'mass-gone@example.net' });
       const res = await t.call('POST', '/api/v1/mass-emails', {
-        from: 'news@zylker.com',
+        from: 'news@sakura.com',
         subject: 'News',
         text: 'hello',
         recipients: [{ address: 'mass-ok@example.net' }, { address: 'MASS-GONE@example.net' }],
@@ -228,7 +228,7 @@ describe.each(dialects)('bounce import and suppression on %s', (dialect) => {
         },
         mail: {
           headers: [{ name: 'X-Mailroute-Delivery', value: deliveryId }],
-          commonHeaders: { messageId: `<${deliveryId}@zylker.com>` },
+          commonHeaders: { messageId: `<${deliveryId}@sakura.com>` },
         },
       });
 
@@ -290,7 +290,7 @@ describe.each(dialects)('bounce import and suppression on %s', (dialect) => {
           type: 'bounce',
           status: '5.1.1',
           reason: '550 5.1.1 unknown user',
-          'smtp-id': `<${s.deliveryId}@zylker.com>`,
+          'smtp-id': `<${s.deliveryId}@sakura.com>`,
         },
         { email: 'sg@example.net', event: 'open' },
       ]);
@@ -318,7 +318,7 @@ describe.each(dialects)('bounce import and suppression on %s', (dialect) => {
           'event-data': {
             event: 'complained',
             recipient: 'mg@example.net',
-            message: { headers: { 'message-id': `${s.deliveryId}@zylker.com` } },
+            message: { headers: { 'message-id': `${s.deliveryId}@sakura.com` } },
           },
         });
       const bad = await post(

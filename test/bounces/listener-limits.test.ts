@@ -126,7 +126,7 @@ describe('bounce listener under slow clients', () => {
       MAILROUTE_BOUNCE_IDLE_TIMEOUT_SECONDS: '60',
     });
     port = t.app.bounces!.port;
-    const domainId = (await t.call('POST', '/api/v1/domains', { name: 'zylker.com' })).body.id;
+    const domainId = (await t.call('POST', '/api/v1/domains', { name: 'sakura.com' })).body.id;
     const res = await t.call('POST', '/api/v1/relays', {
       name: 'relay',
       host: '127.0.0.1',
@@ -174,7 +174,7 @@ describe('bounce listener under slow clients', () => {
       from: 'MAILER-DAEMON@mx.example.net',
       to: returnPath,
       recipients: [{ address: recipient, action: 'failed', status: '5.1.1' }],
-      returnedHeaders: { 'Message-ID': `<${deliveryId}@zylker.com>` },
+      returnedHeaders: { 'Message-ID': `<${deliveryId}@sakura.com>` },
     });
     const attempt = async () => {
       const transport = nodemailer.createTransport({

@@ -32,7 +32,7 @@ function complaint(recipient: string, returned: Record<string, string>): string 
     .join('\r\n');
   return [
     'From: feedback@isp.example',
-    'To: abuse@zylker.com',
+    'To: abuse@sakura.com',
     'Subject: complaint',
     'MIME-Version: 1.0',
     'Content-Type: multipart/report; report-type=feedback-report; boundary="arf"',
@@ -70,7 +70,7 @@ describe.each(dialects)('bounce listener on %s', (dialect) => {
     relay = await startSmtpServer({ mode: 'plain' });
     t = await startTestApp(dialect, { MAILROUTE_RELAY_PORTS: 'any', MAILROUTE_DOMAIN_VERIFICATION: 'off' });
     port = t.app.bounces!.port;
-    domainId = (await t.call('POST', '/api/v1/domains', { name: 'zylker.com' })).body.id;
+    domainId = (await t.call('POST', '/api/v1/domains', { name: 'sakura.com' })).body.id;
   });
   afterAll(async () => {
     await t.close();
@@ -123,7 +123,7 @@ describe.each(dialects)('bounce listener on %s', (dialect) => {
         },
       ],
       returnedHeaders: {
-        'Message-ID': `<${deliveryId}@zylker.com>`,
+        'Message-ID': `<${deliveryId}@sakura.com>`,
         'X-Mailroute-Delivery': deliveryId,
         Subject: 'Hello',
       },
@@ -217,7 +217,7 @@ describe.each(dialects)('bounce listener on %s', (dialect) => {
           diagnosticCode: '550 5.1.1 <final@elsewhere.example>: User unknown',
         },
       ],
-      returnedHeaders: { 'Message-ID': `<${sent.deliveryId}@zylker.com>`, Subject: 'Hello' },
+      returnedHeaders: { 'Message-ID': `<${sent.deliveryId}@sakura.com>`, Subject: 'Hello' },
     });
     await deliver(port, sent.returnPath, viaForward);
     d = (await detailOf(sent.messageId)).deliveries[0];
@@ -289,7 +289,7 @@ describe.each(dialects)('bounce listener on %s', (dialect) => {
       port,
       sent.returnPath,
       complaint('angry@example.net', {
-        'Message-ID': `<${sent.deliveryId}@zylker.com>`,
+        'Message-ID': `<${sent.deliveryId}@sakura.com>`,
         'X-Mailroute-Delivery': sent.deliveryId,
       }),
     );

@@ -17,7 +17,7 @@ import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
 import { startImapServer, type TestImapServer } from '../helpers/imap-server.js';
 import { testCertificates } from '../helpers/smtp-servers.js';
 
-const USER = 'bounce@zylker.com';
+const USER = 'bounce@sakura.com';
 const PASSWORD = 'mailbox password 1';
 const started = await startImapServer([{ user: USER, password: PASSWORD }], {
   certificate: (await testCertificates()).valid,
@@ -28,9 +28,9 @@ if ('skip' in started) console.warn(`bounce mailbox host tests skipped: ${starte
 let dns: TestDnsServer;
 beforeAll(async () => {
   dns = await startDnsServer({
-    'imap.zylker.test': { A: ['127.0.0.1'] },
+    'imap.sakura.test': { A: ['127.0.0.1'] },
     'relay.test': { A: ['127.0.0.1'] },
-    'metadata.zylker.test': { A: ['169.254.169.254'] },
+    'metadata.sakura.test': { A: ['169.254.169.254'] },
   });
 });
 afterAll(async () => {
@@ -42,10 +42,10 @@ type Call = (method: string, path: string, body?: unknown) => Promise<{ status: 
 
 /** A relay whose bounces go to a fixed address, so that it may have a mailbox. */
 async function relayWithMailbox(call: Call): Promise<string> {
-  const domainId = (await call('POST', '/api/v1/domains', { name: 'zylker.com' })).body.id;
+  const domainId = (await call('POST', '/api/v1/domains', { name: 'sakura.com' })).body.id;
   const res = await call('POST', '/api/v1/relays', {
     name: 'relay',
-    host: 'smtp.zylker.com',
+    host: 'smtp.sakura.com',
     port: 587,
     security: 'tls',
     dailyLimit: 100,
@@ -93,10 +93,10 @@ describe.skipIf(!imap).each(['public-only', 'any'] as const)('bounce mailbox hos
 
   it('refuses a name resolving to a link-local address before any connection', async () => {
     const before = imap!.connections();
-    const poll = await pollAt(call, relayId, 'metadata.zylker.test');
+    const poll = await pollAt(call, relayId, 'metadata.sakura.test');
     expect(poll).toEqual({
       ok: false,
-      error: `the host policy (MAILROUTE_RELAY_HOSTS=${policy}) refuses metadata.zylker.test at 169.254.169.254 (link-local): bounce mailboxes may not reach it here; no connection was made`,
+      error: `the host policy (MAILROUTE_RELAY_HOSTS=${policy}) refuses metadata.sakura.test at 169.254.169.254 (link-local): bounce mailboxes may not reach it here; no connection was made`,
       processed: 0,
       recorded: 0,
       unmatched: 0,
@@ -110,10 +110,10 @@ describe.skipIf(!imap).each(['public-only', 'any'] as const)('bounce mailbox hos
   if (policy === 'public-only')
     it('refuses a name resolving to 127.0.0.1 without connecting, saying so instead of echoing a server', async () => {
       const before = imap!.connections();
-      const poll = await pollAt(call, relayId, 'imap.zylker.test');
+      const poll = await pollAt(call, relayId, 'imap.sakura.test');
       expect(poll).toMatchObject({ ok: false, processed: 0 });
       expect(poll.error).toBe(
-        'the host policy (MAILROUTE_RELAY_HOSTS=public-only) refuses imap.zylker.test at 127.0.0.1 (loopback): bounce mailboxes may not reach it here; no connection was made',
+        'the host policy (MAILROUTE_RELAY_HOSTS=public-only) refuses imap.sakura.test at 127.0.0.1 (loopback): bounce mailboxes may not reach it here; no connection was made',
       );
       expect(imap!.connections()).toBe(before);
       const view = (await t.call('GET', `/api/v1/relays/${relayId}/bounce-mailbox`)).body;
@@ -124,7 +124,7 @@ describe.skipIf(!imap).each(['public-only', 'any'] as const)('bounce mailbox hos
   if (policy === 'any')
     it("connects to a name resolving to 127.0.0.1 through mailroute's resolver", async () => {
       const before = imap!.connections();
-      const poll = await pollAt(call, relayId, 'imap.zylker.test');
+      const poll = await pollAt(call, relayId, 'imap.sakura.test');
       expect(poll).toEqual({ ok: true, error: null, processed: 0, recorded: 0, unmatched: 0, notBounces: 0 });
       expect(imap!.connections()).toBeGreaterThan(before);
     });
@@ -198,9 +198,9 @@ describe.skipIf(!imap)('bounce mailbox over TLS to a host name', () => {
     // Another name for the same address is not in the certificate: refused, although the
     // certificate would pass for the address connected to.
     const before = imap!.connections();
-    const wrongName = await pollAt(call, relayId, 'imap.zylker.test', tls);
+    const wrongName = await pollAt(call, relayId, 'imap.sakura.test', tls);
     expect(wrongName.ok).toBe(false);
-    expect(wrongName.error).toMatch(/imap\.zylker\.test/);
+    expect(wrongName.error).toMatch(/imap\.sakura\.test/);
     expect(wrongName.error).toMatch(/altnames/i);
     expect(imap!.connections()).toBeGreaterThan(before);
   });

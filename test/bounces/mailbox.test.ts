@@ -25,7 +25,7 @@ import {
 } from '../helpers/smtp-servers.js';
 
 const PASSWORD = 'mailbox password 1';
-const users = Array.from({ length: 16 }, (_, i) => ({ user: `bounce${i}@zylker.com`, password: PASSWORD }));
+const users = Array.from({ length: 16 }, (_, i) => ({ user: `bounce${i}@sakura.com`, password: PASSWORD }));
 const started = await startImapServer(users);
 const imap: TestImapServer | undefined = 'server' in started ? started.server : undefined;
 if ('skip' in started) console.warn(`bounce mailbox tests skipped: ${started.skip}`);
@@ -77,7 +77,7 @@ async function contents(user: string, folder: string | string[] = 'INBOX') {
 const plainMessage = (subject: string) =>
   [
     'From: someone@example.net',
-    'To: bounce@zylker.com',
+    'To: bounce@sakura.com',
     `Subject: ${subject}`,
     'Message-ID: <hello-1@example.net>',
     '',
@@ -94,7 +94,7 @@ describe.skipIf(!imap).each(dialects)('bounce mailbox on %s', (dialect) => {
   beforeAll(async () => {
     relay = await startSmtpServer({ mode: 'plain' });
     t = await startTestApp(dialect, { MAILROUTE_RELAY_PORTS: 'any', MAILROUTE_DOMAIN_VERIFICATION: 'off' });
-    domainId = (await t.call('POST', '/api/v1/domains', { name: 'zylker.com' })).body.id;
+    domainId = (await t.call('POST', '/api/v1/domains', { name: 'sakura.com' })).body.id;
     const res = await t.call('POST', '/api/v1/relays', {
       name: 'relay',
       host: '127.0.0.1',
@@ -103,7 +103,7 @@ describe.skipIf(!imap).each(dialects)('bounce mailbox on %s', (dialect) => {
       dailyLimit: 100,
       domainId,
       emailTypes: ['workflow'],
-      bounceHandling: { mode: 'address', address: 'bounce@zylker.com' },
+      bounceHandling: { mode: 'address', address: 'bounce@sakura.com' },
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     relayId = res.body.id;
@@ -125,14 +125,14 @@ describe.skipIf(!imap).each(dialects)('bounce mailbox on %s', (dialect) => {
   const sendOne = async (to: string) => {
     const { messageId, deliveryId, status } = await sendOneSettled(t, to, 'workflow');
     expect(status).toBe('sent');
-    expect(relay.received.mailFrom.at(-1)).toBe('bounce@zylker.com');
+    expect(relay.received.mailFrom.at(-1)).toBe('bounce@sakura.com');
     return { messageId, deliveryId };
   };
   const dsnFor = (recipient: string, deliveryId: string, subject = 'Undelivered Mail Returned to Sender') =>
     buildDsn({
       reportingMta: 'mx.example.net',
       from: 'MAILER-DAEMON@mx.example.net',
-      to: 'bounce@zylker.com',
+      to: 'bounce@sakura.com',
       recipients: [
         {
           address: recipient,
@@ -143,7 +143,7 @@ describe.skipIf(!imap).each(dialects)('bounce mailbox on %s', (dialect) => {
         },
       ],
       returnedHeaders: {
-        'Message-ID': `<${deliveryId}@zylker.com>`,
+        'Message-ID': `<${deliveryId}@sakura.com>`,
         'X-Mailroute-Delivery': deliveryId,
         Subject: 'Hello',
       },
@@ -165,20 +165,20 @@ describe.skipIf(!imap).each(dialects)('bounce mailbox on %s', (dialect) => {
     const refused = await t.call(
       'PUT',
       `/api/v1/relays/${other.body.id}/bounce-mailbox`,
-      settings('bounce0@zylker.com'),
+      settings('bounce0@sakura.com'),
     );
     expect(refused.status).toBe(409);
     expect(refused.body.error.fields).toHaveProperty('bounceHandling');
     await t.call('DELETE', `/api/v1/relays/${other.body.id}`);
 
-    const badPort = await t.call('PUT', path(), settings('bounce0@zylker.com', { port: 70000 }));
+    const badPort = await t.call('PUT', path(), settings('bounce0@sakura.com', { port: 70000 }));
     expect(badPort.status).toBe(400);
     expect(badPort.body.error.fields).toHaveProperty('port');
     const noPassword = await t.call(
       'PUT',
       path(),
-      settings('bounce0@zylker.com', {
-        authentication: { type: 'password', username: 'bounce0@zylker.com' },
+      settings('bounce0@sakura.com', {
+        authentication: { type: 'password', username: 'bounce0@sakura.com' },
       }),
     );
     expect(noPassword.status).toBe(400);
@@ -186,14 +186,14 @@ describe.skipIf(!imap).each(dialects)('bounce mailbox on %s', (dialect) => {
     const oauth = await t.call(
       'PUT',
       path(),
-      settings('bounce0@zylker.com', { authentication: { type: 'relay-oauth' } }),
+      settings('bounce0@sakura.com', { authentication: { type: 'relay-oauth' } }),
     );
     expect(oauth.status).toBe(400);
     expect(oauth.body.error.fields).toHaveProperty(['authentication.type']);
     const sameFolder = await t.call(
       'PUT',
       path(),
-      settings('bounce0@zylker.com', { afterProcessing: { action: 'move', folder: 'INBOX' } }),
+      settings('bounce0@sakura.com', { afterProcessing: { action: 'move', folder: 'INBOX' } }),
     );
     expect(sameFolder.status).toBe(400);
     expect(sameFolder.body.error.fields).toHaveProperty(['afterProcessing.folder']);
@@ -403,7 +403,7 @@ describe.skipIf(!imap).each(dialects)('bounce mailbox on %s', (dialect) => {
       dailyLimit: 100,
       domainId,
       emailTypes: ['individual'],
-      bounceHandling: { mode: 'address', address: 'marker@zylker.com' },
+      bounceHandling: { mode: 'address', address: 'marker@sakura.com' },
     });
     expect(marker.status, JSON.stringify(marker.body)).toBe(201);
     const markerPath = `/api/v1/relays/${marker.body.id}/bounce-mailbox`;
@@ -458,7 +458,7 @@ describe.skipIf(!imap)("bounce mailbox signing in with the relay's OAuth", () =>
   let introspection: Server;
   let oauthImap: TestImapServer;
   let relayId: string;
-  const owner = 'owner@zylker.com';
+  const owner = 'owner@sakura.com';
   const introspected: string[] = [];
 
   beforeAll(async () => {
@@ -489,7 +489,7 @@ describe.skipIf(!imap)("bounce mailbox signing in with the relay's OAuth", () =>
       MAILROUTE_OAUTH_GMAIL_AUTH_URL: provider.authUrl,
       MAILROUTE_OAUTH_GMAIL_TOKEN_URL: provider.tokenUrl,
     });
-    const domainId = (await t.call('POST', '/api/v1/domains', { name: 'zylker.com' })).body.id;
+    const domainId = (await t.call('POST', '/api/v1/domains', { name: 'sakura.com' })).body.id;
     relayId = (
       await t.call('POST', '/api/v1/relays', {
         name: 'gmail',
@@ -500,7 +500,7 @@ describe.skipIf(!imap)("bounce mailbox signing in with the relay's OAuth", () =>
         domainId,
         emailTypes: ['workflow'],
         authentication: { type: 'oauth2', service: 'gmail', user: owner },
-        bounceHandling: { mode: 'address', address: 'bounce@zylker.com' },
+        bounceHandling: { mode: 'address', address: 'bounce@sakura.com' },
       })
     ).body.id;
     const { code, state } = provider.consent(
@@ -549,7 +549,7 @@ describe.skipIf(!imap)('bounce mailbox over implicit TLS', () => {
   let t: TestApp;
   let tlsImap: TestImapServer;
   let relayId: string;
-  const user = 'tls@zylker.com';
+  const user = 'tls@sakura.com';
 
   beforeAll(async () => {
     const certs = await testCertificates();
@@ -557,17 +557,17 @@ describe.skipIf(!imap)('bounce mailbox over implicit TLS', () => {
     if ('skip' in s) throw new Error(s.skip);
     tlsImap = s.server;
     t = await startTestApp('sqlite', { MAILROUTE_DOMAIN_VERIFICATION: 'off' });
-    const domainId = (await t.call('POST', '/api/v1/domains', { name: 'zylker.com' })).body.id;
+    const domainId = (await t.call('POST', '/api/v1/domains', { name: 'sakura.com' })).body.id;
     relayId = (
       await t.call('POST', '/api/v1/relays', {
         name: 'relay',
-        host: 'smtp.zylker.com',
+        host: 'smtp.sakura.com',
         port: 587,
         security: 'tls',
         dailyLimit: 100,
         domainId,
         emailTypes: ['workflow'],
-        bounceHandling: { mode: 'address', address: 'bounce@zylker.com' },
+        bounceHandling: { mode: 'address', address: 'bounce@sakura.com' },
       })
     ).body.id;
   });

@@ -100,7 +100,7 @@ describe('bin/mailroute relay test', () => {
         role: 'admin' as const,
         label: 'cli test',
       };
-      const domain = await createDomain(ctx, actor, { name: 'zylker.com', dkimAlgorithm: 'ed25519' });
+      const domain = await createDomain(ctx, actor, { name: 'sakura.com', dkimAlgorithm: 'ed25519' });
       const relay = await createRelay(ctx, actor, {
         name: 'plain',
         host: '127.0.0.1',

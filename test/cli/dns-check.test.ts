@@ -31,7 +31,7 @@ describe('mailroute dns check', () => {
     dns = await startDnsServer({
       'bounces.mailroute.test': { TXT: ['v=spf1 ip4:198.51.100.0/24 -all'] },
       'smtp.relay-provider.test': { A: ['192.0.2.10'] },
-      '_dmarc.zylker.test': { TXT: ['v=DMARC1; p=reject'] },
+      '_dmarc.sakura.test': { TXT: ['v=DMARC1; p=reject'] },
     });
     const env = {
       MAILROUTE_DNS_SERVERS: dns.address,
@@ -40,7 +40,7 @@ describe('mailroute dns check', () => {
     };
     t = await startTestApp('sqlite', env);
     Object.assign(process.env, env, { MAILROUTE_DATA_DIR: t.dataDir, MAILROUTE_LOG_LEVEL: 'error' });
-    const d = (await t.call('POST', '/api/v1/domains', { name: 'zylker.test' })).body;
+    const d = (await t.call('POST', '/api/v1/domains', { name: 'sakura.test' })).body;
     dns.set(d.verification.name, { TXT: [d.verification.value] });
     dns.set(d.dkim.dnsRecord.name, { TXT: [d.dkim.dnsRecord.value] });
     await t.call('POST', `/api/v1/domains/${d.id}/verify`);
@@ -52,14 +52,14 @@ describe('mailroute dns check', () => {
   });
 
   it('checks platform delivery of a domain without relays: signed with its own key, DMARC passes', async () => {
-    const { lines, exitCode } = await run(['zylker.test', '--json']);
+    const { lines, exitCode } = await run(['sakura.test', '--json']);
     expect(lines).toHaveLength(1);
     const c = JSON.parse(lines[0]!);
     expect(c).toMatchObject({
       relay: null,
-      domain: 'zylker.test',
+      domain: 'sakura.test',
       hops: [{ from: 'platform', to: 'recipient', spf: { result: 'pass', ip: '198.51.100.1' } }],
-      dkim: { signing: true, domain: 'zylker.test', aligned: true, record: { valid: true } },
+      dkim: { signing: true, domain: 'sakura.test', aligned: true, record: { valid: true } },
       dmarc: { policy: 'reject', result: 'pass' },
     });
     expect(exitCode).toBe(0);
@@ -78,19 +78,19 @@ describe('mailroute dns check', () => {
       dkimSigning: false,
     });
     relayId = created.body.id;
-    const { lines, exitCode } = await run(['Zylker.TEST', '--relay', relayId]);
+    const { lines, exitCode } = await run(['Sakura.TEST', '--relay', relayId]);
     const text = lines.join('\n');
-    expect(text).toContain(`zylker.test through relay "Server 1" (smtp.relay-provider.test, ${relayId})`);
+    expect(text).toContain(`sakura.test through relay "Server 1" (smtp.relay-provider.test, ${relayId})`);
     expect(text).toMatch(/SPF relay → recipient\s+fail\s+bounces\.mailroute\.test for 192\.0\.2\.10/);
     expect(text).toContain('DMARC         fail (p=reject)');
     expect(text).toContain('ERROR   dkim_signing_off: DKIM signing is off for this relay');
     expect(exitCode).toBe(1);
-    const ja = await run(['zylker.test', '--relay', relayId, '--lang', 'ja']);
+    const ja = await run(['sakura.test', '--relay', relayId, '--lang', 'ja']);
     expect(ja.lines.join('\n')).toContain('リレーの設定で「DKIM認証」をオンにしてください');
   });
 
   it('refuses a domain no org has, and a relay of another domain', async () => {
     await expect(run(['unknown.test'])).rejects.toThrow('domain unknown.test not found');
-    await expect(run(['zylker.test', '--relay', 'rly_other'])).rejects.toThrow('not found');
+    await expect(run(['sakura.test', '--relay', 'rly_other'])).rejects.toThrow('not found');
   });
 });

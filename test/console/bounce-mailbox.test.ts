@@ -20,7 +20,7 @@ import {
 } from './browser.js';
 import { signInMember } from './member.js';
 
-const ADDRESS = 'bounce@zylker.com';
+const ADDRESS = 'bounce@sakura.com';
 const PASSWORD = 'mailbox password 1';
 const WRONG = 'not the mailbox password';
 
@@ -63,7 +63,7 @@ describe.skipIf(chromiumMissing || !imap)('the bounce mailbox in the relay form'
   beforeAll(async () => {
     assertConsoleBuilt();
     t = await startTestApp('sqlite', { MAILROUTE_RELAY_PORTS: 'any', MAILROUTE_DOMAIN_VERIFICATION: 'off' });
-    const domainId = (await t.call('POST', '/api/v1/domains', { name: 'zylker.com' })).body.id;
+    const domainId = (await t.call('POST', '/api/v1/domains', { name: 'sakura.com' })).body.id;
     const relay = (name: string, bounceHandling: unknown) =>
       t.call('POST', '/api/v1/relays', {
         name,

@@ -60,9 +60,9 @@ describe.skipIf(chromiumMissing)('admin console in chromium', () => {
 
   it('adds a domain and shows its DNS records with copy buttons', async () => {
     await page.getByRole('navigation').getByRole('link', { name: 'Domains' }).click();
-    await page.getByLabel('Domain name').fill('zylker.com');
+    await page.getByLabel('Domain name').fill('sakura.com');
     await page.getByRole('button', { name: 'Add domain' }).click();
-    await visible(page.getByRole('heading', { name: 'zylker.com' }));
+    await visible(page.getByRole('heading', { name: 'sakura.com' }));
     await visible(page.getByText('Verification record'));
     expect(await page.getByRole('button', { name: /Copy to clipboard/ }).count()).toBeGreaterThanOrEqual(4);
     await screenshot(page, 'domains');
@@ -99,7 +99,7 @@ describe.skipIf(chromiumMissing)('admin console in chromium', () => {
     const row = page.locator('tr[data-relay="Office relay"]');
     await visible(row);
     expect(await row.textContent()).toContain(`127.0.0.1:${smtp.port}`);
-    expect(await row.textContent()).toContain('zylker.com');
+    expect(await row.textContent()).toContain('sakura.com');
     expect(await row.textContent()).toContain('0 of 500');
     expect(await row.textContent()).toContain('Active');
   });
@@ -159,7 +159,7 @@ describe.skipIf(chromiumMissing)('admin console in chromium', () => {
   it('filters the message log by recipient and status', async () => {
     const sent = await t.call('POST', '/api/v1/messages', {
       type: 'workflow',
-      from: 'amelia@zylker.com',
+      from: 'amelia@sakura.com',
       to: ['alice@example.net', 'bob@example.org'],
       subject: 'Your order has shipped',
       text: 'Hello',

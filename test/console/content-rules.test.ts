@@ -110,7 +110,7 @@ describe.skipIf(chromiumMissing)('content rules in the console', () => {
     await form.getByRole('radio', { name: 'Footer (below the message)' }).check();
     await form.getByRole('checkbox', { name: 'Mass emails' }).check();
     await form.getByLabel('Recipient domains', { exact: true }).fill('');
-    await form.getByLabel('Text', { exact: true }).fill('Sent by Zylker.');
+    await form.getByLabel('Text', { exact: true }).fill('Sent by Sakura.');
     await form.getByLabel('HTML (optional)', { exact: true }).fill('');
     await form.getByLabel('Order', { exact: true }).fill('20');
     await form.getByRole('checkbox', { name: 'Enabled' }).uncheck();
@@ -121,7 +121,7 @@ describe.skipIf(chromiumMissing)('content rules in the console', () => {
     expect(rule).toMatchObject({
       name: 'Legal footer',
       position: 'footer',
-      text: 'Sent by Zylker.',
+      text: 'Sent by Sakura.',
       html: null,
       emailTypes: ['workflow', 'mass', 'individual'],
       recipientDomains: [],
@@ -153,7 +153,7 @@ describe.skipIf(chromiumMissing)('content rules in the console', () => {
     await row.getByRole('button', { name: 'View' }).click();
     const form = member.getByRole('form', { name: 'Content rule: Legal footer' });
     await visible(form);
-    expect(await form.getByLabel('Text', { exact: true }).inputValue()).toBe('Sent by Zylker.');
+    expect(await form.getByLabel('Text', { exact: true }).inputValue()).toBe('Sent by Sakura.');
     expect(await form.getByLabel('Text', { exact: true }).isDisabled()).toBe(true);
     expect(await form.getByLabel('Rule name', { exact: true }).isDisabled()).toBe(true);
     expect(await form.getByRole('button', { name: 'Save' }).count()).toBe(0);

@@ -12,7 +12,7 @@ import { assertConsoleBuilt, chromiumMissing, launch, visible } from './browser.
 
 const EMAIL = 'kenji@shared.example';
 const PASSWORD = 'one password for two orgs';
-const LONG_NAME = 'zylker-kabushiki-kaisha-tokyo-headquarters-marketing-division';
+const LONG_NAME = 'sakura-kabushiki-kaisha-tokyo-headquarters-marketing-division';
 
 describe.skipIf(chromiumMissing)('choosing the org at sign-in in the console', () => {
   let t: TestApp;

@@ -12,7 +12,7 @@ const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
 
 const message = (over: Record<string, unknown> = {}) => ({
   type: 'individual',
-  from: 'amelia@zylker.com',
+  from: 'amelia@sakura.com',
   to: ['scan@example.net'],
   subject: 'The report',
   text: 'Attached.',
@@ -21,7 +21,7 @@ const message = (over: Record<string, unknown> = {}) => ({
 
 async function startApp(dialect: (typeof dialects)[number], env: Record<string, string>) {
   const t = await startTestApp(dialect, { MAILROUTE_DOMAIN_VERIFICATION: 'off', ...env });
-  await t.call('POST', '/api/v1/domains', { name: 'zylker.com' });
+  await t.call('POST', '/api/v1/domains', { name: 'sakura.com' });
   return t;
 }
 
@@ -106,7 +106,7 @@ describe.skipIf(typeof clamd === 'string').each(dialects)('virus scanning with c
     expect(text.status).toBe(422);
     expect(text.body.error.fields).toEqual({ text: `infected: ${EICAR_SIGNATURE}` });
     const mass = await t.call('POST', '/api/v1/mass-emails', {
-      from: 'news@zylker.com',
+      from: 'news@sakura.com',
       subject: 'News',
       html: `<p>${EICAR}</p>`,
       recipients: [{ address: 'm@example.net' }],

@@ -37,7 +37,7 @@ describe.each(dialects)('the relay breaker across two worker processes on %s', (
     });
     // The test app only takes mail in; the two worker processes below deliver it.
     await t.app.worker!.stop();
-    domainId = (await t.call('POST', '/api/v1/domains', { name: 'zylker.com' })).body.id;
+    domainId = (await t.call('POST', '/api/v1/domains', { name: 'sakura.com' })).body.id;
     const worker = async (name: string) => {
       const app = await createApp(t.app.ctx.config, {
         http: false,
@@ -53,7 +53,7 @@ describe.each(dialects)('the relay breaker across two worker processes on %s', (
       return async (to: string) => {
         const res = await t.call('POST', '/api/v1/messages', {
           type: 'workflow',
-          from: 'ops@zylker.com',
+          from: 'ops@sakura.com',
           to: [to],
           subject: 'breaker',
           text: 'x',

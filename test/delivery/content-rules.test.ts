@@ -18,7 +18,7 @@ describe.each(dialects)('content rules on %s', (dialect) => {
       MAILROUTE_DNS_SERVERS: dns.address,
       MAILROUTE_PLATFORM_SMTP: `smtp://127.0.0.1:${platform.port}`,
     });
-    const d = (await t.call('POST', '/api/v1/domains', { name: 'zylker.com' })).body;
+    const d = (await t.call('POST', '/api/v1/domains', { name: 'sakura.com' })).body;
     dns.set(d.verification.name, { TXT: [d.verification.value] });
     dns.set(d.dkim.dnsRecord.name, { TXT: [d.dkim.dnsRecord.value] });
     expect((await t.call('POST', `/api/v1/domains/${d.id}/verify`)).body.domain.verified).toBe(true);
@@ -59,7 +59,7 @@ describe.each(dialects)('content rules on %s', (dialect) => {
     const created = await rule({
       name: 'Legal footer',
       position: 'footer',
-      text: 'Zylker Corp.',
+      text: 'Sakura Corp.',
       emailTypes: ['mass', 'mass'],
       recipientDomains: ['Example.ORG.'],
     });
@@ -90,11 +90,11 @@ describe.each(dialects)('content rules on %s', (dialect) => {
     ).toBe(403);
 
     const patched = await t.call('PATCH', `/api/v1/content-rules/${created.id}`, {
-      html: '<p>Zylker <b>Corp.</b></p>',
+      html: '<p>Sakura <b>Corp.</b></p>',
       order: 5,
     });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ html: '<p>Zylker <b>Corp.</b></p>', order: 5 });
+    expect(patched.body).toMatchObject({ html: '<p>Sakura <b>Corp.</b></p>', order: 5 });
 
     const invalid = await t.call('POST', '/api/v1/content-rules', {
       name: 'bad',
@@ -137,7 +137,7 @@ describe.each(dialects)('content rules on %s', (dialect) => {
       emailTypes: ['mass'],
     });
     const mass = await sent('/api/v1/mass-emails', {
-      from: 'news@zylker.com',
+      from: 'news@sakura.com',
       subject: 'News for {{name}}',
       text: 'Dear {{name}}, news.',
       html: '<html><body><p>Dear {{name}}, news.</p></body></html>',
@@ -160,7 +160,7 @@ describe.each(dialects)('content rules on %s', (dialect) => {
 
     const individual = await sent('/api/v1/messages', {
       type: 'individual',
-      from: 'amelia@zylker.com',
+      from: 'amelia@sakura.com',
       to: ['carol@example.net'],
       subject: 'Hi',
       text: 'Just me.',
@@ -181,7 +181,7 @@ describe.each(dialects)('content rules on %s', (dialect) => {
     const archived = Buffer.from(await raw.arrayBuffer());
     expect(archived.equals(mass.out.get('ann@example.net')!)).toBe(true);
     expect((await parsed(archived)).text).toContain('reply STOP, Ann <b>.');
-    expect(await verifyDkim(archived, dns.address)).toEqual([{ domain: 'zylker.com', result: 'pass' }]);
+    expect(await verifyDkim(archived, dns.address)).toEqual([{ domain: 'sakura.com', result: 'pass' }]);
     await clearRules();
   });
 
@@ -197,13 +197,13 @@ describe.each(dialects)('content rules on %s', (dialect) => {
     await rule({
       name: 'Everyone footer',
       position: 'footer',
-      text: 'Zylker Corp., Chennai',
+      text: 'Sakura Corp., Chennai',
       emailTypes: ['workflow'],
       order: 1,
     });
     const m = await sent('/api/v1/messages', {
       type: 'workflow',
-      from: 'amelia@zylker.com',
+      from: 'amelia@sakura.com',
       to: ['pat@partner.example', 'joe@example.net'],
       cc: ['sam@sales.partner.example'],
       subject: 'Quote',
@@ -213,25 +213,25 @@ describe.each(dialects)('content rules on %s', (dialect) => {
     for (const who of ['pat@partner.example', 'sam@sales.partner.example']) {
       const p = await parsed(m.out.get(who)!);
       expect(p.text, who).toBe(
-        'CONFIDENTIAL: for <partners> & staff only.\n\nThe quote.\n\nZylker Corp., Chennai',
+        'CONFIDENTIAL: for <partners> & staff only.\n\nThe quote.\n\nSakura Corp., Chennai',
       );
       expect(p.html, who).toBe(
         '<div class="mailroute-notice">CONFIDENTIAL: for &#60;partners&#62; &#38; staff only.</div>\n' +
-          '<p>The quote.</p>\n<div class="mailroute-footer">Zylker Corp., Chennai</div>',
+          '<p>The quote.</p>\n<div class="mailroute-footer">Sakura Corp., Chennai</div>',
       );
     }
     const joe = await parsed(m.out.get('joe@example.net')!);
-    expect(joe.text).toBe('The quote.\n\nZylker Corp., Chennai');
+    expect(joe.text).toBe('The quote.\n\nSakura Corp., Chennai');
     expect(joe.html).not.toContain('CONFIDENTIAL');
     for (const [who, raw] of m.out)
-      expect(await verifyDkim(raw, dns.address), who).toEqual([{ domain: 'zylker.com', result: 'pass' }]);
+      expect(await verifyDkim(raw, dns.address), who).toEqual([{ domain: 'sakura.com', result: 'pass' }]);
 
     // A disabled rule no longer applies to new mail.
     const rules = (await t.call('GET', '/api/v1/content-rules')).body.items;
     for (const r of rules) await t.call('PATCH', `/api/v1/content-rules/${r.id}`, { enabled: false });
     const later = await sent('/api/v1/messages', {
       type: 'workflow',
-      from: 'amelia@zylker.com',
+      from: 'amelia@sakura.com',
       to: ['pat@partner.example'],
       subject: 'Later',
       text: 'Plain.',

@@ -69,10 +69,10 @@ describe.each(dialects)('a process killed in the middle of sending, on %s', (dia
     let proc = startCli(['start'], env);
     try {
       await waitFor(async () => ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok ? true : undefined));
-      expect((await api('/api/v1/domains', { name: 'zylker.com' })).status).toBe(201);
+      expect((await api('/api/v1/domains', { name: 'sakura.com' })).status).toBe(201);
       const recipients = Array.from({ length: N }, (_, i) => ({ address: `r${i}@example.net` }));
       const accepted = await api('/api/v1/mass-emails', {
-        from: 'news@zylker.com',
+        from: 'news@sakura.com',
         subject: 'crash test',
         text: 'hello',
         recipients,

@@ -136,7 +136,7 @@ describe('relays that fail in every way', () => {
       MAILROUTE_SMTP_TIMEOUT_SECONDS: '0.5',
       MAILROUTE_DEFAULT_PLAN: 'top',
     });
-    domainId = (await t.call('POST', '/api/v1/domains', { name: 'zylker.com' })).body.id;
+    domainId = (await t.call('POST', '/api/v1/domains', { name: 'sakura.com' })).body.id;
   });
   afterAll(async () => {
     await t.close();
@@ -162,7 +162,7 @@ describe('relays that fail in every way', () => {
       const msg = (
         await t.call('POST', '/api/v1/messages', {
           type: 'workflow',
-          from: 'a@zylker.com',
+          from: 'a@sakura.com',
           to: ['x@example.net'],
           subject: f.name,
           text: 'x',
@@ -205,7 +205,7 @@ describe('relays that fail in every way', () => {
       const msg = (
         await t.call('POST', '/api/v1/messages', {
           type: 'workflow',
-          from: 'a@zylker.com',
+          from: 'a@sakura.com',
           to: ['noauth@example.net'],
           subject: 'no AUTH offered',
           text: 'x',
@@ -243,7 +243,7 @@ describe('relays that fail in every way', () => {
     const msg = (
       await t.call('POST', '/api/v1/messages', {
         type: 'individual',
-        from: 'a@zylker.com',
+        from: 'a@sakura.com',
         to: ['orphan@example.net'],
         subject: 'orphan',
         text: 'x',

@@ -15,7 +15,7 @@ describe.each(dialects)('submission on %s', (dialect) => {
       MAILROUTE_MAX_MESSAGE_BYTES: '4096',
       MAILROUTE_PLATFORM_SMTP: `smtp://127.0.0.1:${await closedPort()}`,
     });
-    await t.call('POST', '/api/v1/domains', { name: 'zylker.com' });
+    await t.call('POST', '/api/v1/domains', { name: 'sakura.com' });
   });
   afterAll(async () => {
     await t.close();
@@ -23,7 +23,7 @@ describe.each(dialects)('submission on %s', (dialect) => {
 
   const base = {
     type: 'individual',
-    from: 'amelia@zylker.com',
+    from: 'amelia@sakura.com',
     to: ['x@example.net'],
     subject: 'Hi',
     text: 'Hello',
@@ -122,7 +122,7 @@ describe.each(dialects)('submission on %s', (dialect) => {
     });
     expect(await messageCount()).toBe(before);
     const mass = await t.call('POST', '/api/v1/mass-emails', {
-      from: 'news@zylker.com',
+      from: 'news@sakura.com',
       subject: 'x',
       text: 'y',
       recipients: [{ address: '1@example.net' }, { address: '2@example.net' }, { address: '3@example.net' }],
@@ -157,17 +157,17 @@ describe('From domains that are not verified', () => {
   it('are refused until their TXT record is found', async () => {
     const t = await startTestApp('sqlite');
     try {
-      await t.call('POST', '/api/v1/domains', { name: 'zylker.com' });
+      await t.call('POST', '/api/v1/domains', { name: 'sakura.com' });
       const res = await t.call('POST', '/api/v1/messages', {
         type: 'workflow',
-        from: 'a@zylker.com',
+        from: 'a@sakura.com',
         to: ['x@example.net'],
         subject: 's',
         text: 't',
       });
       expect(res.status).toBe(400);
       expect(res.body.error.fields.from).toBe(
-        'zylker.com is not verified yet; publish its TXT record and verify it',
+        'sakura.com is not verified yet; publish its TXT record and verify it',
       );
     } finally {
       await t.close();

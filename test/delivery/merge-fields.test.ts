@@ -11,7 +11,7 @@ describe.each(dialects)('merge fields on %s', (dialect) => {
       MAILROUTE_DOMAIN_VERIFICATION: 'off',
       MAILROUTE_PLATFORM_SMTP: `smtp://127.0.0.1:${await closedPort()}`,
     });
-    await t.call('POST', '/api/v1/domains', { name: 'zylker.com' });
+    await t.call('POST', '/api/v1/domains', { name: 'sakura.com' });
   });
   afterAll(async () => {
     await t.close();
@@ -19,7 +19,7 @@ describe.each(dialects)('merge fields on %s', (dialect) => {
 
   const mass = (over: Record<string, unknown>) =>
     t.call('POST', '/api/v1/mass-emails', {
-      from: 'news@zylker.com',
+      from: 'news@sakura.com',
       subject: 'News',
       html: '<p>Hello</p>',
       recipients: [{ address: 'ann@example.net', fields: { name: 'Ann' } }],
@@ -45,7 +45,7 @@ describe.each(dialects)('merge fields on %s', (dialect) => {
   it('refuses the same in individual email and in content rules', async () => {
     const message = await t.call('POST', '/api/v1/messages', {
       type: 'individual',
-      from: 'amelia@zylker.com',
+      from: 'amelia@sakura.com',
       to: ['x@example.net'],
       subject: 'Hi',
       html: '<p>{{valueOf}}</p>',
@@ -126,7 +126,7 @@ describe.each(dialects)('a delivery that cannot be composed, through a relay, on
       MAILROUTE_DOMAIN_VERIFICATION: 'off',
       MAILROUTE_PLATFORM_SMTP: `smtp://127.0.0.1:${await closedPort()}`,
     });
-    const domainId = (await t.call('POST', '/api/v1/domains', { name: 'zylker.com' })).body.id;
+    const domainId = (await t.call('POST', '/api/v1/domains', { name: 'sakura.com' })).body.id;
     const created = await t.call('POST', '/api/v1/relays', {
       name: 'one a day',
       host: '127.0.0.1',
@@ -151,7 +151,7 @@ describe.each(dialects)('a delivery that cannot be composed, through a relay, on
       .executeTakeFirstOrThrow();
   const massTo = async (address: string) => {
     const res = await t.call('POST', '/api/v1/mass-emails', {
-      from: 'news@zylker.com',
+      from: 'news@sakura.com',
       subject: 'News',
       text: 'Hello {{name}}',
       recipients: [{ address, fields: { name: 'Ann' } }],

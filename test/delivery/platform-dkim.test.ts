@@ -51,8 +51,8 @@ describe.each(dialects)('platform DKIM key on %s', (dialect) => {
     const org = await createOrg(t.app.ctx, { name: 'lab2-org', datacenter: 'lab2' });
     const actor = { kind: 'api_key', id: 'test', orgId: org.id, role: 'admin', label: 'test' } as const;
     otherKey = (await createApiKey(t.app.ctx, actor, { name: 'lab2 admin', role: 'admin' })).key;
-    await addDomainWithoutKey('zylker.com');
-    await addDomainWithoutKey('zoho.example', otherKey);
+    await addDomainWithoutKey('sakura.com');
+    await addDomainWithoutKey('othermail.example', otherKey);
   });
 
   /**
@@ -72,7 +72,7 @@ describe.each(dialects)('platform DKIM key on %s', (dialect) => {
   });
 
   /** Sends one message as the org of `key` and returns it as the MX received it. */
-  async function sendOne(from = 'amelia@zylker.com', key?: string): Promise<Buffer> {
+  async function sendOne(from = 'amelia@sakura.com', key?: string): Promise<Buffer> {
     const res = await t.call(
       'POST',
       '/api/v1/messages',
@@ -121,7 +121,7 @@ describe.each(dialects)('platform DKIM key on %s', (dialect) => {
         .where('domain', '=', OTHER_BOUNCE_DOMAIN)
         .execute(),
     ).toEqual([]);
-    const raw = await sendOne('patricia@zoho.example', otherKey);
+    const raw = await sendOne('patricia@othermail.example', otherKey);
     const shown = (await t.call('GET', '/api/v1/datacenters/lab2/dkim', undefined, otherKey)).body;
     expect(shown.domain).toBe(OTHER_BOUNCE_DOMAIN);
     expect(raw.toString()).toContain(`s=${shown.selector};`);

@@ -46,7 +46,7 @@ describe.each(dialects)('delivery policies on %s', (dialect) => {
       MAILROUTE_DOMAIN_VERIFICATION: 'off',
       MAILROUTE_PLATFORM_SMTP: `smtp://127.0.0.1:${platform.port}`,
     });
-    domainId = (await t.call('POST', '/api/v1/domains', { name: 'zylker.com' })).body.id;
+    domainId = (await t.call('POST', '/api/v1/domains', { name: 'sakura.com' })).body.id;
   });
   afterAll(async () => {
     await t.close();
@@ -59,7 +59,7 @@ describe.each(dialects)('delivery policies on %s', (dialect) => {
     (
       await t.call('POST', '/api/v1/messages', {
         type,
-        from: 'a@zylker.com',
+        from: 'a@sakura.com',
         to: [to],
         subject: 's',
         text: 't',
@@ -185,7 +185,7 @@ describe.each(dialects)('delivery policies on %s', (dialect) => {
     const { ctx } = t.app;
     await t.app.worker!.stop();
     const mass = await t.call('POST', '/api/v1/mass-emails', {
-      from: 'a@zylker.com',
+      from: 'a@sakura.com',
       subject: 's',
       text: 't',
       recipients: [{ address: 'm1@example.net' }, { address: 'm2@example.net' }],

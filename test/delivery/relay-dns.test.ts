@@ -15,7 +15,7 @@ describe('a relay host that does not resolve', () => {
   let platform: TestSmtpServer;
   let relayServer: TestSmtpServer;
   let domainId: string;
-  const HOST = 'smtp.relay.zylker.test';
+  const HOST = 'smtp.relay.sakura.test';
 
   beforeAll(async () => {
     dns = await startDnsServer();
@@ -27,7 +27,7 @@ describe('a relay host that does not resolve', () => {
       MAILROUTE_DNS_SERVERS: dns.address,
       MAILROUTE_PLATFORM_SMTP: `smtp://127.0.0.1:${platform.port}`,
     });
-    domainId = (await t.call('POST', '/api/v1/domains', { name: 'zylker.com' })).body.id;
+    domainId = (await t.call('POST', '/api/v1/domains', { name: 'sakura.com' })).body.id;
   });
   afterAll(async () => {
     await t.close();
@@ -53,7 +53,7 @@ describe('a relay host that does not resolve', () => {
     expect(relay.id).toBeTruthy();
     const msg = await t.call('POST', '/api/v1/messages', {
       type: 'workflow',
-      from: 'a@zylker.com',
+      from: 'a@sakura.com',
       to: [to],
       subject: 'dns',
       text: 'x',

@@ -37,7 +37,7 @@ describe.each(dialects)('the order relays are tried in, on %s', (dialect) => {
       MAILROUTE_PLANS: plansFile({ name: 'six', dailyLimit: 1000, maxDomains: 1, maxRelaysPerDomain: 6 }),
       MAILROUTE_DEFAULT_PLAN: 'six',
     });
-    const domainId = (await t.call('POST', '/api/v1/domains', { name: 'zylker.com' })).body.id;
+    const domainId = (await t.call('POST', '/api/v1/domains', { name: 'sakura.com' })).body.id;
     const priority: Record<Name, number> = {
       suspended: 1,
       disabled: 1,
@@ -79,7 +79,7 @@ describe.each(dialects)('the order relays are tried in, on %s', (dialect) => {
   const sendOne = async (to: string) => {
     const res = await t.call('POST', '/api/v1/messages', {
       type: 'workflow',
-      from: 'ops@zylker.com',
+      from: 'ops@sakura.com',
       to: [to],
       subject: 'order',
       text: 'x',

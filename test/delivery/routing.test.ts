@@ -31,7 +31,7 @@ describe.each(dialects)('delivery through relays and the platform on %s', (diale
       MAILROUTE_DNS_SERVERS: dns.address,
       MAILROUTE_PLATFORM_SMTP: `smtp://127.0.0.1:${platform.port}`,
     });
-    const d = (await t.call('POST', '/api/v1/domains', { name: 'zylker.com' })).body;
+    const d = (await t.call('POST', '/api/v1/domains', { name: 'sakura.com' })).body;
     domainId = d.id;
     dns.set(d.verification.name, { TXT: [d.verification.value] });
     dns.set(d.dkim.dnsRecord.name, { TXT: [d.dkim.dnsRecord.value] });
@@ -59,7 +59,7 @@ describe.each(dialects)('delivery through relays and the platform on %s', (diale
   const send = async (body: Record<string, unknown>) => {
     const res = await t.call('POST', '/api/v1/messages', {
       type: 'workflow',
-      from: 'Amelia <amelia@zylker.com>',
+      from: 'Amelia <amelia@sakura.com>',
       subject: 'Hello',
       text: 'Hi there',
       ...body,
@@ -92,7 +92,7 @@ describe.each(dialects)('delivery through relays and the platform on %s', (diale
     const mass = await relay({ name: 'mass', port: relayMass.port, emailTypes: ['mass'] });
     const before = relayWorkflow.received.messages.length;
     const res = await t.call('POST', '/api/v1/mass-emails', {
-      from: 'news@zylker.com',
+      from: 'news@sakura.com',
       subject: 'Hi {{name}}',
       html: '<p>Dear {{name}}</p>',
       recipients: [
@@ -115,7 +115,7 @@ describe.each(dialects)('delivery through relays and the platform on %s', (diale
       .find((m) => m.includes('m2@example.net'))!;
     expect(second).toContain('You asked for this.');
     expect(await verifyDkim(relayMass.received.messages[0]!, dns.address)).toEqual([
-      { domain: 'zylker.com', result: 'pass' },
+      { domain: 'sakura.com', result: 'pass' },
     ]);
     await t.call('DELETE', `/api/v1/relays/${wf.id}`);
     await t.call('DELETE', `/api/v1/relays/${mass.id}`);
@@ -128,8 +128,8 @@ describe.each(dialects)('delivery through relays and the platform on %s', (diale
         /^bounces\+[a-z2-7]{26}-[a-z2-7]{16}@bounces\.mailroute\.localhost$/,
       ],
       [{ mode: 'platform', fixedReturnPath: true }, /^catchall@bounces\.mailroute\.localhost$/],
-      [{ mode: 'from' }, /^amelia@zylker\.com$/],
-      [{ mode: 'address', address: 'bounce@zylker.com' }, /^bounce@zylker\.com$/],
+      [{ mode: 'from' }, /^amelia@sakura\.com$/],
+      [{ mode: 'address', address: 'bounce@sakura.com' }, /^bounce@sakura\.com$/],
     ];
     for (const [bounceHandling, expected] of cases) {
       const r = await relay({ port: relayMass.port, bounceHandling });
@@ -201,7 +201,7 @@ describe.each(dialects)('delivery through relays and the platform on %s', (diale
     const detail = await settled(t, msg.id);
     expect(detail.deliveries[0].route).toBe('platform');
     const raw = messageFor(platform, detail.deliveries[0].id)!;
-    expect(await verifyDkim(raw, dns.address)).toEqual([{ domain: 'zylker.com', result: 'pass' }]);
+    expect(await verifyDkim(raw, dns.address)).toEqual([{ domain: 'sakura.com', result: 'pass' }]);
     expect(platform.received.mailFrom.at(-1)).toMatch(/^bounces\+/);
   });
 

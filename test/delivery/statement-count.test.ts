@@ -55,7 +55,7 @@ describe.each(dialects)('database statements per delivery on %s', (dialect) => {
       MAILROUTE_LOG_LEVEL: 'warn',
     });
     await t.app.worker!.stop();
-    domainId = (await t.call('POST', '/api/v1/domains', { name: 'zylker.com' })).body.id;
+    domainId = (await t.call('POST', '/api/v1/domains', { name: 'sakura.com' })).body.id;
     const r = await t.call('POST', '/api/v1/relays', {
       name: 'healthy',
       host: '127.0.0.1',
@@ -75,7 +75,7 @@ describe.each(dialects)('database statements per delivery on %s', (dialect) => {
 
   const measure = async (concurrency: number) => {
     const res = await t.call('POST', '/api/v1/mass-emails', {
-      from: 'news@zylker.com',
+      from: 'news@sakura.com',
       subject: 'count',
       text: 'x',
       recipients: Array.from({ length: N }, (_, i) => ({ address: `c${concurrency}-${i}@example.net` })),

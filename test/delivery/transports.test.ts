@@ -53,7 +53,7 @@ describe('transports', () => {
       MAILROUTE_OAUTH_GMAIL_AUTH_URL: provider.authUrl,
       MAILROUTE_OAUTH_GMAIL_TOKEN_URL: provider.tokenUrl,
     });
-    const d = (await t.call('POST', '/api/v1/domains', { name: 'zylker.com', dkimAlgorithm: 'ed25519' }))
+    const d = (await t.call('POST', '/api/v1/domains', { name: 'sakura.com', dkimAlgorithm: 'ed25519' }))
       .body;
     domainId = d.id;
     dns.set(d.verification.name, { TXT: [d.verification.value] });
@@ -72,7 +72,7 @@ describe('transports', () => {
     (
       await t.call('POST', '/api/v1/messages', {
         type,
-        from: 'amelia@zylker.com',
+        from: 'amelia@sakura.com',
         to: [to],
         subject: 'direct',
         text: 'hello',
@@ -86,7 +86,7 @@ describe('transports', () => {
     expect(d.attempts[0].host).toBe(`127.0.0.1:${mx.port}`);
     const raw = messageFor(mx, d.id)!;
     expect(raw.toString()).toMatch(/a=ed25519-sha256/);
-    expect(await verifyDkim(raw, dns.address)).toEqual([{ domain: 'zylker.com', result: 'pass' }]);
+    expect(await verifyDkim(raw, dns.address)).toEqual([{ domain: 'sakura.com', result: 'pass' }]);
     expect(mx.received.mailFrom.at(-1)).toMatch(/^bounces\+[a-z2-7]+-[a-z2-7]+@bounces\.lab\.example$/);
   });
 
@@ -129,7 +129,7 @@ describe('transports', () => {
         dailyLimit: 10,
         domainId,
         emailTypes: ['workflow'],
-        authentication: { type: 'oauth2', service: 'gmail', user: 'crm@zylker.com' },
+        authentication: { type: 'oauth2', service: 'gmail', user: 'crm@sakura.com' },
       })
     ).body;
     const { code, state } = provider.consent(
@@ -138,7 +138,7 @@ describe('transports', () => {
     await fetch(`${t.url}/api/v1/oauth/callback?code=${code}&state=${state}`, { redirect: 'manual' });
     relay = await startSmtpServer({
       mode: 'plain',
-      auth: { username: 'crm@zylker.com', password: 'unused', accessToken: provider.accessTokens.at(-1)! },
+      auth: { username: 'crm@sakura.com', password: 'unused', accessToken: provider.accessTokens.at(-1)! },
       extra: {
         onConnect(session, cb) {
           remoteAddresses.push(session.remoteAddress);
@@ -173,7 +173,7 @@ describe('direct MX delivery under MAILROUTE_RELAY_HOSTS=public-only', () => {
       MAILROUTE_RELAY_HOSTS: 'public-only',
       MAILROUTE_DOMAIN_VERIFICATION: 'off',
     });
-    await t.call('POST', '/api/v1/domains', { name: 'zylker.com' });
+    await t.call('POST', '/api/v1/domains', { name: 'sakura.com' });
   });
   afterAll(async () => {
     await t.close();
@@ -185,7 +185,7 @@ describe('direct MX delivery under MAILROUTE_RELAY_HOSTS=public-only', () => {
     const msg = (
       await t.call('POST', '/api/v1/messages', {
         type: 'individual',
-        from: 'amelia@zylker.com',
+        from: 'amelia@sakura.com',
         to: ['someone@inside.example'],
         subject: 'inside',
         text: 'hello',

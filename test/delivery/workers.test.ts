@@ -34,7 +34,7 @@ describe.each(dialects)('several workers sharing one queue on %s', (dialect) => 
       extra.push(
         await createApp(t.app.ctx.config, { http: false, clock: t.clock, log: createLogger('silent') }),
       );
-    domainId = (await t.call('POST', '/api/v1/domains', { name: 'zylker.com' })).body.id;
+    domainId = (await t.call('POST', '/api/v1/domains', { name: 'sakura.com' })).body.id;
   });
   afterAll(async () => {
     for (const a of extra) await a.close();
@@ -86,7 +86,7 @@ describe.each(dialects)('several workers sharing one queue on %s', (dialect) => 
     const to = Array.from({ length: 40 }, (_, i) => `down${i}@example.net`);
     const res = await t.call('POST', '/api/v1/messages', {
       type: 'workflow',
-      from: 'ops@zylker.com',
+      from: 'ops@sakura.com',
       to,
       subject: 'down',
       text: 'x',
@@ -124,7 +124,7 @@ describe.each(dialects)('several workers sharing one queue on %s', (dialect) => 
     ).body;
     const recipients = Array.from({ length: N }, (_, i) => ({ address: `cap${i}@example.net` }));
     const res = await t.call('POST', '/api/v1/mass-emails', {
-      from: 'news@zylker.com',
+      from: 'news@sakura.com',
       subject: 'cap',
       text: 'x',
       recipients,
@@ -132,7 +132,7 @@ describe.each(dialects)('several workers sharing one queue on %s', (dialect) => 
     expect(res.body.accepted, JSON.stringify(res.body)).toBe(N);
     const over = await t.call('POST', '/api/v1/messages', {
       type: 'individual',
-      from: 'ops@zylker.com',
+      from: 'ops@sakura.com',
       to: ['one-more@example.net'],
       subject: 'x',
       text: 'x',

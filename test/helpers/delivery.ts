@@ -34,13 +34,13 @@ export async function settled(t: TestApp, messageId: string, timeoutMs = 15_000)
 }
 
 /**
- * Submits a one-recipient message from amelia@zylker.com, checks it was accepted, and waits for it
+ * Submits a one-recipient message from amelia@sakura.com, checks it was accepted, and waits for it
  * to settle; returns its ids and detail (the caller checks the outcome it expects).
  */
 export async function sendOneSettled(t: TestApp, to: string, type: 'workflow' | 'individual') {
   const res = await t.call('POST', '/api/v1/messages', {
     type,
-    from: 'amelia@zylker.com',
+    from: 'amelia@sakura.com',
     to: [to],
     subject: 'Hello',
     text: 'Hi',

@@ -30,8 +30,8 @@ describe.each(dialects)('writing delivery states in one statement on %s', (diale
       {
         org_id: org.id,
         type: 'mass',
-        from_address: 'news@zylker.com',
-        from_domain: 'zylker.com',
+        from_address: 'news@sakura.com',
+        from_domain: 'sakura.com',
         subject: 's',
         content: '{}',
         metadata: null,

@@ -31,7 +31,7 @@ describe.each(dialects)('return path kind of deliveries on %s', (dialect) => {
     );
 
   it('is recorded when a delivery is sent, and filled in by the migration for older mail', async () => {
-    const domainId = (await t.call('POST', '/api/v1/domains', { name: 'zylker.com' })).body.id;
+    const domainId = (await t.call('POST', '/api/v1/domains', { name: 'sakura.com' })).body.id;
     const add = async (type: string, bounceHandling: unknown) => {
       const res = await t.call('POST', '/api/v1/relays', {
         name: type,
@@ -46,7 +46,7 @@ describe.each(dialects)('return path kind of deliveries on %s', (dialect) => {
       expect(res.status, JSON.stringify(res.body)).toBe(201);
     };
     await add('workflow', { mode: 'platform', fixedReturnPath: true });
-    await add('individual', { mode: 'address', address: 'bounce@zylker.com' });
+    await add('individual', { mode: 'address', address: 'bounce@sakura.com' });
     expect((await sendOneSettled(t, 'a@example.net', 'workflow')).status).toBe('sent');
     expect((await sendOneSettled(t, 'b@example.net', 'individual')).status).toBe('sent');
     const recorded = { 'a@example.net': 'catchall', 'b@example.net': 'address' };

@@ -93,7 +93,7 @@ function target(server: ServerName, overrides: Partial<ProbeTarget>): ProbeTarge
     security: 'none',
     verifyCertificate: true,
     auth: { type: 'none' },
-    mailFrom: 'probe@zylker.test',
+    mailFrom: 'probe@sakura.test',
     timeoutMs: 3_000,
     ...overrides,
   };

@@ -41,8 +41,8 @@ describe('SMTP pools', () => {
         auth: { type: 'none' },
         timeoutMs: 5000,
       }),
-      Buffer.from(`From: a@zylker.com\r\nTo: b@example.net\r\nSubject: ${n}\r\n\r\nHi\r\n`),
-      { from: 'a@zylker.com', to: 'b@example.net' },
+      Buffer.from(`From: a@sakura.com\r\nTo: b@example.net\r\nSubject: ${n}\r\n\r\nHi\r\n`),
+      { from: 'a@sakura.com', to: 'b@example.net' },
     );
 
   it('reuses the open connection for a relay with its own CA, and reconnects when the CA changes', async () => {

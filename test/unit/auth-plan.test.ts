@@ -23,16 +23,16 @@ describe('return path of each bounce-handling mode', () => {
       'b.example',
       true,
     ],
-    ['the From address', { mode: 'from' }, '*@zylker.com', 'zylker.com', false],
+    ['the From address', { mode: 'from' }, '*@sakura.com', 'sakura.com', false],
     [
       'a bounce address on the domain',
-      { mode: 'address', address: 'Bounce@Zylker.com' },
-      'bounce@zylker.com',
-      'zylker.com',
+      { mode: 'address', address: 'Bounce@Sakura.com' },
+      'bounce@sakura.com',
+      'sakura.com',
       false,
     ],
   ] as const)('%s', (_what, mode, address, domain, platform) => {
-    expect(returnPathPlan(mode, 'zylker.com', 'b.example')).toEqual({ address, domain, platform });
+    expect(returnPathPlan(mode, 'sakura.com', 'b.example')).toEqual({ address, domain, platform });
   });
 });
 

@@ -35,8 +35,8 @@ describe('describeImapError', () => {
 
 describe('bounceMailboxInputSchema', () => {
   const base = {
-    host: 'imap.zylker.com',
-    authentication: { type: 'password', username: 'bounce@zylker.com' },
+    host: 'imap.sakura.com',
+    authentication: { type: 'password', username: 'bounce@sakura.com' },
   };
   it('fills the defaults: port 993, implicit TLS, INBOX, flag with the mailroute keyword, enabled', () => {
     expect(bounceMailboxInputSchema.parse(base)).toMatchObject({

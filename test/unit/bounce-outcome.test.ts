@@ -61,8 +61,8 @@ describe('matching a returned report to its delivery', () => {
       deliveryId: id,
       via: 'header',
     });
-    expect(deliveryInHeaders({ 'message-id': `<${id}@zylker.com>` })).toBe(id);
-    expect(deliveryInHeaders({ 'message-id': '<abc@zylker.com>' })).toBeUndefined();
+    expect(deliveryInHeaders({ 'message-id': `<${id}@sakura.com>` })).toBe(id);
+    expect(deliveryInHeaders({ 'message-id': '<abc@sakura.com>' })).toBeUndefined();
     expect(matchDelivery('catchall@b.example', report(), key)).toEqual({ rejected: 'no-delivery-named' });
   });
 });

@@ -6,7 +6,7 @@ import type { MessageContent } from '../../src/schemas/messages.js';
 import type { DeliveriesTable, MessagesTable } from '../../src/store/schema.js';
 
 const content: MessageContent = {
-  from: '"Zylker News" <news@zylker.com>',
+  from: '"Sakura News" <news@sakura.com>',
   to: [],
   cc: [],
   subject: 'Hello {{name}}',
@@ -21,7 +21,7 @@ describe('composing deliveries', () => {
     const a = await simpleParser(
       await templates.compose('msg_1', content, {
         deliveryId: 'dlv_a',
-        fromDomain: 'zylker.com',
+        fromDomain: 'sakura.com',
         date,
         personalization: { to: 'a@example.net' },
       }),
@@ -29,7 +29,7 @@ describe('composing deliveries', () => {
     const b = await simpleParser(
       await templates.compose('msg_1', content, {
         deliveryId: 'dlv_b',
-        fromDomain: 'zylker.com',
+        fromDomain: 'sakura.com',
         date,
         personalization: { to: 'b@example.net' },
       }),
@@ -37,13 +37,13 @@ describe('composing deliveries', () => {
     const full = await simpleParser(
       await composeMime(content, {
         deliveryId: 'dlv_b',
-        fromDomain: 'zylker.com',
+        fromDomain: 'sakura.com',
         date,
         personalization: { to: 'b@example.net' },
       }),
     );
-    expect(a.messageId).toBe('<dlv_a@zylker.com>');
-    expect(b.messageId).toBe('<dlv_b@zylker.com>');
+    expect(a.messageId).toBe('<dlv_a@sakura.com>');
+    expect(b.messageId).toBe('<dlv_b@sakura.com>');
     expect(a.headers.get('x-mailroute-delivery')).toBe('dlv_a');
     expect(b.headers.get('x-mailroute-delivery')).toBe('dlv_b');
     expect((a.to as { text: string }).text).toBe('a@example.net');
@@ -62,7 +62,7 @@ describe('composing deliveries', () => {
     const merged = await simpleParser(
       await templates.compose('msg_2', content, {
         deliveryId: 'dlv_c',
-        fromDomain: 'zylker.com',
+        fromDomain: 'sakura.com',
         date,
         personalization: { to: 'c@example.net', fields: { name: 'Ann <b>' }, notice: 'You subscribed.' },
       }),
@@ -73,7 +73,7 @@ describe('composing deliveries', () => {
     const named = await simpleParser(
       await templates.compose('msg_2', content, {
         deliveryId: 'dlv_d',
-        fromDomain: 'zylker.com',
+        fromDomain: 'sakura.com',
         date,
         personalization: { to: '"Dan" <d@example.net>' },
       }),
@@ -98,13 +98,13 @@ describe('composing deliveries', () => {
   it('tells the transport the Message-ID the prepared message carries', async () => {
     const m = {
       id: 'msg_p',
-      from_domain: 'zylker.com',
+      from_domain: 'sakura.com',
       created_at: date.getTime(),
       content: JSON.stringify(content),
     } as MessagesTable;
     const d = { id: 'dlv_p', recipient_domain: 'example.net', personalization: null } as DeliveriesTable;
-    const prepared = await prepare(m, d, undefined, 'bounce@zylker.com', date.getTime());
-    expect(prepared.messageId).toBe('<dlv_p@zylker.com>');
+    const prepared = await prepare(m, d, undefined, 'bounce@sakura.com', date.getTime());
+    expect(prepared.messageId).toBe('<dlv_p@sakura.com>');
     expect((await simpleParser(prepared.raw)).messageId).toBe(prepared.messageId);
   });
 });

@@ -99,7 +99,7 @@ describe('HTML fragments of rules', () => {
 
 describe('composing once per set of rules', () => {
   const content: MessageContent = {
-    from: 'amelia@zylker.com',
+    from: 'amelia@sakura.com',
     to: ['x@partner.example', 'y@example.net'],
     cc: [],
     subject: 'Hi',
@@ -122,7 +122,7 @@ describe('composing once per set of rules', () => {
         await simpleParser(
           await templates.compose('msg_1', content, {
             deliveryId,
-            fromDomain: 'zylker.com',
+            fromDomain: 'sakura.com',
             date,
             recipientDomain,
           }),

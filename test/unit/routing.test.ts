@@ -9,7 +9,7 @@ import {
 } from '../../src/domain/routing.js';
 
 const NOW = 1_000_000;
-const DOMAIN = 'dom_zylker';
+const DOMAIN = 'dom_sakura';
 
 /** A relay of the From domain taking workflow mail, enabled and not suspended unless told. */
 function relay(id: string, priority: number, over: Partial<RelayCandidate> = {}): RelayCandidate {

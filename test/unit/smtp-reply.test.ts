@@ -172,7 +172,7 @@ const relayCases: Case[] = [
     '550 5.7.26 DMARC failure after DATA bounces',
     relay(
       'message',
-      "550 5.7.26 Unauthenticated email from zylker.com is not accepted due to domain's DMARC policy",
+      "550 5.7.26 Unauthenticated email from sakura.com is not accepted due to domain's DMARC policy",
     ),
     bounced('content.unauthenticated', '5.7.26', 'message'),
   ],
@@ -283,7 +283,7 @@ const relayCases: Case[] = [
   ],
   [
     '553 5.7.1 Sender address rejected: not owned by user on RCPT falls back',
-    relay('rcpt', '553 5.7.1 <ceo@zylker.com>: Sender address rejected: not owned by user amelia@zylker.com'),
+    relay('rcpt', '553 5.7.1 <ceo@sakura.com>: Sender address rejected: not owned by user amelia@sakura.com'),
     { ...fellBack('relay.sender-refused', '5.7.1'), scope: 'relay' },
   ],
   [
@@ -308,7 +308,7 @@ const relayCases: Case[] = [
   ],
   [
     '421 4.7.0 too many connections slows down',
-    relay('greeting', '421 4.7.0 mx.zylker.com Error: too many connections from 203.0.113.9'),
+    relay('greeting', '421 4.7.0 mx.sakura.com Error: too many connections from 203.0.113.9'),
     { ...slowed('slowdown.rate-limited', '4.7.0'), scope: 'relay' },
   ],
   [
@@ -353,7 +353,7 @@ const relayCases: Case[] = [
   ],
   [
     '554 greeting refusal falls back',
-    relay('greeting', '554 mx.zylker.com ESMTP not accepting messages'),
+    relay('greeting', '554 mx.sakura.com ESMTP not accepting messages'),
     { ...fellBack('greeting.rejected', '5.3.2'), scope: 'connection' },
   ],
   [
@@ -597,7 +597,7 @@ const platformCases: Case[] = [
   ],
   [
     '553 sender address rejected bounces the message',
-    platform('rcpt', '553 5.7.1 <a@zylker.com>: Sender address rejected: Domain not found'),
+    platform('rcpt', '553 5.7.1 <a@sakura.com>: Sender address rejected: Domain not found'),
     bounced('relay.sender-refused', '5.7.1', 'message'),
   ],
   [
@@ -872,7 +872,7 @@ describe('fromNodemailerError', () => {
       'EENVELOPE on MAIL FROM',
       nodemailerError({
         code: 'EENVELOPE',
-        response: '553 5.7.1 <x@zylker.com>: Sender address rejected: not owned by user a',
+        response: '553 5.7.1 <x@sakura.com>: Sender address rejected: not owned by user a',
         responseCode: 553,
         command: 'MAIL FROM',
       }),

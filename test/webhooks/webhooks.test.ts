@@ -48,14 +48,14 @@ describe.each(dialects)('event webhooks on %s', (dialect) => {
     });
     receiver = await startWebhookReceiver();
     dns = await startDnsServer();
-    dns.set('hooks.zylker.test', { A: ['127.0.0.1'] });
-    dns.set('metadata.zylker.test', { A: ['169.254.169.254'] });
+    dns.set('hooks.sakura.test', { A: ['127.0.0.1'] });
+    dns.set('metadata.sakura.test', { A: ['169.254.169.254'] });
     t = await startTestApp(dialect, {
       MAILROUTE_DNS_SERVERS: dns.address,
       MAILROUTE_DOMAIN_VERIFICATION: 'off',
       MAILROUTE_PLATFORM_SMTP: `smtp://127.0.0.1:${platform.port}`,
     });
-    await t.call('POST', '/api/v1/domains', { name: 'zylker.com' });
+    await t.call('POST', '/api/v1/domains', { name: 'sakura.com' });
   });
   afterAll(async () => {
     await t.close();
@@ -227,13 +227,13 @@ describe.each(dialects)('event webhooks on %s', (dialect) => {
   it('resolves a host name with its own resolver at send time and never reaches a link-local address', async () => {
     const port = new URL(receiver.url()).port;
     const named = await endpoint({
-      url: `http://hooks.zylker.test:${port}/named`,
+      url: `http://hooks.sakura.test:${port}/named`,
       events: ['delivery.sent'],
     });
-    const metadata = await endpoint({ url: 'http://metadata.zylker.test/latest', events: ['delivery.sent'] });
+    const metadata = await endpoint({ url: 'http://metadata.sakura.test/latest', events: ['delivery.sent'] });
     await send('named@example.net');
     const [got] = await until(async () => at('/named').length > 0 && at('/named'), 10_000, 'the webhook');
-    expect(got!.headers.host).toBe(`hooks.zylker.test:${port}`);
+    expect(got!.headers.host).toBe(`hooks.sakura.test:${port}`);
     const refused = await until(async () => {
       const log = await t.call('GET', `/api/v1/webhooks/endpoints/${metadata.id}/deliveries`);
       return log.body.items[0]?.attempts === 1 && log.body.items[0];

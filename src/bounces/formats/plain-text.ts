@@ -1,6 +1,6 @@
 /**
  * Plain-text bounces of MTAs and providers without RFC 3464 support (qmail, Exim, Sendmail v5,
- * Postfix without DSN, Gmail, Yahoo, Exchange 2003, Domino, Courier, DragonFly, Zoho, …). They are
+ * Postfix without DSN, Gmail, Yahoo, Exchange 2003, Domino, Courier, DragonFly, …). They are
  * recognised as bounces by sender, subject or wording, and read by layout (`scanRecipients`), with
  * the `X-Failed-Recipients` header as a last resort; no per-vendor code, so new vendors with the
  * same layouts work too.
