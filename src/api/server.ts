@@ -31,6 +31,7 @@ import { settingsRoutes } from './routes/settings.js';
 import { suppressionRoutes } from './routes/suppressions.js';
 import { userRoutes } from './routes/users.js';
 import { webhookEndpointRoutes } from './routes/webhook-endpoints.js';
+import { sendSecurityHeaders } from './security-headers.js';
 
 export const API_VERSION = '1.0.0';
 
@@ -44,6 +45,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
   acceptEmptyJsonBodies(app);
+  sendSecurityHeaders(app);
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send(errorBody('not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
   });
@@ -91,10 +93,6 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
     app.swagger(),
   );
-  app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
-    return payload;
-  });
   return app;
 }
 
