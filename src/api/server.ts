@@ -9,8 +9,10 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { AppContext } from '../context.js';
 import { AppError } from '../domain/errors.js';
 import { registerAuth } from './auth.js';
-import { errorBody, handleError } from './errors.js';
+import { handleClientError } from './client-errors.js';
+import { handleError } from './errors.js';
 import { acceptEmptyJsonBodies } from './json-body.js';
+import { answerWrongMethods } from './method-not-allowed.js';
 import { openapiTransform, openapiTransformObject } from './openapi.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditLogRoutes } from './routes/audit-log.js';
@@ -40,15 +42,14 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     loggerInstance: ctx.log.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: 50 * 1024 * 1024,
     trustProxy: false,
+    clientErrorHandler: handleClientError,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
   acceptEmptyJsonBodies(app);
   sendSecurityHeaders(app);
-  app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send(errorBody('not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
-  });
+  app.setNotFoundHandler(answerWrongMethods(app));
 
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
