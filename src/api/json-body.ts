@@ -2,13 +2,18 @@
  * The JSON body parser. An empty body is no body: many HTTP clients send `Content-Type:
  * application/json` with nothing after it on a bodiless action (`/enable`, `/verify`, sign-out…);
  * those routes take no body and must accept that, while a route that needs one still refuses a
- * missing one through its schema. Keys that could reach object prototypes (`__proto__`,
- * `constructor.prototype`) are refused with 400 naming the field. Anything else that is not JSON
- * is "not valid JSON".
+ * missing one through its schema. The bytes must be UTF-8 (never silently replaced by U+FFFD), and
+ * keys that could reach object prototypes (`__proto__`, `constructor.prototype`) are refused; both
+ * answer 400 naming the field, found by the pure rules of `domain/`. Anything else that is not
+ * JSON is "not valid JSON".
  */
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../domain/errors.js';
+import { jsonPathAt } from '../domain/json-path-at.js';
 import { findPrototypeKey } from '../domain/prototype-keys.js';
+import { firstInvalidUtf8 } from '../domain/utf8.js';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 function refuseField(field: string, message: string): AppError {
   return new AppError('validation_failed', `${field}: ${message}`, { [field]: message });
@@ -16,7 +21,14 @@ function refuseField(field: string, message: string): AppError {
 
 export function parseJsonBody(bytes: Buffer): unknown {
   if (bytes.length === 0) return undefined;
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes) ?? 0;
+    const field = jsonPathAt(bytes.subarray(0, at).toString('utf8')) ?? 'body';
+    throw refuseField(field, `is not valid UTF-8 (byte ${at} of the body); send JSON encoded as UTF-8`);
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

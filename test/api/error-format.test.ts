@@ -1,11 +1,12 @@
 /**
  * Errors that match the README (issue 14, point 12): a request the HTTP parser refuses (headers
  * too large, malformed) still gets the JSON error format; a `__proto__` key is named as the field
- * it is; a wrong method on an existing route is 405 with `Allow`, not 404.
+ * it is; a wrong method on an existing route is 405 with `Allow`, not 404. A JSON body that is not
+ * UTF-8 (point 13) is refused naming the field of the bad byte.
  */
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { ADMIN_KEY, startTestApp, type TestApp } from '../helpers/app.js';
 import { dialects } from '../helpers/databases.js';
 
 interface RawResponse {
@@ -100,5 +101,47 @@ describe.each(dialects)('error format at the edges on %s', (dialect) => {
     const unknown = await t.call('GET', '/api/v1/no-such-thing');
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get('allow')).toBeNull();
+  });
+});
+
+describe.each(dialects)('JSON bodies that are not UTF-8 on %s', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(dialect);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  /** Posts raw bytes: the JSON text with `\xff` standing for one byte that is not UTF-8. */
+  const post = async (path: string, json: string) => {
+    const res = await fetch(t.url + path, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: Buffer.from(json, 'latin1'),
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+
+  it('refuses a string with a byte that is not UTF-8, naming its field, instead of storing U+FFFD', async () => {
+    const res = await post('/api/v1/api-keys', '{"role":"send","name":"caf\xe9 key"}');
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_failed');
+    expect(Object.keys(res.body.error.fields)).toEqual(['name']);
+    expect(res.body.error.fields.name).toContain('UTF-8');
+    const keys = (await t.call('GET', '/api/v1/api-keys')).body.items as { name: string }[];
+    expect(keys.some((k) => k.name.includes('\ufffd') || k.name.startsWith('caf'))).toBe(false);
+  });
+
+  it('names the body when the bad byte is in no field', async () => {
+    const res = await post('/api/v1/api-keys', '{"n\xffme":"x","role":"send"}');
+    expect(res.status).toBe(400);
+    expect(Object.keys(res.body.error.fields)).toEqual(['body']);
+  });
+
+  it('still takes UTF-8 text with a byte order mark', async () => {
+    const res = await post('/api/v1/api-keys', '\xef\xbb\xbf{"role":"send","name":"caf\xc3\xa9"}');
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.name).toBe('café');
   });
 });
