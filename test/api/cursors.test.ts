@@ -78,4 +78,25 @@ describe.each(dialects)('page cursors on %s', (dialect) => {
       expect(res.body.error.fields).toHaveProperty('cursor');
     }
   });
+
+  it('pages the suppression list by addresses as long as an address may be', async () => {
+    const local = 'a'.repeat(64);
+    const domain = `${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(60)}.example`;
+    for (const n of [1, 2, 3]) {
+      const res = await t.call('POST', '/api/v1/suppressions', {
+        address: `${local}${n}@${domain}`.slice(1),
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await t.call('GET', `/api/v1/suppressions?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status, JSON.stringify(page.body)).toBe(200);
+      seen.push(...page.body.items.map((i: { address: string }) => i.address));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(3);
+    expect(new Set(seen).size).toBe(3);
+  });
 });
