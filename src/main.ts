@@ -20,6 +20,7 @@ import { createSecrets } from './secrets/secrets.js';
 import { ArchiveRetentionJob } from './services/archive-retention.js';
 import { bootstrap } from './services/orgs.js';
 import { openStore } from './store/db.js';
+import { octal, preparePrivateDir } from './store/file-modes.js';
 import { migrateToLatest } from './store/migrations/index.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 
@@ -52,6 +53,12 @@ export interface App {
 export async function openContext(config: Config, options: AppOptions = {}): Promise<AppContext> {
   const log = options.log ?? createLogger(config.logLevel);
   for (const w of config.warnings) log.warn({ event: 'config.warning' }, w);
+  const dataDir = preparePrivateDir(config.dataDir);
+  if (dataDir.looseMode !== undefined)
+    log.warn(
+      { event: 'data_dir.loose_mode', path: config.dataDir, mode: octal(dataDir.looseMode) },
+      `the data directory is ${octal(dataDir.looseMode)}: other local users may read it; chmod 700 it`,
+    );
   const master = loadMasterKey(config.masterKey, config.dataDir);
   if (master.origin === 'generated')
     log.warn({ event: 'secrets.key_generated', path: master.path }, 'generated a new master key; back it up');

@@ -1,7 +1,8 @@
 /**
  * Authentication and access for every request: a bearer API key or the console's session cookie
  * makes a `Principal`; the route's `access` (public, read, send, admin; admin when unstated)
- * decides. No credentials → 401; the wrong role → 403 (SPEC R1).
+ * decides. No credentials → 401; the wrong role → 403 (SPEC R1). A state change with the session
+ * cookie must come from the console's own origin (`same-origin.ts`).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type Access, mayAccess, type Principal } from '../auth/principal.js';
@@ -9,6 +10,7 @@ import type { AppContext } from '../context.js';
 import { AppError } from '../domain/errors.js';
 import { authenticateApiKey } from '../services/api-keys.js';
 import { authenticateSession } from '../services/sessions.js';
+import { refuseCrossSiteCookieRequests } from './same-origin.js';
 
 export const SESSION_COOKIE = 'mailroute_session';
 
@@ -37,6 +39,7 @@ async function identify(ctx: AppContext, request: FastifyRequest): Promise<Princ
 
 export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest('principal', undefined);
+  refuseCrossSiteCookieRequests(app, ctx, SESSION_COOKIE);
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config?.access ?? 'admin';
     if (access === 'public' || request.is404) return;

@@ -44,6 +44,9 @@ const frameworkCodes: Record<number, ErrorCode> = {
 };
 
 export function handleError(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  // Error bodies are ours and plain: written as they are, so a field named `__proto__` survives
+  // (the schema serializer would copy it by assignment and lose it).
+  reply.serializer(JSON.stringify);
   if (err instanceof AppError) {
     const retryAfter = err.details?.retryAfterSeconds;
     if (err.status === 429 && typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));

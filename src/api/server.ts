@@ -9,8 +9,10 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { AppContext } from '../context.js';
 import { AppError } from '../domain/errors.js';
 import { registerAuth } from './auth.js';
-import { errorBody, handleError } from './errors.js';
+import { handleClientError } from './client-errors.js';
+import { handleError } from './errors.js';
 import { acceptEmptyJsonBodies } from './json-body.js';
+import { answerWrongMethods } from './method-not-allowed.js';
 import { openapiTransform, openapiTransformObject } from './openapi.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditLogRoutes } from './routes/audit-log.js';
@@ -31,6 +33,7 @@ import { settingsRoutes } from './routes/settings.js';
 import { suppressionRoutes } from './routes/suppressions.js';
 import { userRoutes } from './routes/users.js';
 import { webhookEndpointRoutes } from './routes/webhook-endpoints.js';
+import { sendSecurityHeaders } from './security-headers.js';
 
 export const API_VERSION = '1.0.0';
 
@@ -39,14 +42,14 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     loggerInstance: ctx.log.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: 50 * 1024 * 1024,
     trustProxy: false,
+    clientErrorHandler: handleClientError,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
   acceptEmptyJsonBodies(app);
-  app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send(errorBody('not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
-  });
+  sendSecurityHeaders(app);
+  app.setNotFoundHandler(answerWrongMethods(app));
 
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
@@ -91,10 +94,6 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
     app.swagger(),
   );
-  app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
-    return payload;
-  });
   return app;
 }
 

@@ -53,7 +53,7 @@ export const settingDocs: SettingDoc[] = [
   {
     key: 'MAILROUTE_DATA_DIR',
     defaultText: './data',
-    doc: 'Directory for the SQLite database, the generated master key and other local state.',
+    doc: 'Directory for the SQLite database, the generated master key and other local state; created 0700.',
   },
   {
     key: 'DATABASE_URL',

@@ -11,7 +11,8 @@ export const pageQuerySchema = z.object({
     .min(1, 'must be between 1 and 500')
     .max(500, 'must be between 1 and 500')
     .default(100),
-  cursor: z.string().max(200).optional(),
+  // Room for a key holding a 320-character address (suppressions).
+  cursor: z.string().max(600, 'must be at most 600 characters').optional(),
 });
 
 /** One page of a list: its items and the cursor of the next page (null on the last). */

@@ -8,18 +8,16 @@ import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { sql } from 'kysely';
-import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { parseMailbox } from '../domain/mailbox.js';
 import { mboxEntry } from '../domain/mbox.js';
-import { decodeCursor, encodeCursor } from '../schemas/common.js';
+import { decodeCursor, encodeCursor } from './cursors.js';
 
 const gunzipAsync = promisify(gunzip);
 const PAGE = 100;
 export const MAX_EXPORT = 50_000;
 
-const cursorSchema = z.object({ at: z.number(), id: z.string() });
-type Position = z.infer<typeof cursorSchema>;
+type Position = { at: number; id: string };
 
 export interface MboxQuery {
   since?: string;
@@ -46,7 +44,7 @@ export interface MboxExport {
 }
 
 export async function exportMbox(ctx: AppContext, orgId: string, q: MboxQuery): Promise<MboxExport> {
-  const start = decodeCursor(q.cursor, cursorSchema);
+  const start = decodeCursor('mbox', q.cursor);
   // The first row beyond this export's cap, found on the index before streaming starts.
   const beyond = await rows(ctx, orgId, q)
     .select(['a.created_at', 'a.delivery_id'])
@@ -81,6 +79,6 @@ export async function exportMbox(ctx: AppContext, orgId: string, q: MboxQuery): 
   }
   return {
     stream: Readable.from(entries(), { objectMode: false }),
-    nextCursor: stop ? encodeCursor(stop) : null,
+    nextCursor: stop ? encodeCursor('mbox', stop) : null,
   };
 }

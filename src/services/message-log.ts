@@ -4,14 +4,12 @@
  * delivery's attempts, replies and bounces; and the archived MIME as sent.
  */
 import { sql } from 'kysely';
-import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { notFound } from '../domain/errors.js';
-import { decodeCursor, encodeCursor, iso } from '../schemas/common.js';
+import { iso } from '../schemas/common.js';
 import type { LogQuery, MessageDetail } from '../schemas/messages.js';
 import { readArchived } from '../store/archive-codec.js';
-
-const cursorSchema = z.object({ at: z.number(), id: z.string() });
+import { decodeCursor, encodeCursor } from './cursors.js';
 
 async function routeNames(ctx: AppContext, orgId: string): Promise<Map<string, string>> {
   const relays = await ctx.store.db
@@ -57,7 +55,7 @@ export async function listLog(ctx: AppContext, orgId: string, q: LogQuery) {
   if (q.subject) query = query.where(subjectContains('m.subject', q.subject));
   if (q.since) query = query.where('d.created_at', '>=', Date.parse(q.since));
   if (q.until) query = query.where('d.created_at', '<', Date.parse(q.until));
-  const after = decodeCursor(q.cursor, cursorSchema);
+  const after = decodeCursor('messages', q.cursor);
   if (after)
     query = query.where((eb) =>
       eb.or([
@@ -85,7 +83,8 @@ export async function listLog(ctx: AppContext, orgId: string, q: LogQuery) {
       createdAt: iso(r.created_at)!,
       updatedAt: iso(r.updated_at)!,
     })),
-    nextCursor: rows.length === q.limit && last ? encodeCursor({ at: last.created_at, id: last.id }) : null,
+    nextCursor:
+      rows.length === q.limit && last ? encodeCursor('messages', { at: last.created_at, id: last.id }) : null,
   };
 }
 

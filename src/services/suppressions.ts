@@ -2,17 +2,15 @@
  * Reading and changing the suppression list (SPEC R20). Bounces add to it on their own
  * (`bounces/record.ts`); admins add and remove addresses by hand, audited.
  */
-import { z } from 'zod';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
 import { AppError, notFound } from '../domain/errors.js';
-import { decodeCursor, encodeCursor, iso } from '../schemas/common.js';
+import { iso } from '../schemas/common.js';
 import type { SuppressionQuery, SuppressionView } from '../schemas/suppressions.js';
 import { writeAudit } from '../store/repos/audit-log.js';
 import { addSuppression } from '../store/repos/suppressions.js';
 import type { SuppressionReason, SuppressionsTable } from '../store/schema.js';
-
-const cursorSchema = z.object({ at: z.number(), address: z.string() });
+import { decodeCursor, encodeCursor } from './cursors.js';
 
 const view = (s: SuppressionsTable): SuppressionView => ({
   address: s.address,
@@ -27,7 +25,7 @@ export async function listSuppressions(ctx: AppContext, orgId: string, q: Suppre
   if (address?.startsWith('@')) query = query.where('address', 'like', `%${address.replace(/[%_\\]/g, '')}`);
   else if (address) query = query.where('address', '=', address);
   if (q.reason) query = query.where('reason', '=', q.reason);
-  const after = decodeCursor(q.cursor, cursorSchema);
+  const after = decodeCursor('suppressions', q.cursor);
   if (after)
     query = query.where((eb) =>
       eb.or([
@@ -40,7 +38,9 @@ export async function listSuppressions(ctx: AppContext, orgId: string, q: Suppre
   return {
     items: rows.map(view),
     nextCursor:
-      rows.length === q.limit && last ? encodeCursor({ at: last.created_at, address: last.address }) : null,
+      rows.length === q.limit && last
+        ? encodeCursor('suppressions', { at: last.created_at, address: last.address })
+        : null,
   };
 }
 

@@ -3,7 +3,6 @@
  * never in the audit log), anyone with read access lists them and their delivery log. The signing
  * secret is generated here, returned once, and stored encrypted (`webhook:<id>:secret`).
  */
-import { z } from 'zod';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
 import { AppError, invalidField, notFound } from '../domain/errors.js';
@@ -11,7 +10,7 @@ import { addressKind, isIpLiteral } from '../domain/hosts.js';
 import { newId } from '../domain/ids.js';
 import type { WebhookEventType } from '../domain/webhook-events.js';
 import { newWebhookSecret, secretContext } from '../domain/webhooks.js';
-import { decodeCursor, encodeCursor, iso } from '../schemas/common.js';
+import { iso } from '../schemas/common.js';
 import {
   urlCredentialsMessage,
   urlHasCredentials,
@@ -23,6 +22,7 @@ import {
 } from '../schemas/webhooks.js';
 import { writeAudit } from '../store/repos/audit-log.js';
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from '../store/schema.js';
+import { decodeCursor, encodeCursor } from './cursors.js';
 
 const MAX_ENDPOINTS = 20;
 
@@ -210,8 +210,6 @@ const deliveryView = (d: WebhookDeliveriesTable): WebhookDeliveryView => ({
   createdAt: iso(d.created_at)!,
 });
 
-const cursorSchema = z.object({ id: z.string() });
-
 /** The endpoint's deliveries, newest first. */
 export async function listDeliveries(
   ctx: AppContext,
@@ -222,12 +220,12 @@ export async function listDeliveries(
   await load(ctx, orgId, endpointId);
   let query = ctx.store.db.selectFrom('webhook_deliveries').selectAll().where('endpoint_id', '=', endpointId);
   if (q.status) query = query.where('status', '=', q.status);
-  const after = decodeCursor(q.cursor, cursorSchema);
+  const after = decodeCursor('webhook-deliveries', q.cursor);
   if (after) query = query.where('id', '<', after.id);
   const rows = await query.orderBy('id', 'desc').limit(q.limit).execute();
   const last = rows.at(-1);
   return {
     items: rows.map(deliveryView),
-    nextCursor: rows.length === q.limit && last ? encodeCursor({ id: last.id }) : null,
+    nextCursor: rows.length === q.limit && last ? encodeCursor('webhook-deliveries', { id: last.id }) : null,
   };
 }

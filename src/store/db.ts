@@ -10,13 +10,13 @@
  * latest status changes, which only means a delivery may be sent again. On PostgreSQL every
  * commit is durable already (`synchronous_commit`), and `syncAccepted()` does nothing.
  */
-import { mkdirSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/load.js';
+import { preparePrivateDir, securePrivateDatabase } from './file-modes.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -100,7 +100,10 @@ export function openStore(config: DatabaseConfig): Store {
       close: () => db.destroy(),
     };
   }
-  if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });
+  if (config.path !== ':memory:') {
+    preparePrivateDir(dirname(config.path));
+    securePrivateDatabase(config.path);
+  }
   const database = new SqliteDatabase(config.path);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');

@@ -67,6 +67,8 @@ export async function startTestApp(dialect: TestDialect, env: Record<string, str
     async call(method, path, body, key = ADMIN_KEY, headers = {}) {
       const h: Record<string, string> = { ...headers };
       if (key) h.authorization = `Bearer ${key}`;
+      // A browser names the console's origin on every change it sends with the session cookie.
+      if (h.cookie && !('origin' in h) && !('sec-fetch-site' in h)) h.origin = url;
       let payload: string | undefined;
       if (body !== undefined) {
         h['content-type'] ??= 'application/json';

@@ -1,4 +1,5 @@
-/** Entry point: languages first, then the session, then the routes. */
+/** Entry point: zod's mode first, then languages, then the session, then the routes. */
+import './zod-jitless';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './i18n';

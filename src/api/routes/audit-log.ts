@@ -1,13 +1,12 @@
 /** `GET /api/v1/audit-log`: newest first, paged by an opaque cursor. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { auditPageSchema, auditQuerySchema } from '../../schemas/audit-log.js';
-import { decodeCursor, encodeCursor, errorBodySchema, iso } from '../../schemas/common.js';
+import { errorBodySchema, iso } from '../../schemas/common.js';
+import { decodeCursor, encodeCursor } from '../../services/cursors.js';
 import { listAudit } from '../../store/repos/audit-log.js';
 import { principalOf } from '../auth.js';
 
-const cursorSchema = z.object({ at: z.number(), id: z.string() });
 const parseJson = (s: string | null) => (s === null ? null : JSON.parse(s));
 
 export const auditLogRoutes =
@@ -29,7 +28,7 @@ export const auditLogRoutes =
           orgId: principalOf(request).orgId,
           limit,
           action,
-          before: decodeCursor(cursor, cursorSchema),
+          before: decodeCursor('audit-log', cursor),
         });
         const last = rows.at(-1);
         return {
@@ -42,7 +41,8 @@ export const auditLogRoutes =
             before: parseJson(r.before),
             after: parseJson(r.after),
           })),
-          nextCursor: rows.length === limit && last ? encodeCursor({ at: last.at, id: last.id }) : null,
+          nextCursor:
+            rows.length === limit && last ? encodeCursor('audit-log', { at: last.at, id: last.id }) : null,
         };
       },
     );
