@@ -6,7 +6,6 @@
  */
 import type { AppContext } from '../context.js';
 import type { SigningKey } from '../dkim/sign.js';
-import { defaultRetryPolicy, nextAttempt } from '../domain/retry.js';
 import { type ReturnPathRoute, returnPath, returnPathKind } from '../domain/return-path.js';
 import { candidateRelays, hasRelaysFor, whenNoRelaySent } from '../domain/routing.js';
 import type { Classification } from '../domain/smtp-reply.js';
@@ -23,10 +22,18 @@ import { type OrgState, OrgStates } from './org-state.js';
 import type { AttemptResult } from './outcome.js';
 import { attemptPlatform } from './platform-attempt.js';
 import { ComposeError, type Prepared, prepare } from './prepare.js';
+import { RelayAdmission } from './relay-admission.js';
 import { attemptRelay } from './relay-attempt.js';
 import { RelayPace } from './relay-pace.js';
 import { type OrgRelays, RelayStates } from './relay-states.js';
 import { SigningKeys } from './signing-keys.js';
+import {
+  bouncedTransition,
+  failedTransition,
+  retryOrFailTransition,
+  sentTransition,
+  waitTransition,
+} from './transition-of.js';
 import { verpKey } from './verp-key.js';
 
 /** An org as one delivery is routed: its cached settings and domains, its relays as they are now. */
@@ -37,7 +44,7 @@ type Done = { transition: Transition; archive?: Prepared; counters?: { key: Coun
 const MESSAGE_CACHE = 2000;
 
 /** mailroute's own notices (`system` mail) never use relays: no need to read them. */
-const NO_RELAYS: Promise<OrgRelays> = Promise.resolve({ relays: new Map(), candidates: [] });
+const NO_RELAYS: Promise<OrgRelays> = Promise.resolve({ candidates: [] });
 
 export class DeliveryEngine {
   readonly pools = new SmtpPools();
@@ -47,6 +54,7 @@ export class DeliveryEngine {
   private turns = new Map<string, number>();
   private writer: TransitionWriter;
   private slots: RelaySlots;
+  private admission: RelayAdmission;
   private messages = new Map<string, Promise<MessagesTable>>();
   private relayStates: RelayStates;
 
@@ -58,6 +66,7 @@ export class DeliveryEngine {
     this.orgs = new OrgStates(ctx);
     this.writer = new TransitionWriter(ctx.store);
     this.slots = new RelaySlots(ctx.store.db);
+    this.admission = new RelayAdmission(this.pace, this.slots);
     this.relayStates = new RelayStates(ctx.store.db);
   }
 
@@ -133,7 +142,7 @@ export class DeliveryEngine {
       'delivery failed inside mailroute; retrying later',
     );
     return {
-      transition: this.retryOrFail(d, {
+      transition: retryOrFailTransition(d, this.ctx.clock.now(), {
         status: '4.3.0',
         reply: `internal error: ${(err as Error).message}`,
       }),
@@ -162,15 +171,7 @@ export class DeliveryEngine {
       rule_id: null,
       duration_ms: 0,
     });
-    return {
-      transition: {
-        status: 'failed',
-        countsAsAttempt: true,
-        lastStatus: status,
-        lastReply: reply,
-        relaysTried: null,
-      },
-    };
+    return { transition: failedTransition({ status, reply }) };
   }
 
   private async route(
@@ -191,13 +192,10 @@ export class DeliveryEngine {
       tried,
       turn,
     });
-    for (const c of candidates) {
-      const relay = org.relays.get(c.id)!;
-      const paceAt = this.pace.take(relay.id, relay.rate_limit_per_minute, now);
-      if (paceAt > now)
-        return { transition: { status: 'queued', nextAttemptAt: paceAt, countsAsAttempt: false } };
-      const key = { orgId: d.org_id, day: dayKey(now, org.settings.timeZone), scope: relay.id };
-      if (!(await this.slots.take(key, relay.daily_limit))) {
+    for (const { row: relay } of candidates) {
+      const admission = await this.admission.admit(relay, d.org_id, org.settings.timeZone, now);
+      if (admission.kind === 'paced') return { transition: waitTransition(admission.until) };
+      if (admission.kind === 'full') {
         tried.add(relay.id);
         continue;
       }
@@ -205,29 +203,17 @@ export class DeliveryEngine {
       try {
         result = await this.throughRelay(d, m, org, relay);
       } catch (err) {
-        this.slots.giveBack(key); // e.g. a delivery that cannot be composed: nothing was sent
+        admission.release(); // e.g. a delivery that cannot be composed: nothing was sent
         throw err;
       }
       attempts.push(result.record);
       if (result.sent) {
         // The relay's failure count is reset in the commit of this transition (`queue/transitions.ts`).
         this.pace.succeeded(relay.id);
-        return {
-          transition: {
-            status: 'sent',
-            route: relay.id,
-            relayId: relay.id,
-            countsAsAttempt: true,
-            lastStatus: '2.0.0',
-            lastReply: result.reply,
-            relaysTried: null,
-            sentAt: now,
-            returnPathKind: returnPathKind({ bounceHandling: bounceHandlingOf(relay) }),
-          },
-          archive: result.prepared,
-        };
+        const kind = returnPathKind({ bounceHandling: bounceHandlingOf(relay) });
+        return { transition: sentTransition(relay.id, result.reply, now, kind), archive: result.prepared };
       }
-      this.slots.giveBack(key);
+      admission.release();
       const outcome = await this.relayFailed(d, org, relay, result, tried);
       if (outcome) return outcome;
     }
@@ -237,7 +223,7 @@ export class DeliveryEngine {
     });
     if (whenNoRelaySent(org.settings.relayFallback, hasRelays) === 'retry') {
       return {
-        transition: this.retryOrFail(d, {
+        transition: retryOrFailTransition(d, now, {
           status: '4.4.0',
           reply: 'no relay could take the delivery; the org keeps mail on its relays',
           tried: [...tried],
@@ -257,36 +243,16 @@ export class DeliveryEngine {
   ): Promise<Done | undefined> {
     const c = result.classification!;
     const now = this.ctx.clock.now();
-    if (c.action === 'bounce') {
-      return {
-        transition: {
-          status: 'bounced',
-          route: relay.id,
-          relayId: relay.id,
-          countsAsAttempt: true,
-          lastStatus: c.status,
-          lastReply: result.reply,
-          relaysTried: null,
-        },
-      };
-    }
+    const reply = { status: c.status, reply: result.reply };
+    if (c.action === 'bounce') return { transition: bouncedTransition(relay.id, reply) };
     if (c.action === 'slowdown') {
       const at = this.pace.slowDown(relay.id, now);
-      return {
-        transition: {
-          status: 'queued',
-          nextAttemptAt: at,
-          countsAsAttempt: false,
-          slowdowns: d.slowdowns + 1,
-          lastStatus: c.status,
-          lastReply: result.reply,
-        },
-      };
+      return { transition: waitTransition(at, { ...reply, slowdowns: d.slowdowns + 1 }) };
     }
     if (c.breaker) await recordRelayFailure(this.ctx, relay, org.settings.timeZone, result.reply);
     tried.add(relay.id);
     if (org.settings.relayFallback === 'retry') {
-      return { transition: this.retryOrFail(d, { status: c.status, reply: result.reply, tried: [] }) };
+      return { transition: retryOrFailTransition(d, now, { ...reply, tried: [] }) };
     }
     return undefined;
   }
@@ -355,17 +321,7 @@ export class DeliveryEngine {
       };
       return {
         counters: [platformUsage],
-        transition: {
-          status: 'sent',
-          route: 'platform',
-          relayId: null,
-          countsAsAttempt: true,
-          lastStatus: '2.0.0',
-          lastReply: result.reply,
-          relaysTried: null,
-          sentAt: now,
-          returnPathKind: returnPathKind('platform'),
-        },
+        transition: sentTransition(null, result.reply, now, returnPathKind('platform')),
         archive: prepared,
       };
     }
@@ -373,42 +329,12 @@ export class DeliveryEngine {
   }
 
   private platformFailed(d: DeliveriesTable, c: Classification, reply: string): Transition {
-    if (c.action === 'bounce')
-      return {
-        status: 'bounced',
-        route: 'platform',
-        relayId: null,
-        countsAsAttempt: true,
-        lastStatus: c.status,
-        lastReply: reply,
-        relaysTried: null,
-      };
+    if (c.action === 'bounce') return bouncedTransition(null, { status: c.status, reply });
     return {
-      ...this.retryOrFail(d, { status: c.status, reply, tried: [] }),
+      ...retryOrFailTransition(d, this.ctx.clock.now(), { status: c.status, reply, tried: [] }),
       route: 'platform',
       relayId: null,
     };
-  }
-
-  /**
-   * A temporary failure on the final path: retry with backoff, or, once the queue lifetime is over,
-   * fail for good (SPEC R16), keeping the last temporary reply as the reason.
-   */
-  private retryOrFail(
-    d: DeliveriesTable,
-    f: { status: string; reply: string; tried?: string[] },
-  ): Transition {
-    const now = this.ctx.clock.now();
-    const next = nextAttempt(defaultRetryPolicy, { attempts: d.attempts + 1, createdAt: d.created_at, now });
-    const base = {
-      countsAsAttempt: true,
-      lastStatus: f.status,
-      lastReply: f.reply,
-      relaysTried: f.tried ?? null,
-    };
-    return 'expire' in next
-      ? { ...base, status: 'failed' }
-      : { ...base, status: 'deferred', nextAttemptAt: next.retryAt };
   }
 
   async close(): Promise<void> {

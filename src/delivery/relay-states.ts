@@ -9,9 +9,13 @@ import type { RelayCandidate } from '../domain/routing.js';
 import { liveRelays } from '../store/repos/relay-health.js';
 import type { Database, RelaysTable } from '../store/schema.js';
 
+/** A relay as routing sees it, carrying its row: its cap, pace and settings need no second lookup. */
+export interface RoutedRelay extends RelayCandidate {
+  row: RelaysTable;
+}
+
 export interface OrgRelays {
-  relays: Map<string, RelaysTable>;
-  candidates: RelayCandidate[];
+  candidates: RoutedRelay[];
 }
 
 export class RelayStates {
@@ -22,10 +26,7 @@ export class RelayStates {
   read(orgId: string): Promise<OrgRelays> {
     const pending = this.inFlight.get(orgId);
     if (pending) return pending;
-    const read = liveRelays(this.db, orgId).then((rows) => ({
-      relays: new Map(rows.map((r) => [r.id, r])),
-      candidates: rows.map(candidateOf),
-    }));
+    const read = liveRelays(this.db, orgId).then((rows) => ({ candidates: rows.map(routedRelay) }));
     this.inFlight.set(orgId, read);
     const forget = () => {
       if (this.inFlight.get(orgId) === read) this.inFlight.delete(orgId);
@@ -35,9 +36,10 @@ export class RelayStates {
   }
 }
 
-/** What routing needs of a relay row. */
-export function candidateOf(r: RelaysTable): RelayCandidate {
+/** What routing needs of a relay row, and the row. */
+function routedRelay(r: RelaysTable): RoutedRelay {
   return {
+    row: r,
     id: r.id,
     domainId: r.domain_id,
     emailTypes: JSON.parse(r.email_types),

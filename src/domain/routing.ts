@@ -24,8 +24,11 @@ export interface RouteQuery {
   turn: number;
 }
 
-/** Relays to try, in order. `system` mail (mailroute's own notices) never uses relays. */
-export function candidateRelays(relays: readonly RelayCandidate[], q: RouteQuery): RelayCandidate[] {
+/**
+ * Relays to try, in order. `system` mail (mailroute's own notices) never uses relays. The caller's
+ * candidates come back as they went in, so whatever they carry (caps, pace) needs no second lookup.
+ */
+export function candidateRelays<C extends RelayCandidate>(relays: readonly C[], q: RouteQuery): C[] {
   if (q.type === 'system' || q.domainId === undefined) return [];
   const usable = relays.filter(
     (r) =>
@@ -35,7 +38,7 @@ export function candidateRelays(relays: readonly RelayCandidate[], q: RouteQuery
       !(r.suspendedUntil !== null && r.suspendedUntil > q.now) &&
       !q.tried.has(r.id),
   );
-  const byPriority = new Map<number, RelayCandidate[]>();
+  const byPriority = new Map<number, C[]>();
   for (const r of usable) byPriority.set(r.priority, [...(byPriority.get(r.priority) ?? []), r]);
   return [...byPriority.keys()]
     .sort((a, b) => a - b)
