@@ -3,9 +3,11 @@
  * answer from both, a reply to our own delivery (`classifyReply`) and a bounce diagnostic
  * (`classify`), for sample phrases as servers write them.
  */
-import { describe, expect, it } from 'vitest';
+import { Command } from 'commander';
+import { describe, expect, it, vi } from 'vitest';
 import { classify } from '../../src/bounces/classify.js';
 import { textRules } from '../../src/bounces/rules.js';
+import { registerSmtpCommand } from '../../src/cli/commands/smtp.js';
 import { classifyReply, type DeliveryPath, type SmtpStep } from '../../src/domain/smtp-reply.js';
 import { type RuleConditions, smtpReplyRules } from '../../src/domain/smtp-reply-rules.js';
 import { anyOf, smtpWording, type Wording, wordingOf } from '../../src/domain/smtp-wording.js';
@@ -238,5 +240,31 @@ describe('anyOf', () => {
     const re = anyOf(/user unknown/, /no such (user|mailbox)/i);
     expect(['User Unknown', 'no such mailbox'].every((t) => re.test(t))).toBe(true);
     expect(re.test('mailbox full')).toBe(false);
+  });
+});
+
+async function cli(args: string[]): Promise<string[]> {
+  const lines: string[] = [];
+  const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => lines.push(line));
+  try {
+    const program = new Command().exitOverride();
+    registerSmtpCommand(program);
+    await program.parseAsync(['node', 'mailroute', ...args]);
+  } finally {
+    spy.mockRestore();
+  }
+  return lines;
+}
+
+describe('mailroute smtp wording', () => {
+  it('lists every group in the order they are tried', async () => {
+    const lines = await cli(['smtp', 'wording', '--json']);
+    expect(lines.map((l) => JSON.parse(l).id)).toEqual(smtpWording.map((w) => w.id));
+  });
+
+  it('names the group a reply uses', async () => {
+    const [line] = await cli(['smtp', 'wording', '554 5.7.1 <a@b.example>: Relay access denied', '--json']);
+    expect(JSON.parse(line!)).toEqual({ id: 'relay-denied', meaning: 'the server does not relay for us' });
+    expect(await cli(['smtp', 'wording', '250 OK'])).toEqual(['no known wording']);
   });
 });
