@@ -173,10 +173,10 @@ export const textRules: readonly TextRule[] = [
     status: '5.1.1',
   },
   { id: 'text-moved', pattern: moved.pattern, class: hard, status: '5.1.6', holdsAfterData: true },
-  // A refusal of the recipient that gives no reason: not enough to call the address bad.
-  { id: 'text-recipient-refused', pattern: recipientRefused.pattern, class: soft, status: '5.1.0' },
   // Transient trouble on the way.
   { id: 'text-expired', pattern: expired.pattern, class: soft, status: '4.4.7' },
   { id: 'text-network', pattern: network.pattern, class: soft, status: '4.4.1' },
   { id: 'text-system', pattern: systemError.pattern, class: soft, status: '4.3.0' },
+  // A refusal of the recipient that gives no other reason: not enough to call the address bad.
+  { id: 'text-recipient-refused', pattern: recipientRefused.pattern, class: soft, status: '5.1.0' },
 ];
