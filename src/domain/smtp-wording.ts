@@ -4,9 +4,11 @@
  * `bounces/rules.ts` (the diagnostic of a bounce), so a phrase means the same in both.
  *
  * A group says what the words are about, never what to do: the rule tables decide the outcome, and
- * a status code, when the server gave a specific one, outranks any wording. Groups are tried in
- * their order here by `wordingOf()`; the earlier, more specific group wins when a text matches
- * several (the rule tables keep the same relative order for the groups they share).
+ * a status code, when the server gave a specific one, outranks any wording. `wordingOf()` names the
+ * first group a text uses, in the order listed in `smtpWording`; each rule table tries the groups in
+ * its own order, as it also weighs the reply code, the SMTP step or the status.
+ * `test/unit/smtp-wording.test.ts` holds both tables to the same answer for sample phrases of every
+ * group they share.
  *
  * Policy for a phrase: it names one cause in words MTAs and providers use for that cause, and not
  * words one vendor uses once. Phrases that only a bounce report uses (a transcript, a relaying MTA's
