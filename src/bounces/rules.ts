@@ -5,11 +5,47 @@
  * - `textRules`: wording of the diagnostic, first match wins; used when the status is absent or not
  *   decisive (5.0.0, 5.5.0, 5.7.1 …). `status` is what the wording implies when the bounce gave none.
  *
+ * The wording is `domain/smtp-wording.ts`, shared with the delivery classifier (`smtp-reply-rules.ts`):
+ * a phrase means the same to both. The bounce rules also read groups of their own, for the looser
+ * words of bounce reports.
+ *
  * `hard` means the address itself is bad (unknown user or domain, a domain that accepts no mail, an
  * address that moved): suppress it. Everything else that failed is `soft`: full or disabled
  * mailboxes, spam and policy blocks, sender-side problems, size, rate and network trouble.
  */
 import type { BounceClass } from '../domain/bounce-report.js';
+import {
+  accountOrDomainMayNotExist,
+  addressGone,
+  anyOf,
+  badDomain,
+  clientBlocked,
+  expired,
+  listed,
+  localProgram,
+  mailboxDisabled,
+  mailboxFull,
+  messageTooBig,
+  moved,
+  network,
+  noMailAccepted,
+  noSuchAccount,
+  policy,
+  rateLimited,
+  recipientRefused,
+  relayDenied,
+  senderNamed,
+  senderRefused,
+  sendingQuota,
+  sentTooMuch,
+  sizeLimit,
+  spam,
+  systemError,
+  tooManyRecipients,
+  unauthenticated,
+  userUnknown,
+  virus,
+} from '../domain/smtp-wording.js';
 
 export interface StatusRule {
   id: string;
@@ -59,37 +95,30 @@ export const textRules: readonly TextRule[] = [
   // Rejections of the sender or of the relaying host: never the recipient address's fault.
   {
     id: 'text-sender-rejected',
-    pattern:
-      /sender (address|domain|verify|verification)|(?:after|at|to) MAIL FROM|MAIL FROM[^\n]*(?:rejected|refused|denied)|from address|envelope[- ]from|return[- ]path/i,
+    pattern: anyOf(senderRefused.pattern, senderNamed.pattern),
     class: soft,
     status: '5.1.8',
   },
+  { id: 'text-relay-denied', pattern: relayDenied.pattern, class: soft, status: '5.7.1' },
+  // The sending account's quota, before a mailbox quota: "daily sending quota exceeded".
   {
-    id: 'text-relay-denied',
-    pattern:
-      /relay(ing)? (access )?(denied|not permitted|prohibited)|not permitted to relay|unable to relay/i,
+    id: 'text-sending-quota',
+    pattern: sendingQuota.pattern,
     class: soft,
-    status: '5.7.1',
+    status: '5.4.5',
+    beatsBadMailboxStatus: true,
   },
   {
     id: 'text-mailbox-full',
-    pattern:
-      /mail ?box (is )?full|(over|exceeded?( the)?( storage| mailbox| disk)?) quota|quota (exceeded|full)|insufficient (disk |system )?(space|storage)|mailbox size limit|exceeded the local limit|full mailbox|storage (space )?(is )?full/i,
+    pattern: mailboxFull.pattern,
     class: soft,
     status: '5.2.2',
     beatsBadMailboxStatus: true,
   },
-  {
-    id: 'text-disabled',
-    pattern:
-      /(account|mail ?box|user|address|recipient)( account)? (is |has been )?(disabled|suspended|inactive|deactivated|locked|blocked|frozen|expired|temporarily unavailable)|disabled (account|mailbox|user)/i,
-    class: soft,
-    status: '5.2.1',
-  },
+  { id: 'text-disabled', pattern: mailboxDisabled.pattern, class: soft, status: '5.2.1' },
   {
     id: 'text-too-big',
-    pattern:
-      /(message|mail)( size)? (is )?too (big|large)|exceeds?( [\w-]+){0,4} (message )?size|size limit/i,
+    pattern: anyOf(messageTooBig.pattern, sizeLimit.pattern),
     class: soft,
     status: '5.3.4',
   },
@@ -97,17 +126,16 @@ export const textRules: readonly TextRule[] = [
   // address, whatever the exit code was mapped to.
   {
     id: 'text-local-program-error',
-    pattern:
-      /\b(procmail|maildrop|mail\.local|dovecot-lda):\s|command (output|failed|died)|pipe to \||\|\| exit /i,
+    pattern: localProgram.pattern,
     class: soft,
     status: '5.3.0',
     beatsBadMailboxStatus: true,
   },
-  // The sending host or sender is sending too fast: the address may well be good.
+  // The sending host or sender is sending too fast, or to too many recipients ("has sent to too many
+  // recipients this hour" is a rate as much as a count): the address may well be good.
   {
     id: 'text-rate-limited',
-    pattern:
-      /rate limit|rate[- ]limited|too many (?!hops)|sent (to )?too many|throttl|(sending|hourly|daily) (rate|limit)|(limit|number) of (recipients|messages|connections) (exceeded|reached)/i,
+    pattern: anyOf(tooManyRecipients.pattern, rateLimited.pattern, sentTooMuch.pattern),
     class: soft,
     status: '4.7.0',
     beatsBadMailboxStatus: true,
@@ -116,75 +144,39 @@ export const textRules: readonly TextRule[] = [
   // routed) speaks of the address first, whatever else it lists as possible.
   {
     id: 'text-account-or-domain-may-not-exist',
-    pattern: /(account|address|user) or (the )?domain (name )?may not exist/i,
+    pattern: accountOrDomainMayNotExist.pattern,
     class: hard,
     status: '5.1.2',
   },
+  { id: 'text-unauthenticated', pattern: unauthenticated.pattern, class: soft, status: '5.7.26' },
   {
     id: 'text-spam-or-policy',
-    pattern:
-      /spam|junk|black ?list|block ?list|blocked|\brbl\b|dnsbl|reputation|\bdmarc\b|\bspf\b|\bdkim\b|policy|virus|malware|content (filter|rejected)|rejected (by|due to|because)|not (allowed|authori[sz]ed|permitted)|denied|prohibited|unauthenticated|\bptr\b|reverse (dns|lookup)/i,
+    pattern: anyOf(virus.pattern, spam.pattern, clientBlocked.pattern, listed.pattern, policy.pattern),
     class: soft,
     status: '5.7.1',
   },
   // The address itself is bad.
-  {
-    id: 'text-domain-accepts-no-mail',
-    pattern:
-      /does not accept (any )?mail|null MX|accepts no mail|(no|couldn'?t find a) mail exchanger|indicated no SMTP service/i,
-    class: hard,
-    status: '5.1.10',
-  },
-  {
-    id: 'text-unknown-domain',
-    pattern:
-      /(host|domain)( name)? (is )?(not found|unknown|does not exist|doesn'?t exist)|unknown (host|domain)|no such (host|domain)|(couldn'?t|could not|can'?t|cannot) find (any )?host|illegal (host|domain)|domain (is )?not reachable|unrout(e)?able (mail )?domain|name or service not known|host or domain name not found|nxdomain|no (mx|dns)( records?)? (found )?for|domain (has no|without) (mx|mail)|mx records point to non-?existent/i,
-    class: hard,
-    status: '5.1.2',
-  },
+  { id: 'text-domain-accepts-no-mail', pattern: noMailAccepted.pattern, class: hard, status: '5.1.10' },
+  { id: 'text-unknown-domain', pattern: badDomain.pattern, class: hard, status: '5.1.2' },
   // A provider saying it has no such account, in its own words.
   {
     id: 'text-no-such-account',
-    pattern:
-      /(doesn'?t|does not) have an? [\w.-]+ account|no (such )?account (exists )?(with|for|by) (that|this) (name|address)/i,
+    pattern: noSuchAccount.pattern,
     class: hard,
     status: '5.1.1',
     holdsAfterData: true,
   },
   {
     id: 'text-unknown-user',
-    pattern:
-      /(user|recipient|addressee|mailbox|account|address|local ?part|alias)( name)? (is )?(unknown|not found|not known|not recogni[sz]ed|not listed|invalid|nonexistent|non-existent|does not exist|doesn'?t exist|unavailable|not exist|not available|not valid)|unknown (local[- ]?part|user|recipient|mailbox|address|alias)|no such (user|recipient|mailbox|account|address|person)|(invalid|bad)( [\w-]+){0,2} (recipient|mailbox|user ?(id)?|address|destination)|not a valid (recipient|mailbox|user|address)|no (mailbox|account) (here )?(by that name|for)|(is not|isn't) a (known|valid) (user|recipient|mailbox)|(does not|doesn'?t|not) exist|unrout(e)?able address|no longer (valid|available|in use|exists?)|recip(ient)?notfound|not listed in|no valid recipients?\b|(mailbox|user|recipient) not here|no such (local )?user/i,
+    pattern: anyOf(userUnknown.pattern, addressGone.pattern),
     class: hard,
     status: '5.1.1',
   },
-  {
-    id: 'text-moved',
-    pattern: /has moved|moved (permanently|to)|changed (his|her|their) address/i,
-    class: hard,
-    status: '5.1.6',
-    holdsAfterData: true,
-  },
+  { id: 'text-moved', pattern: moved.pattern, class: hard, status: '5.1.6', holdsAfterData: true },
   // Transient trouble on the way.
-  {
-    id: 'text-expired',
-    pattern:
-      /retry (timeout|time|period) exceeded|(could not|couldn't|unable to) (be )?deliver(ed)? (it )?(for|in|within) |(delivery|message) (time )?expired|expired after|too long in (the )?queue|has been delayed|deferred|giving up|gave up|timed out|timeout/i,
-    class: soft,
-    status: '4.4.7',
-  },
-  {
-    id: 'text-network',
-    pattern:
-      /connection (refused|reset|closed|lost)|network (is )?unreachable|no route to host|lost connection|could not connect|unable to connect|temporar(il)?y/i,
-    class: soft,
-    status: '4.4.1',
-  },
-  {
-    id: 'text-system',
-    pattern:
-      /system (error|failure)|internal (server )?error|local (configuration|delivery) error|mail loop|loop(s)? (back|detected)|too many hops|mailer error|server (is )?(busy|unavailable)/i,
-    class: soft,
-    status: '4.3.0',
-  },
+  { id: 'text-expired', pattern: expired.pattern, class: soft, status: '4.4.7' },
+  { id: 'text-network', pattern: network.pattern, class: soft, status: '4.4.1' },
+  { id: 'text-system', pattern: systemError.pattern, class: soft, status: '4.3.0' },
+  // A refusal of the recipient that gives no other reason: not enough to call the address bad.
+  { id: 'text-recipient-refused', pattern: recipientRefused.pattern, class: soft, status: '5.1.0' },
 ];

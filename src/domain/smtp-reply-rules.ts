@@ -17,7 +17,28 @@
  *
  * `outcome.status` is what to record when the server gave no specific status; `outcome.scope` absent
  * means the scope of the step (RCPT → recipient, MAIL/DATA → message, before MAIL → connection).
+ *
+ * Wording is read from `smtp-wording.ts`, shared with the bounce rules: a phrase means the same to
+ * both, and a status code other than `X.0.0` outranks it (`vague`).
  */
+import {
+  badDomain,
+  clientBlocked,
+  mailboxDisabled,
+  mailboxFull,
+  messageTooBig,
+  noSuchAccount,
+  rateLimited,
+  recipientRefused,
+  relayDenied,
+  senderRefused,
+  sendingQuota,
+  spam,
+  tooManyRecipients,
+  unauthenticated,
+  userUnknown,
+  virus,
+} from './smtp-wording.js';
 
 export type DeliveryPath = 'relay' | 'platform';
 export type SmtpStep =
@@ -135,32 +156,8 @@ function infra(
 
 const recipientSteps: readonly SmtpStep[] = ['rcpt', 'data', 'message'];
 const afterGreeting: readonly SmtpStep[] = ['ehlo', 'starttls', 'auth', 'mail', ...recipientSteps];
-
-const tooManyRecipients = /too many (recipients|rcpt)/i;
-const rateWording =
-  /rate.?limit|throttl|slow(ing)? down|too (fast|frequent)|server (is )?busy|too much (mail|traffic)|too many (?!hops|errors|invalid|bad|unknown|recipients)|(connection|concurrency|session|thread|message|sending) rate|(connection|concurrency|session|thread) limit/i;
-const sendingQuota =
-  /sending (limit|quota)|submission ?quota|daily (user )?(sending |message |mail )?(limit|quota) (exceeded|reached)|(message|recipient|sending) limit (exceeded|reached)|exceeded (the |your )?(daily|hourly) (sending |message )?(limit|quota)/i;
-const relayDenied =
-  /relay(ing)? (access )?(is )?(denied|refused|rejected|prohibited|forbidden|not (permitted|allowed|authori[sz]ed))|not (permitted|allowed|authori[sz]ed) to relay|(unable|cannot|can't|not able) to relay|we do not relay|no relaying/i;
-const senderRefused =
-  /sender address rejected|not owned by (the )?(auth(enticated)? )?user|sender (address )?(is )?not (allowed|permitted|authori[sz]ed)|(not|isn't) (allowed|permitted|authori[sz]ed) to send (as|from|on behalf)|permissions? to send as|send ?as (is )?(denied|not allowed)|sender (verify|verification) failed/i;
-const clientBlocked =
-  /client host (\[[^\]]*\] )?(rejected|blocked)|blocked using|\b(your|sending|client|connecting) (ip|ip address|host|server)\b.{0,60}\b(listed|blocked|blacklisted|blocklisted|not allowed)|traffic not accepted from this ip/i;
-const userUnknown =
-  /user unknown|unknown (user|recipient|mailbox|address)|no such (user|mailbox|recipient|address)|(mailbox|user|recipient|address|account) (does not|doesn't) exist|mailbox (unavailable|not found)|invalid (recipient|mailbox)/i;
-const badDomain =
-  /domain (not found|does not exist)|no such domain|host (or domain name )?not found|unroutable|unrouteable/i;
-const mailboxFull =
-  /mail ?box (is )?full|over quota|quota exceeded|exceeded (storage|mailbox)|insufficient storage/i;
-const mailboxDisabled =
-  /(account|mail ?box|user|recipient) (is |has been )?(disabled|inactive|suspended|deactivated|locked)/i;
-const recipientRefused = /recipient (address )?(rejected|refused|not (found|accepted))/i;
-const tooBig = /size|too (big|large)/i;
-const virus = /virus|malware|infected|malicious/i;
-const spam =
-  /spam|unsolicited|phish|suspicious|bulk mail|content (rejected|filter)|message (content )?(rejected|refused|blocked)/i;
-const unauthenticated = /dmarc|\bspf\b|\bdkim\b|unauthenticated/i;
+/** Loose size wording, believed only with reply code 552 or nodemailer's own size error. */
+const sizeWords = /size|too (big|large)/i;
 
 const certExpired = ['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID'];
 const certName = ['ERR_TLS_CERT_ALTNAME_INVALID', 'ERR_TLS_CERT_ALTNAME_FORMAT', 'HOSTNAME_MISMATCH'];
@@ -211,8 +208,9 @@ export const smtpReplyRules: readonly ReplyRule[] = Object.freeze([
     when: {
       any: [
         { status: /^5\.(3\.4|2\.3)$/ },
-        { codes: [552], text: tooBig },
-        { kinds: ['EMESSAGE'], replied: false, text: tooBig },
+        { class: 5, vague: true, text: messageTooBig.pattern },
+        { codes: [552], text: sizeWords },
+        { kinds: ['EMESSAGE'], replied: false, text: sizeWords },
       ],
     },
     outcome: bounce('5.3.4', 'message'),
@@ -232,8 +230,8 @@ export const smtpReplyRules: readonly ReplyRule[] = Object.freeze([
     {
       any: [
         { status: /^4\.5\.3$/ },
-        { class: 4, text: tooManyRecipients },
-        { codes: [552], steps: ['rcpt'], text: tooManyRecipients },
+        { class: 4, text: tooManyRecipients.pattern },
+        { codes: [552], steps: ['rcpt'], text: tooManyRecipients.pattern },
       ],
     },
     slowdown('4.5.3', 'recipient'),
@@ -242,14 +240,14 @@ export const smtpReplyRules: readonly ReplyRule[] = Object.freeze([
   ),
   ...infra(
     'relay.quota-exceeded',
-    { replied: true, any: [{ text: sendingQuota }, { class: 5, text: rateWording }] },
+    { replied: true, any: [{ text: sendingQuota.pattern }, { class: 5, text: rateLimited.pattern }] },
     '5.4.5',
     'relay',
     'the account reached its sending quota or rate',
   ),
   ...byPath(
     'slowdown.rate-limited',
-    { class: 4, any: [{ status: /^4\.7\.(28|[56]\d\d)$/ }, { text: rateWording }] },
+    { class: 4, any: [{ status: /^4\.7\.(28|[56]\d\d)$/ }, { text: rateLimited.pattern }] },
     slowdown('4.7.0', 'relay'),
     defer('4.7.0', 'connection'),
     'the server asks us to slow down (rate limit or too many connections)',
@@ -338,37 +336,37 @@ export const smtpReplyRules: readonly ReplyRule[] = Object.freeze([
   // The relay refusing *us*, even on RCPT TO: fall back, it is not the recipient's fault.
   {
     id: 'relay.denied',
-    when: { path: 'relay', text: relayDenied },
+    when: { path: 'relay', text: relayDenied.pattern },
     outcome: fallback('5.7.1', 'relay'),
     reason: 'the relay refuses to relay our mail (it does not recognize us as its client)',
   },
   {
     id: 'relay.denied',
-    when: { path: 'platform', class: 5, text: relayDenied },
+    when: { path: 'platform', class: 5, text: relayDenied.pattern },
     outcome: bounce('5.7.1'),
     reason: 'the receiving server does not accept mail for this recipient',
   },
   {
     id: 'relay.sender-refused',
-    when: { path: 'relay', any: [{ text: senderRefused }, { status: /^[45]\.1\.[78]$/ }] },
+    when: { path: 'relay', any: [{ text: senderRefused.pattern }, { status: /^[45]\.1\.[78]$/ }] },
     outcome: fallback('5.7.1', 'relay'),
     reason: 'the relay does not accept our sender address for this account',
   },
   {
     id: 'relay.sender-refused',
-    when: { path: 'platform', class: 5, any: [{ text: senderRefused }, { status: /^5\.1\.[78]$/ }] },
+    when: { path: 'platform', class: 5, any: [{ text: senderRefused.pattern }, { status: /^5\.1\.[78]$/ }] },
     outcome: bounce('5.7.1', 'message'),
     reason: 'the receiving server does not accept our sender address',
   },
   {
     id: 'relay.client-blocked',
-    when: { path: 'relay', text: clientBlocked },
+    when: { path: 'relay', text: clientBlocked.pattern },
     outcome: fallback('5.7.1', 'relay'),
     reason: 'the relay refuses our sending address (block list or reverse DNS)',
   },
   {
     id: 'relay.client-blocked',
-    when: { path: 'platform', class: 5, steps: afterGreeting, text: clientBlocked },
+    when: { path: 'platform', class: 5, steps: afterGreeting, text: clientBlocked.pattern },
     outcome: bounce('5.7.1', 'message'),
     reason: 'the receiving server refuses our sending address (block list or reverse DNS)',
   },
@@ -398,25 +396,30 @@ export const smtpReplyRules: readonly ReplyRule[] = Object.freeze([
   ),
 
   // Recipient and content rejections (5xx on RCPT TO or after DATA): bounce on both paths.
-  {
-    id: 'rcpt.user-unknown',
-    when: {
-      class: 5,
-      steps: recipientSteps,
-      any: [{ status: /^5\.1\.1$/ }, { vague: true, text: userUnknown }],
-    },
-    outcome: bounce('5.1.1'),
-    reason: 'the recipient mailbox does not exist',
-  },
+  // The domain before the mailbox, as in the bounce rules: "no such domain" is not about a user.
   {
     id: 'rcpt.bad-domain',
     when: {
       class: 5,
       steps: recipientSteps,
-      any: [{ status: /^5\.1\.(2|10)$/ }, { vague: true, text: badDomain }],
+      any: [{ status: /^5\.1\.(2|10)$/ }, { vague: true, text: badDomain.pattern }],
     },
     outcome: bounce('5.1.2'),
     reason: 'the recipient domain does not exist or accepts no mail',
+  },
+  {
+    id: 'rcpt.user-unknown',
+    when: {
+      class: 5,
+      steps: recipientSteps,
+      any: [
+        { status: /^5\.1\.1$/ },
+        { vague: true, text: userUnknown.pattern },
+        { vague: true, text: noSuchAccount.pattern },
+      ],
+    },
+    outcome: bounce('5.1.1'),
+    reason: 'the recipient mailbox does not exist',
   },
   {
     id: 'rcpt.bad-address',
@@ -429,7 +432,7 @@ export const smtpReplyRules: readonly ReplyRule[] = Object.freeze([
     when: {
       class: 5,
       steps: recipientSteps,
-      any: [{ status: /^5\.2\.2$/ }, { vague: true, text: mailboxFull }],
+      any: [{ status: /^5\.2\.2$/ }, { vague: true, text: mailboxFull.pattern }],
     },
     outcome: bounce('5.2.2'),
     reason: 'the recipient mailbox is full',
@@ -439,7 +442,7 @@ export const smtpReplyRules: readonly ReplyRule[] = Object.freeze([
     when: {
       class: 5,
       steps: recipientSteps,
-      any: [{ status: /^5\.2\.1$/ }, { vague: true, text: mailboxDisabled }],
+      any: [{ status: /^5\.2\.1$/ }, { vague: true, text: mailboxDisabled.pattern }],
     },
     outcome: bounce('5.2.1'),
     reason: 'the recipient mailbox is disabled',
@@ -452,7 +455,7 @@ export const smtpReplyRules: readonly ReplyRule[] = Object.freeze([
   },
   {
     id: 'content.virus',
-    when: { class: 5, steps: recipientSteps, text: virus },
+    when: { class: 5, steps: recipientSteps, text: virus.pattern },
     outcome: bounce('5.7.1', 'message'),
     reason: 'the server found a virus or malware in the message',
   },
@@ -461,14 +464,14 @@ export const smtpReplyRules: readonly ReplyRule[] = Object.freeze([
     when: {
       class: 5,
       steps: recipientSteps,
-      any: [{ status: /^5\.7\.(23|25|26)$/ }, { text: unauthenticated }],
+      any: [{ status: /^5\.7\.(23|25|26)$/ }, { text: unauthenticated.pattern }],
     },
     outcome: bounce('5.7.26', 'message'),
     reason: 'the message failed SPF, DKIM or DMARC checks at the server',
   },
   {
     id: 'content.spam',
-    when: { class: 5, steps: recipientSteps, text: spam },
+    when: { class: 5, steps: recipientSteps, text: spam.pattern },
     outcome: bounce('5.7.1', 'message'),
     reason: 'the server rejected the message as spam or by content policy',
   },
@@ -480,7 +483,7 @@ export const smtpReplyRules: readonly ReplyRule[] = Object.freeze([
   },
   {
     id: 'rcpt.refused',
-    when: { class: 5, steps: recipientSteps, text: recipientRefused },
+    when: { class: 5, steps: recipientSteps, text: recipientRefused.pattern },
     outcome: bounce('5.1.0'),
     reason: 'the server refused the recipient',
   },

@@ -2,6 +2,8 @@
  * `mailroute smtp classify "<reply>" [--command rcpt] [--path relay|platform] [--json]`: shows what
  * an SMTP reply or a sending error would do to a delivery (ZoneMTA's check-bounce, for replies).
  * `mailroute smtp rules [--json]` lists the rules in the order they are tried.
+ * `mailroute smtp wording ["<text>"] [--json]` lists the groups of SMTP wording that replies and
+ * bounces are both read with, or names the group a text uses.
  */
 import { type Command, Option } from 'commander';
 import {
@@ -12,6 +14,7 @@ import {
   type SmtpStep,
 } from '../../domain/smtp-reply.js';
 import { smtpReplyRules } from '../../domain/smtp-reply-rules.js';
+import { smtpWording, type Wording, wordingOf } from '../../domain/smtp-wording.js';
 
 const steps: readonly SmtpStep[] = [
   'connect',
@@ -53,6 +56,10 @@ function table(c: Classification): string {
     .join('\n');
 }
 
+function wordingLine(w: Wording, json?: boolean): string {
+  return json ? JSON.stringify({ id: w.id, meaning: w.meaning }) : `${w.id.padEnd(32)} ${w.meaning}`;
+}
+
 export function registerSmtpCommand(program: Command): void {
   const smtp = program.command('smtp').description('SMTP reply classification');
   smtp
@@ -91,5 +98,19 @@ export function registerSmtpCommand(program: Command): void {
             : `${r.id.padEnd(30)} ${path.padEnd(9)} ${action.padEnd(9)} ${breaker ? 'breaker' : '       '} ${r.reason}`,
         );
       }
+    });
+  smtp
+    .command('wording')
+    .description('list the groups of SMTP wording, or name the group a reply or diagnostic uses')
+    .argument('[text]', 'a reply or bounce diagnostic, e.g. "550 Relay access denied"')
+    .option('--json', 'one JSON line per group')
+    .action((text: string | undefined, opts: { json?: boolean }) => {
+      if (text === undefined) {
+        for (const w of smtpWording) console.log(wordingLine(w, opts.json));
+        return;
+      }
+      const w = wordingOf(withLineBreaks(text));
+      if (w) console.log(wordingLine(w, opts.json));
+      else console.log(opts.json ? 'null' : 'no known wording');
     });
 }
