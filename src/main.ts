@@ -3,6 +3,8 @@
  * HTTP server, bounce listener and delivery worker. Starts the parts, and stops them in reverse order
  * on SIGTERM/SIGINT.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildServer } from './api/server.js';
@@ -13,6 +15,7 @@ import type { AppContext } from './context.js';
 import { Worker } from './delivery/worker.js';
 import { createResolver, type DnsResolver } from './dns/resolver.js';
 import { type Clock, systemClock } from './domain/clock.js';
+import { AppError } from './domain/errors.js';
 import { ProcessEvents } from './events.js';
 import { createLogger } from './log.js';
 import { loadMasterKey } from './secrets/master-key.js';
@@ -20,6 +23,7 @@ import { createSecrets } from './secrets/secrets.js';
 import { ArchiveRetentionJob } from './services/archive-retention.js';
 import { bootstrap } from './services/orgs.js';
 import { openStore } from './store/db.js';
+import { databaseLocation, holdsMailroute } from './store/existing.js';
 import { octal, preparePrivateDir } from './store/file-modes.js';
 import { migrateToLatest } from './store/migrations/index.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
@@ -28,6 +32,11 @@ export interface AppOptions {
   clock?: Clock;
   log?: Logger;
   dns?: DnsResolver;
+  /**
+   * Work only on a database that already holds mailroute (commands other than `start` and
+   * `migrate`): refuse, naming where it looked, rather than create an empty one and a new key.
+   */
+  existing?: boolean;
   /** Run the HTTP server (default true). */
   http?: boolean;
   /** Run a delivery worker (default true). */
@@ -50,9 +59,25 @@ export interface App {
 }
 
 /** Opens the store and runs migrations; used by `start` and `migrate`. */
+/** Refuses a database that does not hold mailroute yet, or whose master key is missing. */
+async function requireExisting(config: Config): Promise<void> {
+  const where = `${databaseLocation(config.database)} (MAILROUTE_DATA_DIR=${config.dataDir})`;
+  if (!(await holdsMailroute(config.database)))
+    throw new AppError(
+      'not_found',
+      `no mailroute database at ${where}; point MAILROUTE_DATA_DIR or DATABASE_URL at the server's, or run \`mailroute migrate\` to create one`,
+    );
+  if (!config.masterKey && !existsSync(join(config.dataDir, 'master.key')))
+    throw new AppError(
+      'not_found',
+      `the master key of ${where} is missing: set MAILROUTE_MASTER_KEY or restore ${join(config.dataDir, 'master.key')}; a new key could not read the stored secrets`,
+    );
+}
+
 export async function openContext(config: Config, options: AppOptions = {}): Promise<AppContext> {
   const log = options.log ?? createLogger(config.logLevel);
   for (const w of config.warnings) log.warn({ event: 'config.warning' }, w);
+  if (options.existing) await requireExisting(config);
   const dataDir = preparePrivateDir(config.dataDir);
   if (dataDir.looseMode !== undefined)
     log.warn(

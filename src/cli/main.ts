@@ -67,7 +67,7 @@ org
   .option('--datacenter <id>', 'data center id (default: the first configured)')
   .option('--timezone <zone>', 'IANA time zone (default: MAILROUTE_TIMEZONE)')
   .action(async (name: string, opts: { plan?: string; datacenter?: string; timezone?: string }) => {
-    const ctx = await openContext(loadConfig());
+    const ctx = await openContext(loadConfig(), { existing: true });
     try {
       const created = await createOrg(ctx, {
         name,

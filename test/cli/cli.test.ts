@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { createDomain } from '../../src/services/domains.js';
 import { bootstrap } from '../../src/services/orgs.js';
 import { createRelay } from '../../src/services/relays.js';
 import { runCli, startCli, waitFor } from '../helpers/cli.js';
+import { createTestDatabase, dialects } from '../helpers/databases.js';
 import { startSmtpServer } from '../helpers/smtp-servers.js';
 
 const freePort = () =>
@@ -27,6 +28,51 @@ describe('bin/mailroute', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('MAILROUTE_RELAY_HOSTS: must be `any` or `public-only`');
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it.each(dialects)(
+    'refuses, on %s, to create a database for a command that needs the server’s',
+    async (dialect) => {
+      const dir = mkdtempSync(join(tmpdir(), 'mailroute-cli-'));
+      const db = await createTestDatabase(dialect);
+      const env: Record<string, string> = { MAILROUTE_DATA_DIR: dir, MAILROUTE_LOG_LEVEL: 'warn' };
+      if (db.url) env.DATABASE_URL = db.url;
+      try {
+        for (const args of [
+          ['relay', 'test', 'rly_x'],
+          ['org', 'create', 'acme'],
+          ['dns', 'platform-key'],
+        ]) {
+          const r = await runCli(args, env);
+          expect(r.code, args.join(' ')).toBe(1);
+          expect(r.stderr).toContain('no mailroute database at');
+          expect(r.stderr).toContain(`MAILROUTE_DATA_DIR=${dir}`);
+          expect(r.stderr).toContain(dialect === 'sqlite' ? join(dir, 'mailroute.db') : 'DATABASE_URL');
+          if (db.url) expect(r.stderr).not.toContain(new URL(db.url).password || 'never-a-password');
+        }
+        expect(readdirSync(dir)).toEqual([]);
+        // `migrate` creates it; then the same command finds it.
+        expect((await runCli(['migrate'], env)).code).toBe(0);
+        expect((await runCli(['org', 'create', 'acme'], env)).code).toBe(0);
+      } finally {
+        await db.drop();
+      }
+    },
+  );
+
+  it('refuses a database whose master key is missing, rather than make a key that cannot read it', async () => {
+    const env = {
+      MAILROUTE_DATA_DIR: mkdtempSync(join(tmpdir(), 'mailroute-cli-')),
+      MAILROUTE_LOG_LEVEL: 'warn',
+    };
+    expect((await runCli(['migrate'], env)).code).toBe(0);
+    const key = join(env.MAILROUTE_DATA_DIR, 'master.key');
+    rmSync(key);
+    const r = await runCli(['org', 'create', 'acme'], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('master key');
+    expect(r.stderr).toContain(key);
+    expect(existsSync(key)).toBe(false);
   });
 
   it('migrates, creates orgs and refuses a duplicate', async () => {

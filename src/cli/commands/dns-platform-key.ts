@@ -26,7 +26,7 @@ export function registerPlatformKeyCommand(dns: Command): void {
     .option('--datacenter <id>', 'this data center only (default: every configured data center)')
     .option('--json', 'print one JSON line per data center')
     .action(async (opts: { datacenter?: string; json?: boolean }) => {
-      const ctx = await openContext(loadConfig());
+      const ctx = await openContext(loadConfig(), { existing: true });
       try {
         const ids = opts.datacenter ? [opts.datacenter] : ctx.config.dataCenters.map((dc) => dc.id);
         for (const id of ids) {

@@ -45,7 +45,7 @@ export function registerDnsCommand(program: Command): void {
     .option('--json', 'print one JSON line per check')
     .option('--lang <lang>', 'language of the findings: en or ja', 'en')
     .action(async (domain: string, opts: { relay?: string; org?: string; json?: boolean; lang: string }) => {
-      const ctx = await openContext(loadConfig());
+      const ctx = await openContext(loadConfig(), { existing: true });
       try {
         const checks = await dnsCheck(ctx, domain, { relayId: opts.relay, orgId: opts.org });
         for (const c of checks) {

@@ -29,7 +29,7 @@ export function registerRelayCommand(program: Command): void {
     .option('--json', 'print the result as JSON')
     .option('--lang <lang>', 'language of the explanations: en or ja', 'en')
     .action(async (id: string, opts: { json?: boolean; lang: string }) => {
-      const ctx = await openContext(loadConfig());
+      const ctx = await openContext(loadConfig(), { existing: true });
       try {
         const row = await ctx.store.db
           .selectFrom('relays')

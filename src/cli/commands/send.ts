@@ -42,7 +42,7 @@ export function registerSendCommand(program: Command): void {
           'validation_failed',
           parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
         );
-      const ctx = await openContext(loadConfig());
+      const ctx = await openContext(loadConfig(), { existing: true });
       try {
         const org = await findOrgByName(ctx.store.db, o.org);
         if (!org) throw new AppError('not_found', `org "${o.org}" not found`);

@@ -9,7 +9,7 @@ export function registerWorkerCommand(program: Command): void {
     .command('worker')
     .description('run a delivery worker only (several may share one PostgreSQL database)')
     .action(async () => {
-      const app = await createApp(loadConfig(), { http: false });
+      const app = await createApp(loadConfig(), { http: false, existing: true });
       stopOnSignals(app, app.ctx.log);
       if (process.send) followParent(app, () => process.kill(process.pid, 'SIGTERM'));
       app.ctx.log.info({ event: 'worker.started', owner: app.worker?.owner }, 'delivery worker started');
