@@ -12,6 +12,7 @@
  * the reply code or action when there is one), else `5.0.0`/`4.0.0` from the reply code or action.
  */
 
+import { type BounceReason, classOfReason } from '../domain/bounce-reasons.js';
 import type { BounceClass } from '../domain/bounce-report.js';
 import { statusRules, textRules } from './rules.js';
 import { bestStatus, findReplyCodes, isGeneric, normalizeStatus } from './status.js';
@@ -26,6 +27,8 @@ export interface ClassifyInput {
 
 export interface Classification {
   class: BounceClass;
+  /** Why: the class is this reason's (`reasonClass`), tempered by the status and the command. */
+  reason: BounceReason;
   ruleId: string;
   /** The given status, or the inferred one ('' when nothing implies any). */
   status: string;
@@ -64,11 +67,18 @@ function byCommand(
 ): Classification {
   if (c.class !== 'hard') return c;
   const command = input.command?.toUpperCase() ?? '';
-  if (beforeRecipient.has(command)) return { ...c, class: 'soft', ruleId: 'refused-before-rcpt' };
+  if (beforeRecipient.has(command)) {
+    const reason = command === 'MAIL' ? 'rejected' : 'blocked';
+    return { ...c, class: 'soft', reason, ruleId: 'refused-before-rcpt' };
+  }
   if (command === 'DATA' && rule && !rule.holdsAfterData) {
-    return { ...c, class: 'soft', ruleId: 'refused-after-data' };
+    return { ...c, class: 'soft', reason: 'filtered', ruleId: 'refused-after-data' };
   }
   return c;
+}
+
+function ruled(rule: { id: string; reason: BounceReason }, status: string): Classification {
+  return { class: classOfReason(rule.reason), reason: rule.reason, ruleId: rule.id, status };
 }
 
 export function classify(input: ClassifyInput): Classification {
@@ -78,20 +88,27 @@ export function classify(input: ClassifyInput): Classification {
   const quoted = bestStatus(diagnostic);
   const given = quoted && !isGeneric(quoted) ? quoted : stated || quoted;
   if (successActions.has(action) || given.startsWith('2.')) {
-    return { class: 'delivered', ruleId: 'delivered', status: given || '2.0.0' };
+    return { class: 'delivered', reason: 'delivered', ruleId: 'delivered', status: given || '2.0.0' };
   }
   const decisive = given ? statusRules.find((r) => r.pattern.test(given)) : undefined;
   if (decisive?.id === 'status-bad-mailbox') {
     const named = textRules.find((r) => r.beatsBadMailboxStatus && r.pattern.test(diagnostic));
-    if (named) return { class: named.class, ruleId: named.id, status: given };
+    if (named) return ruled(named, given);
   }
-  if (decisive) return byCommand(input, { class: decisive.class, ruleId: decisive.id, status: given });
+  if (decisive) return byCommand(input, ruled(decisive, given));
   const digit = severityOf(given, diagnostic, action);
   const rule = textRules.find((r) => r.pattern.test(diagnostic));
   if (rule) {
     const status = given || withDigit(rule.status ?? '', digit || (rule.status?.[0] as '4' | '5'));
-    return byCommand(input, { class: rule.class, ruleId: rule.id, status }, rule);
+    return byCommand(input, ruled(rule, status), rule);
   }
-  if (digit) return { class: 'soft', ruleId: `fallback-${digit}xx`, status: given || `${digit}.0.0` };
-  return { class: 'unknown', ruleId: 'fallback-unknown', status: given };
+  if (digit) {
+    return {
+      class: 'soft',
+      reason: 'undefined',
+      ruleId: `fallback-${digit}xx`,
+      status: given || `${digit}.0.0`,
+    };
+  }
+  return { class: 'unknown', reason: 'undefined', ruleId: 'fallback-unknown', status: given };
 }

@@ -21,7 +21,7 @@ import { addressesIn, narrowDiagnostic } from './text-scan.js';
 
 function classified({ command, ...found }: FoundRecipient): BounceRecipient {
   const c = classify({ ...found, command: command || smtpCommandIn(found.diagnosticCode) });
-  return { ...found, status: c.status, class: c.class, ruleId: c.ruleId };
+  return { ...found, status: c.status, class: c.class, reason: c.reason, ruleId: c.ruleId };
 }
 
 function report(
@@ -80,6 +80,7 @@ export async function parseBounce(raw: Buffer | string): Promise<BounceReport> {
       action: '',
       diagnosticCode: '',
       class: 'complaint' as const,
+      reason: 'feedback' as const,
     }));
     return {
       ...report('arf', recipients, headers),
@@ -90,7 +91,7 @@ export async function parseBounce(raw: Buffer | string): Promise<BounceReport> {
   const ses = parseSesNotification(mail);
   if (ses) {
     const recipients = ses.recipients.map((r) =>
-      ses.kind === 'arf' ? { ...r, class: 'complaint' as const } : classified(r),
+      ses.kind === 'arf' ? { ...r, class: 'complaint' as const, reason: 'feedback' as const } : classified(r),
     );
     const out = report(ses.kind, recipients, headers);
     return ses.feedbackType ? { ...out, feedbackType: ses.feedbackType } : out;
@@ -108,6 +109,7 @@ export async function parseBounce(raw: Buffer | string): Promise<BounceReport> {
       action: '',
       diagnosticCode: mail.subject,
       class: 'auto-reply' as const,
+      reason: 'vacation' as const,
     };
     return report('auto-reply', address ? [recipient] : [], headers);
   }

@@ -13,7 +13,7 @@
  * address that moved): suppress it. Everything else that failed is `soft`: full or disabled
  * mailboxes, spam and policy blocks, sender-side problems, size, rate and network trouble.
  */
-import type { BounceClass } from '../domain/bounce-report.js';
+import type { BounceReason } from '../domain/bounce-reasons.js';
 import {
   accountOrDomainMayNotExist,
   addressGone,
@@ -51,13 +51,14 @@ export interface StatusRule {
   id: string;
   /** Matched against the normalised status, e.g. `5.1.1`. */
   pattern: RegExp;
-  class: BounceClass;
+  /** Why the recipient bounced; its class comes from `reasonClass` (domain/bounce-reasons.ts). */
+  reason: BounceReason;
 }
 
 export interface TextRule {
   id: string;
   pattern: RegExp;
-  class: BounceClass;
+  reason: BounceReason;
   status?: string;
   /**
    * The wording names a cause specific enough to override a bare bad-mailbox status (X.1.1):
@@ -74,52 +75,50 @@ export interface TextRule {
 }
 
 export const statusRules: readonly StatusRule[] = [
-  { id: 'status-bad-mailbox', pattern: /^[45]\.1\.1$/, class: 'hard' },
-  { id: 'status-bad-domain', pattern: /^[45]\.1\.2$/, class: 'hard' },
-  { id: 'status-bad-address-syntax', pattern: /^5\.1\.3$/, class: 'hard' },
-  { id: 'status-moved', pattern: /^5\.1\.6$/, class: 'hard' },
-  { id: 'status-null-mx', pattern: /^5\.1\.10$/, class: 'hard' },
-  { id: 'status-bad-sender', pattern: /^[45]\.1\.[78]$/, class: 'soft' },
-  { id: 'status-mailbox-full', pattern: /^[45]\.2\.2$/, class: 'soft' },
-  { id: 'status-too-big', pattern: /^[45]\.(2\.3|3\.4)$/, class: 'soft' },
-  { id: 'status-expired', pattern: /^[45]\.4\.7$/, class: 'soft' },
+  { id: 'status-bad-mailbox', pattern: /^[45]\.1\.1$/, reason: 'user-unknown' },
+  { id: 'status-bad-domain', pattern: /^[45]\.1\.2$/, reason: 'host-unknown' },
+  { id: 'status-bad-address-syntax', pattern: /^5\.1\.3$/, reason: 'user-unknown' },
+  { id: 'status-moved', pattern: /^5\.1\.6$/, reason: 'has-moved' },
+  { id: 'status-null-mx', pattern: /^5\.1\.10$/, reason: 'not-accept' },
+  { id: 'status-bad-sender', pattern: /^[45]\.1\.[78]$/, reason: 'rejected' },
+  { id: 'status-mailbox-full', pattern: /^[45]\.2\.2$/, reason: 'mailbox-full' },
+  { id: 'status-exceed-limit', pattern: /^[45]\.2\.3$/, reason: 'exceed-limit' },
+  { id: 'status-too-big', pattern: /^[45]\.3\.4$/, reason: 'message-too-big' },
+  { id: 'status-expired', pattern: /^[45]\.4\.7$/, reason: 'expired' },
   // In a bounce, 5.7.27 reports a recipient domain publishing a null MX (RFC 7505): no mail, ever.
-  { id: 'status-null-mx-host', pattern: /^5\.7\.27$/, class: 'hard' },
-  { id: 'status-policy', pattern: /^[45]\.7\.\d+$/, class: 'soft' },
+  { id: 'status-null-mx-host', pattern: /^5\.7\.27$/, reason: 'not-accept' },
+  { id: 'status-policy', pattern: /^[45]\.7\.\d+$/, reason: 'policy-violation' },
 ];
-
-const soft = 'soft' as const;
-const hard = 'hard' as const;
 
 export const textRules: readonly TextRule[] = [
   // Rejections of the sender or of the relaying host: never the recipient address's fault.
   {
     id: 'text-sender-rejected',
     pattern: anyOf(senderRefused.pattern, senderNamed.pattern),
-    class: soft,
+    reason: 'rejected',
     status: '5.1.8',
   },
-  { id: 'text-relay-denied', pattern: relayDenied.pattern, class: soft, status: '5.7.1' },
+  { id: 'text-relay-denied', pattern: relayDenied.pattern, reason: 'no-relaying', status: '5.7.1' },
   // The sending account's quota, before a mailbox quota: "daily sending quota exceeded".
   {
     id: 'text-sending-quota',
     pattern: sendingQuota.pattern,
-    class: soft,
+    reason: 'rate-limited',
     status: '5.4.5',
     beatsBadMailboxStatus: true,
   },
   {
     id: 'text-mailbox-full',
     pattern: mailboxFull.pattern,
-    class: soft,
+    reason: 'mailbox-full',
     status: '5.2.2',
     beatsBadMailboxStatus: true,
   },
-  { id: 'text-disabled', pattern: mailboxDisabled.pattern, class: soft, status: '5.2.1' },
+  { id: 'text-disabled', pattern: mailboxDisabled.pattern, reason: 'suspend', status: '5.2.1' },
   {
     id: 'text-too-big',
     pattern: anyOf(messageTooBig.pattern, sizeLimit.pattern),
-    class: soft,
+    reason: 'message-too-big',
     status: '5.3.4',
   },
   // A local delivery program (procmail, maildrop, a pipe) that failed: its output is not about the
@@ -127,7 +126,7 @@ export const textRules: readonly TextRule[] = [
   {
     id: 'text-local-program-error',
     pattern: localProgram.pattern,
-    class: soft,
+    reason: 'system-error',
     status: '5.3.0',
     beatsBadMailboxStatus: true,
   },
@@ -136,7 +135,7 @@ export const textRules: readonly TextRule[] = [
   {
     id: 'text-rate-limited',
     pattern: anyOf(tooManyRecipients.pattern, rateLimited.pattern, sentTooMuch.pattern),
-    class: soft,
+    reason: 'rate-limited',
     status: '4.7.0',
     beatsBadMailboxStatus: true,
   },
@@ -145,38 +144,51 @@ export const textRules: readonly TextRule[] = [
   {
     id: 'text-account-or-domain-may-not-exist',
     pattern: accountOrDomainMayNotExist.pattern,
-    class: hard,
+    reason: 'host-unknown',
     status: '5.1.2',
   },
-  { id: 'text-unauthenticated', pattern: unauthenticated.pattern, class: soft, status: '5.7.26' },
   {
-    id: 'text-spam-or-policy',
-    pattern: anyOf(virus.pattern, spam.pattern, clientBlocked.pattern, listed.pattern, policy.pattern),
-    class: soft,
+    id: 'text-unauthenticated',
+    pattern: unauthenticated.pattern,
+    reason: 'security-error',
+    status: '5.7.26',
+  },
+  { id: 'text-virus', pattern: virus.pattern, reason: 'virus-detected', status: '5.7.1' },
+  {
+    id: 'text-blocked',
+    pattern: anyOf(clientBlocked.pattern, listed.pattern),
+    reason: 'blocked',
     status: '5.7.1',
   },
+  { id: 'text-spam', pattern: spam.pattern, reason: 'spam-detected', status: '5.7.1' },
+  { id: 'text-policy', pattern: policy.pattern, reason: 'policy-violation', status: '5.7.1' },
   // The address itself is bad.
-  { id: 'text-domain-accepts-no-mail', pattern: noMailAccepted.pattern, class: hard, status: '5.1.10' },
-  { id: 'text-unknown-domain', pattern: badDomain.pattern, class: hard, status: '5.1.2' },
+  {
+    id: 'text-domain-accepts-no-mail',
+    pattern: noMailAccepted.pattern,
+    reason: 'not-accept',
+    status: '5.1.10',
+  },
+  { id: 'text-unknown-domain', pattern: badDomain.pattern, reason: 'host-unknown', status: '5.1.2' },
   // A provider saying it has no such account, in its own words.
   {
     id: 'text-no-such-account',
     pattern: noSuchAccount.pattern,
-    class: hard,
+    reason: 'user-unknown',
     status: '5.1.1',
     holdsAfterData: true,
   },
   {
     id: 'text-unknown-user',
     pattern: anyOf(userUnknown.pattern, addressGone.pattern),
-    class: hard,
+    reason: 'user-unknown',
     status: '5.1.1',
   },
-  { id: 'text-moved', pattern: moved.pattern, class: hard, status: '5.1.6', holdsAfterData: true },
+  { id: 'text-moved', pattern: moved.pattern, reason: 'has-moved', status: '5.1.6', holdsAfterData: true },
   // Transient trouble on the way.
-  { id: 'text-expired', pattern: expired.pattern, class: soft, status: '4.4.7' },
-  { id: 'text-network', pattern: network.pattern, class: soft, status: '4.4.1' },
-  { id: 'text-system', pattern: systemError.pattern, class: soft, status: '4.3.0' },
+  { id: 'text-expired', pattern: expired.pattern, reason: 'expired', status: '4.4.7' },
+  { id: 'text-network', pattern: network.pattern, reason: 'network-error', status: '4.4.1' },
+  { id: 'text-system', pattern: systemError.pattern, reason: 'system-error', status: '4.3.0' },
   // A refusal of the recipient that gives no other reason: not enough to call the address bad.
-  { id: 'text-recipient-refused', pattern: recipientRefused.pattern, class: soft, status: '5.1.0' },
+  { id: 'text-recipient-refused', pattern: recipientRefused.pattern, reason: 'filtered', status: '5.1.0' },
 ];

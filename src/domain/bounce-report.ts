@@ -1,9 +1,11 @@
+import type { BounceClass } from './bounce-classes.js';
+import type { BounceReason } from './bounce-reasons.js';
+
 /**
  * Bounce value types (R18): what a parsed bounce says about each recipient. A report is a plain
  * value; deciding what to do with it (statuses, suppression) belongs to the callers.
  */
-export const bounceClasses = ['hard', 'soft', 'complaint', 'auto-reply', 'delivered', 'unknown'] as const;
-export type BounceClass = (typeof bounceClasses)[number];
+export { type BounceClass, bounceClasses } from './bounce-classes.js';
 
 export const bounceKinds = ['dsn', 'arf', 'auto-reply', 'not-bounce'] as const;
 export type BounceKind = (typeof bounceKinds)[number];
@@ -22,6 +24,8 @@ export interface FoundRecipient {
 
 export interface BounceRecipient extends Omit<FoundRecipient, 'command'> {
   class: BounceClass;
+  /** Why it bounced (domain/bounce-reasons.ts); its class is the reason's. */
+  reason: BounceReason;
   ruleId?: string;
 }
 

@@ -1,24 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { classify } from '../../src/bounces/classify.js';
 import { statusRules, textRules } from '../../src/bounces/rules.js';
+import { bounceReasons, reasonClass } from '../../src/domain/bounce-reasons.js';
 
 describe('classify: decisive status codes win over wording', () => {
   it.each([
-    ['5.1.1', 'Recipient address rejected', 'hard', 'status-bad-mailbox'],
-    ['4.1.1', '', 'hard', 'status-bad-mailbox'],
-    ['5.1.2', '', 'hard', 'status-bad-domain'],
-    ['5.1.3', '', 'hard', 'status-bad-address-syntax'],
-    ['5.1.6', '', 'hard', 'status-moved'],
-    ['5.1.10', '', 'hard', 'status-null-mx'],
-    ['5.1.8', 'domain not found', 'soft', 'status-bad-sender'],
-    ['5.2.2', 'user unknown', 'soft', 'status-mailbox-full'],
-    ['5.3.4', '', 'soft', 'status-too-big'],
-    ['4.4.7', '', 'soft', 'status-expired'],
-    ['5.7.27', '', 'hard', 'status-null-mx-host'],
-    ['5.7.1', 'user unknown', 'soft', 'status-policy'],
-  ])('status %s with "%s" is %s (%s)', (status, diagnosticCode, cls, ruleId) => {
+    ['5.1.1', 'Recipient address rejected', 'hard', 'status-bad-mailbox', 'user-unknown'],
+    ['4.1.1', '', 'hard', 'status-bad-mailbox', 'user-unknown'],
+    ['5.1.2', '', 'hard', 'status-bad-domain', 'host-unknown'],
+    ['5.1.3', '', 'hard', 'status-bad-address-syntax', 'user-unknown'],
+    ['5.1.6', '', 'hard', 'status-moved', 'has-moved'],
+    ['5.1.10', '', 'hard', 'status-null-mx', 'not-accept'],
+    ['5.1.8', 'domain not found', 'soft', 'status-bad-sender', 'rejected'],
+    ['5.2.2', 'user unknown', 'soft', 'status-mailbox-full', 'mailbox-full'],
+    ['5.2.3', '', 'soft', 'status-exceed-limit', 'exceed-limit'],
+    ['5.3.4', '', 'soft', 'status-too-big', 'message-too-big'],
+    ['4.4.7', '', 'soft', 'status-expired', 'expired'],
+    ['5.7.27', '', 'hard', 'status-null-mx-host', 'not-accept'],
+    ['5.7.1', 'user unknown', 'soft', 'status-policy', 'policy-violation'],
+  ])('status %s with "%s" is %s (%s, %s)', (status, diagnosticCode, cls, ruleId, reason) => {
     expect(classify({ status, diagnosticCode, action: 'failed' })).toMatchObject({
       class: cls,
+      reason,
       ruleId,
       status,
     });
@@ -32,7 +35,7 @@ describe('classify: wording decides when the status does not', () => {
     ['552 Mailbox is full', 'soft', 'text-mailbox-full', '5.2.2'],
     ['550 This account has been disabled', 'soft', 'text-disabled', '5.2.1'],
     ['552 Message size exceeds fixed maximum message size', 'soft', 'text-too-big', '5.3.4'],
-    ['550 Blocked by Spamhaus', 'soft', 'text-spam-or-policy', '5.7.1'],
+    ['550 Blocked by Spamhaus', 'soft', 'text-spam', '5.7.1'],
     ['550 Host does not accept mail', 'hard', 'text-domain-accepts-no-mail', '5.1.10'],
     ["Sorry, I couldn't find any host named example.invalid", 'hard', 'text-unknown-domain', '5.1.2'],
     ['550 No such user here', 'hard', 'text-unknown-user', '5.1.1'],
@@ -72,15 +75,21 @@ describe('classify: wording decides when the status does not', () => {
 
 describe('classify: wording that names another cause beats a bare bad-mailbox status', () => {
   it.each([
-    ['550 5.1.1 <a@b.example>... Mailbox full', 'text-mailbox-full'],
-    ['550 5.1.1 <a@b.example> - 192.0.2.7 has sent to too many recipients this hour', 'text-rate-limited'],
+    ['550 5.1.1 <a@b.example>... Mailbox full', 'text-mailbox-full', 'mailbox-full'],
+    [
+      '550 5.1.1 <a@b.example> - 192.0.2.7 has sent to too many recipients this hour',
+      'text-rate-limited',
+      'rate-limited',
+    ],
     [
       'procmail: Couldn\'t create "/var/spool/mail/a" id: b.example: No such user',
       'text-local-program-error',
+      'system-error',
     ],
-  ])('5.1.1 with "%s" is soft (%s), keeping the status', (diagnosticCode, ruleId) => {
+  ])('5.1.1 with "%s" is soft (%s, %s), keeping the status', (diagnosticCode, ruleId, reason) => {
     expect(classify({ status: '5.1.1', diagnosticCode, action: 'failed' })).toEqual({
       class: 'soft',
+      reason,
       ruleId,
       status: '5.1.1',
     });
@@ -172,5 +181,29 @@ describe('the rules table', () => {
 
   it('gives every text rule a status to infer', () => {
     for (const rule of textRules) expect(rule.status, rule.id).toMatch(/^[245]\.\d+\.\d+$/);
+  });
+});
+
+describe('bounce reasons', () => {
+  it('gives every rule a reason of the taxonomy, whose class is the one table', () => {
+    for (const rule of [...statusRules, ...textRules]) expect(bounceReasons).toContain(rule.reason);
+    expect(classify({ status: '', diagnosticCode: '', action: 'failed' })).toMatchObject({
+      class: 'soft',
+      reason: 'undefined',
+    });
+    expect(reasonClass['user-unknown']).toBe('hard');
+    expect(reasonClass['mailbox-full']).toBe('soft');
+    expect(reasonClass.suspend).toBe('soft');
+  });
+
+  it('names the reason of a refusal before any recipient and of one after DATA', () => {
+    expect(classify({ status: '5.1.1', diagnosticCode: '550 no', command: 'MAIL' })).toMatchObject({
+      class: 'soft',
+      reason: 'rejected',
+    });
+    expect(classify({ status: '5.0.0', diagnosticCode: '550 User unknown', command: 'DATA' })).toMatchObject({
+      class: 'soft',
+      reason: 'filtered',
+    });
   });
 });
