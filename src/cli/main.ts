@@ -10,6 +10,7 @@ import { createApp, openContext, stopOnSignals } from '../main.js';
 import { createOrg } from '../services/orgs.js';
 import { startWorkerProcesses } from '../worker-processes.js';
 import { registerBouncesCommand } from './commands/bounces.js';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerDnsCommand } from './commands/dns.js';
 import { registerRelayCommand } from './commands/relay.js';
 import { registerSendCommand } from './commands/send.js';
@@ -92,6 +93,7 @@ registerWorkerCommand(program);
 registerSendCommand(program);
 registerRelayCommand(program);
 registerBouncesCommand(program);
+registerDemoCommand(program);
 registerSmtpCommand(program);
 registerDnsCommand(program);
 

@@ -43,11 +43,16 @@ export const attachmentSchema = z
   })
   .strict();
 
+const merged =
+  "In a mass email, `{{field}}` tags (a name of 1 to 64 letters, digits and _; spaces inside the braces allowed) are replaced by each recipient's value in `recipients[].fields`; a field the recipient lacks merges as empty.";
+
 const common = {
   from: mailbox,
-  subject: mergeTemplate(oneLine(998)),
-  text: mergeTemplate(z.string().max(20_000_000)).optional(),
-  html: mergeTemplate(z.string().max(20_000_000)).optional(),
+  subject: mergeTemplate(oneLine(998)).describe(`Subject. ${merged}`),
+  text: mergeTemplate(z.string().max(20_000_000)).optional().describe(`Plain-text body. ${merged}`),
+  html: mergeTemplate(z.string().max(20_000_000))
+    .optional()
+    .describe(`HTML body. ${merged} Values are HTML-escaped.`),
   headers: z
     .record(z.string(), oneLine(998))
     .superRefine((h, ctx) => {
