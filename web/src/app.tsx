@@ -13,6 +13,7 @@ import { MessagePage } from './pages/message-page';
 import { MessagesPage } from './pages/messages-page';
 import { NotificationsPage } from './pages/notifications-page';
 import { RelayEditPage, RelayNewPage } from './pages/relay-form-page';
+import { RelayHealthPage } from './pages/relay-health-page';
 import { RelayListPage } from './pages/relay-list-page';
 import { ReportsPage } from './pages/reports-page';
 import { SettingsPage } from './pages/settings-page';
@@ -33,6 +34,7 @@ function SignedIn() {
         <Route path="/relays" element={<RelayListPage />} />
         <Route path="/relays/new" element={<RelayNewPage />} />
         <Route path="/relays/:id" element={<RelayEditPage />} />
+        <Route path="/relays/:id/health" element={<RelayHealthPage />} />
         <Route path="/domains" element={<DomainsPage />} />
         <Route path="/ip-allow-list" element={<IpAllowListPage />} />
         <Route path="/messages" element={<MessagesPage />} />

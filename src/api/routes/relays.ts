@@ -1,14 +1,19 @@
-/** `/api/v1/relays`: list, read, create, change, enable, disable, resume and delete relays. */
+/**
+ * `/api/v1/relays`: list, read, create, change, enable, disable, resume and delete relays, and a
+ * relay's health.
+ */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { errorBodySchema, idParamsSchema } from '../../schemas/common.js';
+import { relayHealthSchema } from '../../schemas/relay-health.js';
 import {
   relayCreateSchema,
   relayPatchSchema,
   relaySchema,
   relayTestResultSchema,
 } from '../../schemas/relays.js';
+import { relayHealth } from '../../services/relay-health-report.js';
 import { testSavedRelay, testUnsavedRelay } from '../../services/relay-test.js';
 import {
   createRelay,
@@ -53,6 +58,20 @@ export const relayRoutes =
         schema: { tags, params: idParamsSchema, response: { 200: relaySchema, 404: errorBodySchema } },
       },
       async (request) => getRelay(ctx, principalOf(request).orgId, request.params.id),
+    );
+    app.get(
+      '/api/v1/relays/:id/health',
+      {
+        config: { access: 'read' },
+        schema: {
+          tags,
+          description:
+            'Attempts, acceptance rate, latency, failures and time suspended over the last 24 hours and 7 days',
+          params: idParamsSchema,
+          response: { 200: relayHealthSchema, 404: errorBodySchema },
+        },
+      },
+      async (request) => relayHealth(ctx, principalOf(request).orgId, request.params.id),
     );
     app.patch(
       '/api/v1/relays/:id',

@@ -47,6 +47,7 @@ import type { webhookDeliverySchema, webhookEndpointSchema } from '../../../src/
 
 export type { AuthenticationCheck } from '../../../src/domain/authentication-check.js';
 export type { RelayWarning } from '../../../src/domain/relay-warnings.js';
+export type { RelayHealth } from '../../../src/schemas/relay-health.js';
 export type { RelayTestResult, RelayView } from '../../../src/schemas/relays.js';
 
 /** A list page of the API. */

@@ -69,6 +69,9 @@ export function RelayRow({
         <button type="button" className="secondary small" disabled={!canEdit} onClick={() => actions.test(r)}>
           {t('relays.test')}
         </button>
+        <Link className="button secondary small" to={`/relays/${encodeURIComponent(r.id)}/health`}>
+          {t('relayHealth.link')}
+        </Link>
         <Link className="button secondary small" to={`/relays/${encodeURIComponent(r.id)}`}>
           {t('app.edit')}
         </Link>
