@@ -8,15 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, type TestApp } from '../helpers/app.js';
 import { sendOneSettled } from '../helpers/delivery.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-servers.js';
-import {
-  assertConsoleBuilt,
-  chromiumMissing,
-  launch,
-  openPage,
-  screenshot,
-  signIn,
-  visible,
-} from './browser.js';
+import { assertConsoleBuilt, chromiumMissing, launch, openPage, screenshot, visible } from './browser.js';
 
 describe.skipIf(chromiumMissing)('relay health in the console', () => {
   let t: TestApp;
