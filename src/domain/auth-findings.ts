@@ -144,7 +144,7 @@ function platformHopFinding(f: AuthFacts, hop: Hop): Finding[] {
       code: 'spf_platform_hop',
       message: {
         en: `The relay receives mail with the return path ${f.returnPath.address} from the ${f.dataCenter.name} data center (${hop.spf.ip}), which the SPF record of ${rp} does not list (SPF "${hop.spf.result}"). A relay that checks SPF may refuse it: add the data center's ranges to SPF (${code(record.value)}) or have the relay allow-list them.`,
-        ja: `リレーサーバーは、返送先が ${f.returnPath.address} のメールを ${f.dataCenter.name} データセンター（${hop.spf.ip}）から受け取りますが、${rp} のSPFレコードにこのアドレスが含まれていません（SPF "${hop.spf.result}"）。SPFを確認するリレーサーバーでは拒否される場合があります。データセンターのIPアドレス範囲をSPFに追加する（${code(record.value)}）か、リレーサーバーのホワイトリストに登録してください。`,
+        ja: `リレーサーバーは、返送先が ${f.returnPath.address} のメールを ${f.dataCenter.name} データセンター（${hop.spf.ip}）から受け取りますが、${rp} のSPFレコードにこのアドレスが含まれていません（SPF "${hop.spf.result}"）。SPFを確認するリレーサーバーでは拒否される場合があります。データセンターのIPアドレス範囲をSPFに追加する（${code(record.value)}）か、リレーサーバーの許可リストに登録してください。`,
       },
       record,
     },
@@ -212,11 +212,11 @@ function allowListFinding(f: AuthFacts): Finding[] {
       message: open
         ? {
             en: `This relay takes mail without authentication, so it must allow-list the ${f.dataCenter.name} data center's IP ranges (and only those).`,
-            ja: `このリレーサーバーは認証なしでメールを受け付けるため、${f.dataCenter.name} データセンターのIPアドレス範囲をホワイトリストに登録する必要があります。`,
+            ja: `このリレーサーバーは認証なしでメールを受け付けるため、${f.dataCenter.name} データセンターのIPアドレス範囲を許可リストに登録する必要があります。`,
           }
         : {
             en: `Mail reaches the relay from several addresses of the ${f.dataCenter.name} data center: allow-listing its IP ranges on the relay is recommended.`,
-            ja: `メールは ${f.dataCenter.name} データセンターの複数のIPアドレスからリレーサーバーに送られます。リレーサーバーのホワイトリストにIPアドレス範囲を登録することをお勧めします。`,
+            ja: `メールは ${f.dataCenter.name} データセンターの複数のIPアドレスからリレーサーバーに送られます。リレーサーバーの許可リストにIPアドレス範囲を登録することをお勧めします。`,
           },
       ranges: f.dataCenter.ranges,
     },

@@ -1,7 +1,7 @@
 /**
  * A relay's health page in a real browser, in Japanese and at phone width: reached from the relay
  * list, it shows the attempts that really went through a loopback relay, its charts, and the
- * relay's last error, without scrolling sideways at 390 px.
+ * relay's last error, without scrolling sideways at 390 px; the list marks a relay at its cap.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +26,7 @@ describe.skipIf(chromiumMissing)('relay health in the console', () => {
       host: '127.0.0.1',
       port: relay.port,
       security: 'none',
-      dailyLimit: 100,
+      dailyLimit: 3,
       domainId,
       emailTypes: ['workflow'],
     });
@@ -51,6 +51,8 @@ describe.skipIf(chromiumMissing)('relay health in the console', () => {
 
   it('shows the attempts, acceptance and charts of a relay, in Japanese, at 390 px', async () => {
     await page.goto(`${t.url}/relays`);
+    // Three sent under a cap of 3: the list says the cap is reached, not just "active".
+    await visible(page.locator('[data-relay="本社リレー"]').getByText('上限到達 (3/3)'));
     await page.getByRole('link', { name: '稼働状況' }).click();
     await visible(page.getByRole('heading', { name: '本社リレー の稼働状況', level: 1 }));
     const day = page.locator('section.card', { has: page.getByRole('heading', { name: '過去24時間' }) });
@@ -59,7 +61,9 @@ describe.skipIf(chromiumMissing)('relay health in the console', () => {
     await visible(page.getByText('失敗の記録はありません'));
     await visible(page.getByRole('img', { name: '1時間ごとの試行数（過去24時間）' }));
     await visible(page.getByRole('img', { name: '1日ごとの試行数（過去7日間）' }));
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(
+      true,
+    );
     await screenshot(page, 'relay-health-ja-390');
   });
 });

@@ -63,11 +63,14 @@ export const en = {
     individual: 'Individual emails',
     system: 'System emails',
   },
-  security: { ssl: 'SSL', tls: 'TLS', none: 'None' },
+  security: { ssl: 'SSL (implicit TLS)', tls: 'TLS (STARTTLS)', none: 'None' },
   relayStatus: {
     active: 'Active',
     disabled: 'Disabled',
     suspended: 'Suspended until {{until}}',
+    capReached: 'Cap reached ({{used}}/{{limit}})',
+    capReachedHint:
+      "Today's cap is reached: until tomorrow, its mail goes to the next relay or to mailroute's platform delivery",
   },
   relayHealth: {
     title: 'Health of {{name}}',

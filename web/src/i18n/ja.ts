@@ -34,7 +34,7 @@ export const ja: Resources = {
     label: 'メインメニュー',
     relays: 'メールリレー',
     domains: 'ドメイン',
-    ipAllowList: 'IPアドレスのホワイトリスト',
+    ipAllowList: 'IPアドレスの許可リスト',
     messages: 'メールの送信履歴',
     reports: 'レポート',
     suppressions: '送信停止リスト',
@@ -65,11 +65,14 @@ export const ja: Resources = {
     individual: '個別送信メール',
     system: 'システムメール',
   },
-  security: { ssl: 'SSL', tls: 'TLS', none: 'なし' },
+  security: { ssl: 'SSL（暗号化接続）', tls: 'TLS（STARTTLS）', none: 'なし' },
   relayStatus: {
     active: '有効',
     disabled: '無効',
     suspended: '{{until}} まで停止中',
+    capReached: '上限到達 ({{used}}/{{limit}})',
+    capReachedHint:
+      '本日の上限に達したため、明日までメールは次のリレーサーバーまたは mailroute から送信されます',
   },
   relayHealth: {
     title: '{{name}} の稼働状況',
@@ -135,7 +138,7 @@ export const ja: Resources = {
     dailyLimit: '1日あたりのメール数の上限',
     dailyLimitHint: '上限に達すると、以降のメールは mailroute のサーバーを通じて送信されます。',
     security: 'SSL接続',
-    verifyCertificate: '証明書を認証する（推奨）',
+    verifyCertificate: '証明書を検証する（推奨）',
     caCertificate: 'CA証明書（PEM形式、任意）',
     caCertificateHint: '証明書の認証を無効にせずに、社内CAや自己署名証明書を信頼できます。',
     domainSettings: 'ドメイン設定',
@@ -234,7 +237,7 @@ export const ja: Resources = {
     pollFailed: '確認できませんでした: {{error}}',
     invalid: 'メールボックスの下記の項目を修正してください。',
   },
-  warnings: { title: '警告', ranges: 'リレーサーバーのホワイトリストに次のIPアドレスを登録してください:' },
+  warnings: { title: '警告', ranges: 'リレーサーバーの許可リストに次のIPアドレスを登録してください:' },
   test: {
     title: '接続テスト',
     running: '接続をテストしています…',
@@ -296,9 +299,9 @@ export const ja: Resources = {
     recordType: '種類',
   },
   ipAllowList: {
-    title: 'IPアドレスのホワイトリスト',
+    title: 'IPアドレスの許可リスト',
     intro:
-      'mailroute は次のIPアドレスからリレーサーバーに接続します。リレーサーバーのホワイトリストに登録してください。オープンリレーサーバー（認証なし）の場合、登録は必須です。',
+      'mailroute は次のIPアドレスからリレーサーバーに接続します。リレーサーバーの許可リストに登録してください。オープンリレーサーバー（認証なし）の場合、登録は必須です。',
     current: '利用中のデータセンター',
     bounceDomain: '不達メールのドメイン: {{domain}}',
     catchall: '固定の返送先: {{address}}',

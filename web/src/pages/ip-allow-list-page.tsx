@@ -1,5 +1,5 @@
 /**
- * IPアドレスのホワイトリスト: each data center's normalized egress ranges, exports and a checker;
+ * IPアドレスの許可リスト: each data center's normalized egress ranges, exports and a checker;
  * for the org's own data center also the DKIM record of platform delivery.
  */
 import { type FormEvent, useState } from 'react';

@@ -1,10 +1,22 @@
-/** A relay's state: active, disabled, or suspended until the start of the next day. */
+/**
+ * A relay's state: active, disabled, suspended until the start of the next day, or, while active,
+ * at its daily cap (its mail then goes to the next relay or to platform delivery).
+ */
 import { useTranslation } from 'react-i18next';
 import type { RelayView } from '../api/types';
 import { dateTime } from '../components/format';
 
 export function RelayStatus({ relay }: { relay: RelayView }) {
   const { t } = useTranslation();
+  if (relay.status === 'active' && relay.usageToday >= relay.dailyLimit)
+    return (
+      <span className="badge status-cap-reached" title={t('relayStatus.capReachedHint')}>
+        {t('relayStatus.capReached', {
+          used: relay.usageToday.toLocaleString(),
+          limit: relay.dailyLimit.toLocaleString(),
+        })}
+      </span>
+    );
   const text =
     relay.status === 'suspended'
       ? t('relayStatus.suspended', { until: dateTime(relay.suspendedUntil) })
