@@ -1,17 +1,18 @@
 /**
- * The `mailroute` command line: start the service, run migrations, create orgs, test relays, parse
- * bounces. Configuration
+ * The `mailroute` command line: start the service, run migrations, manage orgs and their keys, test
+ * relays, parse bounces. Configuration
  * errors print what is wrong with which key and exit with status 2.
  */
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { AppError } from '../domain/errors.js';
 import { createApp, openContext, stopOnSignals } from '../main.js';
-import { createOrg } from '../services/orgs.js';
 import { startWorkerProcesses } from '../worker-processes.js';
 import { registerBouncesCommand } from './commands/bounces.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDnsCommand } from './commands/dns.js';
+import { registerKeyCommand } from './commands/key.js';
+import { registerOrgCommand } from './commands/org.js';
 import { registerRelayCommand } from './commands/relay.js';
 import { registerSendCommand } from './commands/send.js';
 import { registerSmtpCommand } from './commands/smtp.js';
@@ -60,35 +61,8 @@ program
     console.log(`database is up to date (${ctx.store.dialect})`);
   });
 
-const org = program.command('org').description('manage orgs (tenants)');
-org
-  .command('create <name>')
-  .description('create an org')
-  .option('--plan <plan>', 'plan name (default: MAILROUTE_DEFAULT_PLAN)')
-  .option('--datacenter <id>', 'data center id (default: the first configured)')
-  .option('--timezone <zone>', 'IANA time zone (default: MAILROUTE_TIMEZONE)')
-  .action(async (name: string, opts: { plan?: string; datacenter?: string; timezone?: string }) => {
-    const ctx = await openContext(loadConfig(), { existing: true });
-    try {
-      const created = await createOrg(ctx, {
-        name,
-        plan: opts.plan,
-        datacenter: opts.datacenter,
-        timeZone: opts.timezone,
-      });
-      console.log(
-        JSON.stringify({
-          id: created.id,
-          name: created.name,
-          plan: created.plan,
-          datacenter: created.datacenter,
-        }),
-      );
-    } finally {
-      await ctx.store.close();
-    }
-  });
-
+registerOrgCommand(program);
+registerKeyCommand(program);
 registerWorkerCommand(program);
 registerSendCommand(program);
 registerRelayCommand(program);

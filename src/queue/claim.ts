@@ -3,7 +3,8 @@
  * has come, most urgent type first. A claim is one statement: on PostgreSQL the rows are picked
  * `FOR UPDATE SKIP LOCKED`, so several workers never take the same delivery; SQLite has one writer
  * at a time. Deliveries left in `sending` by a worker that died go back to the queue once their
- * lease has run out.
+ * lease has run out. Deliveries of a disabled org are skipped, not changed: they wait, held, until the
+ * operator enables the org again (a delivery already claimed when its org is disabled finishes).
  */
 import { sql } from 'kysely';
 import type { Store } from '../store/db.js';
@@ -16,6 +17,14 @@ import type { DeliveriesTable } from '../store/schema.js';
  */
 export const isWaiting = sql<boolean>`${sql.ref('status')} in ('queued', 'deferred')`;
 export const isSending = sql<boolean>`${sql.ref('status')} = 'sending'`;
+
+/**
+ * Not a delivery of a disabled org. The list of disabled orgs comes from their partial index
+ * (`orgs_disabled`) once per statement; the claim still walks its own partial index in order.
+ */
+export function disabledOrgs(store: Store) {
+  return store.db.selectFrom('orgs').select('orgs.id').where('orgs.disabled_at', 'is not', null);
+}
 
 export interface ClaimOptions {
   owner: string;
@@ -32,6 +41,7 @@ export function claimQuery(store: Store, o: ClaimOptions) {
     .select('id')
     .where(isWaiting)
     .where('next_attempt_at', '<=', o.now)
+    .where('deliveries.org_id', 'not in', disabledOrgs(store))
     .orderBy('priority')
     .orderBy('next_attempt_at')
     .limit(o.limit);
@@ -73,6 +83,7 @@ export function nextDueQuery(store: Store) {
     .selectFrom('deliveries')
     .select('next_attempt_at')
     .where(isWaiting)
+    .where('deliveries.org_id', 'not in', disabledOrgs(store))
     .orderBy('next_attempt_at')
     .limit(1);
 }

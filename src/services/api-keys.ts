@@ -1,4 +1,7 @@
-/** API keys of an org: created (the secret shown once), listed, revoked, and checked on each request. */
+/**
+ * API keys of an org: created (the secret shown once), listed, revoked, and checked on each request
+ * (a key of a disabled org is refused with 403).
+ */
 import type { Principal } from '../auth/principal.js';
 import { hashToken, newToken, tokenPrefix } from '../auth/tokens.js';
 import type { AppContext } from '../context.js';
@@ -8,6 +11,7 @@ import type { ApiKeyView } from '../schemas/api-keys.js';
 import { iso } from '../schemas/common.js';
 import { writeAudit } from '../store/repos/audit-log.js';
 import type { ApiKeysTable } from '../store/schema.js';
+import { assertOrgEnabled } from './org-access.js';
 
 const view = (k: ApiKeysTable): ApiKeyView => ({
   id: k.id,
@@ -34,11 +38,21 @@ export async function createApiKey(
   actor: Principal,
   input: { name: string; role: 'admin' | 'send' },
 ): Promise<ApiKeyView & { key: string }> {
+  return insertApiKey(ctx, actor.orgId, actor, input);
+}
+
+/** Makes a key in the org (by an admin, or by the operator: actor `system`); the secret is returned once. */
+export async function insertApiKey(
+  ctx: AppContext,
+  orgId: string,
+  actor: Principal | 'system',
+  input: { name: string; role: 'admin' | 'send' },
+): Promise<ApiKeyView & { key: string }> {
   const key = newToken('mr');
   const now = ctx.clock.now();
   const row: ApiKeysTable = {
     id: newId('key'),
-    org_id: actor.orgId,
+    org_id: orgId,
     name: input.name,
     role: input.role,
     prefix: tokenPrefix(key),
@@ -50,7 +64,7 @@ export async function createApiKey(
   await ctx.store.db.transaction().execute(async (trx) => {
     await trx.insertInto('api_keys').values(row).execute();
     await writeAudit(trx, {
-      orgId: actor.orgId,
+      orgId,
       actor,
       action: 'api_key.create',
       targetType: 'api_key',
@@ -92,11 +106,14 @@ const TOUCH_EVERY_MS = 60_000;
 export async function authenticateApiKey(ctx: AppContext, token: string): Promise<Principal | undefined> {
   const row = await ctx.store.db
     .selectFrom('api_keys')
-    .selectAll()
-    .where('hash', '=', hashToken(token))
-    .where('revoked_at', 'is', null)
+    .innerJoin('orgs', 'orgs.id', 'api_keys.org_id')
+    .selectAll('api_keys')
+    .select(['orgs.name as org_name', 'orgs.disabled_at as org_disabled_at'])
+    .where('api_keys.hash', '=', hashToken(token))
+    .where('api_keys.revoked_at', 'is', null)
     .executeTakeFirst();
   if (!row) return undefined;
+  assertOrgEnabled({ name: row.org_name, disabled_at: row.org_disabled_at });
   const now = ctx.clock.now();
   if (row.last_used_at === null || now - row.last_used_at > TOUCH_EVERY_MS) {
     await ctx.store.db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', row.id).execute();

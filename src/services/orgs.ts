@@ -38,7 +38,14 @@ export async function createOrg(ctx: AppContext, input: NewOrg): Promise<Org> {
     );
   }
   const now = clock.now();
-  const org: Org = { id: newId('org'), name: input.name, plan, datacenter, created_at: now };
+  const org: Org = {
+    id: newId('org'),
+    name: input.name,
+    plan,
+    datacenter,
+    created_at: now,
+    disabled_at: null,
+  };
   return ctx.store.db.transaction().execute(async (trx) => {
     if (await findOrgByName(trx, input.name))
       throw new AppError('conflict', `org "${input.name}" already exists`, { name: 'already exists' });

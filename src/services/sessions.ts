@@ -1,7 +1,8 @@
 /**
  * Console sign-in: email and password checked against the scrypt hash, behind the sign-in throttle
  * (`signin-throttle.ts`), then a random session token in an HttpOnly cookie; only the token's hash
- * is stored. Sessions expire after the configured hours.
+ * is stored. Sessions expire after the configured hours. A disabled org's users cannot sign in and
+ * their sessions are refused (403) until the operator enables it.
  */
 import { decoyHash, verifyPassword } from '../auth/passwords.js';
 import type { Principal } from '../auth/principal.js';
@@ -9,7 +10,9 @@ import { hashToken, newToken } from '../auth/tokens.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../domain/errors.js';
 import { chooseOrg } from '../domain/signin-org.js';
+import { findOrg } from '../store/repos/orgs.js';
 import type { UsersTable } from '../store/schema.js';
+import { assertOrgEnabled } from './org-access.js';
 import { checkSignin, signinFailed, signinSucceeded } from './signin-throttle.js';
 
 /** The users of this email whose password matches (one scrypt check each, a decoy when none). */
@@ -67,6 +70,8 @@ export async function login(
   }
   if (choice.kind === 'choose') throw await askWhichOrg(ctx, choice.users);
   const user = choice.user;
+  const org = await findOrg(ctx.store.db, user.org_id);
+  if (org) assertOrgEnabled(org);
   await signinSucceeded(ctx, account, address);
   const token = newToken('ses');
   const now = ctx.clock.now();
@@ -91,10 +96,13 @@ export async function authenticateSession(ctx: AppContext, token: string): Promi
   const row = await ctx.store.db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
+    .innerJoin('orgs', 'orgs.id', 'users.org_id')
     .select(['users.id', 'users.org_id', 'users.role', 'users.email', 'sessions.expires_at'])
+    .select(['orgs.name as org_name', 'orgs.disabled_at as org_disabled_at'])
     .where('sessions.id', '=', hashToken(token))
     .executeTakeFirst();
   if (!row || row.expires_at <= ctx.clock.now()) return undefined;
+  assertOrgEnabled({ name: row.org_name, disabled_at: row.org_disabled_at });
   return { kind: 'user', id: row.id, orgId: row.org_id, role: row.role, label: row.email };
 }
 

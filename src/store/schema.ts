@@ -14,6 +14,8 @@ export interface OrgsTable {
   plan: string;
   datacenter: string;
   created_at: number;
+  /** When the operator disabled the org; null while it is enabled. */
+  disabled_at: number | null;
 }
 
 export interface PlansTable {

@@ -29,12 +29,16 @@ describe('queue query plans on SQLite', () => {
     expect(p).toContain('USING INDEX deliveries_waiting');
     expect(p).not.toMatch(/SCAN deliveries(?! USING)/);
     expect(p).not.toContain('TEMP B-TREE');
+    // Disabled orgs are skipped through their own partial index, read once per claim.
+    expect(p).toContain('USING INDEX orgs_disabled');
+    expect(p).not.toMatch(/SCAN orgs(?! USING)/);
   });
 
   it('the next due time and the lease reclaim read their partial indexes', async () => {
     const due = await plan(nextDueQuery(ctx.store));
     expect(due).toMatch(/deliveries_waiting_due/);
     expect(due).not.toContain('TEMP B-TREE');
+    expect(due).toContain('USING INDEX orgs_disabled');
     expect(await plan(reclaimQuery(ctx.store, 1))).toContain('deliveries_leased');
   });
 });

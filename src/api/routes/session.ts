@@ -19,7 +19,13 @@ export const sessionRoutes =
         schema: {
           tags: ['auth'],
           body: loginSchema,
-          response: { 200: meSchema, 401: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema },
+          response: {
+            200: meSchema,
+            401: errorBodySchema,
+            403: errorBodySchema,
+            409: errorBodySchema,
+            429: errorBodySchema,
+          },
         },
       },
       async (request, reply) => {

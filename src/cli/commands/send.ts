@@ -60,6 +60,8 @@ export function registerSendCommand(program: Command): void {
             deliveries: accepted.deliveries.map((d) => ({ id: d.id, recipient: d.recipient })),
           }),
         );
+        if (org.disabled_at !== null)
+          console.error(`mailroute: org "${org.name}" is disabled; the message is held until \`org enable\``);
       } finally {
         await ctx.store.close();
       }
