@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classify } from '../../src/bounces/classify.js';
 import { claimDue } from '../../src/queue/claim.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { settled, until } from '../helpers/delivery.js';
@@ -257,7 +258,7 @@ describe('relays that fail in every way', () => {
     });
     expect(claimed?.status).toBe('sending');
     const { Worker } = await import('../../src/delivery/worker.js');
-    const worker = new Worker(t.app.ctx, { concurrency: 4, pollMs: 50 });
+    const worker = new Worker(t.app.ctx, { concurrency: 4, pollMs: 50, classifyBounce: classify });
     t.clock.advance(61_000);
     await worker.start();
     try {
