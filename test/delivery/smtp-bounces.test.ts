@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { dialects } from '../helpers/databases.js';
-import { settled } from '../helpers/delivery.js';
+import { settled, until } from '../helpers/delivery.js';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-servers.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 /** An SMTP error as smtp-server sends it: the code, then the text (with its enhanced status). */
 const smtpError = (code: number, message: string) =>
@@ -80,11 +81,13 @@ describe.each(dialects)('refusals at SMTP time are bounces (%s)', (dialect) => {
   let t: TestApp;
   let relay: TestSmtpServer & { asked: string[] };
   let platform: TestSmtpServer;
+  let receiver: WebhookReceiver;
   const { suppression, bouncedEvent, bounceRows } = readers(() => t);
 
   beforeAll(async () => {
     relay = await recipientServer();
     platform = await startSmtpServer({ mode: 'plain' });
+    receiver = await startWebhookReceiver();
     t = await startTestApp(dialect, {
       MAILROUTE_RELAY_PORTS: 'any',
       MAILROUTE_DOMAIN_VERIFICATION: 'off',
@@ -103,11 +106,17 @@ describe.each(dialects)('refusals at SMTP time are bounces (%s)', (dialect) => {
       authentication: { type: 'none' },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const hook = await t.call('POST', '/api/v1/webhooks/endpoints', {
+      url: receiver.url('/bounces'),
+      events: ['delivery.bounced'],
+    });
+    expect(hook.status, JSON.stringify(hook.body)).toBe(201);
   });
   afterAll(async () => {
     await t.close();
     await relay.close();
     await platform.close();
+    await receiver.close();
   });
 
   const mass = async (addresses: string[]) => {
@@ -161,6 +170,20 @@ describe.each(dialects)('refusals at SMTP time are bounces (%s)', (dialect) => {
       class: 'hard',
       reason: 'user-unknown',
       source: 'smtp',
+      suppressed: 'hard-bounce',
+    });
+    // The endpoint subscribed to delivery.bounced receives it, as for a DSN.
+    const delivered = await until(
+      async () =>
+        receiver.received
+          .map((r) => JSON.parse(r.body))
+          .find((b) => b.type === 'delivery.bounced' && b.data.deliveryId === gone.id),
+      15_000,
+      'the delivery.bounced webhook',
+    );
+    expect(delivered.data).toMatchObject({
+      class: 'hard',
+      reason: 'user-unknown',
       suppressed: 'hard-bounce',
     });
     // The accepted delivery's event says nothing of bounces.
