@@ -132,6 +132,11 @@ export class DeliveryEngine {
           event: `delivery.${done.transition.status}`,
           delivery: d.id,
           route: done.transition.route ?? d.route,
+          ...(done.transition.bounce && {
+            bounceClass: done.transition.bounce.class,
+            bounceReason: done.transition.bounce.reason,
+            bounceRule: done.transition.bounce.ruleId,
+          }),
         },
         `delivery ${done.transition.status}`,
       );

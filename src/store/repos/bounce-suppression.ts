@@ -7,6 +7,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { BounceOutcome } from '../../domain/bounce-outcome.js';
+import type { BounceReason } from '../../domain/bounce-reasons.js';
 import type { Database, SuppressionReason } from '../schema.js';
 import { orgSettings } from './settings.js';
 import { addSuppression } from './suppressions.js';
@@ -20,6 +21,8 @@ export interface SuppressAfter {
   outcome: Pick<BounceOutcome, 'suppress' | 'countsAsSoft'>;
   /** What added it (the bounce's source). */
   source: string;
+  /** Why the address bounced, when known; its column comes with migration 0011. */
+  bounceReason?: BounceReason;
   now: number;
   /** The server's default time zone (the org's settings fall back on it). */
   timeZone: string;

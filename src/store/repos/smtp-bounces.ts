@@ -59,6 +59,7 @@ export async function recordSmtpBounces(
       recipient: d.recipient,
       outcome: bounceOutcome(b.class, ACTION),
       source: smtpBounceSource,
+      bounceReason: b.reason,
       now,
       timeZone,
     });
