@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildServer } from './api/server.js';
+import { classify } from './bounces/classify.js';
 import { type BounceListener, startBounceListener } from './bounces/listener.js';
 import { BounceMailboxPoller } from './bounces/mailbox-poller.js';
 import type { Config } from './config/load.js';
@@ -125,7 +126,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const worker =
     options.worker === false
       ? undefined
-      : new Worker(ctx, { concurrency: config.workerConcurrency, leaseMs: options.leaseMs });
+      : new Worker(ctx, {
+          concurrency: config.workerConcurrency,
+          leaseMs: options.leaseMs,
+          classifyBounce: classify,
+        });
   await worker?.start();
   // Archive retention and event webhooks run with the worker.
   const archiveRetention = worker ? new ArchiveRetentionJob(ctx) : undefined;

@@ -3,19 +3,18 @@
  * row, moves the delivery to `bounced` or `complained` (only mail that was handed over; never under a
  * worker's lease), and adds the address to the org's suppression list — at once for hard bounces and
  * complaints, after the org's soft-bounce threshold within its window for soft ones. One
- * transaction; the rule itself is `domain/bounce-outcome.ts`. Used by the listener, the import API
+ * transaction; the rule itself is `domain/bounce-outcome.ts`, its store side
+ * `store/repos/bounce-suppression.ts` (shared with bounces at SMTP time). Used by the listener, the import API
  * and the provider webhooks alike.
  */
-import { type Kysely, sql } from 'kysely';
 import type { AppContext } from '../context.js';
 import { bounceableFrom, bounceOutcome } from '../domain/bounce-outcome.js';
 import type { BounceClass, BounceRecipient, BounceReport } from '../domain/bounce-report.js';
 import type { DeliveryStatus } from '../domain/delivery-statuses.js';
 import { newSortableId } from '../domain/ids.js';
 import type { ReturnPathKind } from '../domain/return-path.js';
-import { orgSettings } from '../store/repos/settings.js';
-import { addSuppression } from '../store/repos/suppressions.js';
-import type { Database, DeliveriesTable, SuppressionReason } from '../store/schema.js';
+import { suppressAfterBounce } from '../store/repos/bounce-suppression.js';
+import type { SuppressionReason } from '../store/schema.js';
 import { type HeaderMatchRefusal, headerMatchRefusal } from './match.js';
 
 export interface BounceInput {
@@ -42,8 +41,6 @@ export type RecordResult =
   | { outcome: 'not-a-bounce' }
   | { outcome: 'unknown-delivery' }
   | { outcome: HeaderMatchRefusal };
-
-const DAY_MS = 86_400_000;
 
 /** Records one recipient's bounce; `orgId` restricts the match to one org (API import). */
 export async function recordBounce(ctx: AppContext, b: BounceInput, orgId?: string): Promise<RecordResult> {
@@ -87,19 +84,14 @@ export async function recordBounce(ctx: AppContext, b: BounceInput, orgId?: stri
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) > 0) status = outcome.status;
     }
-    const reason =
-      outcome.suppress ?? (outcome.countsAsSoft ? await softReason(ctx, trx, d, now) : undefined);
-    const suppressed =
-      reason &&
-      (await addSuppression(trx, {
-        org_id: d.org_id,
-        address: d.recipient,
-        reason,
-        source: b.source,
-        created_at: now,
-      }))
-        ? reason
-        : undefined;
+    const suppressed = await suppressAfterBounce(trx, {
+      orgId: d.org_id,
+      recipient: d.recipient,
+      outcome,
+      source: b.source,
+      now,
+      timeZone: ctx.config.timeZone,
+    });
     if (status !== d.status || suppressed) {
       await trx
         .insertInto('events')
@@ -138,27 +130,6 @@ export async function recordBounce(ctx: AppContext, b: BounceInput, orgId?: stri
   else
     ctx.log.info(log, result.outcome === 'not-a-bounce' ? 'auto-reply ignored' : 'bounce names no delivery');
   return result;
-}
-
-/** 'soft-bounces' when this address has soft-bounced on as many deliveries as the org's threshold. */
-async function softReason(
-  ctx: AppContext,
-  trx: Kysely<Database>,
-  d: DeliveriesTable,
-  now: number,
-): Promise<SuppressionReason | undefined> {
-  const settings = await orgSettings(trx, ctx.config.timeZone, d.org_id);
-  const row = await trx
-    .selectFrom('bounces as b')
-    .innerJoin('deliveries as d', 'd.id', 'b.delivery_id')
-    .select((eb) => eb.fn.count<number | string>(sql`distinct b.delivery_id`).as('n'))
-    .where('b.org_id', '=', d.org_id)
-    .where('b.class', '=', 'soft')
-    .where('b.action', '<>', 'delayed')
-    .where('b.created_at', '>=', now - settings.softBounceWindowDays * DAY_MS)
-    .where(sql<string>`lower(d.recipient)`, '=', d.recipient.toLowerCase())
-    .executeTakeFirstOrThrow();
-  return Number(row.n) >= settings.softBounceThreshold ? 'soft-bounces' : undefined;
 }
 
 /** The recipient of a report that concerns a delivery to `address`. */

@@ -8,7 +8,7 @@ import type { AppContext } from '../context.js';
 import type { SigningKey } from '../dkim/sign.js';
 import { type ReturnPathRoute, returnPath, returnPathKind } from '../domain/return-path.js';
 import { candidateRelays, hasRelaysFor, whenNoRelaySent } from '../domain/routing.js';
-import type { Classification } from '../domain/smtp-reply.js';
+import { type SmtpBounce, type SmtpBounceClassifier, smtpBounceOf } from '../domain/smtp-bounce.js';
 import { dayKey } from '../domain/time-zone.js';
 import type { CounterKey } from '../queue/counters.js';
 import { RelaySlots } from '../queue/relay-slots.js';
@@ -58,13 +58,15 @@ export class DeliveryEngine {
   private messages = new Map<string, Promise<MessagesTable>>();
   private relayStates: RelayStates;
 
+  /** `classifyBounce`: the bounce classifier (`bounces/classify.ts`), for refusals that are bounces. */
   constructor(
     private ctx: AppContext,
     private owner: string,
+    private classifyBounce: SmtpBounceClassifier,
   ) {
     this.keys = new SigningKeys(ctx);
     this.orgs = new OrgStates(ctx);
-    this.writer = new TransitionWriter(ctx.store);
+    this.writer = new TransitionWriter(ctx.store, ctx.config.timeZone);
     this.slots = new RelaySlots(ctx.store.db);
     this.admission = new RelayAdmission(this.pace, this.slots);
     this.relayStates = new RelayStates(ctx.store.db);
@@ -130,6 +132,11 @@ export class DeliveryEngine {
           event: `delivery.${done.transition.status}`,
           delivery: d.id,
           route: done.transition.route ?? d.route,
+          ...(done.transition.bounce && {
+            bounceClass: done.transition.bounce.class,
+            bounceReason: done.transition.bounce.reason,
+            bounceRule: done.transition.bounce.ruleId,
+          }),
         },
         `delivery ${done.transition.status}`,
       );
@@ -244,7 +251,8 @@ export class DeliveryEngine {
     const c = result.classification!;
     const now = this.ctx.clock.now();
     const reply = { status: c.status, reply: result.reply };
-    if (c.action === 'bounce') return { transition: bouncedTransition(relay.id, reply) };
+    if (c.action === 'bounce')
+      return { transition: bouncedTransition(relay.id, reply, this.bounceOf(result)) };
     if (c.action === 'slowdown') {
       const at = this.pace.slowDown(relay.id, now);
       return { transition: waitTransition(at, { ...reply, slowdowns: d.slowdowns + 1 }) };
@@ -325,11 +333,19 @@ export class DeliveryEngine {
         archive: prepared,
       };
     }
-    return { transition: this.platformFailed(d, result.classification!, result.reply) };
+    return { transition: this.platformFailed(d, result) };
   }
 
-  private platformFailed(d: DeliveriesTable, c: Classification, reply: string): Transition {
-    if (c.action === 'bounce') return bouncedTransition(null, { status: c.status, reply });
+  /** The bounce a failed attempt is, classified, or undefined when it is none (`domain/smtp-bounce.ts`). */
+  private bounceOf(result: AttemptResult): SmtpBounce | undefined {
+    return smtpBounceOf(this.classifyBounce, result.classification!, result.reply, result.answered);
+  }
+
+  private platformFailed(d: DeliveriesTable, result: AttemptResult): Transition {
+    const c = result.classification!;
+    const reply = result.reply;
+    if (c.action === 'bounce')
+      return bouncedTransition(null, { status: c.status, reply }, this.bounceOf(result));
     return {
       ...retryOrFailTransition(d, this.ctx.clock.now(), { status: c.status, reply, tried: [] }),
       route: 'platform',

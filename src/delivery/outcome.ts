@@ -1,11 +1,18 @@
 /** One send attempt's result as the engine records it. */
-import type { Classification } from '../domain/smtp-reply.js';
+import type { Answered } from '../domain/smtp-bounce.js';
+import type { Classification, ReplyInput, SmtpStep } from '../domain/smtp-reply.js';
 import type { AttemptRecord } from '../queue/transitions.js';
 
 export interface AttemptResult {
   sent: boolean;
   classification?: Classification;
   reply: string;
+  /**
+   * Who gave the failure: the SMTP step a server answered, or the recipient domain's DNS; absent
+   * when no remote party did (mailroute's own refusal, a network error). Decides, with the
+   * classification, whether the failure is a bounce (`domain/smtp-bounce.ts`).
+   */
+  answered?: Answered;
   record: AttemptRecord;
 }
 
@@ -16,4 +23,9 @@ export function replyText(error: unknown): string {
     if (typeof e.message === 'string') return e.message.slice(0, 1000);
   }
   return String(error).slice(0, 1000);
+}
+
+/** The step a server's reply answered, for `AttemptResult.answered`; undefined when none replied. */
+export function answeredStep(input: ReplyInput): SmtpStep | undefined {
+  return input.code !== undefined || input.enhanced !== undefined ? input.command : undefined;
 }

@@ -3,12 +3,16 @@
  * in turn until one answers (a connection-level failure moves on to the next host), with the reply
  * classified on the `platform` path, which is final. MX addresses the host policy refuses are never
  * tried; when it refuses them all, the delivery fails permanently (5.4.4, rule `mx.address-refused`).
+ * The recipient domain's DNS decides before any server: a domain that does not exist or names no
+ * reachable host bounces (5.1.2), one with a null MX too (5.1.10); a lookup that fails defers.
  */
 import type { AppContext } from '../context.js';
-import { type Classification, classifyNodemailerError, classifyReply } from '../domain/smtp-reply.js';
+import { DnsError } from '../dns/resolver.js';
+import type { Answered } from '../domain/smtp-bounce.js';
+import { type Classification, classifyReply, fromNodemailerError } from '../domain/smtp-reply.js';
 import { type PlatformTarget, platformTargets } from '../transports/platform-transport.js';
 import type { SmtpPools } from '../transports/smtp-pools.js';
-import { type AttemptResult, replyText } from './outcome.js';
+import { type AttemptResult, answeredStep, replyText } from './outcome.js';
 import type { Prepared } from './prepare.js';
 
 /** A platform attempt that did not send; the platform is the last route, so nothing falls back. */
@@ -18,11 +22,13 @@ function failure(
   host: string | null,
   ms: number,
   now: number,
+  answered?: Answered,
 ): AttemptResult {
   return {
     sent: false,
     classification: c,
     reply,
+    ...(answered ? { answered } : {}),
     record: {
       at: now,
       route: 'platform',
@@ -48,17 +54,30 @@ export async function attemptPlatform(
   const now = ctx.clock.now();
   let targets: PlatformTarget[];
   let refused: string[];
+  let nullMx: boolean | undefined;
   try {
-    ({ targets, refused } = await platformTargets(ctx.config, ctx.dns, recipientDomain, localAddress));
+    ({ targets, refused, nullMx } = await platformTargets(
+      ctx.config,
+      ctx.dns,
+      recipientDomain,
+      localAddress,
+    ));
   } catch (err) {
+    // The lookup failed (SERVFAIL, timeout): nothing is known about the domain yet, so it defers.
     const c = classifyReply({
       path: 'platform',
       command: 'connect',
       errorKind: 'EDNS',
-      errorCause: 'ETIMEOUT',
+      errorCause: err instanceof DnsError ? err.code : 'ETIMEOUT',
       text: (err as Error).message,
     });
     return failure(c, (err as Error).message, null, 0, now);
+  }
+  if (nullMx) {
+    // RFC 7505: the domain says it accepts no mail. A bounce, as the domain's DNS answered it.
+    const text = `556 5.1.10 ${recipientDomain} accepts no mail (null MX)`;
+    const c = classifyReply({ path: 'platform', command: 'rcpt', code: 556, enhanced: '5.1.10', text });
+    return failure(c, text, null, 0, now, 'dns');
   }
   if (targets.length === 0 && refused.length > 0) {
     // Every MX address is one the host policy refuses. A permanent failure, not a deferral: the
@@ -71,9 +90,11 @@ export async function attemptPlatform(
     return failure(c, text, null, 0, now);
   }
   if (targets.length === 0) {
+    // The domain does not exist (NXDOMAIN) or names no host with an address: a bounce, as the
+    // domain's DNS answered it.
     const text = `550 5.1.2 no mail server found for ${recipientDomain}`;
     const c = classifyReply({ path: 'platform', command: 'rcpt', code: 550, enhanced: '5.1.2', text });
-    return failure(c, text, null, 0, now);
+    return failure(c, text, null, 0, now, 'dns');
   }
   let last: AttemptResult | undefined;
   for (const t of targets) {
@@ -102,8 +123,9 @@ export async function attemptPlatform(
         },
       };
     }
-    const c = classifyNodemailerError(out.error, 'platform');
-    last = failure(c, replyText(out.error), host, out.ms, now);
+    const input = fromNodemailerError(out.error, 'platform');
+    const c = classifyReply(input);
+    last = failure(c, replyText(out.error), host, out.ms, now, answeredStep(input));
     if (c.scope !== 'connection') break;
   }
   return last!;

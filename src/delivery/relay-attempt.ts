@@ -10,11 +10,16 @@ import { relayCredentials } from '../credentials/relay-credentials.js';
 import { hostAddresses } from '../dns/host-addresses.js';
 import { DnsError } from '../dns/resolver.js';
 import { isIpLiteral, relayAddressAllowed } from '../domain/hosts.js';
-import { type Classification, classifyNodemailerError, classifyReply } from '../domain/smtp-reply.js';
+import {
+  type Classification,
+  classifyReply,
+  fromNodemailerError,
+  type SmtpStep,
+} from '../domain/smtp-reply.js';
 import type { RelaysTable } from '../store/schema.js';
 import { type RelayAuth, relayPoolKey, relayPoolOptions } from '../transports/relay-transport.js';
 import type { SmtpPools } from '../transports/smtp-pools.js';
-import { type AttemptResult, replyText } from './outcome.js';
+import { type AttemptResult, answeredStep, replyText } from './outcome.js';
 import type { Prepared } from './prepare.js';
 
 /** The address to connect to: an IP literal as saved (checked then), else the first allowed one. */
@@ -39,11 +44,19 @@ function dnsFailure(host: string, err: unknown): Classification {
   });
 }
 
-function failure(r: RelaysTable, c: Classification, reply: string, ms: number, now: number): AttemptResult {
+function failure(
+  r: RelaysTable,
+  c: Classification,
+  reply: string,
+  ms: number,
+  now: number,
+  answered?: SmtpStep,
+): AttemptResult {
   return {
     sent: false,
     classification: c,
     reply,
+    ...(answered ? { answered } : {}),
     record: {
       at: now,
       route: r.id,
@@ -120,5 +133,6 @@ export async function attemptRelay(
       },
     };
   }
-  return failure(r, classifyNodemailerError(out.error, 'relay'), replyText(out.error), out.ms, now);
+  const input = fromNodemailerError(out.error, 'relay');
+  return failure(r, classifyReply(input), replyText(out.error), out.ms, now, answeredStep(input));
 }

@@ -4,6 +4,7 @@
  */
 import { defaultRetryPolicy, nextAttempt } from '../domain/retry.js';
 import type { ReturnPathKind } from '../domain/return-path.js';
+import type { SmtpBounce } from '../domain/smtp-bounce.js';
 import type { Transition } from '../queue/transitions.js';
 import type { DeliveriesTable } from '../store/schema.js';
 
@@ -33,8 +34,11 @@ export function sentTransition(
   };
 }
 
-/** Refused for good while sending, through a relay (its id) or platform delivery (null). */
-export function bouncedTransition(relayId: string | null, r: Reply): Transition {
+/**
+ * Refused for good while sending, through a relay (its id) or platform delivery (null); `bounce`,
+ * when the refusal is a bounce to record with it (`domain/smtp-bounce.ts`).
+ */
+export function bouncedTransition(relayId: string | null, r: Reply, bounce?: SmtpBounce): Transition {
   return {
     status: 'bounced',
     route: relayId ?? 'platform',
@@ -43,6 +47,7 @@ export function bouncedTransition(relayId: string | null, r: Reply): Transition 
     lastStatus: r.status,
     lastReply: r.reply,
     relaysTried: null,
+    ...(bounce ? { bounce } : {}),
   };
 }
 

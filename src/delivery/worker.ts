@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { AppContext } from '../context.js';
+import type { SmtpBounceClassifier } from '../domain/smtp-bounce.js';
 import { claimDue, isSending, nextDueAt, reclaimExpiredLeases } from '../queue/claim.js';
 import { DeliveryEngine } from './engine.js';
 
@@ -31,6 +32,8 @@ const liveOwners = new Set<string>();
 
 export interface WorkerOptions {
   concurrency: number;
+  /** The bounce classifier (`bounces/classify.ts`, a later stage: the composition root passes it). */
+  classifyBounce: SmtpBounceClassifier;
   pollMs?: number;
   leaseMs?: number;
 }
@@ -48,7 +51,7 @@ export class Worker {
     private ctx: AppContext,
     private opts: WorkerOptions,
   ) {
-    this.engine = new DeliveryEngine(ctx, this.owner);
+    this.engine = new DeliveryEngine(ctx, this.owner, opts.classifyBounce);
   }
 
   async start(): Promise<void> {

@@ -1,6 +1,7 @@
 /**
  * Every change of a claimed delivery's state, with its attempt records, archive, counters,
- * webhook event (`delivery.sent`, `.deferred`, `.bounced`, `.failed`) and, for a send through a
+ * webhook event (`delivery.sent`, `.deferred`, `.bounced`, `.failed`), a refusal's bounce record and
+ * suppression (source `smtp`, SPEC R18, R20) and, for a send through a
  * relay, the reset of that relay's consecutive-failure count (the breaker, SPEC R13), in
  * one transaction shared by the changes that finish together (group commit). Only the worker
  * holding the lease may write; a write by a worker whose lease was taken over changes nothing
@@ -10,9 +11,11 @@ import type { Kysely } from 'kysely';
 import type { DeliveryStatus } from '../domain/delivery-statuses.js';
 import { newSortableId } from '../domain/ids.js';
 import type { ReturnPathKind } from '../domain/return-path.js';
+import { type SmtpBounce, smtpBounceSource } from '../domain/smtp-bounce.js';
 import type { Store } from '../store/db.js';
 import { resetRelayFailures } from '../store/repos/relay-health.js';
-import type { AttemptsTable, Database, DeliveriesTable } from '../store/schema.js';
+import { recordSmtpBounces } from '../store/repos/smtp-bounces.js';
+import type { AttemptsTable, Database, DeliveriesTable, SuppressionReason } from '../store/schema.js';
 import { add, type CounterKey } from './counters.js';
 import { type DeliveryRow, writeDeliveryRows } from './delivery-rows.js';
 
@@ -31,6 +34,11 @@ export interface Transition {
   sentAt?: number | null;
   /** The kind of envelope sender of the message handed over (with `sent`). */
   returnPathKind?: ReturnPathKind;
+  /**
+   * A refusal at SMTP time that is a bounce (with `bounced`, `domain/smtp-bounce.ts`): recorded,
+   * and the address suppressed as the bounce rule says, in the same transaction.
+   */
+  bounce?: SmtpBounce;
 }
 
 /** The delivery's row after the transition. */
@@ -92,7 +100,11 @@ export class TransitionWriter {
   private scheduled = false;
   private flushing: Promise<void> | undefined;
 
-  constructor(private store: Store) {}
+  /** `timeZone`: the server's default, for the orgs' settings the suppression rule reads. */
+  constructor(
+    private store: Store,
+    private timeZone: string,
+  ) {}
 
   write(item: PendingTransition): Promise<boolean> {
     return new Promise((done, fail) => {
@@ -123,6 +135,7 @@ export class TransitionWriter {
         applyBatch(
           trx,
           dialect,
+          this.timeZone,
           batch.map((b) => b.item),
         ),
       )
@@ -144,11 +157,12 @@ export class TransitionWriter {
 
 const ROWS_PER_INSERT = 200;
 
-/** One transaction for a batch: the state changes, then the attempts, archives, events and
- * counters of the applied ones, each kind in a few multi-row statements. */
+/** One transaction for a batch: the state changes, then the attempts, archives, bounces, events
+ * and counters of the applied ones, each kind in a few multi-row statements. */
 async function applyBatch(
   trx: Kysely<Database>,
   dialect: Store['dialect'],
+  timeZone: string,
   items: PendingTransition[],
 ): Promise<boolean[]> {
   const changed = new Set<string>();
@@ -193,7 +207,14 @@ async function applyBatch(
       )
       .execute();
   }
-  const events = applied.flatMap(deliveryEvent);
+  const bounces = applied.flatMap((p) =>
+    p.transition.bounce ? [{ delivery: p.delivery, bounce: p.transition.bounce, now: p.now }] : [],
+  );
+  const suppressed =
+    bounces.length > 0
+      ? await recordSmtpBounces(trx, timeZone, bounces)
+      : new Map<string, SuppressionReason>();
+  const events = applied.flatMap((p) => deliveryEvent(p, suppressed.get(p.delivery.id)));
   for (let i = 0; i < events.length; i += ROWS_PER_INSERT)
     await trx
       .insertInto('events')
@@ -227,8 +248,12 @@ const EVENT_OF: Partial<Record<DeliveryStatus, string>> = {
   failed: 'delivery.failed',
 };
 
-/** The event row of an applied transition, written in the same multi-row insert as the others. */
-function deliveryEvent(p: PendingTransition) {
+/**
+ * The event row of an applied transition, written in the same multi-row insert as the others. A
+ * bounce at SMTP time adds what a DSN's `delivery.bounced` says: its class, reason, source and the
+ * suppression it added.
+ */
+function deliveryEvent(p: PendingTransition, suppressed: SuppressionReason | undefined) {
   const type = EVENT_OF[p.transition.status];
   if (!type) return [];
   const d = p.delivery;
@@ -251,6 +276,14 @@ function deliveryEvent(p: PendingTransition) {
         attempts: d.attempts + (t.countsAsAttempt ? 1 : 0),
         nextAttemptAt:
           t.status === 'deferred' && t.nextAttemptAt ? new Date(t.nextAttemptAt).toISOString() : null,
+        ...(t.bounce
+          ? {
+              class: t.bounce.class,
+              reason: t.bounce.reason,
+              source: smtpBounceSource,
+              suppressed: suppressed ?? null,
+            }
+          : {}),
       }),
       created_at: p.now,
     },

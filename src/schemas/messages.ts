@@ -210,7 +210,9 @@ export const bounceEntrySchema = z.object({
   action: z.string().describe('failed, delayed, delivered… as reported'),
   diagnosticCode: z.string(),
   class: z.enum(['hard', 'soft', 'complaint', 'auto-reply', 'delivered', 'unknown']),
-  source: z.string().describe('`listener`, `api` or `webhook:<provider>`'),
+  source: z
+    .string()
+    .describe('`listener`, `api`, `webhook:<provider>`, `imap`, or `smtp` (refused while sending)'),
   at: z.string(),
 });
 

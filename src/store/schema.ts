@@ -321,7 +321,7 @@ export interface BouncesTable {
   action: string;
   diagnostic_code: string;
   class: 'hard' | 'soft' | 'complaint' | 'auto-reply' | 'delivered' | 'unknown';
-  /** `listener`, `api`, `webhook:<provider>` or `imap` (bounce mailbox). */
+  /** `listener`, `api`, `webhook:<provider>`, `imap` (bounce mailbox) or `smtp` (refused while sending). */
   source: string;
   feedback_type: string | null;
   created_at: number;
@@ -334,7 +334,7 @@ export interface SuppressionsTable {
   /** Lower-case address. */
   address: string;
   reason: SuppressionReason;
-  /** What added it: `listener`, `api`, `webhook:<provider>`, `imap`, or the admin's label. */
+  /** What added it: `listener`, `api`, `webhook:<provider>`, `imap`, `smtp`, or the admin's label. */
   source: string;
   created_at: number;
 }

@@ -23,11 +23,14 @@ export interface PlatformTargets {
   targets: PlatformTarget[];
   /** MX addresses the host policy refused, as `host address (kind)`. */
   refused: string[];
+  /** The domain publishes a null MX (RFC 7505): it accepts no mail at all. */
+  nullMx?: boolean;
 }
 
 /**
  * The servers to try for a recipient domain, in order; none (and none refused) when the domain has
- * no mail server.
+ * no mail server: it does not exist (NXDOMAIN, an empty answer), its MX hosts have no address, or it
+ * publishes a null MX (`nullMx`). A lookup that fails (SERVFAIL, timeout) throws `DnsError`.
  */
 export async function platformTargets(
   config: Config,
@@ -54,6 +57,7 @@ export async function platformTargets(
     mx.length > 0
       ? mx.filter((m) => m.exchange && m.exchange !== '.').map((m) => m.exchange)
       : [recipientDomain];
+  if (hosts.length === 0) return { targets: [], refused: [], nullMx: true };
   const targets: PlatformTarget[] = [];
   const refused: string[] = [];
   for (const host of hosts) {

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { classify } from '../../src/bounces/classify.js';
 import { DeliveryEngine } from '../../src/delivery/engine.js';
 import { createLogger } from '../../src/log.js';
 import { type App, createApp } from '../../src/main.js';
@@ -46,7 +47,7 @@ describe.each(dialects)('the relay breaker across two worker processes on %s', (
         log: createLogger('silent'),
       });
       const owner = `test:${name}:${process.pid}`;
-      const engine = new DeliveryEngine(app.ctx, owner);
+      const engine = new DeliveryEngine(app.ctx, owner, classify);
       apps.push(app);
       engines.push(engine);
       /** Submits one email and has this process deliver everything due; returns the delivery's route. */

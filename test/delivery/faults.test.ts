@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classify } from '../../src/bounces/classify.js';
 import { claimDue } from '../../src/queue/claim.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { settled, until } from '../helpers/delivery.js';
@@ -16,7 +17,14 @@ type Fault = {
   security?: 'tls' | 'none';
   auth?: { type: 'password'; username: string; password: string };
   caCertificate?: boolean;
-  expect: { status: string; route: 'relay' | 'platform'; relayFailure: boolean; lastStatus?: RegExp };
+  expect: {
+    status: string;
+    route: 'relay' | 'platform';
+    relayFailure: boolean;
+    lastStatus?: RegExp;
+    /** The bounce a refusal at SMTP time records (source `smtp`); none when absent. */
+    bounce?: { class: 'hard' | 'soft'; suppressed: boolean };
+  };
 };
 
 /** Relays that misbehave in every way SPEC R12, R13 and R16 name, and what must become of the mail. */
@@ -86,7 +94,13 @@ const faults: Fault[] = [
         mode: 'plain',
         refuseRecipient: { pattern: /./, code: 550, message: '5.1.1 User unknown' },
       }),
-    expect: { status: 'bounced', route: 'relay', relayFailure: false, lastStatus: /^5\.1\.1$/ },
+    expect: {
+      status: 'bounced',
+      route: 'relay',
+      relayFailure: false,
+      lastStatus: /^5\.1\.1$/,
+      bounce: { class: 'hard', suppressed: true },
+    },
   },
   {
     name: 'answers 554 5.7.1 after DATA',
@@ -95,7 +109,13 @@ const faults: Fault[] = [
         mode: 'plain',
         refuseMessage: { code: 554, message: '5.7.1 Message rejected as spam' },
       }),
-    expect: { status: 'bounced', route: 'relay', relayFailure: false, lastStatus: /^5\.7\.1$/ },
+    expect: {
+      status: 'bounced',
+      route: 'relay',
+      relayFailure: false,
+      lastStatus: /^5\.7\.1$/,
+      bounce: { class: 'soft', suppressed: false },
+    },
   },
   {
     name: 'drops the connection right after its 250 to DATA',
@@ -144,6 +164,8 @@ describe('relays that fail in every way', () => {
   });
 
   it.each(faults.map((f) => [f.name, f] as const))('a relay that %s', async (_name, f) => {
+    // One recipient per fault: a refusal that bounces suppresses its address.
+    const to = `${f.name.replace(/[^a-z0-9]+/gi, '-')}@example.net`.toLowerCase();
     const server = await f.start();
     try {
       const relay = (
@@ -163,7 +185,7 @@ describe('relays that fail in every way', () => {
         await t.call('POST', '/api/v1/messages', {
           type: 'workflow',
           from: 'a@sakura.com',
-          to: ['x@example.net'],
+          to: [to],
           subject: f.name,
           text: 'x',
         })
@@ -172,6 +194,12 @@ describe('relays that fail in every way', () => {
       expect(d.status).toBe(f.expect.status);
       expect(d.route === 'platform' ? 'platform' : 'relay').toBe(f.expect.route);
       if (f.expect.lastStatus) expect(d.lastStatus).toMatch(f.expect.lastStatus);
+      expect(d.bounces).toEqual(
+        f.expect.bounce ? [expect.objectContaining({ class: f.expect.bounce.class, source: 'smtp' })] : [],
+      );
+      const suppressed = (await t.call('GET', `/api/v1/suppressions?address=${encodeURIComponent(to)}`)).body
+        .items;
+      expect(suppressed).toHaveLength(f.expect.bounce?.suppressed ? 1 : 0);
       const row = await t.app.ctx.store.db
         .selectFrom('relays')
         .select('failure_count')
@@ -257,7 +285,7 @@ describe('relays that fail in every way', () => {
     });
     expect(claimed?.status).toBe('sending');
     const { Worker } = await import('../../src/delivery/worker.js');
-    const worker = new Worker(t.app.ctx, { concurrency: 4, pollMs: 50 });
+    const worker = new Worker(t.app.ctx, { concurrency: 4, pollMs: 50, classifyBounce: classify });
     t.clock.advance(61_000);
     await worker.start();
     try {

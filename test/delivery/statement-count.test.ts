@@ -1,5 +1,6 @@
 import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classify } from '../../src/bounces/classify.js';
 import { Worker } from '../../src/delivery/worker.js';
 import { createLogger } from '../../src/log.js';
 import { type App, createApp } from '../../src/main.js';
@@ -90,7 +91,7 @@ describe.each(dialects)('database statements per delivery on %s', (dialect) => {
     workers.push(app);
     const counter = statementCounter();
     app.ctx.store.db = app.ctx.store.db.withPlugin(counter);
-    const worker = new Worker(app.ctx, { concurrency, pollMs: 60_000 });
+    const worker = new Worker(app.ctx, { concurrency, pollMs: 60_000, classifyBounce: classify });
     await worker.start();
     await until(
       async () => {

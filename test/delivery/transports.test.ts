@@ -193,6 +193,11 @@ describe('direct MX delivery under MAILROUTE_RELAY_HOSTS=public-only', () => {
     ).body;
     const d = (await settled(t, msg.id)).deliveries[0];
     expect(d).toMatchObject({ status: 'bounced', route: 'platform', lastStatus: '5.4.4' });
+    // The host policy's refusal is mailroute's own: no bounce is recorded, nothing is suppressed.
+    expect(d.bounces).toEqual([]);
+    expect((await t.call('GET', '/api/v1/suppressions?address=someone%40inside.example')).body.items).toEqual(
+      [],
+    );
     expect(d.attempts).toEqual([
       expect.objectContaining({
         route: 'platform',
