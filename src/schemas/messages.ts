@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { hasControlCharacters, parseMailbox } from '../domain/mailbox.js';
 import { templateProblem } from '../domain/merge-fields.js';
+import { bounceReasonSchema } from './bounce-reasons.js';
 import type { AppliedRule } from './content-rules.js';
 import { deliveryStatusSchema } from './delivery-statuses.js';
 import { pageQuerySchema, pageSchema } from './pages.js';
@@ -205,7 +206,8 @@ export const bounceEntrySchema = z.object({
   action: z.string().describe('failed, delayed, delivered… as reported'),
   diagnosticCode: z.string(),
   class: z.enum(['hard', 'soft', 'complaint', 'auto-reply', 'delivered', 'unknown']),
-  source: z.string().describe('`listener`, `api` or `webhook:<provider>`'),
+  reason: bounceReasonSchema,
+  source: z.string().describe('`listener`, `api`, `webhook:<provider>` or `imap`'),
   at: z.string(),
 });
 
