@@ -47,7 +47,6 @@ describe.each(dialects)('bounce reasons, migrated on %s', (dialect) => {
   });
 
   it('gives every old bounce a reason and leaves old suppressions without one', async () => {
-    // biome-ignore lint/suspicious/noExplicitAny: the schema as it was before 0011
     const db = store.db as unknown as Kysely<any>;
     await migrateTo(db, '0010-user-email-per-org');
     await db

@@ -1,5 +1,5 @@
 /** 管理コンソールの日本語。項目名はメールリレー設定のヘルプページの用語に合わせる。 */
-import type { Resources } from './en';
+import type { Resources } from './en.js';
 
 export const ja: Resources = {
   app: {
