@@ -3,7 +3,10 @@
  * 400 naming `reason`) or finds one; the bounce list filters by it; message detail, the suppression
  * list and the `delivery.bounced` webhook carry it.
  */
+
+import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDsn } from '../../src/bounces/build-dsn.js';
 import { bounceReasons } from '../../src/domain/bounce-reasons.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { dialects } from '../helpers/databases.js';
@@ -22,6 +25,8 @@ describe.each(dialects)('bounce reasons on %s', (dialect) => {
     t = await startTestApp(dialect, {
       MAILROUTE_DOMAIN_VERIFICATION: 'off',
       MAILROUTE_PLATFORM_SMTP: `smtp://127.0.0.1:${platform.port}`,
+      MAILROUTE_WEBHOOK_POSTMARK_USER: 'postmark',
+      MAILROUTE_WEBHOOK_POSTMARK_PASSWORD: 'postmark-password-123',
     });
     await t.call('POST', '/api/v1/domains', { name: 'sakura.com' });
     const ep = await t.call('POST', '/api/v1/webhooks/endpoints', {
@@ -161,6 +166,66 @@ describe.each(dialects)('bounce reasons on %s', (dialect) => {
     const rest = await t.call('GET', `/api/v1/bounces?limit=2&cursor=${first.body.nextCursor}`);
     expect(rest.body.items.map((b: { recipient: string }) => b.recipient)).toEqual(['gone@example.net']);
     expect(rest.body.nextCursor).toBeNull();
+  });
+
+  it('records the reason of a DSN that reaches the bounce listener', async () => {
+    const s = await sendOne('quota@example.net');
+    const returnPath = platform.received.mailFrom.at(-1)!;
+    const raw = buildDsn({
+      reportingMta: 'mx.example.net',
+      from: 'MAILER-DAEMON@mx.example.net',
+      to: returnPath,
+      recipients: [
+        {
+          address: 'quota@example.net',
+          action: 'failed',
+          status: '5.2.2',
+          diagnosticCode: '552 5.2.2 <quota@example.net>: Mailbox full, quota exceeded',
+          remoteMta: 'mx.example.net',
+        },
+      ],
+      returnedHeaders: { 'Message-ID': `<${s.deliveryId}@sakura.com>`, 'X-Mailroute-Delivery': s.deliveryId },
+    });
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: t.app.bounces!.port,
+      secure: false,
+      ignoreTLS: true,
+    });
+    try {
+      await transport.sendMail({ envelope: { from: '', to: [returnPath] }, raw });
+    } finally {
+      transport.close();
+    }
+    const got = await t.call('GET', '/api/v1/bounces?recipient=quota@example.net');
+    expect(got.body.items).toEqual([
+      expect.objectContaining({ reason: 'mailbox-full', class: 'soft', source: 'listener', status: '5.2.2' }),
+    ]);
+  });
+
+  it('records the reason of a provider webhook event', async () => {
+    const s = await sendOne('pm-full@example.net');
+    const res = await t.call(
+      'POST',
+      '/api/v1/webhooks/postmark',
+      JSON.stringify({
+        RecordType: 'Bounce',
+        Type: 'SoftBounce',
+        Email: 'pm-full@example.net',
+        Details: 'smtp;552 5.2.2 Mailbox full',
+        Metadata: { 'mailroute-delivery': s.deliveryId },
+      }),
+      null,
+      {
+        'content-type': 'application/json',
+        authorization: `Basic ${Buffer.from('postmark:postmark-password-123').toString('base64')}`,
+      },
+    );
+    expect(res.body).toMatchObject({ recorded: 1 });
+    const got = await t.call('GET', '/api/v1/bounces?recipient=pm-full@example.net');
+    expect(got.body.items).toEqual([
+      expect.objectContaining({ reason: 'mailbox-full', class: 'soft', source: 'webhook:postmark' }),
+    ]);
   });
 
   it('shows no bounce reason on a suppression added by hand', async () => {
