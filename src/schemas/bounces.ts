@@ -29,7 +29,7 @@ export const bounceImportSchema = z
       .enum(bounceClasses, { error: `must be one of ${bounceClasses.join(', ')}` })
       .optional()
       .describe('Left out: the reason’s class when a reason is given, else found by the rules'),
-    reason: bounceReasonSchema.optional().describe('Left out: found by the classification rules'),
+    reason: bounceReasonSchema.optional(),
   })
   .strict()
   .refine((b) => (b.deliveryId === undefined) !== (b.messageId === undefined), {

@@ -68,7 +68,7 @@ describe.skipIf(chromiumMissing)('bounce reasons in the console', () => {
   });
 
   it('lists bounces with their reason in Japanese and filters by reason', async () => {
-    await page.goto(`${t.url}/bounces`);
+    await page.getByRole('navigation').getByRole('link', { name: '不達メール', exact: true }).click();
     await visible(page.getByRole('heading', { name: '不達メール', level: 1 }));
     const rows = page.locator('tbody tr');
     await visible(rows.filter({ hasText: 'gone@example.net' }).getByText('宛先不明', { exact: true }));
