@@ -118,6 +118,18 @@ describe.each(dialects)('bounce reasons on %s', (dialect) => {
       reason: 'complaint',
       bounceReason: 'feedback',
     });
+    const [event] = await until(
+      async () => {
+        const got = hooks().filter((h) => h.data.deliveryId === complaint.deliveryId);
+        return got.length > 0 && got;
+      },
+      10_000,
+      'the complaint webhook',
+    );
+    expect(event).toMatchObject({
+      type: 'delivery.complained',
+      data: { class: 'complaint', reason: 'feedback', suppressed: 'complaint' },
+    });
   });
 
   it('refuses a reason outside the taxonomy with 400 naming the field', async () => {
