@@ -42,8 +42,8 @@ export function BouncesPage() {
             empty={t('bounces.empty')}
             columns={[
               t('bounces.at'),
-              t('bounces.recipient'),
               t('bounces.reason'),
+              t('bounces.recipient'),
               t('bounces.class'),
               t('bounces.status'),
               t('bounces.source'),
@@ -52,11 +52,11 @@ export function BouncesPage() {
             row={(b) => (
               <>
                 <td>{dateTime(b.createdAt)}</td>
-                <td className="clip">
-                  <Link to={`/messages/${encodeURIComponent(b.messageId)}`}>{b.recipient}</Link>
-                </td>
                 <td>
                   <BounceReasonLabel reason={b.reason} />
+                </td>
+                <td className="clip">
+                  <Link to={`/messages/${encodeURIComponent(b.messageId)}`}>{b.recipient}</Link>
                 </td>
                 <td>
                   <span className={`badge bounce-${b.class}`}>{t(`message.classes.${b.class}`)}</span>
