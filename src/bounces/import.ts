@@ -1,11 +1,12 @@
 /**
  * `POST /api/v1/bounces` (SPEC R19): an admin reports a bounce that a relay kept, naming the
  * delivery by its id, by the mailroute message id and the recipient, or by the Message-ID header of
- * the sent mail (`<dlv_…@from-domain>`). The class is taken as given or found by the classification
- * rules from the status and diagnostic.
+ * the sent mail (`<dlv_…@from-domain>`). The reason and the class are taken as given (a reason
+ * alone gives its class) or found by the classification rules from the status and diagnostic.
  */
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
+import { classOfReason } from '../domain/bounce-reasons.js';
 import { invalidField, notFound } from '../domain/errors.js';
 import type { BounceImport, BounceImported } from '../schemas/bounces.js';
 import { classify } from './classify.js';
@@ -39,7 +40,8 @@ export async function importBounce(
 ): Promise<BounceImported> {
   const deliveryId = await deliveryOf(ctx, actor.orgId, b);
   const c = classify({ status: b.status, diagnosticCode: b.diagnosticCode, action: b.action });
-  const cls = b.class ?? c.class;
+  const reason = b.reason ?? c.reason;
+  const cls = b.class ?? (b.reason ? classOfReason(b.reason) : c.class);
   const r = await recordBounce(
     ctx,
     {
@@ -49,6 +51,7 @@ export async function importBounce(
       action: b.action,
       diagnosticCode: b.diagnosticCode,
       class: cls,
+      reason,
       source: 'api',
     },
     actor.orgId,
@@ -58,6 +61,7 @@ export async function importBounce(
     recorded: r.outcome === 'recorded',
     deliveryId,
     class: cls,
+    reason,
     deliveryStatus: r.outcome === 'recorded' ? r.status : null,
     suppressed: r.outcome === 'recorded' ? (r.suppressed ?? null) : null,
   };

@@ -9,12 +9,15 @@
  */
 import type { AppContext } from '../context.js';
 import { bounceableFrom, bounceOutcome } from '../domain/bounce-outcome.js';
+import type { BounceReason } from '../domain/bounce-reasons.js';
 import type { BounceClass, BounceRecipient, BounceReport } from '../domain/bounce-report.js';
 import type { DeliveryStatus } from '../domain/delivery-statuses.js';
 import { newSortableId } from '../domain/ids.js';
 import type { ReturnPathKind } from '../domain/return-path.js';
+import type { BounceEventData } from '../domain/webhook-events.js';
 import { suppressAfterBounce } from '../store/repos/bounce-suppression.js';
 import type { SuppressionReason } from '../store/schema.js';
+import { classify } from './classify.js';
 import { type HeaderMatchRefusal, headerMatchRefusal } from './match.js';
 
 export interface BounceInput {
@@ -25,6 +28,11 @@ export interface BounceInput {
   action: string;
   diagnosticCode: string;
   class: BounceClass;
+  /**
+   * Why it bounced (`domain/bounce-reasons.ts`). Left out, it is found from the class and the
+   * classification rules (`reasonFor`).
+   */
+  reason?: BounceReason;
   /** `listener`, `api`, `webhook:<provider>`, `imap` (bounce mailbox). */
   source: string;
   feedbackType?: string;
@@ -36,15 +44,35 @@ export type RecordResult =
       orgId: string;
       deliveryId: string;
       status: DeliveryStatus;
+      reason: BounceReason;
       suppressed?: SuppressionReason;
     }
   | { outcome: 'not-a-bounce' }
   | { outcome: 'unknown-delivery' }
   | { outcome: HeaderMatchRefusal };
 
+/** Reasons the class alone says; other classes take the classification rules' reason. */
+const reasonOfClass: Partial<Record<BounceClass, BounceReason>> = {
+  complaint: 'feedback',
+  'auto-reply': 'vacation',
+  delivered: 'delivered',
+};
+
+/** The reason of a bounce: as given, else the one its class implies, else the rules' reason. */
+export function reasonFor(
+  b: Pick<BounceInput, 'reason' | 'class' | 'status' | 'diagnosticCode' | 'action'>,
+): BounceReason {
+  return (
+    b.reason ??
+    reasonOfClass[b.class] ??
+    classify({ status: b.status, diagnosticCode: b.diagnosticCode, action: b.action }).reason
+  );
+}
+
 /** Records one recipient's bounce; `orgId` restricts the match to one org (API import). */
 export async function recordBounce(ctx: AppContext, b: BounceInput, orgId?: string): Promise<RecordResult> {
   const outcome = bounceOutcome(b.class, b.action);
+  const bounceReason = reasonFor(b);
   const now = ctx.clock.now();
   const result = await ctx.store.db.transaction().execute(async (trx): Promise<RecordResult> => {
     let q = trx.selectFrom('deliveries').selectAll().where('id', '=', b.deliveryId);
@@ -64,6 +92,7 @@ export async function recordBounce(ctx: AppContext, b: BounceInput, orgId?: stri
         action: b.action,
         diagnostic_code: b.diagnosticCode,
         class: b.class,
+        reason: bounceReason,
         source: b.source,
         feedback_type: b.feedbackType ?? null,
         created_at: now,
@@ -91,6 +120,7 @@ export async function recordBounce(ctx: AppContext, b: BounceInput, orgId?: stri
       source: b.source,
       now,
       timeZone: ctx.config.timeZone,
+      bounceReason,
     });
     if (status !== d.status || suppressed) {
       await trx
@@ -104,9 +134,10 @@ export async function recordBounce(ctx: AppContext, b: BounceInput, orgId?: stri
             messageId: d.message_id,
             recipient: d.recipient,
             class: b.class,
+            reason: bounceReason,
             status: b.status,
             suppressed: suppressed ?? null,
-          }),
+          } satisfies BounceEventData),
           created_at: now,
         })
         .execute();
@@ -116,6 +147,7 @@ export async function recordBounce(ctx: AppContext, b: BounceInput, orgId?: stri
       orgId: d.org_id,
       deliveryId: d.id,
       status,
+      reason: bounceReason,
       ...(suppressed ? { suppressed } : {}),
     };
   });
@@ -123,6 +155,7 @@ export async function recordBounce(ctx: AppContext, b: BounceInput, orgId?: stri
     event: `bounce.${result.outcome.replace(/-/g, '_')}`,
     deliveryId: b.deliveryId,
     class: b.class,
+    reason: bounceReason,
     source: b.source,
   };
   if (result.outcome === 'recorded')
@@ -182,6 +215,7 @@ export async function recordReport(
     action: r.action,
     diagnosticCode: r.diagnosticCode,
     class: r.class,
+    reason: r.reason,
     source,
     feedbackType: report.feedbackType,
   });

@@ -1,7 +1,9 @@
 /** Bounce import (SPEC R19, `POST /api/v1/bounces`) and provider webhook replies. */
 import { z } from 'zod';
 import { bounceClasses } from '../domain/bounce-report.js';
+import { bounceReasonSchema } from './bounce-reasons.js';
 import { deliveryStatusSchema } from './delivery-statuses.js';
+import { pageQuerySchema, pageSchema } from './pages.js';
 import { suppressionReasonSchema } from './suppressions.js';
 
 export const bounceImportSchema = z
@@ -23,7 +25,11 @@ export const bounceImportSchema = z
       })
       .default('failed'),
     diagnosticCode: z.string().max(4000).default(''),
-    class: z.enum(bounceClasses, { error: `must be one of ${bounceClasses.join(', ')}` }).optional(),
+    class: z
+      .enum(bounceClasses, { error: `must be one of ${bounceClasses.join(', ')}` })
+      .optional()
+      .describe('Left out: the reason’s class when a reason is given, else found by the rules'),
+    reason: bounceReasonSchema.optional(),
   })
   .strict()
   .refine((b) => (b.deliveryId === undefined) !== (b.messageId === undefined), {
@@ -36,6 +42,7 @@ export const bounceImportedSchema = z.object({
   recorded: z.boolean().describe('false for an auto-reply: not a bounce'),
   deliveryId: z.string(),
   class: z.enum(bounceClasses),
+  reason: bounceReasonSchema,
   deliveryStatus: deliveryStatusSchema.nullable(),
   suppressed: suppressionReasonSchema.nullable().describe('Set when this bounce added the address'),
 });
@@ -53,3 +60,31 @@ export const webhookParamsSchema = z.object({
     error: 'must be ses, sendgrid, mailgun or postmark',
   }),
 });
+
+/** One recorded bounce (`GET /api/v1/bounces`), newest first. */
+export const bounceSchema = z
+  .object({
+    id: z.string(),
+    deliveryId: z.string(),
+    messageId: z.string(),
+    recipient: z.string(),
+    status: z.string().describe('Enhanced status code, e.g. 5.1.1 (empty when the report gave none)'),
+    action: z.string(),
+    diagnosticCode: z.string(),
+    class: z.enum(bounceClasses),
+    reason: bounceReasonSchema,
+    source: z.string().describe('`listener`, `api`, `webhook:<provider>` or `imap`'),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Bounce' });
+export type BounceView = z.infer<typeof bounceSchema>;
+
+export const bounceQuerySchema = z.object({
+  reason: bounceReasonSchema.optional(),
+  class: z.enum(bounceClasses, { error: `must be one of ${bounceClasses.join(', ')}` }).optional(),
+  recipient: z.string().max(320).optional().describe('Exact address (any case)'),
+  ...pageQuerySchema.shape,
+});
+export type BounceQuery = z.infer<typeof bounceQuerySchema>;
+
+export const bouncePageSchema = pageSchema(bounceSchema);

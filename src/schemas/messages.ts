@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { hasControlCharacters, parseMailbox } from '../domain/mailbox.js';
 import { templateProblem } from '../domain/merge-fields.js';
+import { bounceReasonSchema } from './bounce-reasons.js';
 import type { AppliedRule } from './content-rules.js';
 import { deliveryStatusSchema } from './delivery-statuses.js';
 import { pageQuerySchema, pageSchema } from './pages.js';
@@ -210,6 +211,7 @@ export const bounceEntrySchema = z.object({
   action: z.string().describe('failed, delayed, delivered… as reported'),
   diagnosticCode: z.string(),
   class: z.enum(['hard', 'soft', 'complaint', 'auto-reply', 'delivered', 'unknown']),
+  reason: bounceReasonSchema,
   source: z
     .string()
     .describe('`listener`, `api`, `webhook:<provider>`, `imap`, or `smtp` (refused while sending)'),

@@ -1,5 +1,6 @@
 /** The suppression list (SPEC R20, §3 `/api/v1/suppressions`): addresses the org no longer mails. */
 import { z } from 'zod';
+import { bounceReasonSchema } from './bounce-reasons.js';
 import { pageQuerySchema, pageSchema } from './pages.js';
 
 export const suppressionReasonSchema = z.enum(['hard-bounce', 'complaint', 'soft-bounces', 'manual'], {
@@ -10,6 +11,9 @@ export const suppressionSchema = z
   .object({
     address: z.string().describe('Lower-case address'),
     reason: suppressionReasonSchema,
+    bounceReason: bounceReasonSchema
+      .nullable()
+      .describe('The reason of the bounce that added it; null when added by hand'),
     source: z.string().describe('`listener`, `api`, `webhook:<provider>`, or who added it by hand'),
     createdAt: z.string(),
   })

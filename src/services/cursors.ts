@@ -8,7 +8,13 @@
 import { z } from 'zod';
 import { invalidField } from '../domain/errors.js';
 
-export type CursorList = 'audit-log' | 'messages' | 'mbox' | 'suppressions' | 'webhook-deliveries';
+export type CursorList =
+  | 'audit-log'
+  | 'bounces'
+  | 'messages'
+  | 'mbox'
+  | 'suppressions'
+  | 'webhook-deliveries';
 
 const sortTime = z.number().int().nonnegative();
 const rowId = z.string().min(1).max(100);
@@ -16,6 +22,7 @@ const rowId = z.string().min(1).max(100);
 /** The sort key each list pages by. */
 export const cursorKeys = {
   'audit-log': z.strictObject({ at: sortTime, id: rowId }),
+  bounces: z.strictObject({ id: rowId }),
   messages: z.strictObject({ at: sortTime, id: rowId }),
   mbox: z.strictObject({ at: sortTime, id: rowId }),
   suppressions: z.strictObject({ at: sortTime, address: z.string().min(1).max(320) }),

@@ -158,6 +158,7 @@ export async function messageDetail(ctx: AppContext, orgId: string, id: string):
           action: b.action,
           diagnosticCode: b.diagnostic_code,
           class: b.class,
+          reason: b.reason,
           source: b.source,
           at: iso(b.created_at)!,
         })),

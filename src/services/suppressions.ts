@@ -15,6 +15,7 @@ import { decodeCursor, encodeCursor } from './cursors.js';
 const view = (s: SuppressionsTable): SuppressionView => ({
   address: s.address,
   reason: s.reason,
+  bounceReason: s.bounce_reason ?? null,
   source: s.source,
   createdAt: iso(s.created_at)!,
 });

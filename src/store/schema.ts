@@ -4,6 +4,7 @@
  * JSON is stored as text; booleans as 0/1 integers.
  */
 import type { Generated } from 'kysely';
+import type { BounceReason } from '../domain/bounce-reasons.js';
 import type { DeliveryStatus } from '../domain/delivery-statuses.js';
 import type { MessageType } from '../domain/email-types.js';
 import type { ReturnPathKind } from '../domain/return-path.js';
@@ -321,6 +322,8 @@ export interface BouncesTable {
   action: string;
   diagnostic_code: string;
   class: 'hard' | 'soft' | 'complaint' | 'auto-reply' | 'delivered' | 'unknown';
+  /** Why it bounced (`domain/bounce-reasons.ts`); `undefined` for rows older than reasons. */
+  reason: BounceReason;
   /** `listener`, `api`, `webhook:<provider>`, `imap` (bounce mailbox) or `smtp` (refused while sending). */
   source: string;
   feedback_type: string | null;
@@ -336,6 +339,8 @@ export interface SuppressionsTable {
   reason: SuppressionReason;
   /** What added it: `listener`, `api`, `webhook:<provider>`, `imap`, `smtp`, or the admin's label. */
   source: string;
+  /** The reason of the bounce that caused it; null when added by hand (or before reasons). */
+  bounce_reason?: BounceReason | null;
   created_at: number;
 }
 

@@ -5,6 +5,7 @@ import { Layout } from './components/layout';
 import { useSession } from './hooks/session';
 import { ApiKeysPage } from './pages/api-keys-page';
 import { AuditLogPage } from './pages/audit-log-page';
+import { BouncesPage } from './pages/bounces-page';
 import { ContentRulesPage } from './pages/content-rules-page';
 import { DomainsPage } from './pages/domains-page';
 import { IpAllowListPage } from './pages/ip-allow-list-page';
@@ -40,6 +41,7 @@ function SignedIn() {
         <Route path="/messages" element={<MessagesPage />} />
         <Route path="/messages/:id" element={<MessagePage />} />
         <Route path="/reports" element={<ReportsPage />} />
+        <Route path="/bounces" element={<BouncesPage />} />
         <Route path="/suppressions" element={<SuppressionsPage />} />
         <Route path="/content-rules" element={<ContentRulesPage />} />
         <Route path="/notifications" element={<NotificationsPage />} />

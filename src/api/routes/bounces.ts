@@ -1,5 +1,6 @@
 /**
- * Bounce import (SPEC R19): `POST /api/v1/bounces` (admin) and `POST /api/v1/webhooks/:provider`
+ * Bounces: `GET /api/v1/bounces` (members: the org's recorded bounces, by reason, class or
+ * recipient). Bounce import (SPEC R19): `POST /api/v1/bounces` (admin) and `POST /api/v1/webhooks/:provider`
  * (public: each provider's signature or credentials authenticate it; 401 and nothing changed when
  * they do not verify). Webhook bodies are kept as received, since signatures cover the bytes.
  */
@@ -10,10 +11,13 @@ import type { AppContext } from '../../context.js';
 import {
   bounceImportedSchema,
   bounceImportSchema,
+  bouncePageSchema,
+  bounceQuerySchema,
   webhookParamsSchema,
   webhookResultSchema,
 } from '../../schemas/bounces.js';
 import { errorBodySchema } from '../../schemas/common.js';
+import { listBounces } from '../../services/bounces.js';
 import { principalOf } from '../auth.js';
 
 const WEBHOOK_BODY_LIMIT = 5 * 1024 * 1024;
@@ -21,6 +25,18 @@ const WEBHOOK_BODY_LIMIT = 5 * 1024 * 1024;
 export const bounceRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
   async (app) => {
+    app.get(
+      '/api/v1/bounces',
+      {
+        config: { access: 'read' },
+        schema: {
+          tags: ['bounces'],
+          querystring: bounceQuerySchema,
+          response: { 200: bouncePageSchema, 400: errorBodySchema },
+        },
+      },
+      async (request) => listBounces(ctx, principalOf(request).orgId, request.query),
+    );
     app.post(
       '/api/v1/bounces',
       {

@@ -51,6 +51,7 @@ export const mailgun: WebhookProvider = {
             action: '',
             diagnosticCode: '',
             class: 'complaint',
+            reason: 'feedback',
             feedbackType: 'abuse',
           },
         ],
@@ -67,6 +68,7 @@ export const mailgun: WebhookProvider = {
       action,
       diagnosticCode,
       class: c.class,
+      reason: c.reason,
     };
     return { events: [event] };
   },

@@ -5,6 +5,7 @@
  * webhook's "include bounce content" option).
  */
 
+import type { BounceReason } from '../../domain/bounce-reasons.js';
 import type { BounceClass } from '../../domain/bounce-report.js';
 import { classify } from '../classify.js';
 import { deliveryInHeaders } from '../match.js';
@@ -31,6 +32,13 @@ const typeClasses: Record<string, BounceClass> = {
   MailboxFull: 'soft',
   SpamComplaint: 'complaint',
   AutoResponder: 'auto-reply',
+};
+
+/** Postmark types that say the reason themselves; the others take the classification rules'. */
+const typeReasons: Record<string, BounceReason> = {
+  MailboxFull: 'mailbox-full',
+  SpamComplaint: 'feedback',
+  AutoResponder: 'vacation',
 };
 
 async function deliveryOf(p: PostmarkPayload): Promise<string | undefined> {
@@ -65,6 +73,7 @@ export const postmark: WebhookProvider = {
           action: cls === 'complaint' ? '' : 'failed',
           diagnosticCode,
           class: cls,
+          reason: (p.RecordType === 'SpamComplaint' ? 'feedback' : typeReasons[p.Type ?? '']) ?? c.reason,
           ...(cls === 'complaint' ? { feedbackType: 'abuse' } : {}),
         },
       ],

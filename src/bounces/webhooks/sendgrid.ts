@@ -37,13 +37,22 @@ function toEvent(e: SendGridEvent): ProviderEvent | undefined {
       action: '',
       diagnosticCode: '',
       class: 'complaint',
+      reason: 'feedback',
       feedbackType: 'abuse',
     };
   if (e.event !== 'bounce' && e.event !== 'blocked' && e.event !== 'deferred') return undefined;
   const diagnosticCode = e.reason ?? e.response ?? '';
   const action = e.event === 'deferred' ? 'delayed' : 'failed';
   const c = classify({ status: e.status || statusIn(diagnosticCode), diagnosticCode, action });
-  return { deliveryId, recipient: e.email, status: c.status, action, diagnosticCode, class: c.class };
+  return {
+    deliveryId,
+    recipient: e.email,
+    status: c.status,
+    action,
+    diagnosticCode,
+    class: c.class,
+    reason: c.reason,
+  };
 }
 
 export const sendgrid: WebhookProvider = {

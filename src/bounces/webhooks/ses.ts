@@ -33,6 +33,7 @@ function events(n: SesNotification): ProviderEvent[] {
       action: '',
       diagnosticCode: '',
       class: 'complaint',
+      reason: 'feedback',
       feedbackType: n.complaint?.complaintFeedbackType ?? 'abuse',
     }));
   if (type !== 'Bounce') return [];
@@ -47,6 +48,7 @@ function events(n: SesNotification): ProviderEvent[] {
       action: 'failed',
       diagnosticCode,
       class: byType[n.bounce?.bounceType ?? ''] ?? c.class,
+      reason: c.reason,
     };
   });
 }

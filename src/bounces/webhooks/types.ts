@@ -6,6 +6,7 @@
  * also name the org; keys are the operator's, in configuration.
  */
 import type { AppContext } from '../../context.js';
+import type { BounceReason } from '../../domain/bounce-reasons.js';
 import type { BounceClass } from '../../domain/bounce-report.js';
 
 export interface WebhookRequest {
@@ -21,6 +22,8 @@ export interface ProviderEvent {
   action: string;
   diagnosticCode: string;
   class: BounceClass;
+  /** Why it bounced; left out, `recordBounce` finds it from the class and the rules. */
+  reason?: BounceReason;
   feedbackType?: string;
 }
 

@@ -9,13 +9,16 @@ import { parseBounce } from '../../bounces/parse.js';
 import type { BounceReport } from '../../domain/bounce-report.js';
 
 function jsonLine(file: string, report: BounceReport): string {
-  const recipients = report.recipients.map(({ address, status, action, diagnosticCode, class: cls }) => ({
-    address,
-    status,
-    action,
-    diagnosticCode,
-    class: cls,
-  }));
+  const recipients = report.recipients.map(
+    ({ address, status, action, diagnosticCode, class: cls, reason }) => ({
+      address,
+      status,
+      action,
+      diagnosticCode,
+      class: cls,
+      reason,
+    }),
+  );
   return JSON.stringify({ file, kind: report.kind, recipients });
 }
 
@@ -27,6 +30,7 @@ function table(file: string, report: BounceReport): string {
       r.class.padEnd(10),
       (r.status || '-').padEnd(8),
       (r.action || '-').padEnd(9),
+      r.reason.padEnd(20),
       (r.ruleId ?? '').padEnd(24),
       r.diagnosticCode.slice(0, 80),
     ].join(' '),
@@ -38,7 +42,7 @@ export function registerBouncesCommand(program: Command): void {
   const bounces = program.command('bounces').description('inspect bounce messages');
   bounces
     .command('parse <file...>')
-    .description('parse saved bounce messages (.eml) and show each recipient, status and class')
+    .description('parse saved bounce messages (.eml) and show each recipient, status, class and reason')
     .option('--json', 'one JSON line per file')
     .action(async (files: string[], opts: { json?: boolean }) => {
       let failed = false;

@@ -19,6 +19,7 @@ import * as m0007 from './0007-bounce-mailboxes.js';
 import * as m0008 from './0008-delivery-return-path.js';
 import * as m0009 from './0009-signin-throttle.js';
 import * as m0010 from './0010-user-email-per-org.js';
+import * as m0011 from './0011-bounce-reasons.js';
 import * as m0012 from './0012-org-disabled.js';
 import * as m0017 from './0017-attempts-by-relay.js';
 
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0008-delivery-return-path': m0008,
   '0009-signin-throttle': m0009,
   '0010-user-email-per-org': m0010,
+  '0011-bounce-reasons': m0011,
   '0012-org-disabled': m0012,
   '0017-attempts-by-relay': m0017,
 };

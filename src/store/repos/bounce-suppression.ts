@@ -21,7 +21,7 @@ export interface SuppressAfter {
   outcome: Pick<BounceOutcome, 'suppress' | 'countsAsSoft'>;
   /** What added it (the bounce's source). */
   source: string;
-  /** Why the address bounced, when known; its column comes with migration 0011. */
+  /** Why the address bounced, when known (`suppressions.bounce_reason`). */
   bounceReason?: BounceReason;
   now: number;
   /** The server's default time zone (the org's settings fall back on it). */
@@ -43,6 +43,7 @@ export async function suppressAfterBounce(
     address: s.recipient,
     reason,
     source: s.source,
+    bounce_reason: s.bounceReason ?? null,
     created_at: s.now,
   });
   return added ? reason : undefined;

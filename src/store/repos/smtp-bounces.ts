@@ -33,7 +33,6 @@ export async function recordSmtpBounces(
 ): Promise<Map<string, SuppressionReason>> {
   const suppressed = new Map<string, SuppressionReason>();
   if (items.length === 0) return suppressed;
-  // The bounce's reason (`b.bounce.reason`) is carried in memory; its column comes with migration 0011.
   const rows = items.map(({ delivery: d, bounce: b, now }) => ({
     id: newSortableId('bnc'),
     org_id: d.org_id,
@@ -44,6 +43,7 @@ export async function recordSmtpBounces(
     action: ACTION,
     diagnostic_code: b.diagnosticCode,
     class: b.class,
+    reason: b.reason,
     source: smtpBounceSource,
     feedback_type: null,
     created_at: now,

@@ -13,6 +13,7 @@ import type {
   bounceMailboxPollSchema,
   bounceMailboxSchema,
 } from '../../../src/schemas/bounce-mailboxes.js';
+import type { bounceSchema } from '../../../src/schemas/bounces.js';
 import type {
   contentPositionSchema,
   contentRuleCreateSchema,
@@ -74,6 +75,7 @@ export type DeliveryStatus = z.output<typeof deliveryStatusSchema>;
 export type LogEntry = z.output<typeof logEntrySchema>;
 export type Attempt = z.output<typeof attemptSchema>;
 export type BounceView = z.output<typeof bounceEntrySchema>;
+export type Bounce = z.output<typeof bounceSchema>;
 export type MessageDetail = z.output<typeof messageDetailSchema>;
 export type DeliveryView = MessageDetail['deliveries'][number];
 

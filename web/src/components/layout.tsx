@@ -11,6 +11,7 @@ const menu = [
   ['/ip-allow-list', 'nav.ipAllowList'],
   ['/messages', 'nav.messages'],
   ['/reports', 'nav.reports'],
+  ['/bounces', 'nav.bounces'],
   ['/suppressions', 'nav.suppressions'],
   ['/content-rules', 'nav.contentRules'],
   ['/notifications', 'nav.notifications'],

@@ -1,5 +1,5 @@
 /** 管理コンソールの日本語。項目名はメールリレー設定のヘルプページの用語に合わせる。 */
-import type { Resources } from './en';
+import type { Resources } from './en.js';
 
 export const ja: Resources = {
   app: {
@@ -37,6 +37,7 @@ export const ja: Resources = {
     ipAllowList: 'IPアドレスの許可リスト',
     messages: 'メールの送信履歴',
     reports: 'レポート',
+    bounces: '不達メール',
     suppressions: '送信停止リスト',
     contentRules: 'コンテンツルール',
     notifications: '通知',
@@ -390,6 +391,7 @@ export const ja: Resources = {
       delivered: '配信済み',
       unknown: '不明',
     },
+    bounceReason: '理由',
     bounceClass: '分類',
     diagnostic: '診断メッセージ',
     bytes: '{{n}} バイト',
@@ -408,6 +410,50 @@ export const ja: Resources = {
     empty: 'この期間に送信したメールはありません。',
     table: '数値',
   },
+  bounceReasons: {
+    'user-unknown': '宛先不明',
+    'host-unknown': 'ドメイン不明',
+    'has-moved': '宛先の移転',
+    'mailbox-full': 'メールボックス容量超過',
+    'exceed-limit': 'サイズ制限超過',
+    'message-too-big': 'メールサイズ超過',
+    filtered: 'フィルタで拒否',
+    rejected: '送信元を拒否',
+    blocked: 'ブロックにより拒否',
+    'spam-detected': '迷惑メールと判定',
+    'virus-detected': 'ウイルスを検出',
+    'policy-violation': 'ポリシー違反',
+    'security-error': '送信ドメイン認証の失敗',
+    'no-relaying': '中継を拒否',
+    'not-accept': 'メールを受け付けないドメイン',
+    suspend: 'アカウント停止中',
+    expired: '配信期限切れ',
+    'too-many-connections': '接続数の超過',
+    'rate-limited': '送信数の制限',
+    'network-error': 'ネットワークエラー',
+    'system-error': '受信側のシステムエラー',
+    'system-full': '受信側のディスク容量不足',
+    'content-error': 'メール内容の不備',
+    'syntax-error': '構文エラー',
+    vacation: '自動応答（不在通知）',
+    feedback: '迷惑メールの報告',
+    delivered: '配信済み',
+    undefined: '理由不明',
+  },
+  bounces: {
+    title: '不達メール',
+    intro:
+      '受信側から届いた不達通知の記録です（新しい順）。受信者ごとに不達の理由と、ハードバウンス（アドレスを送信停止にする）かソフトバウンスかを表示します。',
+    reason: '理由',
+    allReasons: 'すべての理由',
+    at: '受信日時',
+    recipient: '受信者',
+    class: '分類',
+    status: 'ステータスコード',
+    source: '受信経路',
+    message: 'メール',
+    empty: '不達メールはありません。',
+  },
   suppressions: {
     title: '送信停止リスト',
     intro:
@@ -420,6 +466,7 @@ export const ja: Resources = {
       'soft-bounces': 'ソフトバウンス',
       manual: '手動で追加',
     },
+    bounceReason: '不達理由',
     detail: '登録元',
     added: '追加日時',
     add: '追加',

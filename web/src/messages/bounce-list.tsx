@@ -1,7 +1,8 @@
-/** Bounce reports received for a delivery (class, status code, diagnostic), when the server has them. */
+/** Bounce reports received for a delivery (class, reason, status code, diagnostic), when the server has them. */
 import { useTranslation } from 'react-i18next';
 import type { BounceView } from '../api/types';
 import { dateTime } from '../components/format';
+import { BounceReasonLabel } from './bounce-reason';
 
 export function BounceList({ bounces }: { bounces: BounceView[] | undefined }) {
   const { t } = useTranslation();
@@ -17,7 +18,9 @@ export function BounceList({ bounces }: { bounces: BounceView[] | undefined }) {
             // biome-ignore lint/suspicious/noArrayIndexKey: reports have no id of their own
             <li key={i}>
               <span className={`badge bounce-${b.class}`}>{t(`message.classes.${b.class}`)}</span>{' '}
-              <code>{b.status}</code> {b.action} <span className="muted">{dateTime(b.at)}</span>
+              <span className="visually-hidden">{t('message.bounceReason')}: </span>
+              <BounceReasonLabel reason={b.reason} /> <code>{b.status}</code> {b.action}{' '}
+              <span className="muted">{dateTime(b.at)}</span>
               {b.diagnosticCode && (
                 <p className="mono wrap">
                   <span className="visually-hidden">{t('message.diagnostic')}: </span>

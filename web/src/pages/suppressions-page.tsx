@@ -11,6 +11,7 @@ import { ListTable } from '../components/list-table';
 import { LoadState } from '../components/load-state';
 import { useSession } from '../hooks/session';
 import { useResource } from '../hooks/use-resource';
+import { BounceReasonLabel } from '../messages/bounce-reason';
 
 export function SuppressionsPage() {
   const { t } = useTranslation();
@@ -70,6 +71,7 @@ export function SuppressionsPage() {
             columns={[
               t('suppressions.address'),
               t('suppressions.reason'),
+              t('suppressions.bounceReason'),
               t('suppressions.detail'),
               t('suppressions.added'),
               { hidden: t('suppressions.remove') },
@@ -79,6 +81,7 @@ export function SuppressionsPage() {
               <>
                 <td>{s.address}</td>
                 <td>{t(`suppressions.reasons.${s.reason}`, { defaultValue: s.reason })}</td>
+                <td>{s.bounceReason ? <BounceReasonLabel reason={s.bounceReason} /> : '—'}</td>
                 <td className="mono clip">{s.source}</td>
                 <td>{dateTime(s.createdAt)}</td>
                 <td>
