@@ -88,7 +88,7 @@ const agreements: Record<string, Agreement> = {
     bounceStatus: ['4.7.0', 'bounces say "sent to too many recipients this hour" for a rate as often'],
   },
   'rate-limited': {
-    samples: ['Rate limit exceeded, try again later', 'Too many connections', 'Please slow down'],
+    samples: ['Rate limit exceeded, try again later', 'Too many messages, try later', 'Please slow down'],
     code: 451,
     path: 'relay',
     delivery: 'slowdown.rate-limited',
@@ -114,12 +114,18 @@ const agreements: Record<string, Agreement> = {
     samples: [
       'User unknown',
       'No such user here',
-      'Mailbox unavailable',
-      'Invalid recipient',
       'Unknown local part',
+      'Recipient address rejected: User unknown in virtual mailbox table',
     ],
     delivery: 'rcpt.user-unknown',
     bounce: 'text-unknown-user',
+    status: '5.1.1',
+    class: 'hard',
+  },
+  'mailbox-unavailable': {
+    samples: ['Mailbox unavailable', 'Invalid recipient', 'Not a valid mailbox'],
+    delivery: 'rcpt.user-unknown',
+    bounce: 'text-mailbox-unavailable',
     status: '5.1.1',
     class: 'hard',
   },
@@ -166,7 +172,7 @@ const agreements: Record<string, Agreement> = {
     class: 'soft',
   },
   spam: {
-    samples: ['Message rejected as spam', 'Content filter rejected the message', 'Looks like junk mail'],
+    samples: ['Message rejected as spam', 'Message content rejected, UBE', 'Looks like junk mail'],
     step: 'data',
     delivery: 'content.spam',
     bounce: 'text-spam',
