@@ -140,6 +140,9 @@ export const statusRules: readonly StatusRule[] = [
   { id: 'status-rate-limited', pattern: /^[45]\.7\.28$/, reason: 'rate-limited', weak: true },
   // Office 365's extended codes: 5.7.606-649 a banned sending IP, 4.7.650-699 poor IP reputation.
   { id: 'status-ip-blocked', pattern: /^[45]\.7\.6([0-8]\d|9\d)$/, reason: 'blocked' },
+  // Receiving MXs (Yahoo's family among them) answer 5.7.9 for "not accepted for policy reasons";
+  // the registry's meaning, a too weak authentication mechanism, belongs to submission.
+  { id: 'status-policy-refused', pattern: /^[45]\.7\.9$/, reason: 'policy-violation', weak: true },
   // X.7.0 "other security", X.7.1 "delivery not authorized", and the authentication and
   // encryption codes X.7.2-12, X.7.14, X.7.29, X.7.30.
   {

@@ -70,7 +70,7 @@ export const rateLimited = group(
 export const tooManyConnections = group(
   'too-many-connections',
   'the sending host has too many connections open, or opens them too fast',
-  /too many (concurrent |simultaneous |open |smtp )?(connections|sessions)|(connection|concurrency|session) (rate )?limit|(connection|session) rate|max(imum)? (number of )?connections/i,
+  /too many ((concurrent|simultaneous|parallel|open|smtp) ){0,2}(connections|sessions)|(connection|concurrency|session) (rate )?limit|(connection|session) rate|max(imum)? (number of )?connections/i,
 );
 export const sentTooMuch = group(
   'sent-too-much',
