@@ -33,6 +33,7 @@ import {
   network,
   noMailAccepted,
   noSuchAccount,
+  notInDirectory,
   policy,
   protocolError,
   rateLimited,
@@ -242,6 +243,14 @@ export const textRules: readonly TextRule[] = [
     status: '5.1.1',
     holdsAfterData: true,
   },
+  // Office 365 refusing a recipient its tenant's directory does not hold (directory-based edge
+  // blocking): "5.4.1 Recipient address rejected: Access denied. AS(201806281)".
+  {
+    id: 'text-not-in-directory',
+    pattern: notInDirectory.pattern,
+    reason: 'user-unknown',
+    status: '5.4.1',
+  },
   // "User unknown" in words no other refusal uses, believed under any status that does not say
   // otherwise: 5.0.0, and 5.7.1 too, which Postfix access tables ("REJECT User unknown") and
   // several filters give it. Before the block and policy wording, which such replies often append.
@@ -280,10 +289,20 @@ export const textRules: readonly TextRule[] = [
   { id: 'text-unknown-domain', pattern: badDomain.pattern, reason: 'host-unknown', status: '5.1.2' },
   {
     id: 'text-mailbox-unavailable',
-    pattern: anyOf(mailboxUnavailable.pattern, addressGone.pattern),
+    pattern: mailboxUnavailable.pattern,
     reason: 'user-unknown',
     status: '5.1.1',
     vagueOnly: true,
+  },
+  // "Does not exist", "no longer valid": believed under a mailbox (X.2.x) or protocol (X.5.x)
+  // status too, which MTAs give unknown users (5.2.1, qmail's 5.5.0); not under X.7.x, where the
+  // words are as often about the sending host's DNS records.
+  {
+    id: 'text-address-gone',
+    pattern: addressGone.pattern,
+    reason: 'user-unknown',
+    status: '5.1.1',
+    vagueOnly: /^\d\.[25]\./,
   },
   { id: 'text-moved', pattern: moved.pattern, reason: 'has-moved', status: '5.1.6', holdsAfterData: true },
   // Transient trouble on the way: under a status of the same family, the wording says which.

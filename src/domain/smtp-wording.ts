@@ -99,6 +99,12 @@ export const userUnknown = group(
   'the recipient mailbox does not exist',
   /(user|recipient|addressee|mailbox|account|address|local ?part|alias)( name)? (is )?(unknown|not found|not known|not recogni[sz]ed|not listed|nonexistent|non-existent|does not exist|doesn'?t exist|not exist)|unknown (local[- ]?part|user|recipient|mailbox|address(?! error)|alias)|unknown or illegal (user|alias|local[- ]?part)|no such (local )?(user|recipient|mailbox|account|address|person)|no (mailbox|account) (here )?(by that name|for)|(is not|isn't) a known (user|recipient|mailbox)|(mailbox|user|recipient) not here|recip(ient)?notfound|in (the )?(local recipient|virtual mailbox|virtual alias|relay recipient) table/i,
 );
+/** Office 365's directory-based edge blocking; read by the bounce rules only. */
+export const notInDirectory = group(
+  'not-in-directory',
+  "the recipient is not in the receiving tenant's directory (Office 365)",
+  /\b5\.4\.1 recipient address rejected: access denied|\bAS\(201806281\)/i,
+);
 /**
  * Looser words for a bad mailbox: RFC 5321's text for 550 is "mailbox unavailable", which servers
  * also send for refusals of other kinds, and "invalid address" may be about its syntax. Believed
@@ -243,6 +249,7 @@ export const smtpWording: readonly Wording[] = Object.freeze([
   noMailAccepted,
   badDomain,
   noSuchAccount,
+  notInDirectory,
   userUnknown,
   mailboxUnavailable,
   mailboxFull,

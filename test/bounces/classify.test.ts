@@ -151,7 +151,7 @@ describe('classify: more wording', () => {
       'hard',
       'text-account-or-domain-may-not-exist',
     ],
-    ['Error: No valid recipients for this MM', 'hard', 'text-mailbox-unavailable'],
+    ['Error: No valid recipients for this MM', 'hard', 'text-address-gone'],
     ['452 4.3.2 Connection rate limit exceeded', 'soft', 'text-too-many-connections'],
     ['552 Too many recipients', 'soft', 'text-rate-limited'],
     ['Command output: /usr/bin/filter failed', 'soft', 'text-local-program-error'],

@@ -103,6 +103,23 @@ describe('wording that names the cause under a status of a family (X.2.1, X.4.x,
     expect(check(status, diagnostic)).toMatchObject({ reason, class: cls });
   });
 
+  it.each<Row>([
+    // Office 365's directory-based edge blocking: the tenant has no such recipient.
+    [
+      '5.4.1',
+      '550 5.4.1 Recipient address rejected: Access denied. AS(201806281) [host.example]',
+      'user-unknown',
+      'hard',
+    ],
+    ['5.2.1', '550 5.2.1 This mailbox does not exist', 'user-unknown', 'hard'],
+    ['5.2.1', '550 5.2.1 <a@b.example>: address no longer valid', 'user-unknown', 'hard'],
+    // Under X.7.x "does not exist" is as often about the sending host's DNS.
+    ['5.7.1', '550 5.7.1 The PTR record of your sending host does not exist', 'blocked', 'soft'],
+    ['5.7.1', '550 5.7.1 Recipient address rejected: Access denied', 'security-error', 'soft'],
+  ])('%s with "%s" is %s (%s)', (status, diagnostic, reason, cls) => {
+    expect(check(status, diagnostic)).toMatchObject({ reason, class: cls });
+  });
+
   it('does not believe loose words over a status of a family', () => {
     // "mailbox unavailable" is RFC 5321's text for any 550.
     expect(check('5.7.1', '550 5.7.1 Requested action not taken: mailbox unavailable')).toMatchObject({
