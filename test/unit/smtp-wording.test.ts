@@ -224,6 +224,29 @@ describe('SMTP wording shared by the delivery classifier and the bounce rules', 
     });
   }
 
+  it.each([
+    '550 5.7.1 <a@b.example>: Recipient address rejected: User unknown',
+    '554 5.7.1 No such user here',
+  ])('reads clear user-unknown words under a 5.7.x status the same in both: "%s"', (text) => {
+    expect(classifyReply({ path: 'platform', command: 'rcpt', text })).toMatchObject({
+      ruleId: 'rcpt.user-unknown',
+      status: '5.7.1',
+    });
+    expect(classify({ diagnosticCode: text, action: 'failed', command: 'RCPT' })).toMatchObject({
+      ruleId: 'text-unknown-user',
+      class: 'hard',
+      status: '5.7.1',
+    });
+  });
+
+  it('reads loose words under a 5.7.x status as a policy refusal in both', () => {
+    const text = '550 5.7.1 Requested action not taken: mailbox unavailable';
+    expect(classifyReply({ path: 'platform', command: 'rcpt', text })).toMatchObject({
+      ruleId: 'rcpt.policy',
+    });
+    expect(classify({ diagnosticCode: text, action: 'failed', command: 'RCPT' }).class).toBe('soft');
+  });
+
   it('has sample phrases for every group both classifiers read', () => {
     const shared = smtpWording.filter((w) => readByDelivery(w) && readByBounces(w)).map((w) => w.id);
     expect(shared.sort()).toEqual(Object.keys(agreements).sort());
