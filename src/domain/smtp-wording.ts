@@ -34,7 +34,7 @@ const group = (id: string, meaning: string, pattern: RegExp): Wording =>
 export const relayDenied = group(
   'relay-denied',
   'the server does not relay for us',
-  /relay(ing)? (access )?(is )?(denied|refused|rejected|prohibited|forbidden|not (permitted|allowed|authori[sz]ed))|not (permitted|allowed|authori[sz]ed) to relay|(unable|cannot|can't|not able) to relay|we do not relay|no relaying/i,
+  /relay(ing)? (access )?(is )?(denied|refused|rejected|prohibited|forbidden|not (permitted|allowed|authori[sz]ed))|not (permitted|allowed|authori[sz]ed) to relay|(isn'?t|is not|not) in my list of allowed rcpthosts|(unable|cannot|can't|not able) to relay|we do not relay|no relaying/i,
 );
 export const senderRefused = group(
   'sender-refused',
@@ -222,12 +222,12 @@ export const accountOrDomainMayNotExist = group(
 export const expired = group(
   'expired',
   'delivery was given up after retrying',
-  /retry (timeout|time|period) exceeded|(envelope|message|delivery|mail) (has )?expired|(still )?undelivered after \d+ (hours?|days?)|not (been )?delivered (with)?in \d+ (hours?|days?)|(could not|couldn't|unable to) (be )?deliver(ed)? (it )?(for|in|within) |(delivery|message) (time )?expired|expired after|too long in (the )?queue|has been delayed|deferred|giving up|gave up|timed out|timeout/i,
+  /retry (timeout|time|period) exceeded|retry time not reached for any host after a long failure period|(envelope|message|delivery|mail) (has )?expired|(still )?undelivered after \d+ (hours?|days?)|not (been )?delivered (with)?in \d+ (hours?|days?)|(could not|couldn't|unable to) (be )?deliver(ed)? (it )?(for|in|within) |(delivery|message) (time )?expired|expired after|too long in (the )?queue|has been delayed|deferred|giving up|gave up|timed out|timeout/i,
 );
 export const network = group(
   'network',
   'the connection failed or the failure is temporary',
-  /connection (refused|reset|closed|lost)|network (is )?unreachable|no route to host|(host|server) (is )?(not reachable|unreachable)|lost connection|could not connect|unable to connect|temporar(il)?y/i,
+  /connection (refused|reset|closed|lost)|network (is )?unreachable|no route to host|(wasn'?t|was not|not) able to establish an? (smtp )?connection|(host|server) (is )?(not reachable|unreachable)|lost connection|could not connect|unable to connect|temporar(il)?y/i,
 );
 export const systemError = group(
   'system-error',

@@ -36,6 +36,7 @@ const agreements: Record<string, Agreement> = {
       'Relaying denied',
       'relay not permitted',
       'Unable to relay for a@b.example',
+      "Sorry, that domain isn't in my list of allowed rcpthosts",
     ],
     delivery: 'relay.denied',
     bounce: 'text-relay-denied',
