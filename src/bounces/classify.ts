@@ -81,6 +81,12 @@ function ruled(rule: { id: string; reason: BounceReason }, status: string): Clas
   return { class: classOfReason(rule.reason), reason: rule.reason, ruleId: rule.id, status };
 }
 
+/**
+ * A status that says nothing of the cause: absent, X.0.0, X.1.0 ("other address status") or X.5.0
+ * (qmail's catch-all). Loose wording is believed only then.
+ */
+const saysNothing = (status: string) => status === '' || /^\d\.[015]\.0$/.test(status);
+
 export function classify(input: ClassifyInput): Classification {
   const action = (input.action ?? '').trim().toLowerCase();
   const diagnostic = input.diagnosticCode ?? '';
@@ -90,18 +96,28 @@ export function classify(input: ClassifyInput): Classification {
   if (successActions.has(action) || given.startsWith('2.')) {
     return { class: 'delivered', reason: 'delivered', ruleId: 'delivered', status: given || '2.0.0' };
   }
-  const decisive = given ? statusRules.find((r) => r.pattern.test(given)) : undefined;
-  if (decisive?.id === 'status-bad-mailbox') {
-    const named = textRules.find((r) => r.beatsBadMailboxStatus && r.pattern.test(diagnostic));
-    if (named) return ruled(named, given);
+  const byStatus = given ? statusRules.find((r) => r.pattern.test(given)) : undefined;
+  const decisive = byStatus?.weak ? undefined : byStatus;
+  if (decisive) {
+    const renaming = textRules.find(
+      (r) =>
+        (decisive.id === 'status-bad-mailbox'
+          ? r.beatsBadMailboxStatus
+          : decisive.yieldsTo?.includes(r.id)) && r.pattern.test(diagnostic),
+    );
+    if (renaming) return byCommand(input, ruled(renaming, given), renaming);
+    return byCommand(input, ruled(decisive, given));
   }
-  if (decisive) return byCommand(input, ruled(decisive, given));
   const digit = severityOf(given, diagnostic, action);
-  const rule = textRules.find((r) => r.pattern.test(diagnostic));
+  const loose = saysNothing(given);
+  const believed = (r: (typeof textRules)[number]) =>
+    loose || !r.vagueOnly || (r.vagueOnly instanceof RegExp && r.vagueOnly.test(given));
+  const rule = textRules.find((r) => believed(r) && r.pattern.test(diagnostic));
   if (rule) {
     const status = given || withDigit(rule.status ?? '', digit || (rule.status?.[0] as '4' | '5'));
     return byCommand(input, ruled(rule, status), rule);
   }
+  if (byStatus) return byCommand(input, ruled(byStatus, given));
   if (digit) {
     return {
       class: 'soft',

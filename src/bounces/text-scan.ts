@@ -1,8 +1,9 @@
 /**
  * Recipients of a plain-text bounce report, found by layout rather than by vendor: most MTAs put
  * each failed address on a line of its own (`  user@example.com`, `<user@example.com>:`,
- * `user@example.com on <date>`) or name it in a transcript (`RCPT TO:<user@example.com>`), and the
- * reason follows until the next address. The diagnostic kept is the remote server's reply when the
+ * `user@example.com on <date>`), after a label (`Recipient address:`, `Addressed To:`, `Failed
+ * recipient:`, `Final-Recipient: rfc822;` in a plain-text copy of a DSN), or name it in a transcript
+ * (`RCPT TO:<user@example.com>`), and the reason follows until the next address. The diagnostic kept is the remote server's reply when the
  * text quotes one, else the reason text.
  */
 
@@ -21,13 +22,13 @@ const recipientLines: readonly RegExp[] = [
   new RegExp(String.raw`${bullet}["'<(]*(${addr})[>"')]*\s*(?:<\1>)?\s*:?\s*$`, 'i'),
   new RegExp(String.raw`${bullet}<(${addr})>\s*:?\s*(.*)$`),
   new RegExp(
-    String.raw`${bullet}"?(${addr})"?(?:\s*:\s+|\s+on\s+|\s*\.\.\.\s*|\s+[([]|\s+-+\s+|\s+<\1>\s*)(.*)$`,
+    String.raw`${bullet}["']?(${addr})["']?(?:\s*:\s+|\s+on\s+|\s*\.\.\.\s*|\s+[([]|\s+-+\s+|\s+<\1>\s*)(.*)$`,
     'i',
   ),
   new RegExp(String.raw`^\s*(${addr})\s+(.*(?:error|invalid|unknown|reason|[45]\d\d).*)$`, 'i'),
   new RegExp(String.raw`\bRCPT TO:\s*<?(${addr})>?:?\s*(.*)$`, 'i'),
   new RegExp(
-    String.raw`\b(?:deliver(?:ed|ing|y)?(?: (?:your|the) (?:mail|message))? to:?|not delivered to:?|recipient:|user:|userid:|errors?:)\s*<?(${addr})>?[:.,]?\s*(.*)$`,
+    String.raw`\b(?:deliver(?:ed|ing|y)?(?: (?:your|the) (?:mail|message))? to:?|not delivered to:?|(?:final-|original-|failed |invalid |unknown |bad )?recipient(?:\(s\))?(?: address(?:es)?)?:|addressed to:|failed address(?:es)?:|rcpt:|user:|userid:|errors?:)\s*(?:rfc822;\s*)?<?(${addr})>?[:.,]?\s*(.*)$`,
     'i',
   ),
 ];

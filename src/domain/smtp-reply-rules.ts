@@ -26,6 +26,7 @@ import {
   clientBlocked,
   mailboxDisabled,
   mailboxFull,
+  mailboxUnavailable,
   messageTooBig,
   noSuchAccount,
   rateLimited,
@@ -416,6 +417,10 @@ export const smtpReplyRules: readonly ReplyRule[] = Object.freeze([
         { status: /^5\.1\.1$/ },
         { vague: true, text: userUnknown.pattern },
         { vague: true, text: noSuchAccount.pattern },
+        { vague: true, text: mailboxUnavailable.pattern },
+        // A policy status with words that say only "no such user" (an access table's "REJECT User
+        // unknown"), as the bounce rules read it.
+        { status: /^5\.7\.\d+$/, text: userUnknown.pattern },
       ],
     },
     outcome: bounce('5.1.1'),

@@ -17,7 +17,7 @@ describe('classify: decisive status codes win over wording', () => {
     ['5.3.4', '', 'soft', 'status-too-big', 'message-too-big'],
     ['4.4.7', '', 'soft', 'status-expired', 'expired'],
     ['5.7.27', '', 'hard', 'status-null-mx-host', 'not-accept'],
-    ['5.7.1', 'user unknown', 'soft', 'status-policy', 'policy-violation'],
+    ['5.7.1', 'Access denied', 'soft', 'status-security', 'security-error'],
   ])('status %s with "%s" is %s (%s, %s)', (status, diagnosticCode, cls, ruleId, reason) => {
     expect(classify({ status, diagnosticCode, action: 'failed' })).toMatchObject({
       class: cls,
@@ -151,8 +151,8 @@ describe('classify: more wording', () => {
       'hard',
       'text-account-or-domain-may-not-exist',
     ],
-    ['Error: No valid recipients for this MM', 'hard', 'text-unknown-user'],
-    ['452 4.3.2 Connection rate limit exceeded', 'soft', 'text-rate-limited'],
+    ['Error: No valid recipients for this MM', 'hard', 'text-address-gone'],
+    ['452 4.3.2 Connection rate limit exceeded', 'soft', 'text-too-many-connections'],
     ['552 Too many recipients', 'soft', 'text-rate-limited'],
     ['Command output: /usr/bin/filter failed', 'soft', 'text-local-program-error'],
   ])('"%s" is %s (%s)', (diagnosticCode, cls, ruleId) => {

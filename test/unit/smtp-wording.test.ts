@@ -36,6 +36,7 @@ const agreements: Record<string, Agreement> = {
       'Relaying denied',
       'relay not permitted',
       'Unable to relay for a@b.example',
+      "Sorry, that domain isn't in my list of allowed rcpthosts",
     ],
     delivery: 'relay.denied',
     bounce: 'text-relay-denied',
@@ -88,7 +89,7 @@ const agreements: Record<string, Agreement> = {
     bounceStatus: ['4.7.0', 'bounces say "sent to too many recipients this hour" for a rate as often'],
   },
   'rate-limited': {
-    samples: ['Rate limit exceeded, try again later', 'Too many connections', 'Please slow down'],
+    samples: ['Rate limit exceeded, try again later', 'Too many messages, try later', 'Please slow down'],
     code: 451,
     path: 'relay',
     delivery: 'slowdown.rate-limited',
@@ -114,12 +115,18 @@ const agreements: Record<string, Agreement> = {
     samples: [
       'User unknown',
       'No such user here',
-      'Mailbox unavailable',
-      'Invalid recipient',
       'Unknown local part',
+      'Recipient address rejected: User unknown in virtual mailbox table',
     ],
     delivery: 'rcpt.user-unknown',
     bounce: 'text-unknown-user',
+    status: '5.1.1',
+    class: 'hard',
+  },
+  'mailbox-unavailable': {
+    samples: ['Mailbox unavailable', 'Invalid recipient', 'Not a valid mailbox'],
+    delivery: 'rcpt.user-unknown',
+    bounce: 'text-mailbox-unavailable',
     status: '5.1.1',
     class: 'hard',
   },
@@ -166,7 +173,7 @@ const agreements: Record<string, Agreement> = {
     class: 'soft',
   },
   spam: {
-    samples: ['Message rejected as spam', 'Content filter rejected the message', 'Looks like junk mail'],
+    samples: ['Message rejected as spam', 'Message content rejected, UBE', 'Looks like junk mail'],
     step: 'data',
     delivery: 'content.spam',
     bounce: 'text-spam',
@@ -217,6 +224,29 @@ describe('SMTP wording shared by the delivery classifier and the bounce rules', 
       });
     });
   }
+
+  it.each([
+    '550 5.7.1 <a@b.example>: Recipient address rejected: User unknown',
+    '554 5.7.1 No such user here',
+  ])('reads clear user-unknown words under a 5.7.x status the same in both: "%s"', (text) => {
+    expect(classifyReply({ path: 'platform', command: 'rcpt', text })).toMatchObject({
+      ruleId: 'rcpt.user-unknown',
+      status: '5.7.1',
+    });
+    expect(classify({ diagnosticCode: text, action: 'failed', command: 'RCPT' })).toMatchObject({
+      ruleId: 'text-unknown-user',
+      class: 'hard',
+      status: '5.7.1',
+    });
+  });
+
+  it('reads loose words under a 5.7.x status as a policy refusal in both', () => {
+    const text = '550 5.7.1 Requested action not taken: mailbox unavailable';
+    expect(classifyReply({ path: 'platform', command: 'rcpt', text })).toMatchObject({
+      ruleId: 'rcpt.policy',
+    });
+    expect(classify({ diagnosticCode: text, action: 'failed', command: 'RCPT' }).class).toBe('soft');
+  });
 
   it('has sample phrases for every group both classifiers read', () => {
     const shared = smtpWording.filter((w) => readByDelivery(w) && readByBounces(w)).map((w) => w.id);
