@@ -7,7 +7,14 @@
 import type { AppContext } from '../context.js';
 import type { SigningKey } from '../dkim/sign.js';
 import { type ReturnPathRoute, returnPath, returnPathKind } from '../domain/return-path.js';
-import { candidateRelays, hasRelaysFor, whenNoRelaySent } from '../domain/routing.js';
+import {
+  type FallbackCause,
+  type RelayReason,
+  type RouteDecision,
+  type RouteReasons,
+  unreachableRule,
+} from '../domain/route-reasons.js';
+import { candidateRelays, hasRelaysFor, passedOver, whenNoRelaySent } from '../domain/routing.js';
 import type { Classification } from '../domain/smtp-reply.js';
 import { dayKey } from '../domain/time-zone.js';
 import type { CounterKey } from '../queue/counters.js';
@@ -185,17 +192,36 @@ export class DeliveryEngine {
     const turnKey = `${d.org_id}:${m.from_domain}:${d.type}`;
     const turn = this.turns.get(turnKey) ?? 0;
     this.turns.set(turnKey, turn + 1);
-    const candidates = candidateRelays(org.candidates, {
-      domainId: org.domains.get(m.from_domain),
-      type: d.type,
-      now,
-      tried,
-      turn,
-    });
+    const query = { domainId: org.domains.get(m.from_domain), type: d.type, now, tried, turn };
+    const candidates = candidateRelays(org.candidates, query);
+    // Why each relay was taken or passed over (issue 19), stored with the transition.
+    const verdicts: RelayReason[] = [];
+    const passed = passedOver(org.candidates, query);
+    const decided = (done: Done, route: RouteDecision, because?: FallbackCause): Done => {
+      const reached = new Set(verdicts.map((v) => v.relay));
+      const relays = [
+        ...verdicts,
+        ...candidates
+          .filter((c) => !reached.has(c.id))
+          .map((c) => ({ relay: c.id, code: 'not_reached' as const })),
+        ...passed,
+      ];
+      const reasons: RouteReasons = because ? { route, because, relays } : { route, relays };
+      return { ...done, transition: { ...done.transition, reasons } };
+    };
     for (const { row: relay } of candidates) {
       const admission = await this.admission.admit(relay, d.org_id, org.settings.timeZone, now);
-      if (admission.kind === 'paced') return { transition: waitTransition(admission.until) };
+      if (admission.kind === 'paced') {
+        const until = new Date(admission.until).toISOString();
+        verdicts.push(
+          admission.cause === 'slowdown'
+            ? { relay: relay.id, code: 'slowed', until }
+            : { relay: relay.id, code: 'paced', until, perMinute: relay.rate_limit_per_minute ?? 0 },
+        );
+        return decided({ transition: waitTransition(admission.until) }, 'wait');
+      }
       if (admission.kind === 'full') {
+        verdicts.push({ relay: relay.id, code: 'cap', used: admission.limit, limit: admission.limit });
         tried.add(relay.id);
         continue;
       }
@@ -210,27 +236,29 @@ export class DeliveryEngine {
       if (result.sent) {
         // The relay's failure count is reset in the commit of this transition (`queue/transitions.ts`).
         this.pace.succeeded(relay.id);
+        verdicts.push({ relay: relay.id, code: 'sent' });
         const kind = returnPathKind({ bounceHandling: bounceHandlingOf(relay) });
-        return { transition: sentTransition(relay.id, result.reply, now, kind), archive: result.prepared };
+        return decided(
+          { transition: sentTransition(relay.id, result.reply, now, kind), archive: result.prepared },
+          'relay',
+        );
       }
       admission.release();
-      const outcome = await this.relayFailed(d, org, relay, result, tried);
-      if (outcome) return outcome;
+      const outcome = await this.relayFailed(d, org, relay, result, tried, verdicts);
+      if (outcome) return decided(outcome.done, outcome.route, outcome.because);
     }
-    const hasRelays = hasRelaysFor(org.candidates, {
-      domainId: org.domains.get(m.from_domain),
-      type: d.type,
-    });
+    const hasRelays = hasRelaysFor(org.candidates, query);
+    const because: FallbackCause =
+      d.type === 'system' ? 'system' : hasRelays ? 'none_could_take' : 'no_relay';
     if (whenNoRelaySent(org.settings.relayFallback, hasRelays) === 'retry') {
-      return {
-        transition: retryOrFailTransition(d, now, {
-          status: '4.4.0',
-          reply: 'no relay could take the delivery; the org keeps mail on its relays',
-          tried: [...tried],
-        }),
-      };
+      const transition = retryOrFailTransition(d, now, {
+        status: '4.4.0',
+        reply: 'no relay could take the delivery; the org keeps mail on its relays',
+        tried: [...tried],
+      });
+      return decided({ transition }, 'retry', because);
     }
-    return this.throughPlatform(d, m, org, attempts);
+    return decided(await this.throughPlatform(d, m, org, attempts), 'platform', because);
   }
 
   /** Handles a relay attempt that did not send; returns the end state, or undefined to try the next route. */
@@ -240,19 +268,34 @@ export class DeliveryEngine {
     relay: RelaysTable,
     result: AttemptResult & { prepared?: Prepared },
     tried: Set<string>,
-  ): Promise<Done | undefined> {
+    verdicts: RelayReason[],
+  ): Promise<{ done: Done; route: RouteDecision; because?: FallbackCause } | undefined> {
     const c = result.classification!;
     const now = this.ctx.clock.now();
     const reply = { status: c.status, reply: result.reply };
-    if (c.action === 'bounce') return { transition: bouncedTransition(relay.id, reply) };
+    if (c.action === 'bounce') {
+      verdicts.push({ relay: relay.id, code: 'bounced', status: c.status, rule: c.ruleId });
+      return { done: { transition: bouncedTransition(relay.id, reply) }, route: 'relay' };
+    }
     if (c.action === 'slowdown') {
       const at = this.pace.slowDown(relay.id, now);
-      return { transition: waitTransition(at, { ...reply, slowdowns: d.slowdowns + 1 }) };
+      verdicts.push({ relay: relay.id, code: 'slowed', until: new Date(at).toISOString(), status: c.status });
+      return {
+        done: { transition: waitTransition(at, { ...reply, slowdowns: d.slowdowns + 1 }) },
+        route: 'wait',
+      };
     }
+    verdicts.push({
+      relay: relay.id,
+      code: unreachableRule(c.ruleId) ? 'unreachable' : 'failed',
+      status: c.status,
+      rule: c.ruleId,
+    });
     if (c.breaker) await recordRelayFailure(this.ctx, relay, org.settings.timeZone, result.reply);
     tried.add(relay.id);
     if (org.settings.relayFallback === 'retry') {
-      return { transition: retryOrFailTransition(d, now, { ...reply, tried: [] }) };
+      const transition = retryOrFailTransition(d, now, { ...reply, tried: [] });
+      return { done: { transition }, route: 'retry', because: 'none_could_take' };
     }
     return undefined;
   }

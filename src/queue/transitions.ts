@@ -10,6 +10,7 @@ import type { Kysely } from 'kysely';
 import type { DeliveryStatus } from '../domain/delivery-statuses.js';
 import { newSortableId } from '../domain/ids.js';
 import type { ReturnPathKind } from '../domain/return-path.js';
+import type { RouteReasons } from '../domain/route-reasons.js';
 import type { Store } from '../store/db.js';
 import { resetRelayFailures } from '../store/repos/relay-health.js';
 import type { AttemptsTable, Database, DeliveriesTable } from '../store/schema.js';
@@ -31,6 +32,8 @@ export interface Transition {
   sentAt?: number | null;
   /** The kind of envelope sender of the message handed over (with `sent`). */
   returnPathKind?: ReturnPathKind;
+  /** Why routing chose this (issue 19); absent: the stored reasons stay. */
+  reasons?: RouteReasons;
 }
 
 /** The delivery's row after the transition. */
@@ -54,6 +57,7 @@ function rowAfter(d: DeliveriesTable, owner: string, t: Transition, now: number)
     slowdowns: t.slowdowns ?? d.slowdowns,
     sent_at: t.sentAt === undefined ? d.sent_at : t.sentAt,
     return_path_kind: t.returnPathKind ?? d.return_path_kind,
+    route_reasons: t.reasons === undefined ? d.route_reasons : JSON.stringify(t.reasons),
     updated_at: now,
   };
 }
