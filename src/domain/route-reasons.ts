@@ -78,8 +78,15 @@ export function unreachableRule(ruleId: string): boolean {
   return /^(conn|timeout|dns)\./.test(ruleId);
 }
 
-/** The relays that could not take the delivery, for a short summary: the first that explains it. */
-export function mainReason(r: RouteReasons): RelayReason | undefined {
+/**
+ * The relay reason that explains the decision, for a one-line summary: the relay that sent or
+ * refused it, else the first relay routing tried or passed over for this mail.
+ */
+export function mainReason<R extends RelayReason>(r: {
+  route: RouteDecision;
+  relays: readonly R[];
+}): R | undefined {
   if (r.route === 'relay') return r.relays.find((x) => x.code === 'sent' || x.code === 'bounced');
+  if (r.route === 'wait') return r.relays.find((x) => x.code === 'paced' || x.code === 'slowed');
   return r.relays.find((x) => x.code !== 'not_reached' && x.code !== 'other_domain');
 }
