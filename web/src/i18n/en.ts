@@ -362,7 +362,7 @@ export const en = {
       sent: 'relay {{relay}} took it',
       bounced: 'relay {{relay}} refused it for good ({{status}}, rule {{rule}})',
       other_domain: 'relay {{relay}} serves another sender domain',
-      type_off: 'relay {{relay}} does not take {{type}} email',
+      type_off: 'relay {{relay}} does not take {{type}}',
       disabled: 'relay {{relay}} is disabled',
       suspended: 'relay {{relay}} is suspended until {{until}} after repeated failures',
       tried: 'relay {{relay}} already failed for this message in this round',
