@@ -7,13 +7,7 @@
 import type { AppContext } from '../context.js';
 import type { SigningKey } from '../dkim/sign.js';
 import { type ReturnPathRoute, returnPath, returnPathKind } from '../domain/return-path.js';
-import {
-  type FallbackCause,
-  type RelayReason,
-  type RouteDecision,
-  type RouteReasons,
-  unreachableRule,
-} from '../domain/route-reasons.js';
+import type { FallbackCause, RouteDecision } from '../domain/route-reasons.js';
 import { candidateRelays, hasRelaysFor, passedOver, whenNoRelaySent } from '../domain/routing.js';
 import type { Classification } from '../domain/smtp-reply.js';
 import { dayKey } from '../domain/time-zone.js';
@@ -33,6 +27,7 @@ import { RelayAdmission } from './relay-admission.js';
 import { attemptRelay } from './relay-attempt.js';
 import { RelayPace } from './relay-pace.js';
 import { type OrgRelays, RelayStates } from './relay-states.js';
+import { RouteLog } from './route-log.js';
 import { SigningKeys } from './signing-keys.js';
 import {
   bouncedTransition,
@@ -195,25 +190,16 @@ export class DeliveryEngine {
     const query = { domainId: org.domains.get(m.from_domain), type: d.type, now, tried, turn };
     const candidates = candidateRelays(org.candidates, query);
     // Why each relay was taken or passed over (issue 19), stored with the transition.
-    const verdicts: RelayReason[] = [];
-    const passed = passedOver(org.candidates, query);
-    const decided = (done: Done, route: RouteDecision, because?: FallbackCause): Done => {
-      const reached = new Set(verdicts.map((v) => v.relay));
-      const relays = [
-        ...verdicts,
-        ...candidates
-          .filter((c) => !reached.has(c.id))
-          .map((c) => ({ relay: c.id, code: 'not_reached' as const })),
-        ...passed,
-      ];
-      const reasons: RouteReasons = because ? { route, because, relays } : { route, relays };
-      return { ...done, transition: { ...done.transition, reasons } };
-    };
+    const routeLog = new RouteLog(candidates, passedOver(org.candidates, query));
+    const decided = (done: Done, route: RouteDecision, because?: FallbackCause): Done => ({
+      ...done,
+      transition: { ...done.transition, reasons: routeLog.decided(route, because) },
+    });
     for (const { row: relay } of candidates) {
       const admission = await this.admission.admit(relay, d.org_id, org.settings.timeZone, now);
       if (admission.kind === 'paced') {
         const until = new Date(admission.until).toISOString();
-        verdicts.push(
+        routeLog.add(
           admission.cause === 'slowdown'
             ? { relay: relay.id, code: 'slowed', until }
             : { relay: relay.id, code: 'paced', until, perMinute: relay.rate_limit_per_minute ?? 0 },
@@ -221,7 +207,7 @@ export class DeliveryEngine {
         return decided({ transition: waitTransition(admission.until) }, 'wait');
       }
       if (admission.kind === 'full') {
-        verdicts.push({ relay: relay.id, code: 'cap', used: admission.limit, limit: admission.limit });
+        routeLog.add({ relay: relay.id, code: 'cap', used: admission.limit, limit: admission.limit });
         tried.add(relay.id);
         continue;
       }
@@ -236,7 +222,7 @@ export class DeliveryEngine {
       if (result.sent) {
         // The relay's failure count is reset in the commit of this transition (`queue/transitions.ts`).
         this.pace.succeeded(relay.id);
-        verdicts.push({ relay: relay.id, code: 'sent' });
+        routeLog.add({ relay: relay.id, code: 'sent' });
         const kind = returnPathKind({ bounceHandling: bounceHandlingOf(relay) });
         return decided(
           { transition: sentTransition(relay.id, result.reply, now, kind), archive: result.prepared },
@@ -244,7 +230,7 @@ export class DeliveryEngine {
         );
       }
       admission.release();
-      const outcome = await this.relayFailed(d, org, relay, result, tried, verdicts);
+      const outcome = await this.relayFailed(d, org, relay, result, tried, routeLog);
       if (outcome) return decided(outcome.done, outcome.route, outcome.because);
     }
     const hasRelays = hasRelaysFor(org.candidates, query);
@@ -268,29 +254,24 @@ export class DeliveryEngine {
     relay: RelaysTable,
     result: AttemptResult & { prepared?: Prepared },
     tried: Set<string>,
-    verdicts: RelayReason[],
+    routeLog: RouteLog,
   ): Promise<{ done: Done; route: RouteDecision; because?: FallbackCause } | undefined> {
     const c = result.classification!;
     const now = this.ctx.clock.now();
     const reply = { status: c.status, reply: result.reply };
     if (c.action === 'bounce') {
-      verdicts.push({ relay: relay.id, code: 'bounced', status: c.status, rule: c.ruleId });
+      routeLog.add({ relay: relay.id, code: 'bounced', status: c.status, rule: c.ruleId });
       return { done: { transition: bouncedTransition(relay.id, reply) }, route: 'relay' };
     }
     if (c.action === 'slowdown') {
       const at = this.pace.slowDown(relay.id, now);
-      verdicts.push({ relay: relay.id, code: 'slowed', until: new Date(at).toISOString(), status: c.status });
+      routeLog.add({ relay: relay.id, code: 'slowed', until: new Date(at).toISOString(), status: c.status });
       return {
         done: { transition: waitTransition(at, { ...reply, slowdowns: d.slowdowns + 1 }) },
         route: 'wait',
       };
     }
-    verdicts.push({
-      relay: relay.id,
-      code: unreachableRule(c.ruleId) ? 'unreachable' : 'failed',
-      status: c.status,
-      rule: c.ruleId,
-    });
+    routeLog.failed(relay.id, c);
     if (c.breaker) await recordRelayFailure(this.ctx, relay, org.settings.timeZone, result.reply);
     tried.add(relay.id);
     if (org.settings.relayFallback === 'retry') {
