@@ -7,7 +7,8 @@
 import type { AppContext } from '../context.js';
 import type { SigningKey } from '../dkim/sign.js';
 import { type ReturnPathRoute, returnPath, returnPathKind } from '../domain/return-path.js';
-import { candidateRelays, hasRelaysFor, whenNoRelaySent } from '../domain/routing.js';
+import type { FallbackCause, RouteDecision } from '../domain/route-reasons.js';
+import { candidateRelays, hasRelaysFor, passedOver, whenNoRelaySent } from '../domain/routing.js';
 import { type SmtpBounce, type SmtpBounceClassifier, smtpBounceOf } from '../domain/smtp-bounce.js';
 import { dayKey } from '../domain/time-zone.js';
 import type { CounterKey } from '../queue/counters.js';
@@ -26,6 +27,7 @@ import { RelayAdmission } from './relay-admission.js';
 import { attemptRelay } from './relay-attempt.js';
 import { RelayPace } from './relay-pace.js';
 import { type OrgRelays, RelayStates } from './relay-states.js';
+import { RouteLog } from './route-log.js';
 import { SigningKeys } from './signing-keys.js';
 import {
   bouncedTransition,
@@ -192,17 +194,27 @@ export class DeliveryEngine {
     const turnKey = `${d.org_id}:${m.from_domain}:${d.type}`;
     const turn = this.turns.get(turnKey) ?? 0;
     this.turns.set(turnKey, turn + 1);
-    const candidates = candidateRelays(org.candidates, {
-      domainId: org.domains.get(m.from_domain),
-      type: d.type,
-      now,
-      tried,
-      turn,
+    const query = { domainId: org.domains.get(m.from_domain), type: d.type, now, tried, turn };
+    const candidates = candidateRelays(org.candidates, query);
+    // Why each relay was taken or passed over (issue 19), stored with the transition.
+    const routeLog = new RouteLog(candidates, passedOver(org.candidates, query));
+    const decided = (done: Done, route: RouteDecision, because?: FallbackCause): Done => ({
+      ...done,
+      transition: { ...done.transition, reasons: routeLog.decided(route, because) },
     });
     for (const { row: relay } of candidates) {
       const admission = await this.admission.admit(relay, d.org_id, org.settings.timeZone, now);
-      if (admission.kind === 'paced') return { transition: waitTransition(admission.until) };
+      if (admission.kind === 'paced') {
+        const until = new Date(admission.until).toISOString();
+        routeLog.add(
+          admission.cause === 'slowdown'
+            ? { relay: relay.id, code: 'slowed', until }
+            : { relay: relay.id, code: 'paced', until, perMinute: relay.rate_limit_per_minute ?? 0 },
+        );
+        return decided({ transition: waitTransition(admission.until) }, 'wait');
+      }
       if (admission.kind === 'full') {
+        routeLog.add({ relay: relay.id, code: 'cap', used: admission.limit, limit: admission.limit });
         tried.add(relay.id);
         continue;
       }
@@ -217,27 +229,29 @@ export class DeliveryEngine {
       if (result.sent) {
         // The relay's failure count is reset in the commit of this transition (`queue/transitions.ts`).
         this.pace.succeeded(relay.id);
+        routeLog.add({ relay: relay.id, code: 'sent' });
         const kind = returnPathKind({ bounceHandling: bounceHandlingOf(relay) });
-        return { transition: sentTransition(relay.id, result.reply, now, kind), archive: result.prepared };
+        return decided(
+          { transition: sentTransition(relay.id, result.reply, now, kind), archive: result.prepared },
+          'relay',
+        );
       }
       admission.release();
-      const outcome = await this.relayFailed(d, org, relay, result, tried);
-      if (outcome) return outcome;
+      const outcome = await this.relayFailed(d, org, relay, result, tried, routeLog);
+      if (outcome) return decided(outcome.done, outcome.route, outcome.because);
     }
-    const hasRelays = hasRelaysFor(org.candidates, {
-      domainId: org.domains.get(m.from_domain),
-      type: d.type,
-    });
+    const hasRelays = hasRelaysFor(org.candidates, query);
+    const because: FallbackCause =
+      d.type === 'system' ? 'system' : hasRelays ? 'none_could_take' : 'no_relay';
     if (whenNoRelaySent(org.settings.relayFallback, hasRelays) === 'retry') {
-      return {
-        transition: retryOrFailTransition(d, now, {
-          status: '4.4.0',
-          reply: 'no relay could take the delivery; the org keeps mail on its relays',
-          tried: [...tried],
-        }),
-      };
+      const transition = retryOrFailTransition(d, now, {
+        status: '4.4.0',
+        reply: 'no relay could take the delivery; the org keeps mail on its relays',
+        tried: [...tried],
+      });
+      return decided({ transition }, 'retry', because);
     }
-    return this.throughPlatform(d, m, org, attempts);
+    return decided(await this.throughPlatform(d, m, org, attempts), 'platform', because);
   }
 
   /** Handles a relay attempt that did not send; returns the end state, or undefined to try the next route. */
@@ -247,20 +261,32 @@ export class DeliveryEngine {
     relay: RelaysTable,
     result: AttemptResult & { prepared?: Prepared },
     tried: Set<string>,
-  ): Promise<Done | undefined> {
+    routeLog: RouteLog,
+  ): Promise<{ done: Done; route: RouteDecision; because?: FallbackCause } | undefined> {
     const c = result.classification!;
     const now = this.ctx.clock.now();
     const reply = { status: c.status, reply: result.reply };
-    if (c.action === 'bounce')
-      return { transition: bouncedTransition(relay.id, reply, this.bounceOf(result)) };
+    if (c.action === 'bounce') {
+      routeLog.add({ relay: relay.id, code: 'bounced', status: c.status, rule: c.ruleId });
+      return {
+        done: { transition: bouncedTransition(relay.id, reply, this.bounceOf(result)) },
+        route: 'relay',
+      };
+    }
     if (c.action === 'slowdown') {
       const at = this.pace.slowDown(relay.id, now);
-      return { transition: waitTransition(at, { ...reply, slowdowns: d.slowdowns + 1 }) };
+      routeLog.add({ relay: relay.id, code: 'slowed', until: new Date(at).toISOString(), status: c.status });
+      return {
+        done: { transition: waitTransition(at, { ...reply, slowdowns: d.slowdowns + 1 }) },
+        route: 'wait',
+      };
     }
+    routeLog.failed(relay.id, c);
     if (c.breaker) await recordRelayFailure(this.ctx, relay, org.settings.timeZone, result.reply);
     tried.add(relay.id);
     if (org.settings.relayFallback === 'retry') {
-      return { transition: retryOrFailTransition(d, now, { ...reply, tried: [] }) };
+      const transition = retryOrFailTransition(d, now, { ...reply, tried: [] });
+      return { done: { transition }, route: 'retry', because: 'none_could_take' };
     }
     return undefined;
   }

@@ -12,7 +12,8 @@ import type { RelayPace } from './relay-pace.js';
 
 export type Admission =
   | { kind: 'admitted'; release: () => void }
-  | { kind: 'paced'; until: number }
+  /** `rate`: its messages per minute; `slowdown`: it asked to slow down. */
+  | { kind: 'paced'; until: number; cause: 'rate' | 'slowdown' }
   | { kind: 'full'; limit: number };
 
 /** The daily-cap counter (`queue/relay-slots.ts` in the engine). */
@@ -34,7 +35,12 @@ export class RelayAdmission {
     now: number,
   ): Promise<Admission> {
     const pacedUntil = this.pace.take(relay.id, relay.rate_limit_per_minute, now);
-    if (pacedUntil > now) return { kind: 'paced', until: pacedUntil };
+    if (pacedUntil > now)
+      return {
+        kind: 'paced',
+        until: pacedUntil,
+        cause: this.pace.slowed(relay.id, now) ? 'slowdown' : 'rate',
+      };
     const key: CounterKey = { orgId, day: dayKey(now, timeZone), scope: relay.id };
     if (!(await this.slots.take(key, relay.daily_limit))) return { kind: 'full', limit: relay.daily_limit };
     return { kind: 'admitted', release: () => this.slots.giveBack(key) };

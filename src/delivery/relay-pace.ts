@@ -45,6 +45,11 @@ export class RelayPace {
     return s.pausedUntil;
   }
 
+  /** Whether the relay is paused because it asked to slow down (not merely at its pace). */
+  slowed(id: string, now: number): boolean {
+    return (this.states.get(id)?.pausedUntil ?? 0) > now;
+  }
+
   succeeded(id: string): void {
     const s = this.states.get(id);
     if (s) s.slowdowns = 0;

@@ -5,6 +5,7 @@
  * in this order; when no relay can take the delivery it goes to platform delivery.
  */
 import type { EmailType } from './email-types.js';
+import type { RelayReason } from './route-reasons.js';
 
 export interface RelayCandidate {
   id: string;
@@ -47,6 +48,26 @@ export function candidateRelays<C extends RelayCandidate>(relays: readonly C[], 
       const shift = q.turn % group.length;
       return [...group.slice(shift), ...group.slice(0, shift)];
     });
+}
+
+/**
+ * The org's relays that `candidateRelays` leaves out, each with why (issue 19): another From domain,
+ * the type not selected, disabled, suspended until a time, or already tried in this round. The
+ * first that applies is given. `system` mail and an unknown domain leave out every relay.
+ */
+export function passedOver(relays: readonly RelayCandidate[], q: RouteQuery): RelayReason[] {
+  const out: RelayReason[] = [];
+  for (const r of relays) {
+    const relay = r.id;
+    if (q.type === 'system' || q.domainId === undefined || r.domainId !== q.domainId)
+      out.push({ relay, code: 'other_domain' });
+    else if (!r.emailTypes.includes(q.type)) out.push({ relay, code: 'type_off', type: q.type });
+    else if (!r.enabled) out.push({ relay, code: 'disabled' });
+    else if (r.suspendedUntil !== null && r.suspendedUntil > q.now)
+      out.push({ relay, code: 'suspended', until: new Date(r.suspendedUntil).toISOString() });
+    else if (q.tried.has(relay)) out.push({ relay, code: 'tried' });
+  }
+  return out;
 }
 
 /** Whether the org has any relay for this mail at all (usable now or not). */

@@ -24,6 +24,8 @@ export interface DeliveryRow {
   slowdowns: number;
   sent_at: number | null;
   return_path_kind: ReturnPathKind | null;
+  /** Why routing chose the route (`domain/route-reasons.ts`), JSON. */
+  route_reasons: string | null;
   updated_at: number;
 }
 
@@ -42,6 +44,7 @@ const COLUMNS: [keyof DeliveryRow, string][] = [
   ['slowdowns', 'integer'],
   ['sent_at', 'bigint'],
   ['return_path_kind', 'text'],
+  ['route_reasons', 'text'],
   ['updated_at', 'bigint'],
 ];
 

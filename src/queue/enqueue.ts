@@ -54,6 +54,7 @@ export async function enqueue(
     updated_at: opts.now,
     sent_at: null,
     return_path_kind: null,
+    route_reasons: null,
   }));
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
     await db

@@ -11,6 +11,7 @@ import type { Kysely } from 'kysely';
 import type { DeliveryStatus } from '../domain/delivery-statuses.js';
 import { newSortableId } from '../domain/ids.js';
 import type { ReturnPathKind } from '../domain/return-path.js';
+import type { RouteReasons } from '../domain/route-reasons.js';
 import { type SmtpBounce, smtpBounceSource } from '../domain/smtp-bounce.js';
 import type { Store } from '../store/db.js';
 import { resetRelayFailures } from '../store/repos/relay-health.js';
@@ -39,6 +40,8 @@ export interface Transition {
    * and the address suppressed as the bounce rule says, in the same transaction.
    */
   bounce?: SmtpBounce;
+  /** Why routing chose this (issue 19); absent: the stored reasons stay. */
+  reasons?: RouteReasons;
 }
 
 /** The delivery's row after the transition. */
@@ -62,6 +65,7 @@ function rowAfter(d: DeliveriesTable, owner: string, t: Transition, now: number)
     slowdowns: t.slowdowns ?? d.slowdowns,
     sent_at: t.sentAt === undefined ? d.sent_at : t.sentAt,
     return_path_kind: t.returnPathKind ?? d.return_path_kind,
+    route_reasons: t.reasons === undefined ? d.route_reasons : JSON.stringify(t.reasons),
     updated_at: now,
   };
 }

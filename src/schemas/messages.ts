@@ -10,6 +10,7 @@ import type { AppliedRule } from './content-rules.js';
 import { deliveryStatusSchema } from './delivery-statuses.js';
 import { pageQuerySchema, pageSchema } from './pages.js';
 import { emailTypeSchema } from './relays.js';
+import { routeReasonsSchema } from './route-reasons.js';
 
 const mailbox = z
   .string()
@@ -187,6 +188,9 @@ export const logEntrySchema = z
     attempts: z.number(),
     lastStatus: z.string().nullable(),
     lastReply: z.string().nullable(),
+    routeReasons: routeReasonsSchema
+      .nullable()
+      .describe('Why the delivery took its route (null: not routed yet, or routed before reasons were kept)'),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -239,6 +243,9 @@ export const messageDetailSchema = z
         lastReply: z.string().nullable(),
         nextAttemptAt: z.string().nullable(),
         sentAt: z.string().nullable(),
+        routeReasons: routeReasonsSchema
+          .nullable()
+          .describe('Why the delivery took its route: every relay of the org, taken or passed over, and why'),
         archived: z.boolean(),
         attempts: z.array(attemptSchema),
         bounces: z.array(bounceEntrySchema),

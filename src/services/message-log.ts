@@ -8,6 +8,7 @@ import type { AppContext } from '../context.js';
 import { notFound } from '../domain/errors.js';
 import { iso } from '../schemas/common.js';
 import type { LogQuery, MessageDetail } from '../schemas/messages.js';
+import { routeReasonsView } from '../schemas/route-reasons.js';
 import { readArchived } from '../store/archive-codec.js';
 import { decodeCursor, encodeCursor } from './cursors.js';
 
@@ -40,6 +41,7 @@ export async function listLog(ctx: AppContext, orgId: string, q: LogQuery) {
       'd.attempts',
       'd.last_status',
       'd.last_reply',
+      'd.route_reasons',
       'd.created_at',
       'd.updated_at',
       'm.from_address',
@@ -80,6 +82,7 @@ export async function listLog(ctx: AppContext, orgId: string, q: LogQuery) {
       attempts: r.attempts,
       lastStatus: r.last_status,
       lastReply: r.last_reply,
+      routeReasons: routeReasonsView(r.route_reasons, names),
       createdAt: iso(r.created_at)!,
       updatedAt: iso(r.updated_at)!,
     })),
@@ -137,6 +140,7 @@ export async function messageDetail(ctx: AppContext, orgId: string, id: string):
       lastReply: d.last_reply,
       nextAttemptAt: d.status === 'deferred' || d.status === 'queued' ? iso(d.next_attempt_at) : null,
       sentAt: iso(d.sent_at),
+      routeReasons: routeReasonsView(d.route_reasons, names),
       archived: archived.has(d.id),
       attempts: attempts
         .filter((a) => a.delivery_id === d.id)

@@ -226,6 +226,8 @@ export interface DeliveriesTable {
    * bounces may name it (`bounces/match.ts`). Null for mail not sent yet.
    */
   return_path_kind: ReturnPathKind | null;
+  /** Why routing chose the route, as `domain/route-reasons.ts` has it (JSON); null before it routed. */
+  route_reasons: string | null;
 }
 
 export interface AttemptsTable {

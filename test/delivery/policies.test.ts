@@ -88,6 +88,11 @@ describe.each(dialects)('delivery policies on %s', (dialect) => {
     });
     expect(queued.attempts[0]).toMatchObject({ action: 'slowdown', status: '4.7.0' });
     expect(Date.parse(queued.nextAttemptAt) - t.clock.now()).toBe(30_000);
+    // Waiting, because the relay asked to slow down: it says until when.
+    expect(queued.routeReasons).toEqual({
+      route: 'wait',
+      relays: [{ relay: r.id, name: 'busy', code: 'slowed', until: queued.nextAttemptAt, status: '4.7.0' }],
+    });
     const row = await t.app.ctx.store.db
       .selectFrom('relays')
       .select('failure_count')
@@ -99,6 +104,34 @@ describe.each(dialects)('delivery policies on %s', (dialect) => {
     t.app.worker!.wake();
     const sent = await settled(t, msg.id);
     expect(sent.deliveries[0]).toMatchObject({ status: 'sent', route: r.id });
+    await t.call('DELETE', `/api/v1/relays/${r.id}`);
+  });
+
+  it('waits for a relay at its pace, keeping the order, and says until when', async () => {
+    const r = (
+      await t.call('POST', '/api/v1/relays', {
+        name: 'paced',
+        host: '127.0.0.1',
+        port: relay.port,
+        security: 'none',
+        dailyLimit: 10,
+        rateLimitPerMinute: 1,
+        domainId,
+        emailTypes: ['workflow'],
+      })
+    ).body;
+    const first = await send('pace1@example.net');
+    expect((await settled(t, first.id)).deliveries[0]).toMatchObject({ status: 'sent', route: r.id });
+    const second = await send('pace2@example.net');
+    const waiting = await until(async () => {
+      const d = await delivery(second.id);
+      return d.status === 'queued' && d.routeReasons ? d : undefined;
+    });
+    expect(waiting.attempts).toEqual([]);
+    expect(waiting.routeReasons).toEqual({
+      route: 'wait',
+      relays: [{ relay: r.id, name: 'paced', code: 'paced', until: waiting.nextAttemptAt, perMinute: 1 }],
+    });
     await t.call('DELETE', `/api/v1/relays/${r.id}`);
   });
 
@@ -122,6 +155,15 @@ describe.each(dialects)('delivery policies on %s', (dialect) => {
     expect(d).toMatchObject({ status: 'deferred', lastStatus: expect.stringMatching(/^4\./) });
     expect(Date.parse(d.nextAttemptAt) - t.clock.now()).toBe(60_000);
     expect(platform.received.messages.length).toBe(platformBefore);
+    expect(d.routeReasons).toEqual({
+      route: 'retry',
+      because: 'none_could_take',
+      relays: [
+        { relay: r.id, name: 'later', code: 'unreachable', status: '4.4.1', rule: 'conn.refused' },
+        ...d.routeReasons.relays.slice(1),
+      ],
+    });
+    expect(d.routeReasons.relays.slice(1).every((x: { code: string }) => x.code !== 'sent')).toBe(true);
     await t.call('PATCH', `/api/v1/relays/${r.id}`, { port: relay.port });
     t.clock.advance(60_000);
     t.app.worker!.wake();

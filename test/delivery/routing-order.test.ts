@@ -75,6 +75,17 @@ describe.each(dialects)('the order relays are tried in, on %s', (dialect) => {
     for (const s of Object.values(servers)) await s.close();
   });
 
+  /** The route reasons of the last delivery sent: code (and parameters) by relay name, in order. */
+  let reasons: { route: string; because?: string; relays: Record<string, unknown>[] } | undefined;
+  const byName = () =>
+    reasons!.relays.map(
+      ({ relay: _id, name, ...rest }) => ({ [name as string]: rest }) as Record<string, unknown>,
+    );
+  const suspended = () => ({
+    suspended: { code: 'suspended', until: new Date(t.clock.now() + 3_600_000).toISOString() },
+  });
+  const off = (...which: string[]) => which.map((name) => ({ [name]: { code: 'disabled' } }));
+
   /** Sends one workflow email and waits for it; returns the names of its routes, attempt by attempt. */
   const sendOne = async (to: string) => {
     const res = await t.call('POST', '/api/v1/messages', {
@@ -87,6 +98,7 @@ describe.each(dialects)('the order relays are tried in, on %s', (dialect) => {
     expect(res.status).toBe(202);
     const d = (await settled(t, res.body.id)).deliveries[0];
     expect(d.status).toBe('sent');
+    reasons = d.routeReasons;
     return d.attempts.map((a: { action: string; routeName: string }) => `${a.action}@${a.routeName}`);
   };
   const untouched = () => {
@@ -98,10 +110,32 @@ describe.each(dialects)('the order relays are tried in, on %s', (dialect) => {
 
   it('takes the lowest usable priority, round robin between equals, never the disabled or suspended relay', async () => {
     const routes: string[][] = [];
-    for (let i = 0; i < 4; i++) routes.push(await sendOne(`rr${i}@example.net`));
+    const said: unknown[] = [];
+    for (let i = 0; i < 4; i++) {
+      routes.push(await sendOne(`rr${i}@example.net`));
+      said.push(byName());
+    }
     // Among equals, the relay with the lower id takes the first turn.
     const [lo, hi] =
       ids.first! < ids.second! ? (['first', 'second'] as const) : (['second', 'first'] as const);
+    // The relay that took it, the candidates it left unreached in order, then those passed over.
+    const notReached = (...which: string[]) => which.map((name) => ({ [name]: { code: 'not_reached' } }));
+    const passed = expect.arrayContaining([suspended(), ...off('disabled')]);
+    expect(reasons!.route).toBe('relay');
+    for (const [i, [took, other]] of [
+      [lo, hi],
+      [hi, lo],
+      [lo, hi],
+      [hi, lo],
+    ].entries()) {
+      const relays = said[i] as unknown[];
+      expect(relays.slice(0, 4)).toEqual([
+        { [took!]: { code: 'sent' } },
+        ...notReached(other!, 'failing', 'backup'),
+      ]);
+      expect(relays.slice(4)).toEqual(passed);
+      expect(relays).toHaveLength(6);
+    }
     expect(routes).toEqual([[`sent@${lo}`], [`sent@${hi}`], [`sent@${lo}`], [`sent@${hi}`]]);
     expect(servers[lo]!.received.rcptTo).toEqual(['rr0@example.net', 'rr2@example.net']);
     expect(servers[hi]!.received.rcptTo).toEqual(['rr1@example.net', 'rr3@example.net']);
@@ -115,11 +149,24 @@ describe.each(dialects)('the order relays are tried in, on %s', (dialect) => {
     for (const name of ['first', 'second'] as const)
       expect((await t.call('POST', `/api/v1/relays/${ids[name]}/disable`)).status).toBe(200);
     expect(await sendOne('next@example.net')).toEqual(['fallback@failing', 'sent@backup']);
+    const failed = { failing: { code: 'failed', status: '4.3.0', rule: 'reply.4xx' } };
+    expect(reasons!.route).toBe('relay');
+    expect(byName().slice(0, 2)).toEqual([failed, { backup: { code: 'sent' } }]);
+    expect(byName().slice(2)).toEqual(
+      expect.arrayContaining([suspended(), ...off('disabled', 'first', 'second')]),
+    );
     expect(servers.backup!.received.rcptTo).toEqual(['next@example.net']);
     expect(platform.received.rcptTo).not.toContain('next@example.net');
 
     expect((await t.call('POST', `/api/v1/relays/${ids.backup}/disable`)).status).toBe(200);
     expect(await sendOne('last@example.net')).toEqual(['fallback@failing', 'sent@platform']);
+    // Sent by the platform because no relay could take it: each relay says why.
+    expect(reasons).toMatchObject({ route: 'platform', because: 'none_could_take' });
+    expect(byName()[0]).toEqual(failed);
+    expect(byName().slice(1)).toEqual(
+      expect.arrayContaining([suspended(), ...off('disabled', 'first', 'second', 'backup')]),
+    );
+    expect(byName()).toHaveLength(6);
     expect(platform.received.rcptTo).toContain('last@example.net');
     expect(servers.failing!.received.rcptTo).toEqual(['next@example.net', 'last@example.net']);
     untouched();

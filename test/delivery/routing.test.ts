@@ -80,6 +80,22 @@ describe.each(dialects)('delivery through relays and the platform on %s', (diale
     );
     expect(routes.filter((x: string) => x === 'sent:relay')).toHaveLength(3);
     expect(routes.filter((x: string) => x === 'sent:platform')).toHaveLength(2);
+    // Each says why: the relay took three; the cap sent the other two to the platform.
+    const reasons = detail.deliveries.map((d: { routeReasons: unknown }) => d.routeReasons);
+    const name = 'workflow relay';
+    expect(reasons.filter((x: unknown) => JSON.stringify(x).includes('"sent"'))).toEqual(
+      Array(3).fill({ route: 'relay', relays: [{ relay: r.id, name, code: 'sent' }] }),
+    );
+    expect(reasons.filter((x: { route: string }) => x.route === 'platform')).toEqual(
+      Array(2).fill({
+        route: 'platform',
+        because: 'none_could_take',
+        relays: [{ relay: r.id, name, code: 'cap', used: 3, limit: 3 }],
+      }),
+    );
+    // The log list carries them too.
+    const log = (await t.call('GET', '/api/v1/messages?recipient=a1@example.net')).body.items[0];
+    expect(log.routeReasons.relays[0]).toMatchObject({ relay: r.id, name });
     expect(relayWorkflow.received.messages).toHaveLength(3);
     expect((await t.call('GET', `/api/v1/relays/${r.id}`)).body.usageToday).toBe(3);
     const usage = (await t.call('GET', '/api/v1/usage?days=1')).body.days[0];
@@ -102,8 +118,17 @@ describe.each(dialects)('delivery through relays and the platform on %s', (diale
     });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ accepted: 2, suppressed: 0 });
-    await settled(t, res.body.id);
+    const sent = await settled(t, res.body.id);
     expect(relayMass.received.messages).toHaveLength(2);
+    // The mass relay took each; the workflow relay was passed over: it does not take mass email.
+    for (const d of sent.deliveries)
+      expect(d.routeReasons).toEqual({
+        route: 'relay',
+        relays: [
+          { relay: mass.id, name: 'mass', code: 'sent' },
+          { relay: wf.id, name: 'workflow', code: 'type_off', type: 'mass' },
+        ],
+      });
     expect(relayWorkflow.received.messages.length).toBe(before);
     const first = relayMass.received.messages
       .map((m) => m.toString())
@@ -148,6 +173,10 @@ describe.each(dialects)('delivery through relays and the platform on %s', (diale
     expect(detail.deliveries[0]).toMatchObject({ status: 'bounced', route: r.id, lastStatus: '5.1.1' });
     expect(detail.deliveries[0].lastReply).toContain('User unknown');
     expect(detail.deliveries[0].attempts).toHaveLength(1);
+    expect(detail.deliveries[0].routeReasons).toEqual({
+      route: 'relay',
+      relays: [{ relay: r.id, name: 'r', code: 'bounced', status: '5.1.1', rule: 'rcpt.user-unknown' }],
+    });
     expect(platform.received.rcptTo.length).toBe(platformBefore);
     await t.call('DELETE', `/api/v1/relays/${r.id}`);
   });
@@ -155,12 +184,25 @@ describe.each(dialects)('delivery through relays and the platform on %s', (diale
   it('falls back to the platform when the relay is down, suspends it after the third failure until local midnight, and tells the admins', async () => {
     const r = await relay({ name: 'down relay', port: await closedPort() });
     const ids: string[] = [];
+    const reasons: unknown[] = [];
     for (let i = 0; i < 4; i++) {
       const msg = await send({ to: [`down${i}@example.net`] });
       const detail = await settled(t, msg.id);
       expect(detail.deliveries[0]).toMatchObject({ status: 'sent', route: 'platform' });
       ids.push(detail.deliveries[0].id);
+      reasons.push(detail.deliveries[0].routeReasons);
     }
+    // Three refused connections, each then sent by the platform; the fourth finds the relay suspended.
+    const name = 'down relay';
+    const refused = { relay: r.id, name, code: 'unreachable', status: '4.4.1', rule: 'conn.refused' };
+    expect(reasons.slice(0, 3)).toEqual(
+      Array(3).fill({ route: 'platform', because: 'none_could_take', relays: [refused] }),
+    );
+    expect(reasons[3]).toEqual({
+      route: 'platform',
+      because: 'none_could_take',
+      relays: [{ relay: r.id, name, code: 'suspended', until: tokyoMidnightAfterNoon(t.clock.now()) }],
+    });
     const firstAttempts = (
       await t.call(
         'GET',
@@ -200,6 +242,7 @@ describe.each(dialects)('delivery through relays and the platform on %s', (diale
     const msg = await send({ to: ['direct@example.net'] });
     const detail = await settled(t, msg.id);
     expect(detail.deliveries[0].route).toBe('platform');
+    expect(detail.deliveries[0].routeReasons).toEqual({ route: 'platform', because: 'no_relay', relays: [] });
     const raw = messageFor(platform, detail.deliveries[0].id)!;
     expect(await verifyDkim(raw, dns.address)).toEqual([{ domain: 'sakura.com', result: 'pass' }]);
     expect(platform.received.mailFrom.at(-1)).toMatch(/^bounces\+/);

@@ -58,6 +58,7 @@ describe.each(dialects)('writing delivery states in one statement on %s', (diale
       slowdowns: 0,
       sent_at: now + 1,
       return_path_kind: 'verp',
+      route_reasons: '{"route":"platform","because":"no_relay","relays":[]}',
       updated_at: now + 1,
       ...over,
     });
@@ -90,6 +91,7 @@ describe.each(dialects)('writing delivery states in one statement on %s', (diale
       route: 'platform',
       attempts: 1,
       sent_at: now + 1,
+      route_reasons: '{"route":"platform","because":"no_relay","relays":[]}',
       lease_owner: null,
       lease_until: null,
     });

@@ -61,7 +61,20 @@ describe('relay admission (R10, R11)', () => {
     expect(await a.admit(paced, 'org', 'Asia/Tokyo', NOON_TOKYO + 1000)).toEqual({
       kind: 'paced',
       until: NOON_TOKYO + 60_000,
+      cause: 'rate',
     });
     expect([...slots.used.values()]).toEqual([1]);
+  });
+
+  it('says a relay that asked to slow down is paced for that reason, not for its rate', async () => {
+    const pace = new RelayPace();
+    const a = new RelayAdmission(pace, new MemorySlots());
+    const until = pace.slowDown('rly_1', NOON_TOKYO);
+    expect(await a.admit(relay({ daily_limit: 10 }), 'org', 'Asia/Tokyo', NOON_TOKYO + 1)).toEqual({
+      kind: 'paced',
+      until,
+      cause: 'slowdown',
+    });
+    expect((await a.admit(relay({ daily_limit: 10 }), 'org', 'Asia/Tokyo', until)).kind).toBe('admitted');
   });
 });

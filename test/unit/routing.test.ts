@@ -3,6 +3,7 @@ import type { EmailType } from '../../src/domain/email-types.js';
 import {
   candidateRelays,
   hasRelaysFor,
+  passedOver,
   type RelayCandidate,
   type RouteQuery,
   whenNoRelaySent,
@@ -155,6 +156,43 @@ describe('route choice (SPEC R9): candidate relays in the order they are tried',
     const relays = [relay('a', 1), relay('b', 1), relay('c', 1), relay('backup', 2)];
     const firsts = Array.from({ length: 9 }, (_, turn) => candidateRelays(relays, query({ turn }))[0]!.id);
     expect(firsts).toEqual(['a', 'b', 'c', 'a', 'b', 'c', 'a', 'b', 'c']);
+  });
+});
+
+describe('why a relay is passed over (issue 19): each relay routing leaves out says why', () => {
+  const relays = [
+    relay('other', 0, { domainId: 'dom_other' }),
+    relay('massOnly', 0, { emailTypes: ['mass'] }),
+    relay('off', 0, { enabled: false, suspendedUntil: NOW + 1 }),
+    relay('down', 1, { suspendedUntil: NOW + 60_000 }),
+    relay('ended', 1, { suspendedUntil: NOW }),
+    relay('done', 1),
+    relay('next', 2),
+  ];
+
+  it('names another domain, the type, disabled, suspended until when, and tried; candidates are not listed', () => {
+    expect(passedOver(relays, query({ tried: new Set(['done']) }))).toEqual([
+      { relay: 'other', code: 'other_domain' },
+      { relay: 'massOnly', code: 'type_off', type: 'workflow' },
+      { relay: 'off', code: 'disabled' },
+      { relay: 'down', code: 'suspended', until: new Date(NOW + 60_000).toISOString() },
+      { relay: 'done', code: 'tried' },
+    ]);
+  });
+
+  it('together with the candidates, accounts for every relay of the org exactly once', () => {
+    for (const q of [query(), query({ type: 'mass' }), query({ tried: new Set(['next', 'ended']) })]) {
+      const ids = [
+        ...candidateRelays(relays, q).map((r) => r.id),
+        ...passedOver(relays, q).map((r) => r.relay),
+      ];
+      expect(ids.sort()).toEqual(relays.map((r) => r.id).sort());
+    }
+  });
+
+  it('system mail and a From domain the org does not have pass over every relay as another domain', () => {
+    for (const q of [query({ type: 'system' }), query({ domainId: undefined })])
+      expect(new Set(passedOver(relays, q).map((r) => r.code))).toEqual(new Set(['other_domain']));
   });
 });
 

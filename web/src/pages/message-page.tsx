@@ -7,6 +7,7 @@ import { LoadState } from '../components/load-state';
 import { useResource } from '../hooks/use-resource';
 import { AttemptsTable } from '../messages/attempts-table';
 import { BounceList } from '../messages/bounce-list';
+import { RouteReasonsDetail } from '../messages/route-reasons';
 import { StatusBadge } from '../messages/status-badge';
 
 function Detail({ m }: { m: MessageDetail }) {
@@ -56,6 +57,7 @@ function Detail({ m }: { m: MessageDetail }) {
               {t('message.nextAttempt')}: {dateTime(d.nextAttemptAt)}
             </p>
           )}
+          <RouteReasonsDetail reasons={d.routeReasons} />
           <AttemptsTable attempts={d.attempts} />
           <BounceList bounces={d.bounces} />
         </section>

@@ -8,6 +8,7 @@ import { dateTime } from '../components/format';
 import { Empty, ErrorState } from '../components/load-state';
 import { useResource } from '../hooks/use-resource';
 import { filterKeys, type LogFilter, LogFilters } from '../messages/log-filters';
+import { RouteReasonShort } from '../messages/route-reasons';
 import { StatusBadge } from '../messages/status-badge';
 
 const dayStart = (d: string) => (d ? new Date(`${d}T00:00:00`).toISOString() : undefined);
@@ -102,7 +103,10 @@ export function MessagesPage() {
                     </td>
                     <td className="clip">{r.subject}</td>
                     <td>{t(`emailTypes.${r.type}`, { defaultValue: r.type })}</td>
-                    <td>{r.route === 'platform' ? t('messages.platform') : (r.routeName ?? '—')}</td>
+                    <td className="route-cell">
+                      {r.route === 'platform' ? t('messages.platform') : (r.routeName ?? '—')}
+                      <RouteReasonShort reasons={r.routeReasons} />
+                    </td>
                     <td>
                       <StatusBadge status={r.status} />
                     </td>
