@@ -10,24 +10,35 @@ import { until } from '../helpers/delivery.js';
 import { plansFile } from '../helpers/plans.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-servers.js';
 
-/** Counts every statement Kysely sends (inside transactions too); BEGIN and COMMIT are not counted. */
+/**
+ * Counts every statement Kysely sends (inside transactions too); BEGIN and COMMIT are not counted.
+ * A statement is counted when its result comes back: a subquery (the claim's choice of rows, the
+ * list of disabled orgs) goes through `transformQuery` too, but is part of its statement.
+ */
 function statementCounter(): KyselyPlugin & { n: number; kinds: Map<string, number> } {
+  const pending = new Map<unknown, string>();
   return {
     n: 0,
     kinds: new Map(),
     transformQuery(args) {
-      this.n++;
       const node = args.node as unknown as Record<string, any>;
       const table =
         node.table?.table?.identifier?.name ??
         node.into?.table?.identifier?.name ??
         node.from?.froms?.[0]?.table?.identifier?.name ??
         '?';
-      const k = `${node.kind}:${table}`;
-      this.kinds.set(k, (this.kinds.get(k) ?? 0) + 1);
+      pending.set(args.queryId, `${node.kind}:${table}`);
       return args.node;
     },
-    transformResult: async (args) => args.result,
+    async transformResult(args) {
+      const k = pending.get(args.queryId);
+      if (k !== undefined) {
+        pending.delete(args.queryId);
+        this.n++;
+        this.kinds.set(k, (this.kinds.get(k) ?? 0) + 1);
+      }
+      return args.result;
+    },
   };
 }
 
@@ -136,6 +147,6 @@ describe.each(dialects)('database statements per delivery on %s', (dialect) => {
   }, 90_000);
 
   it(`stays bounded with a worker that takes one delivery at a time (${N} deliveries)`, async () => {
-    expect(await measure(1)).toBeLessThan(9);
+    expect(await measure(1)).toBeLessThan(8);
   }, 90_000);
 });
