@@ -2,7 +2,7 @@
  * The metrics read from the database at scrape time (`snapshot.ts`): deliveries, attempt latency,
  * the queue, bounces, relay suspensions and webhook deliveries. They describe the whole install,
  * whichever process did the work, so they carry no process label. Scrapes that arrive together
- * share one snapshot, and a snapshot younger than `maxAgeMs` is reused.
+ * share one snapshot.
  */
 import { Counter, Gauge, Histogram, type MetricType, type Registry } from 'prom-client';
 import type { Clock } from '../domain/clock.js';
@@ -10,18 +10,20 @@ import type { Store } from '../store/db.js';
 import { cumulative, LATENCY_BUCKETS_SECONDS, routeKind } from './labels.js';
 import { type DatabaseSnapshot, readSnapshot } from './snapshot.js';
 
-/** One snapshot for the scrapes of one moment: the first caller reads, the others wait for it. */
-export function sharedSnapshot(store: Store, clock: Clock, maxAgeMs = 1000): () => Promise<DatabaseSnapshot> {
-  let last: { at: number; value: Promise<DatabaseSnapshot> } | undefined;
+/**
+ * One snapshot per scrape: the metrics of one scrape all wait for the same read, and scrapes that
+ * arrive while a read is under way share it rather than start another.
+ */
+export function sharedSnapshot(store: Store, clock: Clock): () => Promise<DatabaseSnapshot> {
+  let reading: Promise<DatabaseSnapshot> | undefined;
   return () => {
-    const now = clock.now();
-    if (last && now - last.at < maxAgeMs && now >= last.at) return last.value;
-    const value = readSnapshot(store.db, now);
-    last = { at: now, value };
-    // A failed read is not kept: the next scrape tries again.
-    value.catch(() => {
-      if (last?.value === value) last = undefined;
-    });
+    if (reading) return reading;
+    const value = readSnapshot(store.db, clock.now());
+    reading = value;
+    const done = () => {
+      if (reading === value) reading = undefined;
+    };
+    value.then(done, done);
     return value;
   };
 }
