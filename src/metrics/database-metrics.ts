@@ -1,8 +1,8 @@
 /**
- * The metrics read from the database at scrape time (`snapshot.ts`): deliveries, attempt latency,
- * the queue, bounces, relay suspensions and webhook deliveries. They describe the whole install,
- * whichever process did the work, so they carry no process label. Scrapes that arrive together
- * share one snapshot.
+ * The metrics read from the database at scrape time (`snapshot.ts`): deliveries and attempt latency
+ * of the last hour, the queue, bounces, relay suspensions and webhook deliveries. They describe the
+ * whole install, whichever process did the work, so they carry no process label. Scrapes that
+ * arrive together share one snapshot.
  */
 import { Counter, Gauge, Histogram, type MetricType, type Registry } from 'prom-client';
 import type { Clock } from '../domain/clock.js';
@@ -29,12 +29,12 @@ export function sharedSnapshot(store: Store, clock: Clock): () => Promise<Databa
 }
 
 /**
- * The attempt latency histogram: its buckets come from the database as they are, so `get()` builds
- * the values itself rather than from observations made in this process.
+ * The attempt latency histogram of the window: its buckets come from the database as they are, so
+ * `get()` builds the values itself rather than from observations made in this process.
  */
-const LATENCY = 'mailroute_attempt_duration_seconds';
+const LATENCY = 'mailroute_attempt_duration_last_hour_seconds';
 const LATENCY_HELP =
-  'SMTP hand-overs as the database records them, by route (relay or platform) and relay id: how long each took.';
+  'How long the SMTP attempts of deliveries created in the last hour took, by route (relay or platform) and relay id. A window, not a running total: use histogram_quantile() on it without rate().';
 
 class AttemptLatency extends Histogram<'route' | 'relay' | 'le'> {
   constructor(
@@ -98,8 +98,8 @@ export function registerDatabaseMetrics(
 ): void {
   const registers = [registry];
   new Gauge({
-    name: 'mailroute_deliveries',
-    help: 'Deliveries in the database by route (relay, platform, none yet), current status and email type.',
+    name: 'mailroute_deliveries_last_hour',
+    help: 'Deliveries created in the last hour by route (relay, platform, none yet), current status and email type.',
     labelNames: ['route', 'status', 'type'],
     registers,
     async collect() {

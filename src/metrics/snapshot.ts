@@ -1,16 +1,23 @@
 /**
  * What the database says at one moment, for the metrics: every worker process writes its work
  * there, so reading it at scrape time counts each delivery once, whichever process sent it. One
- * snapshot is a handful of grouped queries; each names the index it relies on, or why it scans.
+ * snapshot is a handful of grouped queries; each names the index it relies on, or what bounds it.
+ * Deliveries and attempts grow without end, so they are read for a recent window only.
  */
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { LATENCY_BUCKETS_SECONDS } from './labels.js';
 
+/** The window of the delivery and attempt metrics: mail created in the last hour. */
+export const RECENT_WINDOW_MS = 3_600_000;
+
 export interface DatabaseSnapshot {
-  /** Deliveries by current status, email type and route (a relay id, `platform` or null). */
+  /**
+   * Deliveries created in the window, by current status, email type and route (a relay id,
+   * `platform` or null).
+   */
   deliveries: { status: string; type: string; route: string | null; count: number }[];
-  /** SMTP attempts by relay (null: platform delivery) and latency bucket (`bucketOf`). */
+  /** The SMTP attempts of those deliveries by relay (null: platform) and latency bucket (`bucketOf`). */
   attempts: { relayId: string | null; bucket: number; count: number; sumMs: number }[];
   /** Waiting and leased deliveries by status (`queued`, `deferred`, `sending`). */
   queue: { status: string; count: number }[];
@@ -33,24 +40,33 @@ function bucketExpression() {
 }
 
 export async function readSnapshot(db: Kysely<Database>, now: number): Promise<DatabaseSnapshot> {
-  // A scan of deliveries, grouped: its cost grows with the table (measured in the README).
+  // Deliveries of the window, through `deliveries_org_created` (org_id, created_at): the cost grows
+  // with the mail of one window, not with the history.
+  const since = now - RECENT_WINDOW_MS;
+  const orgs = db.selectFrom('orgs').select('id');
   const deliveries = await db
     .selectFrom('deliveries')
     .select(['status', 'type', 'route', (eb) => eb.fn.countAll().as('n')])
+    .where('org_id', 'in', orgs)
+    .where('created_at', '>=', since)
     .groupBy(['status', 'type', 'route'])
     .execute();
-  // A scan of attempts; attempts without a host never reached SMTP (the message could not be composed).
+  // Their attempts, through `attempts_delivery`; attempts without a host never reached SMTP (the
+  // message could not be composed).
   const bucket = bucketExpression();
   const attempts = await db
-    .selectFrom('attempts')
+    .selectFrom('deliveries as d')
+    .innerJoin('attempts as a', 'a.delivery_id', 'd.id')
     .select([
-      'relay_id',
+      'a.relay_id',
       bucket.as('bucket'),
       (eb) => eb.fn.countAll().as('n'),
-      (eb) => eb.fn.sum<number>('duration_ms').as('ms'),
+      (eb) => eb.fn.sum<number>('a.duration_ms').as('ms'),
     ])
-    .where('host', 'is not', null)
-    .groupBy(['relay_id', bucket])
+    .where('d.org_id', 'in', orgs)
+    .where('d.created_at', '>=', since)
+    .where('a.host', 'is not', null)
+    .groupBy(['a.relay_id', bucket])
     .execute();
   // The partial indexes `deliveries_waiting_due` and `deliveries_leased` hold only these rows.
   const waiting = await db

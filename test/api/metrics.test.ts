@@ -118,7 +118,11 @@ describe.skipIf(parserMissing !== undefined).each(dialects)('GET /metrics on %s'
       async () => {
         const s = await families();
         return (
-          sampleValue(s, 'mailroute_deliveries', { route: 'platform', status: 'sent', type: 'system' }) === 1
+          sampleValue(s, 'mailroute_deliveries_last_hour', {
+            route: 'platform',
+            status: 'sent',
+            type: 'system',
+          }) === 1
         );
       },
       15_000,
@@ -126,31 +130,33 @@ describe.skipIf(parserMissing !== undefined).each(dialects)('GET /metrics on %s'
     );
     const m = await families();
     const deliveries = (route: string, status: string, type: string) =>
-      sampleValue(m, 'mailroute_deliveries', { route, status, type });
+      sampleValue(m, 'mailroute_deliveries_last_hour', { route, status, type });
     expect(deliveries('relay', 'sent', 'workflow')).toBe(2);
     expect(deliveries('platform', 'sent', 'workflow')).toBe(3);
     expect(deliveries('platform', 'bounced', 'individual')).toBe(1);
     expect(deliveries('relay', 'sent', 'individual')).toBeUndefined();
     expect(relayServer.received.rcptTo.filter((r) => r.startsWith('ok-'))).toHaveLength(2);
 
-    const family = m.find((f) => f.name === 'mailroute_attempt_duration_seconds');
+    const family = m.find((f) => f.name === 'mailroute_attempt_duration_last_hour_seconds');
     expect(family?.type).toBe('histogram');
     const relayLabels = { route: 'relay', relay: relayId };
     // Two sent and three refused (fallback) through the relay; three fallbacks, one individual
     // and the notice through the platform.
-    expect(sampleValue(m, 'mailroute_attempt_duration_seconds_count', relayLabels)).toBe(5);
-    expect(sampleValue(m, 'mailroute_attempt_duration_seconds_bucket', { ...relayLabels, le: '+Inf' })).toBe(
-      5,
-    );
-    expect(sampleValue(m, 'mailroute_attempt_duration_seconds_count', { route: 'platform', relay: '' })).toBe(
-      5,
-    );
+    expect(sampleValue(m, 'mailroute_attempt_duration_last_hour_seconds_count', relayLabels)).toBe(5);
+    expect(
+      sampleValue(m, 'mailroute_attempt_duration_last_hour_seconds_bucket', { ...relayLabels, le: '+Inf' }),
+    ).toBe(5);
+    expect(
+      sampleValue(m, 'mailroute_attempt_duration_last_hour_seconds_count', { route: 'platform', relay: '' }),
+    ).toBe(5);
     const buckets = family!.samples
       .filter((s) => s.name.endsWith('_bucket') && s.labels.relay === relayId)
       .map((s) => s.value);
     expect(buckets).toHaveLength(11);
     expect(buckets).toEqual([...buckets].sort((a, b) => a - b));
-    expect(sampleValue(m, 'mailroute_attempt_duration_seconds_sum', relayLabels)).toBeGreaterThanOrEqual(0);
+    expect(
+      sampleValue(m, 'mailroute_attempt_duration_last_hour_seconds_sum', relayLabels),
+    ).toBeGreaterThanOrEqual(0);
 
     expect(sampleValue(m, 'mailroute_bounces_total', { class: 'hard' })).toBe(1);
     expect(m.find((f) => f.name === 'mailroute_bounces')?.type).toBe('counter');
@@ -218,7 +224,7 @@ describe.skipIf(parserMissing !== undefined).each(dialects)('GET /metrics on %s'
     expect(requests.samples.some((s) => s.labels.route?.includes('msg_'))).toBe(false);
   });
 
-  it('reports the waiting queue and how long its oldest due delivery has waited', async () => {
+  it('reports the waiting queue, how long its oldest due delivery has waited, and the hour of deliveries', async () => {
     await t.app.worker!.stop();
     const res = await t.call('POST', '/api/v1/messages', {
       type: 'individual',
@@ -233,8 +239,28 @@ describe.skipIf(parserMissing !== undefined).each(dialects)('GET /metrics on %s'
     expect(sampleValue(m, 'mailroute_queue_deliveries', { state: 'queued' })).toBe(1);
     expect(sampleValue(m, 'mailroute_queue_oldest_due_age_seconds')).toBe(90);
     expect(
-      sampleValue(m, 'mailroute_deliveries', { route: 'none', status: 'queued', type: 'individual' }),
+      sampleValue(m, 'mailroute_deliveries_last_hour', {
+        route: 'none',
+        status: 'queued',
+        type: 'individual',
+      }),
     ).toBe(1);
+    // An hour on, the window holds none of this mail; the queue still holds the waiting one.
+    t.clock.advance(3_600_000);
+    const later = await families();
+    expect(
+      sampleValue(later, 'mailroute_deliveries_last_hour', {
+        route: 'relay',
+        status: 'sent',
+        type: 'workflow',
+      }),
+    ).toBeUndefined();
+    expect(
+      sampleValue(later, 'mailroute_attempt_duration_last_hour_seconds_count', { relay: relayId }),
+    ).toBeUndefined();
+    expect(sampleValue(later, 'mailroute_queue_deliveries', { state: 'queued' })).toBe(1);
+    expect(sampleValue(later, 'mailroute_queue_oldest_due_age_seconds')).toBe(3690);
+    expect(sampleValue(later, 'mailroute_bounces_total', { class: 'hard' })).toBe(1);
   });
 });
 

@@ -120,7 +120,7 @@ describe.skipIf(parserMissing !== undefined).each(dialects)(
         const m = await until(
           async () => {
             const s = await scrape();
-            return sampleValue(s, 'mailroute_deliveries', {
+            return sampleValue(s, 'mailroute_deliveries_last_hour', {
               route: 'platform',
               status: 'sent',
               type: 'mass',
@@ -132,7 +132,10 @@ describe.skipIf(parserMissing !== undefined).each(dialects)(
           'every delivery counted as sent',
         );
         expect(
-          sampleValue(m, 'mailroute_attempt_duration_seconds_count', { route: 'platform', relay: '' }),
+          sampleValue(m, 'mailroute_attempt_duration_last_hour_seconds_count', {
+            route: 'platform',
+            relay: '',
+          }),
         ).toBe(N);
         expect(sampleValue(m, 'mailroute_queue_deliveries', { state: 'sending' })).toBe(0);
         expect(sink.received.messages).toHaveLength(N);
