@@ -112,14 +112,13 @@ export function registerDatabaseMetrics(
   new AttemptLatency(registry, snapshot);
   new Gauge({
     name: 'mailroute_queue_deliveries',
-    help: 'Deliveries waiting (queued, deferred) or being sent (sending).',
+    help: 'Deliveries in the queue: waiting and due (due), waiting for a later time such as a retry (scheduled), or held by a worker (sending).',
     labelNames: ['state'],
     registers,
     async collect() {
       const s = await snapshot();
       this.reset();
-      for (const state of ['queued', 'deferred', 'sending']) this.set({ state }, 0);
-      for (const q of s.queue) this.set({ state: q.status }, q.count);
+      for (const q of s.queue) this.set({ state: q.state }, q.count);
     },
   });
   new Gauge({

@@ -19,8 +19,11 @@ export interface DatabaseSnapshot {
   deliveries: { status: string; type: string; route: string | null; count: number }[];
   /** The SMTP attempts of those deliveries by relay (null: platform) and latency bucket (`bucketOf`). */
   attempts: { relayId: string | null; bucket: number; count: number; sumMs: number }[];
-  /** Waiting and leased deliveries by status (`queued`, `deferred`, `sending`). */
-  queue: { status: string; count: number }[];
+  /**
+   * The queue: waiting deliveries that are due (`due`), waiting ones whose time has not come
+   * (`scheduled`: retries, paced mail), and those a worker holds (`sending`).
+   */
+  queue: { state: 'due' | 'scheduled' | 'sending'; count: number }[];
   /** Epoch ms of the oldest due waiting delivery, if any is due. */
   oldestDueAt: number | undefined;
   bounces: { class: string; count: number }[];
@@ -68,13 +71,17 @@ export async function readSnapshot(db: Kysely<Database>, now: number): Promise<D
     .where('a.host', 'is not', null)
     .groupBy(['a.relay_id', bucket])
     .execute();
-  // The partial indexes `deliveries_waiting_due` and `deliveries_leased` hold only these rows.
-  const waiting = await db
-    .selectFrom('deliveries')
-    .select(['status', (eb) => eb.fn.countAll().as('n')])
-    .where('status', 'in', ['queued', 'deferred'])
-    .groupBy('status')
-    .execute();
+  // The partial indexes `deliveries_waiting_due` and `deliveries_leased` hold only these rows and
+  // answer the counts alone (no row is read), so even a queue of a large mass email stays cheap.
+  const waitingCount = (due: boolean) =>
+    db
+      .selectFrom('deliveries')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('status', 'in', ['queued', 'deferred'])
+      .where('next_attempt_at', due ? '<=' : '>', now)
+      .executeTakeFirst();
+  const due = await waitingCount(true);
+  const scheduled = await waitingCount(false);
   const sending = await db
     .selectFrom('deliveries')
     .select((eb) => eb.fn.countAll().as('n'))
@@ -119,8 +126,9 @@ export async function readSnapshot(db: Kysely<Database>, now: number): Promise<D
       sumMs: num(r.ms),
     })),
     queue: [
-      ...waiting.map((r) => ({ status: r.status, count: num(r.n) })),
-      { status: 'sending', count: num(sending?.n) },
+      { state: 'due', count: num(due?.n) },
+      { state: 'scheduled', count: num(scheduled?.n) },
+      { state: 'sending', count: num(sending?.n) },
     ],
     oldestDueAt: oldestAt === null || oldestAt === undefined ? undefined : num(oldestAt),
     bounces: bounces.map((r) => ({ class: r.class, count: num(r.n) })),

@@ -23,7 +23,10 @@ describe.skipIf(parserMissing !== undefined).each(dialects)('GET /metrics on %s'
   const posted: number[] = [];
 
   beforeAll(async () => {
-    platform = await startSmtpServer({ mode: 'plain' });
+    platform = await startSmtpServer({
+      mode: 'plain',
+      refuseRecipient: { pattern: /^later@/, code: 451, message: '4.2.1 Mailbox busy, try later' },
+    });
     relayServer = await startSmtpServer({
       mode: 'plain',
       refuseRecipient: { pattern: /^fail/, code: 451, message: '4.3.0 Temporary failure, try later' },
@@ -162,7 +165,7 @@ describe.skipIf(parserMissing !== undefined).each(dialects)('GET /metrics on %s'
     expect(m.find((f) => f.name === 'mailroute_bounces')?.type).toBe('counter');
     expect(sampleValue(m, 'mailroute_relays_suspended')).toBe(1);
     expect(sampleValue(m, 'mailroute_relay_suspensions_total')).toBe(1);
-    expect(sampleValue(m, 'mailroute_queue_deliveries', { state: 'queued' })).toBe(0);
+    expect(sampleValue(m, 'mailroute_queue_deliveries', { state: 'due' })).toBe(0);
     expect(sampleValue(m, 'mailroute_queue_deliveries', { state: 'sending' })).toBe(0);
     expect(sampleValue(m, 'mailroute_queue_oldest_due_age_seconds')).toBe(0);
   });
@@ -224,42 +227,40 @@ describe.skipIf(parserMissing !== undefined).each(dialects)('GET /metrics on %s'
     expect(requests.samples.some((s) => s.labels.route?.includes('msg_'))).toBe(false);
   });
 
-  it('reports the waiting queue, how long its oldest due delivery has waited, and the hour of deliveries', async () => {
+  it('reports the queue (due, scheduled, sending), how long its oldest due delivery has waited, and the hour of deliveries', async () => {
+    // The platform answers 451 to this one: deferred, retried a minute later.
+    const deferred = await send('individual', 'later@example.net');
+    expect(deferred.status).toBe('deferred');
     await t.app.worker!.stop();
     const res = await t.call('POST', '/api/v1/messages', {
       type: 'individual',
       from: 'amelia@sakura.com',
-      to: ['later@example.net'],
+      to: ['waits@example.net'],
       subject: 'waits',
       text: 'x',
     });
     expect(res.status).toBe(202);
-    t.clock.advance(90_000);
+    t.clock.advance(30_000);
     const m = await families();
-    expect(sampleValue(m, 'mailroute_queue_deliveries', { state: 'queued' })).toBe(1);
-    expect(sampleValue(m, 'mailroute_queue_oldest_due_age_seconds')).toBe(90);
-    expect(
-      sampleValue(m, 'mailroute_deliveries_last_hour', {
-        route: 'none',
-        status: 'queued',
-        type: 'individual',
-      }),
-    ).toBe(1);
-    // An hour on, the window holds none of this mail; the queue still holds the waiting one.
+    expect(sampleValue(m, 'mailroute_queue_deliveries', { state: 'due' })).toBe(1);
+    expect(sampleValue(m, 'mailroute_queue_deliveries', { state: 'scheduled' })).toBe(1);
+    expect(sampleValue(m, 'mailroute_queue_deliveries', { state: 'sending' })).toBe(0);
+    expect(sampleValue(m, 'mailroute_queue_oldest_due_age_seconds')).toBe(30);
+    const recent = (families: Family[], route: string, status: string, type: string) =>
+      sampleValue(families, 'mailroute_deliveries_last_hour', { route, status, type });
+    expect(recent(m, 'none', 'queued', 'individual')).toBe(1);
+    expect(recent(m, 'platform', 'deferred', 'individual')).toBe(1);
+    // An hour on, the window holds none of this mail; the queue still holds both, due now.
     t.clock.advance(3_600_000);
     const later = await families();
-    expect(
-      sampleValue(later, 'mailroute_deliveries_last_hour', {
-        route: 'relay',
-        status: 'sent',
-        type: 'workflow',
-      }),
-    ).toBeUndefined();
+    expect(recent(later, 'relay', 'sent', 'workflow')).toBeUndefined();
+    expect(recent(later, 'none', 'queued', 'individual')).toBeUndefined();
     expect(
       sampleValue(later, 'mailroute_attempt_duration_last_hour_seconds_count', { relay: relayId }),
     ).toBeUndefined();
-    expect(sampleValue(later, 'mailroute_queue_deliveries', { state: 'queued' })).toBe(1);
-    expect(sampleValue(later, 'mailroute_queue_oldest_due_age_seconds')).toBe(3690);
+    expect(sampleValue(later, 'mailroute_queue_deliveries', { state: 'due' })).toBe(2);
+    expect(sampleValue(later, 'mailroute_queue_deliveries', { state: 'scheduled' })).toBe(0);
+    expect(sampleValue(later, 'mailroute_queue_oldest_due_age_seconds')).toBe(3630);
     expect(sampleValue(later, 'mailroute_bounces_total', { class: 'hard' })).toBe(1);
   });
 });
