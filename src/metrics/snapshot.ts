@@ -5,6 +5,7 @@
  * Deliveries and attempts grow without end, so they are read for a recent window only.
  */
 import { type Kysely, sql } from 'kysely';
+import { isSending, isWaiting } from '../queue/claim.js';
 import type { Database } from '../store/schema.js';
 import { LATENCY_BUCKETS_SECONDS } from './labels.js';
 
@@ -72,12 +73,13 @@ export async function readSnapshot(db: Kysely<Database>, now: number): Promise<D
     .groupBy(['a.relay_id', bucket])
     .execute();
   // The partial indexes `deliveries_waiting_due` and `deliveries_leased` hold only these rows and
-  // answer the counts alone (no row is read), so even a queue of a large mass email stays cheap.
+  // answer the counts alone (no row is read), so even a queue of a large mass email stays cheap. Their
+  // conditions are written out (`isWaiting`, `isSending`), never bound: only then may SQLite use them.
   const waitingCount = (due: boolean) =>
     db
       .selectFrom('deliveries')
       .select((eb) => eb.fn.countAll().as('n'))
-      .where('status', 'in', ['queued', 'deferred'])
+      .where(isWaiting)
       .where('next_attempt_at', due ? '<=' : '>', now)
       .executeTakeFirst();
   const due = await waitingCount(true);
@@ -85,12 +87,12 @@ export async function readSnapshot(db: Kysely<Database>, now: number): Promise<D
   const sending = await db
     .selectFrom('deliveries')
     .select((eb) => eb.fn.countAll().as('n'))
-    .where('status', '=', 'sending')
+    .where(isSending)
     .executeTakeFirst();
   const oldest = await db
     .selectFrom('deliveries')
     .select((eb) => eb.fn.min('next_attempt_at').as('at'))
-    .where('status', 'in', ['queued', 'deferred'])
+    .where(isWaiting)
     .where('next_attempt_at', '<=', now)
     .executeTakeFirst();
   const bounces = await db
