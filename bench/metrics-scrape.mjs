@@ -129,7 +129,9 @@ for (let m = 0; m < N; m += 1000) {
     }
   });
 }
-console.log(`filled ${N.toLocaleString('en')} deliveries in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+console.log(
+  `filled ${N.toLocaleString('en')} deliveries in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+);
 
 const metrics = createMetrics(ctx);
 const time = async (what, f) => {
@@ -145,6 +147,11 @@ const time = async (what, f) => {
   );
 };
 await time('database snapshot', () => readSnapshot(ctx.store.db, Date.now()));
+const snap = await readSnapshot(ctx.store.db, Date.now());
+const sum = (rows) => rows.reduce((n, r) => n + r.count, 0);
+console.log(
+  `in the scrape: ${sum(snap.deliveries)} deliveries of the last hour, ${sum(snap.queue)} in the queue, ${sum(snap.bounces)} bounces`,
+);
 let bytes = 0;
 await time('whole scrape', async () => {
   bytes = (await metrics.render()).length;
