@@ -8,12 +8,14 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context.js';
 import { AppError } from '../domain/errors.js';
+import { createMetrics } from '../metrics/registry.js';
 import { registerAuth } from './auth.js';
 import { handleClientError } from './client-errors.js';
 import { handleError } from './errors.js';
 import { acceptEmptyJsonBodies } from './json-body.js';
 import { answerWrongMethods } from './method-not-allowed.js';
 import { openapiTransform, openapiTransformObject } from './openapi.js';
+import { countRequests } from './request-metrics.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditLogRoutes } from './routes/audit-log.js';
 import { bounceMailboxRoutes } from './routes/bounce-mailboxes.js';
@@ -24,6 +26,7 @@ import { datacenterRoutes } from './routes/datacenters.js';
 import { domainRoutes } from './routes/domains.js';
 import { healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { relayAuthenticationRoutes } from './routes/relay-authentication.js';
 import { relayRoutes } from './routes/relays.js';
@@ -49,6 +52,8 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   app.setErrorHandler(handleError);
   acceptEmptyJsonBodies(app);
   sendSecurityHeaders(app);
+  const metrics = createMetrics(ctx);
+  countRequests(app, metrics.http);
   app.setNotFoundHandler(answerWrongMethods(app));
 
   await app.register(fastifyCookie);
@@ -87,10 +92,11 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     webhookEndpointRoutes,
     bounceRoutes,
     reportRoutes,
-    consoleRoutes,
   ]) {
     await app.register(routes(ctx));
   }
+  await app.register(metricsRoutes(ctx, metrics));
+  await app.register(consoleRoutes(ctx));
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
     app.swagger(),
   );

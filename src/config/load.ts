@@ -79,6 +79,8 @@ export interface Config {
   sessionHours: number;
   /** The sign-in throttle (`domain/signin-throttle.ts`). */
   signin: SigninPolicy;
+  /** Bearer token of `GET /metrics`; unset, only loopback clients may read the metrics. Secret. */
+  metricsToken: string | undefined;
   logLevel: string;
   /** Unknown `MAILROUTE_*` variables, reported at start-up (likely typos). */
   warnings: readonly string[];
@@ -286,12 +288,13 @@ export function loadConfig(env: Env = process.env): Config {
       addressFailures: raw.MAILROUTE_SIGNIN_ADDRESS_FAILURES,
       maxWaitMs: raw.MAILROUTE_SIGNIN_MAX_WAIT_SECONDS * 1000,
     },
+    metricsToken: raw.MAILROUTE_METRICS_TOKEN,
     logLevel: raw.MAILROUTE_LOG_LEVEL,
     warnings,
   });
 }
 
-const secretKeys = /KEY|PASSWORD|SECRET|DATABASE_URL/;
+const secretKeys = /KEY|PASSWORD|SECRET|TOKEN|DATABASE_URL/;
 
 /** Shows a bad value in an error without echoing a secret. */
 function redactValue(key: string, value: string | undefined): string {

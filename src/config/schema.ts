@@ -268,6 +268,11 @@ export const settingDocs: SettingDoc[] = [
     doc: 'The longest wait the sign-in throttle imposes after one failure.',
   },
   {
+    key: 'MAILROUTE_METRICS_TOKEN',
+    defaultText: '(none: loopback clients only)',
+    doc: '`GET /metrics` (Prometheus) then needs `Authorization: Bearer <token>` (at least 16 characters), from any address. Unset, only loopback clients may read it.',
+  },
+  {
     key: 'MAILROUTE_LOG_LEVEL',
     defaultText: 'info',
     doc: '`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.',
@@ -455,6 +460,7 @@ export const configSchema = z.object({
     .min(1, 'must be between 1 and 86400')
     .max(86400, 'must be between 1 and 86400')
     .default(900),
+  MAILROUTE_METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   MAILROUTE_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',
