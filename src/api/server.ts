@@ -31,6 +31,7 @@ import { reportRoutes } from './routes/reports.js';
 import { sessionRoutes } from './routes/session.js';
 import { settingsRoutes } from './routes/settings.js';
 import { suppressionRoutes } from './routes/suppressions.js';
+import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { userRoutes } from './routes/users.js';
 import { webhookEndpointRoutes } from './routes/webhook-endpoints.js';
 import { sendSecurityHeaders } from './security-headers.js';
@@ -87,6 +88,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     webhookEndpointRoutes,
     bounceRoutes,
     reportRoutes,
+    unsubscribeRoutes,
     consoleRoutes,
   ]) {
     await app.register(routes(ctx));

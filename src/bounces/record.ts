@@ -13,6 +13,7 @@ import type { BounceClass, BounceRecipient, BounceReport } from '../domain/bounc
 import type { DeliveryStatus } from '../domain/delivery-statuses.js';
 import { newSortableId } from '../domain/ids.js';
 import type { ReturnPathKind } from '../domain/return-path.js';
+import { scopeOf } from '../domain/suppressions.js';
 import { orgSettings } from '../store/repos/settings.js';
 import { addSuppression } from '../store/repos/suppressions.js';
 import type { Database, DeliveriesTable, SuppressionReason } from '../store/schema.js';
@@ -97,6 +98,7 @@ export async function recordBounce(ctx: AppContext, b: BounceInput, orgId?: stri
         reason,
         source: b.source,
         created_at: now,
+        scope: scopeOf(reason),
       }))
         ? reason
         : undefined;

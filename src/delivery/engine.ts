@@ -34,6 +34,7 @@ import {
   sentTransition,
   waitTransition,
 } from './transition-of.js';
+import { unsubscribeKey } from './unsubscribe-key.js';
 import { verpKey } from './verp-key.js';
 
 /** An org as one delivery is routed: its cached settings and domains, its relays as they are now. */
@@ -291,7 +292,15 @@ export class DeliveryEngine {
       bounceDomain: org.dataCenter.bounceDomain,
       verpKey: verpKey(this.ctx),
     });
-    return prepare(m, d, key, envelopeFrom, this.ctx.clock.now());
+    const unsubscribe =
+      m.type === 'mass' || (m.type === 'workflow' && org.settings.workflowUnsubscribe)
+        ? {
+            key: unsubscribeKey(this.ctx),
+            publicUrl: this.ctx.config.http.publicUrl,
+            bounceDomain: org.dataCenter.bounceDomain,
+          }
+        : undefined;
+    return prepare(m, d, key, envelopeFrom, this.ctx.clock.now(), unsubscribe);
   }
 
   private async throughPlatform(

@@ -13,5 +13,8 @@ export const webhookEventTypes = [
   'delivery.expired',
   'relay.suspended',
   'relay.oauth_reauth',
+  'recipient.unsubscribed',
+  'org.complaint_rate_warning',
+  'org.mass_paused',
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];

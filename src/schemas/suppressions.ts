@@ -1,16 +1,29 @@
 /** The suppression list (SPEC R20, §3 `/api/v1/suppressions`): addresses the org no longer mails. */
 import { z } from 'zod';
+import {
+  type SuppressionReason,
+  type SuppressionScope,
+  suppressionReasons,
+  suppressionScopes,
+} from '../domain/suppressions.js';
 import { pageQuerySchema, pageSchema } from './pages.js';
 
-export const suppressionReasonSchema = z.enum(['hard-bounce', 'complaint', 'soft-bounces', 'manual'], {
-  error: 'must be "hard-bounce", "complaint", "soft-bounces" or "manual"',
+export const suppressionReasonSchema: z.ZodType<SuppressionReason> = z.enum(suppressionReasons, {
+  error: 'must be "hard-bounce", "complaint", "soft-bounces", "manual" or "unsubscribe"',
 });
+
+export const suppressionScopeSchema: z.ZodType<SuppressionScope> = z
+  .enum(suppressionScopes, { error: 'must be "all" or "mass"' })
+  .describe('all: no mail goes to the address; mass: only mass email skips it (unsubscribes)');
 
 export const suppressionSchema = z
   .object({
     address: z.string().describe('Lower-case address'),
     reason: suppressionReasonSchema,
-    source: z.string().describe('`listener`, `api`, `webhook:<provider>`, or who added it by hand'),
+    scope: suppressionScopeSchema,
+    source: z
+      .string()
+      .describe('`listener`, `api`, `webhook:<provider>`, `one-click`, `mailto`, `import`, or who added it'),
     createdAt: z.string(),
   })
   .meta({ id: 'Suppression' });
@@ -20,12 +33,14 @@ export const suppressionCreateSchema = z
   .object({
     address: z.email('must be an email address').max(320, 'must be at most 320 characters'),
     reason: suppressionReasonSchema.default('manual'),
+    scope: suppressionScopeSchema.optional().describe('Default: mass for unsubscribe, all otherwise'),
   })
   .strict();
 
 export const suppressionQuerySchema = z.object({
   address: z.string().max(320).optional().describe('Exact address, or a domain as `@example.com`'),
   reason: suppressionReasonSchema.optional(),
+  scope: suppressionScopeSchema.optional(),
   ...pageQuerySchema.shape,
 });
 export type SuppressionQuery = z.infer<typeof suppressionQuerySchema>;
