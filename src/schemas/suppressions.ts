@@ -48,3 +48,18 @@ export type SuppressionQuery = z.infer<typeof suppressionQuerySchema>;
 export const suppressionPageSchema = pageSchema(suppressionSchema);
 
 export const suppressionParamsSchema = z.object({ address: z.string().min(3).max(320) });
+
+export const suppressionImportSchema = z
+  .object({
+    csv: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(20_000_000, 'must be at most 20 MB')
+      .describe('CSV text with a header line: address, and optionally reason and scope'),
+  })
+  .strict();
+
+export const suppressionImportedSchema = z.object({
+  added: z.number().int().describe('Addresses added, or widened from scope mass to all'),
+  unchanged: z.number().int().describe('Addresses that were on the list already'),
+});

@@ -101,3 +101,21 @@ describe('suppression scopes', () => {
     expect(widens('all', 'mass')).toBe(false);
   });
 });
+
+describe('CSV', () => {
+  it('reads quoted fields, doubled quotes, CRLF, LF, a BOM and blank lines', async () => {
+    const { parseCsv } = await import('../../src/domain/csv.js');
+    expect(parseCsv('\uFEFFa,b\r\n"x,1","say ""hi"""\n\n"multi\nline",\n')).toEqual([
+      ['a', 'b'],
+      ['x,1', 'say "hi"'],
+      ['multi\nline', ''],
+    ]);
+    expect(() => parseCsv('"open')).toThrow(/not closed/);
+  });
+  it('writes what it reads, guarding formula cells where asked', async () => {
+    const { csvRecord, parseCsv } = await import('../../src/domain/csv.js');
+    const values = ['a,b', 'q"q', '=SUM(A1)'];
+    expect(parseCsv(csvRecord(values))).toEqual([values]);
+    expect(csvRecord(['=1+1', '@x'], [true, false])).toBe("'=1+1,@x");
+  });
+});
