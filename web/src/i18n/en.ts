@@ -390,7 +390,7 @@ export const en = {
   suppressions: {
     title: 'Suppressions',
     intro:
-      'Addresses that receive no more mail: hard bounces, complaints, repeated soft bounces and ones you add. Mass email skips them; other email to them is refused.',
+      'Addresses that receive no more mail: hard bounces, complaints, repeated soft bounces and ones you add. Mass email skips them; other email to them is refused. Unsubscribed addresses stop mass emails only.',
     address: 'Email address',
     reason: 'Reason',
     reasons: {
@@ -398,7 +398,15 @@ export const en = {
       complaint: 'Complaint',
       'soft-bounces': 'Soft bounces',
       manual: 'Added by hand',
+      unsubscribe: 'Unsubscribed',
     },
+    scope: 'Stops',
+    scopes: { all: 'All mail', mass: 'Mass emails only' },
+    anyScope: 'Any scope',
+    anyReason: 'Any reason',
+    exportCsv: 'Export CSV',
+    importCsv: 'Import CSV',
+    imported: '{{added}} added, {{unchanged}} already on the list.',
     detail: 'Source',
     added: 'Added',
     add: 'Add',
@@ -505,6 +513,9 @@ export const en = {
     fallbackRetry: 'Keep the mail on my relays and retry later',
     archiveRetention: 'Keep archived mail for (days)',
     archiveRetentionHint: 'Copies of sent mail older than this are deleted (1–3650 days).',
+    workflowUnsubscribe: 'One-click unsubscribe on workflow emails',
+    workflowUnsubscribeOff: 'Mass emails only',
+    workflowUnsubscribeOn: 'Mass and workflow emails',
   },
   webhooks: {
     title: 'Webhooks',

@@ -384,7 +384,7 @@ export const ja: Resources = {
   suppressions: {
     title: '送信停止リスト',
     intro:
-      'これ以上メールを送信しないアドレスです（ハードバウンス、苦情、繰り返しのソフトバウンス、手動で追加したもの）。一括送信メールでは除外され、その他のメールは送信を拒否します。',
+      'これ以上メールを送信しないアドレスです（ハードバウンス、苦情、繰り返しのソフトバウンス、手動で追加したもの）。一括送信メールでは除外され、その他のメールは送信を拒否します。配信停止したアドレスは一括送信メールのみ停止します。',
     address: 'メールアドレス',
     reason: '理由',
     reasons: {
@@ -392,7 +392,15 @@ export const ja: Resources = {
       complaint: '苦情',
       'soft-bounces': 'ソフトバウンス',
       manual: '手動で追加',
+      unsubscribe: '配信停止',
     },
+    scope: '停止対象',
+    scopes: { all: 'すべてのメール', mass: '一括送信メールのみ' },
+    anyScope: 'すべての対象',
+    anyReason: 'すべての理由',
+    exportCsv: 'CSVをエクスポート',
+    importCsv: 'CSVをインポート',
+    imported: '{{added}}件を追加しました（{{unchanged}}件は登録済み）。',
     detail: '登録元',
     added: '追加日時',
     add: '追加',
@@ -501,6 +509,9 @@ export const ja: Resources = {
     fallbackRetry: 'リレーサーバーのみを使い、後で再試行する',
     archiveRetention: 'アーカイブの保存期間（日）',
     archiveRetentionHint: 'これより古い送信済みメールの控えは削除されます（1〜3650日）。',
+    workflowUnsubscribe: 'ワークフローメールのワンクリック配信停止',
+    workflowUnsubscribeOff: '一括送信メールのみ',
+    workflowUnsubscribeOn: '一括送信メールとワークフローメール',
   },
   webhooks: {
     title: 'Webhook',
