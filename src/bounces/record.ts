@@ -17,6 +17,7 @@ import { scopeOf } from '../domain/suppressions.js';
 import { orgSettings } from '../store/repos/settings.js';
 import { addSuppression } from '../store/repos/suppressions.js';
 import type { Database, DeliveriesTable, SuppressionReason } from '../store/schema.js';
+import { checkComplaintRate } from './complaint-guard.js';
 import { type HeaderMatchRefusal, headerMatchRefusal } from './match.js';
 
 export interface BounceInput {
@@ -137,7 +138,15 @@ export async function recordBounce(ctx: AppContext, b: BounceInput, orgId?: stri
   };
   if (result.outcome === 'recorded')
     ctx.log.info({ ...log, status: result.status, suppressed: result.suppressed }, 'bounce recorded');
-  else
+  if (result.outcome === 'recorded' && b.class === 'complaint') {
+    // The report is recorded whatever the guard does: a failure here must not make it come again.
+    await checkComplaintRate(ctx, result.orgId).catch((err: unknown) =>
+      ctx.log.error(
+        { err, event: 'complaint_guard.failed', org: result.orgId },
+        'complaint-rate check failed',
+      ),
+    );
+  } else
     ctx.log.info(log, result.outcome === 'not-a-bounce' ? 'auto-reply ignored' : 'bounce names no delivery');
   return result;
 }

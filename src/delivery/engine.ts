@@ -43,6 +43,8 @@ type Org = OrgState & OrgRelays;
 type Done = { transition: Transition; archive?: Prepared; counters?: { key: CounterKey; n: number }[] };
 
 const MESSAGE_CACHE = 2000;
+/** How long a paused org's mass delivery waits before it is looked at again (resuming wakes it). */
+const PAUSED_WAIT_MS = 5 * 60_000;
 
 /** mailroute's own notices (`system` mail) never use relays: no need to read them. */
 const NO_RELAYS: Promise<OrgRelays> = Promise.resolve({ candidates: [] });
@@ -182,6 +184,8 @@ export class DeliveryEngine {
     attempts: AttemptRecord[],
   ): Promise<Done> {
     const now = this.ctx.clock.now();
+    // Mass email of an org the complaint-rate guard paused waits, without an attempt, until resumed.
+    if (d.type === 'mass' && org.massPaused) return { transition: waitTransition(now + PAUSED_WAIT_MS) };
     const tried = new Set<string>(d.relays_tried ? (JSON.parse(d.relays_tried) as string[]) : []);
     const turnKey = `${d.org_id}:${m.from_domain}:${d.type}`;
     const turn = this.turns.get(turnKey) ?? 0;

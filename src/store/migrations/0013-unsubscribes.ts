@@ -2,7 +2,8 @@
  * The bulk-sender rules (issue 17): suppressions get a scope, `all` (hard bounces, complaints,
  * manual entries: nothing is sent) or `mass` (unsubscribes: only mass email skips the address);
  * every row there before is `all`. `mass_pauses` holds the orgs whose mass email the complaint-rate
- * guard paused, until an admin resumes it.
+ * guard paused, until an admin resumes it, and deliveries get an index by org and sending time for
+ * the guard's count of the day's delivered mass email.
  */
 import type { Kysely } from 'kysely';
 
@@ -20,10 +21,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('delivered', 'integer', (c) => c.notNull())
     .addColumn('paused_at', 'bigint', (c) => c.notNull())
     .execute();
+  // The guard counts an org's mass email delivered in its day.
+  await db.schema
+    .createIndex('deliveries_org_sent')
+    .on('deliveries')
+    .columns(['org_id', 'sent_at'])
+    .execute();
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: see up()
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('deliveries_org_sent').execute();
   await db.schema.dropTable('mass_pauses').execute();
   await db.schema.alterTable('suppressions').dropColumn('scope').execute();
 }

@@ -13,6 +13,7 @@ import type {
   bounceMailboxPollSchema,
   bounceMailboxSchema,
 } from '../../../src/schemas/bounce-mailboxes.js';
+import type { complaintRateSchema } from '../../../src/schemas/complaint-rate.js';
 import type {
   contentPositionSchema,
   contentRuleCreateSchema,
@@ -96,3 +97,4 @@ export type ContentRulePatch = z.input<typeof contentRulePatchSchema>;
 export type BounceMailbox = z.output<typeof bounceMailboxSchema>;
 export type BounceMailboxInput = z.input<typeof bounceMailboxInputSchema>;
 export type BounceMailboxPoll = z.output<typeof bounceMailboxPollSchema>;
+export type ComplaintRateView = z.output<typeof complaintRateSchema>;

@@ -386,6 +386,14 @@ export const en = {
     day: 'Day',
     empty: 'Nothing was sent in this period.',
     table: 'Numbers',
+    complaintRate: 'Complaint rate',
+    complaintRateToday:
+      'Today ({{day}}): {{rate}}, {{complaints}} complaints in {{delivered}} delivered mass emails.',
+    complaintRateRule:
+      'Mailbox providers ask for under 0.1% and refuse senders over 0.3%. Over 0.1% the administrators are warned; over 0.3% mass email pauses. The guard acts from {{min}} delivered mass emails a day.',
+    massPaused:
+      'Mass email is paused since {{at}} (complaint rate {{rate}}). Individual and workflow emails keep flowing.',
+    resumeMass: 'Resume mass email',
   },
   suppressions: {
     title: 'Suppressions',
@@ -462,6 +470,10 @@ export const en = {
       'relay.suspended':
         'The relay server “{{name}}” failed 3 times in a row and is suspended until {{until}}. Mail goes out through mailroute meanwhile.',
       'relay.oauth_reauth': 'The relay server “{{name}}” needs you to sign in again.',
+      'org.complaint_rate_warning':
+        'The complaint rate of your mass email on {{day}} is {{rate}}. Mailbox providers ask for under 0.1%; over 0.3% mass email pauses.',
+      'org.mass_paused':
+        'Mass email is paused: the complaint rate on {{day}} reached {{rate}}. Individual and workflow emails keep flowing. Resume it on the Reports page.',
     },
     other: '{{kind}}',
     open: 'Open the relay',

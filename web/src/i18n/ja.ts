@@ -368,6 +368,14 @@ export const ja: Resources = {
     bytes: '{{n}} バイト',
   },
   reports: {
+    complaintRate: '苦情率',
+    complaintRateToday:
+      '本日（{{day}}）: {{rate}}（一括送信メール {{delivered}} 件の配信に対し苦情 {{complaints}} 件）',
+    complaintRateRule:
+      'メールボックス事業者の基準は 0.1% 未満で、0.3% を超える送信者は拒否されます。0.1% を超えると管理者に警告し、0.3% を超えると一括送信メールを一時停止します。1日 {{min}} 件以上の配信から判定します。',
+    massPaused:
+      '{{at}} から一括送信メールを一時停止しています（苦情率 {{rate}}）。個別メールとワークフローメールは引き続き送信されます。',
+    resumeMass: '一括送信メールを再開',
     title: 'レポート',
     days: '期間',
     lastDays: '過去 {{n}} 日間',
@@ -457,6 +465,10 @@ export const ja: Resources = {
       'relay.suspended':
         'リレーサーバー「{{name}}」で3回続けて送信に失敗したため、{{until}} まで停止しています。その間のメールは mailroute から送信されます。',
       'relay.oauth_reauth': 'リレーサーバー「{{name}}」に再度ログインしてください。',
+      'org.complaint_rate_warning':
+        '{{day}} の一括送信メールの苦情率が {{rate}} です。メールボックス事業者の基準は 0.1% 未満で、0.3% を超えると一括送信メールを一時停止します。',
+      'org.mass_paused':
+        '{{day}} の苦情率が {{rate}} に達したため、一括送信メールを一時停止しました。個別メールとワークフローメールは引き続き送信されます。レポート画面から再開できます。',
     },
     other: '{{kind}}',
     open: 'リレーサーバーを開く',
