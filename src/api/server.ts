@@ -18,6 +18,7 @@ import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditLogRoutes } from './routes/audit-log.js';
 import { bounceMailboxRoutes } from './routes/bounce-mailboxes.js';
 import { bounceRoutes } from './routes/bounces.js';
+import { complianceRoutes } from './routes/compliance.js';
 import { consoleRoutes } from './routes/console.js';
 import { contentRuleRoutes } from './routes/content-rules.js';
 import { datacenterRoutes } from './routes/datacenters.js';
@@ -78,6 +79,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     domainRoutes,
     relayRoutes,
     relayAuthenticationRoutes,
+    complianceRoutes,
     bounceMailboxRoutes,
     oauthRoutes,
     datacenterRoutes,
