@@ -7,16 +7,22 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/domain/csv.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, type TestApp } from '../helpers/app.js';
+import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
 import { assertConsoleBuilt, chromiumMissing, launch, signIn, visible } from './browser.js';
 
 describe.skipIf(chromiumMissing)('bulk-sender rules in the console', () => {
   let t: TestApp;
+  let dns: TestDnsServer;
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
     assertConsoleBuilt();
-    t = await startTestApp('sqlite');
+    dns = await startDnsServer({});
+    t = await startTestApp('sqlite', {
+      MAILROUTE_DNS_SERVERS: dns.address,
+      MAILROUTE_DOMAIN_VERIFICATION: 'off',
+    });
     browser = await launch();
     const context = await browser.newContext({ viewport: { width: 390, height: 800 }, locale: 'en-US' });
     page = await context.newPage();
@@ -26,6 +32,7 @@ describe.skipIf(chromiumMissing)('bulk-sender rules in the console', () => {
   afterAll(async () => {
     await browser?.close();
     await t?.close();
+    await dns?.close();
   });
 
   const rows = () => page.locator('tbody tr');
@@ -94,5 +101,20 @@ describe.skipIf(chromiumMissing)('bulk-sender rules in the console', () => {
     await card.getByRole('button', { name: 'Resume mass email' }).click();
     await card.getByRole('button', { name: 'Resume mass email' }).waitFor({ state: 'detached' });
     expect((await t.call('GET', '/api/v1/reports/complaint-rate')).body.paused).toBeNull();
+  });
+
+  it('checks a domain against the bulk-sender rules and shows the record to publish', async () => {
+    expect((await t.call('POST', '/api/v1/domains', { name: 'sakura.com' })).status).toBe(201);
+    await page.goto(`${t.url}/domains`);
+    await page.getByRole('button', { name: 'Check the bulk-sender rules' }).click();
+    const findings = page.getByRole('list', { name: 'Bulk-sender rules' });
+    await visible(findings.getByText('_dmarc.sakura.com TXT v=DMARC1; p=none'));
+    await visible(
+      findings.getByText(
+        /Gmail, Yahoo and Outlook\.com bulk-sender requirements: the From domain publishes a DMARC record/,
+      ),
+    );
+    const box = (await findings.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
   });
 });

@@ -14,6 +14,7 @@ import type {
   bounceMailboxSchema,
 } from '../../../src/schemas/bounce-mailboxes.js';
 import type { complaintRateSchema } from '../../../src/schemas/complaint-rate.js';
+import type { complianceCheckSchema } from '../../../src/schemas/compliance.js';
 import type {
   contentPositionSchema,
   contentRuleCreateSchema,
@@ -98,3 +99,4 @@ export type BounceMailbox = z.output<typeof bounceMailboxSchema>;
 export type BounceMailboxInput = z.input<typeof bounceMailboxInputSchema>;
 export type BounceMailboxPoll = z.output<typeof bounceMailboxPollSchema>;
 export type ComplaintRateView = z.output<typeof complaintRateSchema>;
+export type ComplianceCheckView = z.output<typeof complianceCheckSchema>;

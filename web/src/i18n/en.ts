@@ -253,6 +253,20 @@ export const en = {
     severity: { error: 'Error', warning: 'Warning', info: 'Info' },
     run: 'Check again',
   },
+  compliance: {
+    title: 'Bulk-sender rules',
+    run: 'Check the bulk-sender rules',
+    platform: 'mailroute (platform)',
+    status: { pass: 'OK', warn: 'Check', fail: 'Fix' },
+    rules: {
+      spf: 'SPF',
+      dkim: 'DKIM key',
+      dmarc_present: 'DMARC record',
+      dmarc_aligned: 'DMARC alignment',
+      fcrdns: 'Reverse DNS of the sending address',
+      tls: 'TLS to the relay',
+    },
+  },
   domains: {
     title: 'Domains',
     intro:

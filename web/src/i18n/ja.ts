@@ -248,6 +248,20 @@ export const ja: Resources = {
     severity: { error: 'エラー', warning: '警告', info: '情報' },
     run: '再確認',
   },
+  compliance: {
+    title: '一括送信者ガイドライン',
+    run: '一括送信者ガイドラインを確認',
+    platform: 'mailroute（プラットフォーム）',
+    status: { pass: 'OK', warn: '要確認', fail: '要対応' },
+    rules: {
+      spf: 'SPF',
+      dkim: 'DKIMキー',
+      dmarc_present: 'DMARCレコード',
+      dmarc_aligned: 'DMARCの一致',
+      fcrdns: '送信元アドレスの逆引きDNS',
+      tls: 'リレーサーバーへのTLS',
+    },
+  },
   domains: {
     title: 'ドメイン',
     intro: '送信に使うドメインです。ドメインごとに、確認用のレコードとDKIMの公開鍵をDNSに登録してください。',
