@@ -48,12 +48,15 @@ const words: Record<PageLanguage, Record<PageKind, { title: string; text: string
   },
 };
 
-/** The page; `action` is the path the button posts to (only for `confirm`). */
-export function unsubscribePage(lang: PageLanguage, kind: PageKind, action?: string): string {
+/**
+ * The page. The button's form has no `action`: it posts to the very URL the page was fetched from,
+ * whatever prefix a proxy in front of mailroute adds.
+ */
+export function unsubscribePage(lang: PageLanguage, kind: PageKind): string {
   const w = words[lang];
   const form =
-    kind === 'confirm' && action
-      ? `<form method="post" action="${action}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">${w.button}</button></form>`
+    kind === 'confirm'
+      ? `<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">${w.button}</button></form>`
       : '';
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${w[kind].title}</title><style>${STYLE}</style></head><body><h1>${w[kind].title}</h1><p>${w[kind].text}</p>${form}</body></html>`;
 }

@@ -88,8 +88,7 @@ export const unsubscribeRoutes =
         const lang = pickLanguage(request.headers['accept-language']);
         const d = await deliveryOfToken(ctx, request.params.token);
         if (!d) return page(reply, 404, unsubscribePage(lang, 'invalid'), lang);
-        const action = `/u/${encodeURIComponent(request.params.token.toLowerCase())}`;
-        return page(reply, 200, unsubscribePage(lang, 'confirm', action), lang);
+        return page(reply, 200, unsubscribePage(lang, 'confirm'), lang);
       },
     );
     app.post(
