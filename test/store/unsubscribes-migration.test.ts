@@ -21,7 +21,6 @@ describe.each(dialects)('migration 0013 on %s', (dialect) => {
     const db = t.app.ctx.store.db;
     expect((await t.call('POST', '/api/v1/suppressions', { address: 'old@example.net' })).status).toBe(201);
     await m0013.down(db);
-    // biome-ignore lint/suspicious/noExplicitAny: the table as it was before 0013
     const before = await (db as any).selectFrom('suppressions').selectAll().execute();
     expect(before[0]).not.toHaveProperty('scope');
     await m0013.up(db);
