@@ -4,7 +4,8 @@
  * must come from mailroute's own pages: `Sec-Fetch-Site` must be `same-origin` or `none` when the
  * browser sends it; otherwise `Origin` must be this server's origin (the request's scheme and
  * `Host`, or the origin of `MAILROUTE_PUBLIC_URL`). Anything else is refused with 403 before the
- * route runs. SameSite=Strict stays as the first line; this is the second. API keys are untouched.
+ * route runs. SameSite=Strict stays as the first line; this is the second. API keys are untouched,
+ * and so are public routes, which never read the session.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
@@ -61,6 +62,9 @@ export function refuseCrossSiteCookieRequests(
 ): void {
   app.addHook('onRequest', async (request) => {
     if (request.is404 || request.headers.authorization !== undefined) return;
+    // Public routes never read the session, so a cookie sent along cannot be abused through them
+    // (the one-click unsubscribe is posted from mailbox providers' servers and mail clients).
+    if (request.routeOptions.config?.access === 'public') return;
     if (!request.cookies[cookieName]) return;
     const reason = crossSiteReason(
       {

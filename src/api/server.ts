@@ -20,6 +20,7 @@ import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditLogRoutes } from './routes/audit-log.js';
 import { bounceMailboxRoutes } from './routes/bounce-mailboxes.js';
 import { bounceRoutes } from './routes/bounces.js';
+import { complianceRoutes } from './routes/compliance.js';
 import { consoleRoutes } from './routes/console.js';
 import { contentRuleRoutes } from './routes/content-rules.js';
 import { datacenterRoutes } from './routes/datacenters.js';
@@ -34,6 +35,7 @@ import { reportRoutes } from './routes/reports.js';
 import { sessionRoutes } from './routes/session.js';
 import { settingsRoutes } from './routes/settings.js';
 import { suppressionRoutes } from './routes/suppressions.js';
+import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { userRoutes } from './routes/users.js';
 import { webhookEndpointRoutes } from './routes/webhook-endpoints.js';
 import { sendSecurityHeaders } from './security-headers.js';
@@ -82,6 +84,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     domainRoutes,
     relayRoutes,
     relayAuthenticationRoutes,
+    complianceRoutes,
     bounceMailboxRoutes,
     oauthRoutes,
     datacenterRoutes,
@@ -92,6 +95,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     webhookEndpointRoutes,
     bounceRoutes,
     reportRoutes,
+    unsubscribeRoutes,
   ]) {
     await app.register(routes(ctx));
   }

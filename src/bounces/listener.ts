@@ -4,14 +4,19 @@
  * Its sessions are limited overall and per client address, and clients that send a command or a
  * message too slowly are cut off well before the idle timeout, which only counts between commands:
  * see `connection-guard.ts`. Each accepted message is handed to `receiveBounce()` before the 250,
- * so a database failure answers 451 and the sender retries.
+ * so a database failure answers 451 and the sender retries. Mail to `unsubscribe+<token>@<bounce
+ * domain>` (the `mailto:` of `List-Unsubscribe`) unsubscribes like the one-click POST; a forged
+ * token is refused at RCPT with 550 5.1.1.
  */
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import type { AppContext } from '../context.js';
+import { unsubscribeKey } from '../delivery/unsubscribe-key.js';
+import { mailtoToken, parseUnsubscribeToken } from '../domain/unsubscribe-token.js';
 import { ConnectionGuard } from './connection-guard.js';
 import { receiveBounce } from './receive.js';
 import { addressHook, dataHook, readData, SmtpReply } from './smtp-adapters.js';
+import { recordUnsubscribe } from './unsubscribe.js';
 
 export const BOUNCE_MAX_BYTES = 10 * 1024 * 1024;
 export const BOUNCE_MAX_CONNECTIONS = 200;
@@ -94,14 +99,24 @@ export async function startBounceListener(
       }
       if (session.envelope.rcptTo.length >= MAX_RECIPIENTS)
         throw new SmtpReply(452, '4.5.3 Too many recipients');
+      const token = mailtoToken(address.address);
+      if (token !== undefined && !parseUnsubscribeToken(token, unsubscribeKey(ctx))) {
+        log.info({ event: 'unsubscribe.forged_token', remoteAddress: session.remoteAddress });
+        throw new SmtpReply(550, '5.1.1 No such unsubscribe address');
+      }
     }),
     onData: dataHook(async (stream, session) => {
       guard.dataStarted(session);
       try {
         const raw = await readData(stream, maxBytes).finally(() => guard.dataReceived(session));
-        const rcpts = session.envelope.rcptTo.map((a) => a.address);
+        const all = session.envelope.rcptTo.map((a) => a.address);
+        const rcpts = all.filter((a) => mailtoToken(a) === undefined);
         try {
-          await receiveBounce(ctx, raw, rcpts, session.remoteAddress);
+          for (const a of all) {
+            const token = mailtoToken(a);
+            if (token !== undefined) await recordUnsubscribe(ctx, token, 'mailto');
+          }
+          if (rcpts.length > 0) await receiveBounce(ctx, raw, rcpts, session.remoteAddress);
         } catch (err) {
           log.error(
             { err, event: 'bounce.processing_failed', remoteAddress: session.remoteAddress },

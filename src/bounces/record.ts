@@ -18,6 +18,7 @@ import type { BounceEventData } from '../domain/webhook-events.js';
 import { suppressAfterBounce } from '../store/repos/bounce-suppression.js';
 import type { SuppressionReason } from '../store/schema.js';
 import { classify } from './classify.js';
+import { checkComplaintRate } from './complaint-guard.js';
 import { type HeaderMatchRefusal, headerMatchRefusal } from './match.js';
 
 export interface BounceInput {
@@ -160,7 +161,15 @@ export async function recordBounce(ctx: AppContext, b: BounceInput, orgId?: stri
   };
   if (result.outcome === 'recorded')
     ctx.log.info({ ...log, status: result.status, suppressed: result.suppressed }, 'bounce recorded');
-  else
+  if (result.outcome === 'recorded' && b.class === 'complaint') {
+    // The report is recorded whatever the guard does: a failure here must not make it come again.
+    await checkComplaintRate(ctx, result.orgId).catch((err: unknown) =>
+      ctx.log.error(
+        { err, event: 'complaint_guard.failed', org: result.orgId },
+        'complaint-rate check failed',
+      ),
+    );
+  } else
     ctx.log.info(log, result.outcome === 'not-a-bounce' ? 'auto-reply ignored' : 'bounce names no delivery');
   return result;
 }

@@ -69,6 +69,8 @@ export interface Config {
   bootstrap: { apiKey?: string; adminEmail?: string; adminPassword?: string };
   oauth: Record<'gmail' | 'microsoft365', OAuthProvider>;
   maxMessageBytes: number;
+  /** Delivered mass emails of an org's day below which the complaint-rate guard does not act. */
+  complaintMinDelivered: number;
   ehloName: string;
   notifyFrom: string | undefined;
   directPort: number;
@@ -258,6 +260,7 @@ export function loadConfig(env: Env = process.env): Config {
       },
     },
     maxMessageBytes: raw.MAILROUTE_MAX_MESSAGE_BYTES,
+    complaintMinDelivered: raw.MAILROUTE_COMPLAINT_MIN_DELIVERED,
     ehloName: raw.MAILROUTE_EHLO_NAME ?? hostname(),
     notifyFrom: raw.MAILROUTE_NOTIFY_FROM,
     directPort: raw.MAILROUTE_DIRECT_PORT,

@@ -200,6 +200,11 @@ export const settingDocs: SettingDoc[] = [
     doc: 'Largest message accepted (text, HTML and decoded attachments).',
   },
   {
+    key: 'MAILROUTE_COMPLAINT_MIN_DELIVERED',
+    defaultText: '1000',
+    doc: 'Mass emails an org must have delivered in its day before the complaint-rate guard warns (over 0.1%) or pauses its mass email (over 0.3%).',
+  },
+  {
     key: 'MAILROUTE_EHLO_NAME',
     defaultText: "the machine's host name",
     doc: 'Name mailroute gives in EHLO to relays and receiving servers.',
@@ -389,6 +394,11 @@ export const configSchema = z.object({
     .int('must be a whole number of bytes')
     .min(1024, 'must be at least 1024')
     .default(26_214_400),
+  MAILROUTE_COMPLAINT_MIN_DELIVERED: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(1000),
   MAILROUTE_EHLO_NAME: optionalText,
   MAILROUTE_NOTIFY_FROM: optionalText.pipe(z.email('must be an email address').optional()),
   MAILROUTE_DIRECT_PORT: port('MAILROUTE_DIRECT_PORT').default(25),

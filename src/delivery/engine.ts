@@ -36,6 +36,7 @@ import {
   sentTransition,
   waitTransition,
 } from './transition-of.js';
+import { unsubscribeKey } from './unsubscribe-key.js';
 import { verpKey } from './verp-key.js';
 
 /** An org as one delivery is routed: its cached settings and domains, its relays as they are now. */
@@ -44,6 +45,8 @@ type Org = OrgState & OrgRelays;
 type Done = { transition: Transition; archive?: Prepared; counters?: { key: CounterKey; n: number }[] };
 
 const MESSAGE_CACHE = 2000;
+/** How long a paused org's mass delivery waits before it is looked at again (resuming wakes it). */
+const PAUSED_WAIT_MS = 5 * 60_000;
 
 /** mailroute's own notices (`system` mail) never use relays: no need to read them. */
 const NO_RELAYS: Promise<OrgRelays> = Promise.resolve({ candidates: [] });
@@ -190,6 +193,8 @@ export class DeliveryEngine {
     attempts: AttemptRecord[],
   ): Promise<Done> {
     const now = this.ctx.clock.now();
+    // Mass email of an org the complaint-rate guard paused waits, without an attempt, until resumed.
+    if (d.type === 'mass' && org.massPaused) return { transition: waitTransition(now + PAUSED_WAIT_MS) };
     const tried = new Set<string>(d.relays_tried ? (JSON.parse(d.relays_tried) as string[]) : []);
     const turnKey = `${d.org_id}:${m.from_domain}:${d.type}`;
     const turn = this.turns.get(turnKey) ?? 0;
@@ -325,7 +330,15 @@ export class DeliveryEngine {
       bounceDomain: org.dataCenter.bounceDomain,
       verpKey: verpKey(this.ctx),
     });
-    return prepare(m, d, key, envelopeFrom, this.ctx.clock.now());
+    const unsubscribe =
+      m.type === 'mass' || (m.type === 'workflow' && org.settings.workflowUnsubscribe)
+        ? {
+            key: unsubscribeKey(this.ctx),
+            publicUrl: this.ctx.config.http.publicUrl,
+            bounceDomain: org.dataCenter.bounceDomain,
+          }
+        : undefined;
+    return prepare(m, d, key, envelopeFrom, this.ctx.clock.now(), unsubscribe);
   }
 
   private async throughPlatform(

@@ -14,6 +14,8 @@ export interface OrgState {
   settings: Settings;
   dataCenter: DataCenter;
   domains: Map<string, string>;
+  /** The complaint-rate guard paused the org's mass email (issue 17): it waits until resumed. */
+  massPaused: boolean;
   loadedAt: number;
 }
 
@@ -45,10 +47,11 @@ export class OrgStates {
 
   private async load(orgId: string): Promise<OrgState> {
     const { db } = this.ctx.store;
-    const [settings, org, domains] = await Promise.all([
+    const [settings, org, domains, pause] = await Promise.all([
       orgSettings(this.ctx.store.db, this.ctx.config.timeZone, orgId),
       db.selectFrom('orgs').select('datacenter').where('id', '=', orgId).executeTakeFirstOrThrow(),
       db.selectFrom('domains').select(['id', 'name']).where('org_id', '=', orgId).execute(),
+      db.selectFrom('mass_pauses').select('org_id').where('org_id', '=', orgId).executeTakeFirst(),
     ]);
     const dataCenter =
       this.ctx.config.dataCenters.find((d) => d.id === org.datacenter) ?? this.ctx.config.dataCenters[0]!;
@@ -57,6 +60,7 @@ export class OrgStates {
       settings,
       dataCenter,
       domains: new Map(domains.map((d) => [d.name, d.id])),
+      massPaused: pause !== undefined,
       loadedAt: Date.now(),
     };
   }

@@ -7,6 +7,7 @@
 
 import type { MessageParts } from '../dkim/canonical.js';
 import { type SigningKey, signParts } from '../dkim/sign.js';
+import { listUnsubscribeHeaders, unsubscribeToken } from '../domain/unsubscribe-token.js';
 import type { MessageContent } from '../schemas/messages.js';
 import type { DeliveriesTable, MessagesTable } from '../store/schema.js';
 import { MimeTemplates, messageIdOf, type Personalization } from './compose.js';
@@ -53,14 +54,41 @@ async function composeFor(m: MessagesTable, d: DeliveriesTable): Promise<Message
   }
 }
 
+/** What the one-click unsubscribe headers of a delivery need; absent for mail that carries none. */
+export interface UnsubscribeParts {
+  key: Buffer;
+  publicUrl: string;
+  bounceDomain: string;
+}
+
+/**
+ * Adds the unsubscribe header fields at the top of the header block, where the signer finds them
+ * (`dkim/sign.ts` signs both). A submitter's own `List-Unsubscribe` is kept (`unsubscribe-token.ts`).
+ */
+function withUnsubscribe(parts: MessageParts, m: MessagesTable, d: DeliveriesTable, u: UnsubscribeParts) {
+  const headers = contentOf(m).headers ?? {};
+  const givenName = Object.keys(headers).find((n) => n.toLowerCase() === 'list-unsubscribe');
+  const fields = listUnsubscribeHeaders({
+    token: unsubscribeToken(d.id, u.key),
+    publicUrl: u.publicUrl,
+    bounceDomain: u.bounceDomain,
+    given: givenName === undefined ? undefined : headers[givenName],
+  });
+  if (fields.length === 0) return parts;
+  const lines = fields.map(([n, v]) => `${n}: ${v}\r\n`).join('');
+  return { head: Buffer.concat([Buffer.from(lines, 'latin1'), parts.head]), body: parts.body };
+}
+
 export async function prepare(
   m: MessagesTable,
   d: DeliveriesTable,
   key: SigningKey | undefined,
   envelopeFrom: string,
   now: number,
+  unsubscribe?: UnsubscribeParts,
 ): Promise<Prepared> {
-  const parts = await composeFor(m, d);
+  const composed = await composeFor(m, d);
+  const parts = unsubscribe ? withUnsubscribe(composed, m, d, unsubscribe) : composed;
   const raw = key ? await signParts(parts, key, new Date(now)) : Buffer.concat([parts.head, parts.body]);
   return {
     raw,

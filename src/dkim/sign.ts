@@ -34,6 +34,7 @@ const SIGNED = [
   'content-type',
   'content-transfer-encoding',
   'list-unsubscribe',
+  'list-unsubscribe-post',
   'x-mailroute-delivery',
 ];
 

@@ -17,3 +17,8 @@ export function dayKey(at: number, zone: string): string {
 export function nextMidnight(at: number, zone: string): number {
   return DateTime.fromMillis(at, { zone }).startOf('day').plus({ days: 1 }).toMillis();
 }
+
+/** Epoch ms of the start of the calendar day containing `at` in `zone`. */
+export function dayStart(at: number, zone: string): number {
+  return DateTime.fromMillis(at, { zone }).startOf('day').toMillis();
+}

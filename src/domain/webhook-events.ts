@@ -16,6 +16,9 @@ export const webhookEventTypes = [
   'delivery.expired',
   'relay.suspended',
   'relay.oauth_reauth',
+  'recipient.unsubscribed',
+  'org.complaint_rate_warning',
+  'org.mass_paused',
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 

@@ -4,7 +4,8 @@
  * delivery each, reserves the plan's daily limit for all of them at once, and hands everything to
  * the one `enqueue()`. A submission that does not fit is refused whole; nothing of it is queued.
  * Suppressed addresses (R20): mass email skips them (recorded as `suppressed`); individual and
- * workflow email to one is refused with 409 naming the field, unless `force: true`.
+ * workflow email to one is refused with 409 naming the field, unless `force: true`, but only when the
+ * suppression's scope is `all`: an unsubscribe (scope `mass`) stops mass email alone.
  * With a virus scanner configured (R24), the content is scanned before anything is queued. The
  * org's content rules for the email type (R25) are kept with the message, applied at composition.
  */
@@ -130,7 +131,7 @@ async function refuseSuppressed(ctx: AppContext, orgId: string, m: MessageSubmit
   if (m.force || m.type === 'mass') return;
   const lists = { to: m.to, cc: m.cc ?? [], bcc: m.bcc ?? [] };
   const all = Object.values(lists).flatMap((l) => l.map((x) => mailbox(x).address));
-  const found = await suppressedAmong(ctx.store.db, orgId, all);
+  const found = await suppressedAmong(ctx.store.db, orgId, all, m.type);
   if (found.size === 0) return;
   const fields: Record<string, string> = {};
   for (const [name, list] of Object.entries(lists))

@@ -14,7 +14,7 @@ import type { Database } from '../store/schema.js';
 export interface AdminNotice {
   orgId: string;
   /** The notification's kind and the event's type. */
-  kind: Extract<WebhookEventType, `relay.${string}`>;
+  kind: Extract<WebhookEventType, `relay.${string}` | `org.${string}`>;
   /** At most one notice per key, e.g. the relay and the day it was suspended. */
   dedupeKey: string;
   /** What the console and webhook receivers read (`relayId`, `relayName`…). */

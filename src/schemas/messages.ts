@@ -33,7 +33,8 @@ export const mergeTemplate = <T extends z.ZodType<string>>(schema: T) =>
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
-const headerName = /^X-[A-Za-z0-9-]{1,70}$/;
+/** Custom `X-` headers, and the submitter's own `List-Unsubscribe` (kept as given; RFC 2369). */
+const headerName = /^(X-[A-Za-z0-9-]{1,70}|List-Unsubscribe)$/;
 
 export const attachmentSchema = z
   .object({
@@ -60,11 +61,17 @@ const common = {
     .superRefine((h, ctx) => {
       for (const name of Object.keys(h)) {
         if (!headerName.test(name))
-          ctx.addIssue({ code: 'custom', path: [name], message: 'custom headers must be named X-…' });
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: 'custom headers must be named X-… (or be List-Unsubscribe)',
+          });
       }
     })
     .optional()
-    .describe('Extra X- headers'),
+    .describe(
+      'Extra X- headers, and your own List-Unsubscribe (kept; mailroute adds its one-click pair otherwise)',
+    ),
   metadata: z
     .record(z.string().max(100), z.union([z.string().max(1000), z.number(), z.boolean()]))
     .optional(),

@@ -34,6 +34,11 @@ export const settingsSchema = z
       .min(1, 'must be between 1 and 3650')
       .max(3650, 'must be between 1 and 3650')
       .describe('Days the archive keeps each message as sent (SPEC R23); older copies are deleted'),
+    workflowUnsubscribe: z
+      .boolean({ error: 'must be true or false' })
+      .describe(
+        'Workflow mail carries the one-click unsubscribe headers too (mass email always carries them)',
+      ),
   })
   .meta({ id: 'Settings' });
 
@@ -48,5 +53,6 @@ export function defaultSettings(timeZone: string): Settings {
     softBounceThreshold: 3,
     softBounceWindowDays: 7,
     archiveRetentionDays: 365,
+    workflowUnsubscribe: false,
   };
 }

@@ -5,17 +5,19 @@
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
 import { AppError, notFound } from '../domain/errors.js';
+import { scopeOf } from '../domain/suppressions.js';
 import { iso } from '../schemas/common.js';
 import type { SuppressionQuery, SuppressionView } from '../schemas/suppressions.js';
 import { writeAudit } from '../store/repos/audit-log.js';
 import { addSuppression } from '../store/repos/suppressions.js';
-import type { SuppressionReason, SuppressionsTable } from '../store/schema.js';
+import type { SuppressionReason, SuppressionScope, SuppressionsTable } from '../store/schema.js';
 import { decodeCursor, encodeCursor } from './cursors.js';
 
 const view = (s: SuppressionsTable): SuppressionView => ({
   address: s.address,
   reason: s.reason,
   bounceReason: s.bounce_reason ?? null,
+  scope: s.scope,
   source: s.source,
   createdAt: iso(s.created_at)!,
 });
@@ -26,6 +28,7 @@ export async function listSuppressions(ctx: AppContext, orgId: string, q: Suppre
   if (address?.startsWith('@')) query = query.where('address', 'like', `%${address.replace(/[%_\\]/g, '')}`);
   else if (address) query = query.where('address', '=', address);
   if (q.reason) query = query.where('reason', '=', q.reason);
+  if (q.scope) query = query.where('scope', '=', q.scope);
   const after = decodeCursor('suppressions', q.cursor);
   if (after)
     query = query.where((eb) =>
@@ -48,7 +51,7 @@ export async function listSuppressions(ctx: AppContext, orgId: string, q: Suppre
 export async function suppress(
   ctx: AppContext,
   actor: Principal,
-  input: { address: string; reason: SuppressionReason },
+  input: { address: string; reason: SuppressionReason; scope?: SuppressionScope },
 ): Promise<SuppressionView> {
   const row: SuppressionsTable = {
     org_id: actor.orgId,
@@ -56,6 +59,7 @@ export async function suppress(
     reason: input.reason,
     source: actor.label,
     created_at: ctx.clock.now(),
+    scope: input.scope ?? scopeOf(input.reason),
   };
   await ctx.store.db.transaction().execute(async (trx) => {
     if (!(await addSuppression(trx, row)))

@@ -8,6 +8,9 @@ import type { BounceReason } from '../domain/bounce-reasons.js';
 import type { DeliveryStatus } from '../domain/delivery-statuses.js';
 import type { MessageType } from '../domain/email-types.js';
 import type { ReturnPathKind } from '../domain/return-path.js';
+import type { SuppressionReason, SuppressionScope } from '../domain/suppressions.js';
+
+export type { SuppressionReason, SuppressionScope };
 
 export interface OrgsTable {
   id: string;
@@ -332,8 +335,6 @@ export interface BouncesTable {
   created_at: number;
 }
 
-export type SuppressionReason = 'hard-bounce' | 'complaint' | 'soft-bounces' | 'manual';
-
 export interface SuppressionsTable {
   org_id: string;
   /** Lower-case address. */
@@ -344,6 +345,18 @@ export interface SuppressionsTable {
   /** The reason of the bounce that caused it; null when added by hand (or before reasons). */
   bounce_reason?: BounceReason | null;
   created_at: number;
+  /** `all`: no mail goes to the address; `mass`: only mass email skips it (unsubscribes). */
+  scope: SuppressionScope;
+}
+
+/** An org whose mass email the complaint-rate guard paused (issue 17), until an admin resumes it. */
+export interface MassPausesTable {
+  org_id: string;
+  /** The org's day whose complaint rate paused it, YYYY-MM-DD. */
+  day: string;
+  complaints: number;
+  delivered: number;
+  paused_at: number;
 }
 
 /** The IMAP mailbox of a relay whose bounces go to a fixed address (SPEC R19). */
@@ -419,6 +432,7 @@ export interface Database {
   platform_keys: PlatformKeysTable;
   bounces: BouncesTable;
   suppressions: SuppressionsTable;
+  mass_pauses: MassPausesTable;
   bounce_mailboxes: BounceMailboxesTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;

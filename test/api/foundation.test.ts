@@ -190,6 +190,7 @@ describe.each(dialects)('HTTP API foundation on %s', (dialect) => {
         softBounceThreshold: 3,
         softBounceWindowDays: 7,
         archiveRetentionDays: 365,
+        workflowUnsubscribe: false,
       });
       const bad = await t.call('PATCH', '/api/v1/settings', {
         timeZone: 'Mars/Olympus',
@@ -207,6 +208,7 @@ describe.each(dialects)('HTTP API foundation on %s', (dialect) => {
         softBounceThreshold: 3,
         softBounceWindowDays: 7,
         archiveRetentionDays: 365,
+        workflowUnsubscribe: false,
       });
       expect((await t.call('GET', '/api/v1/settings')).body).toEqual(ok.body);
       await t.call('PATCH', '/api/v1/settings', { timeZone: 'Asia/Tokyo', relayFallback: 'platform' });

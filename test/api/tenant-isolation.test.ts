@@ -30,6 +30,10 @@ const notOrgScoped: Record<string, string> = {
     'the platform signing key of a data center is public, the same for every org',
   'POST /api/v1/webhooks/{provider}':
     'names a bounce provider; public, authenticated by the provider’s signature, not by an org’s key',
+  'GET /u/{token}':
+    'public one-click unsubscribe page: the signed token (HMAC) is the credential, not an org’s key',
+  'POST /u/{token}':
+    'public one-click unsubscribe (RFC 8058): the signed token (HMAC) is the credential, not an org’s key',
   'GET /api/v1/oauth/callback':
     'public: the browser returns from the provider; the one-time state (a secret) names the flow',
 };

@@ -10,6 +10,8 @@ export interface Zone {
   AAAA?: string[];
   TXT?: string[];
   MX?: { exchange: string; priority: number }[];
+  /** Host names, at a reverse name such as `1.0.0.127.in-addr.arpa`. */
+  PTR?: string[];
 }
 
 export interface TestDnsServer {
@@ -34,6 +36,7 @@ function recordsOf(zone: Zone, type: number): Record<string, unknown>[] {
   if (type === T.AAAA) return (zone.AAAA ?? []).map((address) => ({ type, address }));
   if (type === T.TXT) return (zone.TXT ?? []).map((data) => ({ type, data: chunks(data) }));
   if (type === T.MX) return (zone.MX ?? []).map((mx) => ({ type, ...mx }));
+  if (type === T.PTR) return (zone.PTR ?? []).map((domain) => ({ type, domain }));
   return [];
 }
 

@@ -136,6 +136,7 @@ describe.each(dialects)('bounce reasons, migrated on %s', (dialect) => {
         reason: 'hard-bounce',
         source: 'listener',
         bounce_reason: 'user-unknown',
+        scope: 'all',
         created_at: 2,
       })
       .execute();

@@ -1,9 +1,14 @@
-/** `GET /api/v1/usage?days=N` and `GET /api/v1/notifications`. */
+/**
+ * `GET /api/v1/usage?days=N`, `GET /api/v1/notifications`, and the complaint-rate guard:
+ * `GET /api/v1/reports/complaint-rate` and `POST /api/v1/mass-email/resume` (issue 17).
+ */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.js';
-import { iso } from '../../schemas/common.js';
+import { errorBodySchema, iso } from '../../schemas/common.js';
+import { complaintRateSchema } from '../../schemas/complaint-rate.js';
 import { notificationListSchema } from '../../schemas/notifications.js';
 import { usageQuerySchema, usageSchema } from '../../schemas/usage.js';
+import { complaintReport, resumeMassEmail } from '../../services/mass-pause.js';
 import { usage } from '../../services/usage.js';
 import { principalOf } from '../auth.js';
 
@@ -21,6 +26,26 @@ export const reportRoutes =
         },
       },
       async (request) => usage(ctx, principalOf(request).orgId, request.query.days),
+    );
+    app.get(
+      '/api/v1/reports/complaint-rate',
+      {
+        config: { access: 'read' },
+        schema: { tags: ['reports'], response: { 200: complaintRateSchema } },
+      },
+      async (request) => complaintReport(ctx, principalOf(request).orgId),
+    );
+    app.post(
+      '/api/v1/mass-email/resume',
+      {
+        config: { access: 'admin' },
+        schema: {
+          tags: ['reports'],
+          description: 'Resumes mass email that the complaint-rate guard paused',
+          response: { 200: complaintRateSchema, 409: errorBodySchema },
+        },
+      },
+      async (request) => resumeMassEmail(ctx, principalOf(request)),
     );
     app.get(
       '/api/v1/notifications',

@@ -21,6 +21,7 @@ import * as m0009 from './0009-signin-throttle.js';
 import * as m0010 from './0010-user-email-per-org.js';
 import * as m0011 from './0011-bounce-reasons.js';
 import * as m0012 from './0012-org-disabled.js';
+import * as m0013 from './0013-unsubscribes.js';
 import * as m0015 from './0015-route-reasons.js';
 import * as m0017 from './0017-attempts-by-relay.js';
 
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0010-user-email-per-org': m0010,
   '0011-bounce-reasons': m0011,
   '0012-org-disabled': m0012,
+  '0013-unsubscribes': m0013,
   '0015-route-reasons': m0015,
   '0017-attempts-by-relay': m0017,
 };

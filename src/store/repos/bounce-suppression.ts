@@ -8,6 +8,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { BounceOutcome } from '../../domain/bounce-outcome.js';
 import type { BounceReason } from '../../domain/bounce-reasons.js';
+import { scopeOf } from '../../domain/suppressions.js';
 import type { Database, SuppressionReason } from '../schema.js';
 import { orgSettings } from './settings.js';
 import { addSuppression } from './suppressions.js';
@@ -44,6 +45,7 @@ export async function suppressAfterBounce(
     reason,
     source: s.source,
     bounce_reason: s.bounceReason ?? null,
+    scope: scopeOf(reason),
     created_at: s.now,
   });
   return added ? reason : undefined;

@@ -14,6 +14,8 @@ import type {
   bounceMailboxSchema,
 } from '../../../src/schemas/bounce-mailboxes.js';
 import type { bounceSchema } from '../../../src/schemas/bounces.js';
+import type { complaintRateSchema } from '../../../src/schemas/complaint-rate.js';
+import type { complianceCheckSchema } from '../../../src/schemas/compliance.js';
 import type {
   contentPositionSchema,
   contentRuleCreateSchema,
@@ -99,3 +101,5 @@ export type ContentRulePatch = z.input<typeof contentRulePatchSchema>;
 export type BounceMailbox = z.output<typeof bounceMailboxSchema>;
 export type BounceMailboxInput = z.input<typeof bounceMailboxInputSchema>;
 export type BounceMailboxPoll = z.output<typeof bounceMailboxPollSchema>;
+export type ComplaintRateView = z.output<typeof complaintRateSchema>;
+export type ComplianceCheckView = z.output<typeof complianceCheckSchema>;

@@ -7,6 +7,7 @@ import { ConfirmButton } from '../components/confirm-button';
 import { DnsRecordView } from '../components/dns-record';
 import { ErrorBanner } from '../components/error-banner';
 import { dateTime } from '../components/format';
+import { ComplianceSection } from './compliance-section';
 
 export function DomainCard({
   domain,
@@ -109,6 +110,8 @@ export function DomainCard({
           />
         )}
       </div>
+      <h3>{t('compliance.title')}</h3>
+      <ComplianceSection domainId={d.id} />
     </section>
   );
 }

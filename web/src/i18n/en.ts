@@ -281,6 +281,20 @@ export const en = {
     severity: { error: 'Error', warning: 'Warning', info: 'Info' },
     run: 'Check again',
   },
+  compliance: {
+    title: 'Bulk-sender rules',
+    run: 'Check the bulk-sender rules',
+    platform: 'mailroute (platform)',
+    status: { pass: 'OK', warn: 'Check', fail: 'Fix' },
+    rules: {
+      spf: 'SPF',
+      dkim: 'DKIM key',
+      dmarc_present: 'DMARC record',
+      dmarc_aligned: 'DMARC alignment',
+      fcrdns: 'Reverse DNS of the sending address',
+      tls: 'TLS to the relay',
+    },
+  },
   domains: {
     title: 'Domains',
     intro:
@@ -472,6 +486,14 @@ export const en = {
     day: 'Day',
     empty: 'Nothing was sent in this period.',
     table: 'Numbers',
+    complaintRate: 'Complaint rate',
+    complaintRateToday:
+      'Today ({{day}}): {{rate}}, {{complaints}} complaints in {{delivered}} delivered mass emails.',
+    complaintRateRule:
+      'Mailbox providers ask for under 0.1% and refuse senders over 0.3%. Over 0.1% the administrators are warned; over 0.3% mass email pauses. The guard acts from {{min}} delivered mass emails a day.',
+    massPaused:
+      'Mass email is paused since {{at}} (complaint rate {{rate}}). Individual and workflow emails keep flowing.',
+    resumeMass: 'Resume mass email',
   },
   bounceReasons: {
     'user-unknown': 'Unknown recipient',
@@ -520,7 +542,7 @@ export const en = {
   suppressions: {
     title: 'Suppressions',
     intro:
-      'Addresses that receive no more mail: hard bounces, complaints, repeated soft bounces and ones you add. Mass email skips them; other email to them is refused.',
+      'Addresses that receive no more mail: hard bounces, complaints, repeated soft bounces and ones you add. Mass email skips them; other email to them is refused. Unsubscribed addresses stop mass emails only.',
     address: 'Email address',
     reason: 'Reason',
     reasons: {
@@ -528,8 +550,16 @@ export const en = {
       complaint: 'Complaint',
       'soft-bounces': 'Soft bounces',
       manual: 'Added by hand',
+      unsubscribe: 'Unsubscribed',
     },
     bounceReason: 'Bounce reason',
+    scope: 'Stops',
+    scopes: { all: 'All mail', mass: 'Mass emails only' },
+    anyScope: 'Any scope',
+    anyReason: 'Any reason',
+    exportCsv: 'Export CSV',
+    importCsv: 'Import CSV',
+    imported: '{{added}} added, {{unchanged}} already on the list.',
     detail: 'Source',
     added: 'Added',
     add: 'Add',
@@ -585,6 +615,10 @@ export const en = {
       'relay.suspended':
         'The relay server “{{name}}” failed 3 times in a row and is suspended until {{until}}. Mail goes out through mailroute meanwhile.',
       'relay.oauth_reauth': 'The relay server “{{name}}” needs you to sign in again.',
+      'org.complaint_rate_warning':
+        'The complaint rate of your mass email on {{day}} is {{rate}}. Mailbox providers ask for under 0.1%; over 0.3% mass email pauses.',
+      'org.mass_paused':
+        'Mass email is paused: the complaint rate on {{day}} reached {{rate}}. Individual and workflow emails keep flowing. Resume it on the Reports page.',
     },
     other: '{{kind}}',
     open: 'Open the relay',
@@ -636,6 +670,9 @@ export const en = {
     fallbackRetry: 'Keep the mail on my relays and retry later',
     archiveRetention: 'Keep archived mail for (days)',
     archiveRetentionHint: 'Copies of sent mail older than this are deleted (1–3650 days).',
+    workflowUnsubscribe: 'One-click unsubscribe on workflow emails',
+    workflowUnsubscribeOff: 'Mass emails only',
+    workflowUnsubscribeOn: 'Mass and workflow emails',
   },
   webhooks: {
     title: 'Webhooks',

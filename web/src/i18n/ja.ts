@@ -276,6 +276,20 @@ export const ja: Resources = {
     severity: { error: 'エラー', warning: '警告', info: '情報' },
     run: '再確認',
   },
+  compliance: {
+    title: '一括送信者ガイドライン',
+    run: '一括送信者ガイドラインを確認',
+    platform: 'mailroute（プラットフォーム）',
+    status: { pass: 'OK', warn: '要確認', fail: '要対応' },
+    rules: {
+      spf: 'SPF',
+      dkim: 'DKIMキー',
+      dmarc_present: 'DMARCレコード',
+      dmarc_aligned: 'DMARCの一致',
+      fcrdns: '送信元アドレスの逆引きDNS',
+      tls: 'リレーサーバーへのTLS',
+    },
+  },
   domains: {
     title: 'ドメイン',
     intro: '送信に使うドメインです。ドメインごとに、確認用のレコードとDKIMの公開鍵をDNSに登録してください。',
@@ -452,6 +466,14 @@ export const ja: Resources = {
     bytes: '{{n}} バイト',
   },
   reports: {
+    complaintRate: '苦情率',
+    complaintRateToday:
+      '本日（{{day}}）: {{rate}}（一括送信メール {{delivered}} 件の配信に対し苦情 {{complaints}} 件）',
+    complaintRateRule:
+      'メールボックス事業者の基準は 0.1% 未満で、0.3% を超える送信者は拒否されます。0.1% を超えると管理者に警告し、0.3% を超えると一括送信メールを一時停止します。1日 {{min}} 件以上の配信から判定します。',
+    massPaused:
+      '{{at}} から一括送信メールを一時停止しています（苦情率 {{rate}}）。個別メールとワークフローメールは引き続き送信されます。',
+    resumeMass: '一括送信メールを再開',
     title: 'レポート',
     days: '期間',
     lastDays: '過去 {{n}} 日間',
@@ -512,7 +534,7 @@ export const ja: Resources = {
   suppressions: {
     title: '送信停止リスト',
     intro:
-      'これ以上メールを送信しないアドレスです（ハードバウンス、苦情、繰り返しのソフトバウンス、手動で追加したもの）。一括送信メールでは除外され、その他のメールは送信を拒否します。',
+      'これ以上メールを送信しないアドレスです（ハードバウンス、苦情、繰り返しのソフトバウンス、手動で追加したもの）。一括送信メールでは除外され、その他のメールは送信を拒否します。配信停止したアドレスは一括送信メールのみ停止します。',
     address: 'メールアドレス',
     reason: '理由',
     reasons: {
@@ -520,8 +542,16 @@ export const ja: Resources = {
       complaint: '苦情',
       'soft-bounces': 'ソフトバウンス',
       manual: '手動で追加',
+      unsubscribe: '配信停止',
     },
     bounceReason: '不達理由',
+    scope: '停止対象',
+    scopes: { all: 'すべてのメール', mass: '一括送信メールのみ' },
+    anyScope: 'すべての対象',
+    anyReason: 'すべての理由',
+    exportCsv: 'CSVをエクスポート',
+    importCsv: 'CSVをインポート',
+    imported: '{{added}}件を追加しました（{{unchanged}}件は登録済み）。',
     detail: '登録元',
     added: '追加日時',
     add: '追加',
@@ -578,6 +608,10 @@ export const ja: Resources = {
       'relay.suspended':
         'リレーサーバー「{{name}}」で3回続けて送信に失敗したため、{{until}} まで停止しています。その間のメールは mailroute から送信されます。',
       'relay.oauth_reauth': 'リレーサーバー「{{name}}」に再度ログインしてください。',
+      'org.complaint_rate_warning':
+        '{{day}} の一括送信メールの苦情率が {{rate}} です。メールボックス事業者の基準は 0.1% 未満で、0.3% を超えると一括送信メールを一時停止します。',
+      'org.mass_paused':
+        '{{day}} の苦情率が {{rate}} に達したため、一括送信メールを一時停止しました。個別メールとワークフローメールは引き続き送信されます。レポート画面から再開できます。',
     },
     other: '{{kind}}',
     open: 'リレーサーバーを開く',
@@ -630,6 +664,9 @@ export const ja: Resources = {
     fallbackRetry: 'リレーサーバーのみを使い、後で再試行する',
     archiveRetention: 'アーカイブの保存期間（日）',
     archiveRetentionHint: 'これより古い送信済みメールの控えは削除されます（1〜3650日）。',
+    workflowUnsubscribe: 'ワークフローメールのワンクリック配信停止',
+    workflowUnsubscribeOff: '一括送信メールのみ',
+    workflowUnsubscribeOn: '一括送信メールとワークフローメール',
   },
   webhooks: {
     title: 'Webhook',

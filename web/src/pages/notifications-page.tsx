@@ -17,6 +17,8 @@ function text(n: NotificationView, t: (k: string, o?: Record<string, unknown>) =
         : '';
   if (n.kind === 'relay.suspended' || n.kind === 'relay.oauth_reauth')
     return t(`notifications.kinds.${n.kind}`, { name, until });
+  if (n.kind === 'org.complaint_rate_warning' || n.kind === 'org.mass_paused')
+    return t(`notifications.kinds.${n.kind}`, { rate: d.rate, day: d.day });
   return t('notifications.other', { kind: n.kind });
 }
 

@@ -6,6 +6,7 @@ import type { Usage } from '../api/types';
 import { Field } from '../components/field';
 import { Empty, LoadState } from '../components/load-state';
 import { useResource } from '../hooks/use-resource';
+import { ComplaintRateCard } from './complaint-rate-card';
 
 const palette = ['#2563eb', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
 
@@ -118,6 +119,7 @@ export function ReportsPage() {
           </select>
         </Field>
       </div>
+      <ComplaintRateCard />
       <LoadState resource={usage}>{(u) => <Charts u={u} />}</LoadState>
     </>
   );

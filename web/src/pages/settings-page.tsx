@@ -82,6 +82,17 @@ function SettingsForm({ initial, saved }: { initial: Settings; saved: () => void
           onChange={(e) => setS({ ...s, archiveRetentionDays: e.target.valueAsNumber })}
         />
       </Field>
+      <RadioGroup
+        legend={t('settings.workflowUnsubscribe')}
+        value={s.workflowUnsubscribe ? 'on' : 'off'}
+        disabled={!canEdit}
+        error={error?.fields.workflowUnsubscribe}
+        options={[
+          { value: 'off', label: t('settings.workflowUnsubscribeOff') },
+          { value: 'on', label: t('settings.workflowUnsubscribeOn') },
+        ]}
+        onChange={(v) => setS({ ...s, workflowUnsubscribe: v === 'on' })}
+      />
       <button type="submit" disabled={!canEdit}>
         {t('app.save')}
       </button>

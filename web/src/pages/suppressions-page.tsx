@@ -1,10 +1,20 @@
-/** 送信停止リスト (R20): list, add by hand, remove. "Not available" until the API has it. */
+/**
+ * 送信停止リスト (R20, issue 17): list filtered by address, scope and reason; add by hand, remove;
+ * admins export and import it as CSV.
+ */
+
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import {
+  type SuppressionReason,
+  type SuppressionScope,
+  suppressionReasons,
+  suppressionScopes,
+} from '../../../src/domain/suppressions.js';
 import { ApiError, del, post, query } from '../api/client';
 import type { Suppression } from '../api/types';
 import { ConfirmButton } from '../components/confirm-button';
-import { ErrorBanner } from '../components/error-banner';
+import { ErrorBanner, SuccessBanner } from '../components/error-banner';
 import { Field } from '../components/field';
 import { dateTime } from '../components/format';
 import { ListTable } from '../components/list-table';
@@ -17,8 +27,11 @@ export function SuppressionsPage() {
   const { t } = useTranslation();
   const { canEdit } = useSession();
   const [search, setSearch] = useState('');
+  const [scope, setScope] = useState<SuppressionScope | ''>('');
+  const [reason, setReason] = useState<SuppressionReason | ''>('');
+  const [imported, setImported] = useState<string>();
   const list = useResource<{ items: Suppression[] }>(
-    `/api/v1/suppressions${query({ address: search.trim() })}`,
+    `/api/v1/suppressions${query({ address: search.trim(), scope, reason })}`,
   );
   const [address, setAddress] = useState('');
   const [error, setError] = useState<ApiError>();
@@ -36,6 +49,15 @@ export function SuppressionsPage() {
   const add = async (e: FormEvent) => {
     e.preventDefault();
     if (await run(() => post('/api/v1/suppressions', { address: address.trim() }))) setAddress('');
+  };
+  const importCsv = async (file: File | undefined) => {
+    setImported(undefined);
+    if (!file) return;
+    const csv = await file.text();
+    await run(async () => {
+      const r = await post<{ added: number; unchanged: number }>('/api/v1/suppressions/import', { csv });
+      setImported(t('suppressions.imported', r));
+    });
   };
   const remove = (s: Suppression) => run(() => del(`/api/v1/suppressions/${encodeURIComponent(s.address)}`));
   return (
@@ -60,9 +82,51 @@ export function SuppressionsPage() {
           <Field label={t('suppressions.search')}>
             <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
           </Field>
+          <Field label={t('suppressions.scope')}>
+            <select value={scope} onChange={(e) => setScope(e.target.value as SuppressionScope | '')}>
+              <option value="">{t('suppressions.anyScope')}</option>
+              {suppressionScopes.map((s) => (
+                <option key={s} value={s}>
+                  {t(`suppressions.scopes.${s}`)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label={t('suppressions.reason')}>
+            <select value={reason} onChange={(e) => setReason(e.target.value as SuppressionReason | '')}>
+              <option value="">{t('suppressions.anyReason')}</option>
+              {suppressionReasons.map((r) => (
+                <option key={r} value={r}>
+                  {t(`suppressions.reasons.${r}`)}
+                </option>
+              ))}
+            </select>
+          </Field>
         </div>
+        {canEdit && (
+          <div className="inline-form card">
+            <a
+              className="button secondary small"
+              href={`/api/v1/suppressions/export.csv${query({ scope, reason })}`}
+              download="suppressions.csv"
+            >
+              {t('suppressions.exportCsv')}
+            </a>
+            <Field label={t('suppressions.importCsv')} error={error?.fields.csv}>
+              <input
+                type="file"
+                accept=".csv,text/csv"
+                onChange={(e) => {
+                  void importCsv(e.target.files?.[0]);
+                  e.target.value = '';
+                }}
+              />
+            </Field>
+          </div>
+        )}
       </div>
-      <ErrorBanner error={error && !error.fields.address ? error : undefined} />
+      <SuccessBanner message={imported} />
+      <ErrorBanner error={error && !error.fields.address && !error.fields.csv ? error : undefined} />
       <LoadState resource={list}>
         {({ items }) => (
           <ListTable
@@ -72,6 +136,7 @@ export function SuppressionsPage() {
               t('suppressions.address'),
               t('suppressions.reason'),
               t('suppressions.bounceReason'),
+              t('suppressions.scope'),
               t('suppressions.detail'),
               t('suppressions.added'),
               { hidden: t('suppressions.remove') },
@@ -82,6 +147,7 @@ export function SuppressionsPage() {
                 <td>{s.address}</td>
                 <td>{t(`suppressions.reasons.${s.reason}`, { defaultValue: s.reason })}</td>
                 <td>{s.bounceReason ? <BounceReasonLabel reason={s.bounceReason} /> : '—'}</td>
+                <td>{t(`suppressions.scopes.${s.scope}`, { defaultValue: s.scope })}</td>
                 <td className="mono clip">{s.source}</td>
                 <td>{dateTime(s.createdAt)}</td>
                 <td>
