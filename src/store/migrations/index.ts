@@ -19,6 +19,7 @@ import * as m0007 from './0007-bounce-mailboxes.js';
 import * as m0008 from './0008-delivery-return-path.js';
 import * as m0009 from './0009-signin-throttle.js';
 import * as m0010 from './0010-user-email-per-org.js';
+import * as m0014 from './0014-api-key-default-type.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0008-delivery-return-path': m0008,
   '0009-signin-throttle': m0009,
   '0010-user-email-per-org': m0010,
+  '0014-api-key-default-type': m0014,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
