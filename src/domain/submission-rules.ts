@@ -25,8 +25,12 @@ export function isLoopback(address: string): boolean {
  * AUTH PLAIN and LOGIN carry the key itself: only over TLS, or from the machine itself. Undefined
  * when allowed, else the reply (RFC 4954 §4: 538 encryption required).
  */
-export function clearAuthRefusal(remoteAddress: string, secure: boolean): string | undefined {
-  if (secure || isLoopback(remoteAddress)) return undefined;
+export function clearAuthRefusal(
+  remoteAddress: string,
+  secure: boolean,
+  local: (address: string) => boolean = isLoopback,
+): string | undefined {
+  if (secure || local(remoteAddress)) return undefined;
   return '5.7.11 Encryption required: use STARTTLS (or the implicit TLS port) before AUTH';
 }
 

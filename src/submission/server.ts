@@ -68,9 +68,19 @@ async function readAll(stream: SMTPServerDataStream): Promise<Buffer | undefined
   return stream.sizeExceeded ? undefined : Buffer.concat(chunks);
 }
 
+export interface SubmissionOptions {
+  port?: number | 'off';
+  tlsPort?: number | 'off';
+  /**
+   * Which client addresses may AUTH without TLS (default: loopback). Tests narrow it to
+   * 127.0.0.1 to see a client on 127.0.0.2 as a remote one, contacting only loopback.
+   */
+  clearAuthFrom?: (address: string) => boolean;
+}
+
 export async function startSubmissionServer(
   ctx: AppContext,
-  o: { port?: number | 'off'; tlsPort?: number | 'off' } = {},
+  o: SubmissionOptions = {},
 ): Promise<SubmissionServer | undefined> {
   const cfg = ctx.config.submission;
   const port = o.port ?? cfg.port;
@@ -97,7 +107,7 @@ export async function startSubmissionServer(
       closeTimeout: 5_000,
       logger: false,
       onAuth(auth, session, done) {
-        const refusal = clearAuthRefusal(session.remoteAddress, session.secure);
+        const refusal = clearAuthRefusal(session.remoteAddress, session.secure, o.clearAuthFrom);
         if (refusal) return done(new Reply(538, refusal));
         authenticate(ctx, session.remoteAddress, auth.username ?? '', auth.password ?? '').then(
           (r) => ('sender' in r ? done(null, { user: r.sender }) : done(reply(r))),
