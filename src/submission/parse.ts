@@ -6,9 +6,11 @@
  * recipients). Anything else stays as the application wrote it, its own DKIM signature included.
  */
 import { simpleParser } from 'mailparser';
+import addressparser from 'nodemailer/lib/addressparser';
 import type { ScanPart } from '../antivirus/scan.js';
 import { headerFields, messageParts } from '../dkim/canonical.js';
 import type { EmailType } from '../domain/email-types.js';
+import { decodeWords } from '../domain/encoded-words.js';
 import { type Mailbox, parseMailbox } from '../domain/mailbox.js';
 import { emailTypeOf, type SmtpAnswer, TYPE_HEADER } from '../domain/submission-rules.js';
 
@@ -38,34 +40,19 @@ function withoutRemoved(head: string): string {
   return out.join('\r\n');
 }
 
-export async function parseSubmission(
-  data: Buffer,
-  defaultType: EmailType,
-): Promise<ParsedSubmission | SmtpAnswer> {
-  const raw = /(?<!\r)\n/.test(data.toString('latin1'))
-    ? Buffer.from(data.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1')
-    : data;
-  const { head, body } = messageParts(raw);
-  const fields = headerFields(head);
-  const typeFields = fields.filter((f) => f.name.trim().toLowerCase() === TYPE_HEADER);
-  if (typeFields.length > 1)
-    return { code: 550, message: '5.6.0 Message refused: give X-Mailroute-Type once' };
-  const type = emailTypeOf(typeFields[0]?.value.replace(/\r\n/g, ''), defaultType);
-  if (typeof type !== 'string') return { code: 550, message: `5.6.0 Message refused: ${type.problem}` };
-  const fromFields = fields.filter((f) => f.name.trim().toLowerCase() === 'from');
-  if (fromFields.length !== 1)
-    return { code: 550, message: '5.6.0 Message refused: the message must have one From header' };
+type Parsed = ReturnType<typeof addressparser>;
+const addressesIn = (list: Parsed): string[] =>
+  list.flatMap((a) =>
+    'group' in a && Array.isArray(a.group) ? addressesIn(a.group as Parsed) : a.address ? [a.address] : [],
+  );
+
+/** The bodies and attachments, for the virus scanner (parsed only when one is configured). */
+async function scanParts(raw: Buffer): Promise<ScanPart[]> {
   const parsed = await simpleParser(raw, {
     skipImageLinks: true,
     skipTextToHtml: true,
     skipHtmlToText: true,
   });
-  const senders = parsed.from?.value ?? [];
-  if (senders.length !== 1 || !senders[0]!.address)
-    return { code: 550, message: '5.6.0 Message refused: From must name exactly one mailbox' };
-  const from = parseMailbox(senders[0]!.address);
-  if (typeof from === 'string')
-    return { code: 553, message: `5.1.7 Message refused: From ${senders[0]!.address}: ${from}` };
   const parts: ScanPart[] = [];
   if (parsed.text) parts.push({ field: 'text', label: 'the text body', data: Buffer.from(parsed.text) });
   if (typeof parsed.html === 'string')
@@ -76,12 +63,43 @@ export async function parseSubmission(
       label: `attachment "${(a.filename ?? 'unnamed').replace(/[\r\n"]/g, '')}"`,
       data: a.content,
     });
+  return parts;
+}
+
+/** `scan`: whether a virus scanner will look at the parts (parsing the MIME tree costs time). */
+export async function parseSubmission(
+  data: Buffer,
+  defaultType: EmailType,
+  scan = false,
+): Promise<ParsedSubmission | SmtpAnswer> {
+  const raw = /(?<!\r)\n/.test(data.toString('latin1'))
+    ? Buffer.from(data.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1')
+    : data;
+  const { head, body } = messageParts(raw);
+  const fields = headerFields(head);
+  const named = (name: string) => fields.filter((f) => f.name.trim().toLowerCase() === name);
+  const typeFields = named(TYPE_HEADER);
+  if (typeFields.length > 1)
+    return { code: 550, message: '5.6.0 Message refused: give X-Mailroute-Type once' };
+  const type = emailTypeOf(typeFields[0]?.value.replace(/\r\n/g, ''), defaultType);
+  if (typeof type !== 'string') return { code: 550, message: `5.6.0 Message refused: ${type.problem}` };
+  const fromFields = named('from');
+  if (fromFields.length !== 1)
+    return { code: 550, message: '5.6.0 Message refused: the message must have one From header' };
+  const utf8 = (v: string) => Buffer.from(v.replace(/\r\n/g, ''), 'latin1').toString('utf8');
+  const senders = addressesIn(addressparser(utf8(fromFields[0]!.value)));
+  if (senders.length !== 1)
+    return { code: 550, message: '5.6.0 Message refused: From must name exactly one mailbox' };
+  const from = parseMailbox(senders[0]!);
+  if (typeof from === 'string')
+    return { code: 553, message: `5.1.7 Message refused: From ${senders[0]}: ${from}` };
+  const subject = decodeWords(utf8(named('subject')[0]?.value ?? '')).trim();
   const kept = Buffer.from(withoutRemoved(head.toString('latin1')), 'latin1');
   return {
     type,
     from,
-    subject: (parsed.subject ?? '').replace(/[\r\n]+/g, ' ').slice(0, 998),
+    subject: subject.replace(/[\r\n]+/g, ' ').slice(0, 998),
     raw: Buffer.concat([kept, body]),
-    parts,
+    parts: scan ? await scanParts(raw) : [],
   };
 }

@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeWords } from '../../src/domain/encoded-words.js';
 import { clearAuthRefusal, isLoopback } from '../../src/domain/submission-rules.js';
 import { type SubmissionServer, startSubmissionServer } from '../../src/submission/server.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
@@ -60,6 +61,16 @@ describe('the clear-text AUTH rule', () => {
     const refusal = clearAuthRefusal(address, secure);
     expect(refusal === undefined).toBe(allowed);
     if (!allowed) expect(refusal).toMatch(/^5\.7\.11 Encryption required/);
+  });
+
+  it.each([
+    ['=?UTF-8?B?44GT44KT44Gr44Gh44Gv?=', 'こんにちは'],
+    ['=?utf-8?Q?caf=C3=A9_au_lait?=', 'café au lait'],
+    ['=?ISO-8859-1?Q?Gr=FC=DFe?= =?UTF-8?B?IQ==?=', 'Grüße!'],
+    ['plain subject', 'plain subject'],
+    ['=?KOI8-R?B?8NLJ18XU?=', '=?KOI8-R?B?8NLJ18XU?='],
+  ])('decodes the encoded words of %s', (raw, text) => {
+    expect(decodeWords(raw)).toBe(text);
   });
 
   it('knows loopback addresses', () => {
