@@ -6,7 +6,6 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 import type { AppContext } from '../context.js';
 import { FILE_MODE } from '../store/file-modes.js';
 
@@ -29,6 +28,8 @@ export async function submissionCertificate(ctx: AppContext): Promise<Certificat
   const name = ctx.config.ehloName;
   // Clients check validity against the machine's clock, not mailroute's.
   const now = Date.now();
+  // Loaded only to generate one: with a configured certificate the package is not needed.
+  const { generate } = await import('selfsigned');
   const made = await generate([{ name: 'commonName', value: name }], {
     algorithm: 'sha256',
     keySize: 2048,
