@@ -3,7 +3,8 @@
  * it, and nothing imports in a cycle. `npm test` runs this check, so a new upward import fails.
  *
  * From the bottom up: pure rules, the HTTP contract, infrastructure, the process context, the
- * stages of the pipeline (each only below itself), the admin use cases, the metrics, the API, the process entry
+ * stages of the pipeline (each only below itself), the SMTP submission server, the admin use cases,
+ * the metrics, the API, the process entry
  * points and the CLI.
  */
 const layers = [
@@ -20,6 +21,7 @@ const layers = [
   ['delivery', '^src/delivery/'],
   ['bounces', '^src/bounces/'],
   ['intake', '^src/intake/'],
+  ['submission', '^src/submission/'],
   ['services', '^src/services/'],
   ['metrics', '^src/metrics/'],
   ['api', '^src/api/'],

@@ -47,10 +47,13 @@ export async function startMailroute({ sinkPort, workers = 0, databaseUrl, concu
     JSON.stringify([{ name: 'bench', dailyLimit: 10_000_000, maxDomains: 5, maxRelaysPerDomain: 5 }]),
   );
   const port = await freePort();
+  const submissionPort = await freePort();
   const env = {
     PATH: process.env.PATH,
     MAILROUTE_DATA_DIR: dir,
     MAILROUTE_HTTP_PORT: String(port),
+    MAILROUTE_SUBMISSION_PORT: String(submissionPort),
+    MAILROUTE_EHLO_NAME: 'localhost',
     MAILROUTE_BOOTSTRAP_API_KEY: KEY,
     MAILROUTE_PLANS: plans,
     MAILROUTE_DEFAULT_PLAN: 'bench',
@@ -89,6 +92,7 @@ export async function startMailroute({ sinkPort, workers = 0, databaseUrl, concu
   };
   return {
     api,
+    submissionPort,
     pids: procs.map((p) => p.pid),
     async stop() {
       for (const p of procs) p.kill('SIGTERM');

@@ -74,7 +74,7 @@ function configure(dir, smtpdPort, sinkPort) {
   mkdirSync(join(dir, 'queue'), { recursive: true });
 }
 
-export async function postfixReference(sink, n, body) {
+export async function postfixReference(sink, n, body, hooks = {}) {
   if (!existsSync(POSTFIX)) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'mailroute-postfix-'));
   chmodSync(dir, 0o755);
@@ -94,7 +94,10 @@ export async function postfixReference(sink, n, body) {
       if (open) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    return await sendAll({ port, n, body, tag: 'pf', sink });
+    const stopped = hooks.onStarted?.(dir);
+    const r = hooks.send ? await hooks.send(port) : await sendAll({ port, n, body, tag: 'pf', sink });
+    stopped?.();
+    return r;
   } finally {
     try {
       run('stop');

@@ -1,5 +1,6 @@
 // `npm run bench`: mailroute's end-to-end throughput against references measured in the same run.
-// Usage: npm run bench -- [--n 20000] [--batch 1000] [--dkim] [--workers 2] [--mass 100000] [--no-postfix]
+// Usage: npm run bench -- [--n 20000] [--batch 1000] [--dkim] [--workers 2] [--mass 100000] [--no-postfix] [--smtp]
+// (--smtp: SMTP submission into mailroute vs Postfix, both to the sink: see smtp-bench.mjs.)
 // (DATABASE_URL=postgres://… runs mailroute on PostgreSQL; --workers adds `mailroute worker` processes.)
 import { parseArgs } from 'node:util';
 import { startMailroute } from './mailroute.mjs';
@@ -7,6 +8,7 @@ import { nodemailerReference } from './nodemailer-ref.mjs';
 import { postfixReference } from './postfix-ref.mjs';
 import { cpuSeconds, peakRssMb, withChildren } from './proc.mjs';
 import { startSink } from './sink.mjs';
+import { benchSmtp } from './smtp-bench.mjs';
 
 const { values: o } = parseArgs({
   options: {
@@ -16,6 +18,7 @@ const { values: o } = parseArgs({
     workers: { type: 'string', default: '0' },
     mass: { type: 'string', default: '0' },
     'no-postfix': { type: 'boolean', default: false },
+    smtp: { type: 'boolean', default: false },
   },
 });
 const N = Number(o.n);
@@ -125,6 +128,12 @@ async function benchMassAcceptance(sink, n) {
 }
 
 const sink = await startSink();
+if (o.smtp) {
+  console.log(`mailroute SMTP benchmark: ${fmt(N)} messages of 1 KB, 10 sessions`);
+  await benchSmtp(sink, N, BODY, fmt);
+  await sink.close();
+  process.exit(0);
+}
 console.log(
   `mailroute benchmark: ${fmt(N)} messages of 1 KB, batches of ${BATCH}, ${o.dkim ? 'DKIM RSA-2048' : 'no DKIM'}, ${process.env.DATABASE_URL ? 'PostgreSQL' : 'SQLite'}, ${1 + Number(o.workers)} process(es)`,
 );

@@ -1,6 +1,6 @@
 /**
  * The composition root: configuration → database (migrated) → secrets → first-start bootstrap →
- * HTTP server, bounce listener and delivery worker. Starts the parts, and stops them in reverse order
+ * HTTP server, bounce listener, SMTP submission server and delivery worker. Starts the parts, and stops them in reverse order
  * on SIGTERM/SIGINT.
  */
 import { existsSync } from 'node:fs';
@@ -27,6 +27,7 @@ import { openStore } from './store/db.js';
 import { databaseLocation, holdsMailroute } from './store/existing.js';
 import { octal, preparePrivateDir } from './store/file-modes.js';
 import { migrateToLatest } from './store/migrations/index.js';
+import { type SubmissionServer, startSubmissionServer } from './submission/server.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 
 export interface AppOptions {
@@ -46,6 +47,8 @@ export interface AppOptions {
   bounces?: boolean;
   /** Port of the bounce listener instead of the configured one (0: any free port, for tests). */
   bouncePort?: number;
+  /** Run the SMTP submission server (default: when the HTTP server runs). */
+  submission?: boolean;
   leaseMs?: number;
 }
 
@@ -54,6 +57,7 @@ export interface App {
   http: FastifyInstance;
   worker: Worker | undefined;
   bounces: BounceListener | undefined;
+  submission: SubmissionServer | undefined;
   /** Listens on the configured (or given) port; returns the bound port. */
   listen(port?: number): Promise<number>;
   close(): Promise<void>;
@@ -123,6 +127,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           throw err;
         })
       : undefined;
+  const submission =
+    (options.submission ?? options.http !== false)
+      ? await startSubmissionServer(ctx).catch(async (err) => {
+          await bounces?.close();
+          await ctx.store.close();
+          throw err;
+        })
+      : undefined;
   const worker =
     options.worker === false
       ? undefined
@@ -148,6 +160,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     http: http as FastifyInstance,
     worker,
     bounces,
+    submission,
     async listen(port = config.http.port) {
       if (!http) throw new Error('this process runs no HTTP server');
       await http.listen({ port, host: config.http.host });
@@ -162,6 +175,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     async close() {
       if (closed) return;
       closed = true;
+      await submission?.close();
       await bounces?.close();
       if (http) await closeHttp(http, config.http.graceMs);
       await webhooks?.stop();

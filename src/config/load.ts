@@ -55,6 +55,13 @@ export interface Config {
     idleTimeoutMs: number;
   };
   bounceMailboxPollMs: number;
+  /** The SMTP submission server (`submission/`): ports `off` or a number (0: any free port). */
+  submission: {
+    port: number | 'off';
+    tlsPort: number | 'off';
+    host: string;
+    tls: { cert: string; key: string } | undefined;
+  };
   masterKey: string | undefined;
   dataCenters: readonly DataCenter[];
   plans: readonly Plan[];
@@ -199,6 +206,8 @@ export function loadConfig(env: Env = process.env): Config {
     listFile('MAILROUTE_DATACENTERS', raw.MAILROUTE_DATACENTERS, dataCenterSchema, problems) ??
     defaultDataCenters;
   checkNames(plans, dataCenters, raw.MAILROUTE_DEFAULT_PLAN, problems);
+  if (!raw.MAILROUTE_SUBMISSION_TLS_CERT !== !raw.MAILROUTE_SUBMISSION_TLS_KEY)
+    problems.push('MAILROUTE_SUBMISSION_TLS_CERT and MAILROUTE_SUBMISSION_TLS_KEY: give both or neither');
   if (problems.length > 0) throw new ConfigError(problems);
 
   const warnings = Object.keys(env)
@@ -227,6 +236,15 @@ export function loadConfig(env: Env = process.env): Config {
       idleTimeoutMs: raw.MAILROUTE_BOUNCE_IDLE_TIMEOUT_SECONDS * 1000,
     },
     bounceMailboxPollMs: raw.MAILROUTE_BOUNCE_MAILBOX_POLL_SECONDS * 1000,
+    submission: {
+      port: raw.MAILROUTE_SUBMISSION_PORT,
+      tlsPort: raw.MAILROUTE_SUBMISSION_TLS_PORT,
+      host: raw.MAILROUTE_SUBMISSION_HOST,
+      tls:
+        raw.MAILROUTE_SUBMISSION_TLS_CERT && raw.MAILROUTE_SUBMISSION_TLS_KEY
+          ? { cert: raw.MAILROUTE_SUBMISSION_TLS_CERT, key: raw.MAILROUTE_SUBMISSION_TLS_KEY }
+          : undefined,
+    },
     masterKey: raw.MAILROUTE_MASTER_KEY,
     dataCenters,
     plans,

@@ -14,6 +14,17 @@ const port = (name: string) =>
     .min(1, `${name} must be between 1 and 65535`)
     .max(65535, `${name} must be between 1 and 65535`);
 
+/** A port, `off`, or 0 (any free port: tests). */
+const portOrOff = (name: string) =>
+  z.union([
+    z.literal('off'),
+    z.coerce
+      .number({ error: `${name} must be a TCP port number or \`off\`` })
+      .int(`${name} must be a whole number`)
+      .min(0, `${name} must be between 1 and 65535, or \`off\``)
+      .max(65535, `${name} must be between 1 and 65535, or \`off\``),
+  ]);
+
 const optionalText = z
   .string()
   .optional()
@@ -70,6 +81,31 @@ export const settingDocs: SettingDoc[] = [
     key: 'MAILROUTE_BOUNCE_SMTP_HOST',
     defaultText: '0.0.0.0',
     doc: 'Address the bounce listener listens on: all interfaces, since it is the MX of the bounce domains.',
+  },
+  {
+    key: 'MAILROUTE_SUBMISSION_PORT',
+    defaultText: '2587',
+    doc: 'Port of the SMTP submission server (STARTTLS, AUTH with an API key as the password), or `off`.',
+  },
+  {
+    key: 'MAILROUTE_SUBMISSION_HOST',
+    defaultText: '127.0.0.1',
+    doc: 'Address the submission server listens on (both its ports).',
+  },
+  {
+    key: 'MAILROUTE_SUBMISSION_TLS_PORT',
+    defaultText: 'off',
+    doc: 'Port of the submission server with implicit TLS (as on port 465), or `off`.',
+  },
+  {
+    key: 'MAILROUTE_SUBMISSION_TLS_CERT',
+    defaultText: 'a self-signed certificate in the data directory',
+    doc: 'PEM file of the submission certificate (with its chain). Without it and `_KEY`, one is generated for the EHLO name.',
+  },
+  {
+    key: 'MAILROUTE_SUBMISSION_TLS_KEY',
+    defaultText: '—',
+    doc: 'PEM file of the private key of `MAILROUTE_SUBMISSION_TLS_CERT`.',
   },
   {
     key: 'MAILROUTE_BOUNCE_MAX_CONNECTIONS',
@@ -314,6 +350,11 @@ export const configSchema = z.object({
     }),
   MAILROUTE_BOUNCE_SMTP_PORT: port('MAILROUTE_BOUNCE_SMTP_PORT').default(2525),
   MAILROUTE_BOUNCE_SMTP_HOST: z.string().min(1).default('0.0.0.0'),
+  MAILROUTE_SUBMISSION_PORT: portOrOff('MAILROUTE_SUBMISSION_PORT').default(2587),
+  MAILROUTE_SUBMISSION_HOST: z.string().min(1).default('127.0.0.1'),
+  MAILROUTE_SUBMISSION_TLS_PORT: portOrOff('MAILROUTE_SUBMISSION_TLS_PORT').default('off'),
+  MAILROUTE_SUBMISSION_TLS_CERT: optionalText,
+  MAILROUTE_SUBMISSION_TLS_KEY: optionalText,
   MAILROUTE_BOUNCE_MAX_CONNECTIONS: z.coerce
     .number()
     .int('must be a whole number')

@@ -8,6 +8,7 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { type MessageParts, messageParts } from '../dkim/canonical.js';
 import type { MessageContent } from '../schemas/messages.js';
+import { composeRaw } from './compose-raw.js';
 import { additionsFor, addToHtml, addToText, rulesFor } from './content-rules.js';
 import { type MergeFields, merge } from './merge.js';
 
@@ -43,6 +44,7 @@ export function messageIdOf(deliveryId: string, fromDomain: string): string {
 }
 
 export function composeMime(c: MessageContent, d: DeliveryParts): Promise<Buffer> {
+  if (c.raw !== undefined) return composeRaw(c, d, (parsed, parts) => composeMime(parsed, parts));
   const body = personalize(c, d.personalization, d.recipientDomain);
   const composer = new MailComposer({
     from: c.from,
@@ -103,6 +105,7 @@ export class MimeTemplates {
   async composeParts(messageId: string, c: MessageContent, d: DeliveryParts): Promise<MessageParts> {
     const p = d.personalization;
     const to = p?.to;
+    if (c.raw !== undefined) return messageParts(await composeMime(c, d));
     if (p?.fields || p?.notice || (to !== undefined && !/^[\x21-\x7e]+$/.test(to)))
       return messageParts(await composeMime(c, d));
     const rules = c.rules ? rulesFor(c.rules, d.recipientDomain).map((r) => r.id) : [];

@@ -35,7 +35,7 @@ const mailbox = (s: string): Mailbox => parseMailbox(s) as Mailbox;
 const formatMailbox = (m: Mailbox) =>
   m.name ? `"${m.name.replace(/["\\]/g, '')}" <${m.address}>` : m.address;
 
-async function checkFromDomain(ctx: AppContext, orgId: string, from: Mailbox): Promise<void> {
+export async function checkFromDomain(ctx: AppContext, orgId: string, from: Mailbox): Promise<void> {
   const d = await ctx.store.db
     .selectFrom('domains')
     .select(['verified_at'])
@@ -68,7 +68,7 @@ export function contentSize(c: {
   );
 }
 
-function checkSize(ctx: AppContext, size: number): void {
+export function checkSize(ctx: AppContext, size: number): void {
   if (size > ctx.config.maxMessageBytes) {
     throw new AppError(
       'payload_too_large',
@@ -77,7 +77,7 @@ function checkSize(ctx: AppContext, size: number): void {
   }
 }
 
-interface Submission {
+export interface Submission {
   type: MessageType;
   from: Mailbox;
   content: MessageContent;
@@ -87,7 +87,7 @@ interface Submission {
 }
 
 /** Reserves the plan's limit for every queued delivery and enqueues, in one transaction. */
-async function accept(ctx: AppContext, actor: Principal, s: Submission): Promise<Accepted> {
+export async function accept(ctx: AppContext, actor: Principal, s: Submission): Promise<Accepted> {
   const now = ctx.clock.now();
   const { timeZone } = await orgSettings(ctx.store.db, ctx.config.timeZone, actor.orgId);
   const day = dayKey(now, timeZone);

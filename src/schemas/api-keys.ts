@@ -1,11 +1,15 @@
 /** API keys: listed without their secret; the full key is in the create response only. */
 import { z } from 'zod';
+import { emailTypeSchema } from './relays.js';
 
 export const apiKeySchema = z
   .object({
     id: z.string(),
     name: z.string(),
     role: z.enum(['admin', 'send']),
+    defaultType: emailTypeSchema.describe(
+      'Email type of SMTP submissions without an X-Mailroute-Type header',
+    ),
     prefix: z.string().describe('The first characters of the key, to tell keys apart'),
     createdAt: z.string(),
     lastUsedAt: z.string().nullable(),
@@ -16,6 +20,9 @@ export const apiKeyCreateSchema = z
   .object({
     name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
     role: z.enum(['admin', 'send'], { error: 'must be "admin" or "send"' }),
+    defaultType: emailTypeSchema
+      .default('individual')
+      .describe('Email type of SMTP submissions without an X-Mailroute-Type header'),
   })
   .strict();
 

@@ -150,6 +150,8 @@ export interface MessageContent {
   attachments?: { filename: string; contentType: string; content: string }[];
   /** The org's content rules for this email type when it was submitted (R25), in the order they apply. */
   rules?: AppliedRule[];
+  /** A message submitted whole over SMTP (base64): sent as it came, with mailroute's headers added. */
+  raw?: string;
 }
 
 export const logQuerySchema = z.object({

@@ -5,6 +5,7 @@
 import type { Principal } from '../auth/principal.js';
 import { hashToken, newToken, tokenPrefix } from '../auth/tokens.js';
 import type { AppContext } from '../context.js';
+import type { EmailType } from '../domain/email-types.js';
 import { notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { ApiKeyView } from '../schemas/api-keys.js';
@@ -17,6 +18,7 @@ const view = (k: ApiKeysTable): ApiKeyView => ({
   id: k.id,
   name: k.name,
   role: k.role,
+  defaultType: k.default_type,
   prefix: k.prefix,
   createdAt: iso(k.created_at)!,
   lastUsedAt: iso(k.last_used_at),
@@ -36,7 +38,7 @@ export async function listApiKeys(ctx: AppContext, orgId: string): Promise<ApiKe
 export async function createApiKey(
   ctx: AppContext,
   actor: Principal,
-  input: { name: string; role: 'admin' | 'send' },
+  input: { name: string; role: 'admin' | 'send'; defaultType?: EmailType },
 ): Promise<ApiKeyView & { key: string }> {
   return insertApiKey(ctx, actor.orgId, actor, input);
 }
@@ -46,7 +48,7 @@ export async function insertApiKey(
   ctx: AppContext,
   orgId: string,
   actor: Principal | 'system',
-  input: { name: string; role: 'admin' | 'send' },
+  input: { name: string; role: 'admin' | 'send'; defaultType?: EmailType },
 ): Promise<ApiKeyView & { key: string }> {
   const key = newToken('mr');
   const now = ctx.clock.now();
@@ -55,6 +57,7 @@ export async function insertApiKey(
     org_id: orgId,
     name: input.name,
     role: input.role,
+    default_type: input.defaultType ?? 'individual',
     prefix: tokenPrefix(key),
     hash: hashToken(key),
     created_at: now,

@@ -99,6 +99,7 @@ async function bootstrapApiKey(ctx: AppContext, org: Org): Promise<void> {
     prefix: tokenPrefix(key),
     hash,
     created_at: now,
+    default_type: 'individual' as const,
     last_used_at: null,
     revoked_at: null,
   };

@@ -6,7 +6,7 @@
 import type { Generated } from 'kysely';
 import type { BounceReason } from '../domain/bounce-reasons.js';
 import type { DeliveryStatus } from '../domain/delivery-statuses.js';
-import type { MessageType } from '../domain/email-types.js';
+import type { EmailType, MessageType } from '../domain/email-types.js';
 import type { ReturnPathKind } from '../domain/return-path.js';
 import type { SuppressionReason, SuppressionScope } from '../domain/suppressions.js';
 
@@ -72,6 +72,8 @@ export interface ApiKeysTable {
   org_id: string;
   name: string;
   role: 'admin' | 'send';
+  /** The email type of SMTP submissions without an `X-Mailroute-Type` header. */
+  default_type: EmailType;
   prefix: string;
   hash: string;
   created_at: number;

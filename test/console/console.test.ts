@@ -250,9 +250,18 @@ describe.skipIf(chromiumMissing)('admin console in chromium', () => {
   it('creates an API key and shows it once', async () => {
     await page.getByRole('navigation').getByRole('link', { name: 'API keys' }).click();
     await page.getByLabel('Name', { exact: true }).fill('CRM workflows');
+    await page.getByLabel('Email type over SMTP').selectOption('workflow');
     await page.getByRole('button', { name: 'Create key' }).click();
     await visible(page.getByText('Copy the key now: it is shown only this once.'));
     await visible(page.getByRole('cell', { name: 'CRM workflows' }));
+    await visible(page.getByRole('cell', { name: 'Workflow emails' }));
+    const howTo = page.getByRole('region', { name: 'Sending over SMTP' });
+    await visible(howTo.getByText('2587 with STARTTLS', { exact: false }));
+    await visible(howTo.getByText('An API key with the role “send” (or “admin”)', { exact: false }));
+    const keys = await t.call('GET', '/api/v1/api-keys');
+    expect(keys.body.items.find((k: { name: string }) => k.name === 'CRM workflows').defaultType).toBe(
+      'workflow',
+    );
   });
 
   it('lets a member look but not change anything', async () => {

@@ -51,6 +51,8 @@ export async function startTestApp(dialect: TestDialect, env: Record<string, str
     MAILROUTE_BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
     MAILROUTE_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
     MAILROUTE_LOG_LEVEL: 'info',
+    // Parallel tests must not share a port: the submission tests give 0 (any free port).
+    MAILROUTE_SUBMISSION_PORT: 'off',
     ...(database.url ? { DATABASE_URL: database.url } : {}),
     ...env,
   });

@@ -22,6 +22,7 @@ import * as m0010 from './0010-user-email-per-org.js';
 import * as m0011 from './0011-bounce-reasons.js';
 import * as m0012 from './0012-org-disabled.js';
 import * as m0013 from './0013-unsubscribes.js';
+import * as m0014 from './0014-api-key-default-type.js';
 import * as m0015 from './0015-route-reasons.js';
 import * as m0017 from './0017-attempts-by-relay.js';
 
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '0011-bounce-reasons': m0011,
   '0012-org-disabled': m0012,
   '0013-unsubscribes': m0013,
+  '0014-api-key-default-type': m0014,
   '0015-route-reasons': m0015,
   '0017-attempts-by-relay': m0017,
 };

@@ -648,6 +648,26 @@ export const en = {
     confirmRevoke: 'Revoke the key "{{name}}"? Applications using it stop working at once.',
     shownOnce: 'Copy the key now: it is shown only this once.',
     empty: 'No API keys.',
+    defaultType: 'Email type over SMTP',
+    smtp: {
+      title: 'Sending over SMTP',
+      intro:
+        'Applications that can only send through an SMTP server (CRMs, web apps, appliances) can point at mailroute’s submission port instead of using the API. The same rules apply.',
+      host: 'Server',
+      hostValue: '{{host}} (the address of this mailroute server)',
+      port: 'Port',
+      portValue:
+        '2587 with STARTTLS, unless your administrator set MAILROUTE_SUBMISSION_PORT; a port with implicit TLS if MAILROUTE_SUBMISSION_TLS_PORT is set',
+      tls: 'Encryption',
+      tlsValue: 'STARTTLS (required, except from the mailroute machine itself)',
+      user: 'User name',
+      userValue: 'Any name, e.g. the application’s; it is not checked',
+      password: 'Password',
+      passwordValue: 'An API key with the role “send” (or “admin”); its organization is the sender',
+      type: 'Email type',
+      typeValue:
+        'The header X-Mailroute-Type: workflow, mass or individual; without it, the key’s email type above',
+    },
   },
   users: {
     title: 'Users',

@@ -642,6 +642,26 @@ export const ja: Resources = {
     confirmRevoke: 'キー「{{name}}」を無効にしますか？使用中のアプリケーションはすぐに送信できなくなります。',
     shownOnce: 'このキーは今回しか表示されません。今すぐコピーしてください。',
     empty: 'APIキーはありません。',
+    defaultType: 'SMTPでのメール種別',
+    smtp: {
+      title: 'SMTPで送信する',
+      intro:
+        'SMTPサーバー経由でしか送信できないアプリケーション（CRM、Webアプリ、機器など）は、APIの代わりにmailrouteのサブミッションポートを指定できます。APIと同じルールが適用されます。',
+      host: 'サーバー',
+      hostValue: '{{host}}（このmailrouteサーバーのアドレス）',
+      port: 'ポート',
+      portValue:
+        '2587（STARTTLS）。管理者がMAILROUTE_SUBMISSION_PORTを設定した場合はその番号。MAILROUTE_SUBMISSION_TLS_PORTが設定されていれば暗黙的TLSのポートも使えます',
+      tls: '暗号化',
+      tlsValue: 'STARTTLS（mailrouteと同じマシンからの接続を除き必須）',
+      user: 'ユーザー名',
+      userValue: '任意の名前（アプリケーション名など）。確認はされません',
+      password: 'パスワード',
+      passwordValue: '役割「send」（または「admin」）のAPIキー。キーの組織が送信者になります',
+      type: 'メール種別',
+      typeValue:
+        'ヘッダー X-Mailroute-Type: workflow、mass、individual のいずれか。ない場合は上のキーのメール種別',
+    },
   },
   users: {
     title: 'ユーザー',

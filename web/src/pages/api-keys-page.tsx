@@ -1,6 +1,7 @@
 /** APIキー: create (the key is shown once, with a copy button) and revoke. */
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { type EmailType, emailTypes } from '../../../src/domain/email-types.js';
 import { ApiError, del, post } from '../api/client';
 import type { ApiKey } from '../api/types';
 import { ConfirmButton } from '../components/confirm-button';
@@ -19,13 +20,18 @@ export function ApiKeysPage() {
   const keys = useResource<{ items: ApiKey[] }>('/api/v1/api-keys');
   const [name, setName] = useState('');
   const [role, setRole] = useState<'send' | 'admin'>('send');
+  const [defaultType, setDefaultType] = useState<EmailType>('individual');
   const [created, setCreated] = useState<string>();
   const [error, setError] = useState<ApiError>();
   const create = async (e: FormEvent) => {
     e.preventDefault();
     setError(undefined);
     try {
-      const k = await post<ApiKey & { key: string }>('/api/v1/api-keys', { name: name.trim(), role });
+      const k = await post<ApiKey & { key: string }>('/api/v1/api-keys', {
+        name: name.trim(),
+        role,
+        defaultType,
+      });
       setCreated(k.key);
       setName('');
       keys.reload();
@@ -56,6 +62,19 @@ export function ApiKeysPage() {
             <option value="admin">{t('apiKeys.roles.admin')}</option>
           </select>
         </Field>
+        <Field label={t('apiKeys.defaultType')} error={error?.fields.defaultType}>
+          <select
+            value={defaultType}
+            disabled={!canEdit}
+            onChange={(e) => setDefaultType(e.target.value as EmailType)}
+          >
+            {emailTypes.map((type) => (
+              <option key={type} value={type}>
+                {t(`emailTypes.${type}`)}
+              </option>
+            ))}
+          </select>
+        </Field>
         <button type="submit" disabled={!canEdit || name.trim() === ''}>
           {t('apiKeys.create')}
         </button>
@@ -77,6 +96,7 @@ export function ApiKeysPage() {
             columns={[
               t('apiKeys.name'),
               t('apiKeys.role'),
+              t('apiKeys.defaultType'),
               t('apiKeys.prefix'),
               t('apiKeys.created'),
               t('apiKeys.lastUsed'),
@@ -87,6 +107,7 @@ export function ApiKeysPage() {
               <>
                 <td>{k.name}</td>
                 <td>{t(`apiKeys.roles.${k.role}`)}</td>
+                <td>{t(`emailTypes.${k.defaultType}`)}</td>
                 <td>
                   <code>{k.prefix}…</code>
                 </td>
@@ -105,6 +126,34 @@ export function ApiKeysPage() {
           />
         )}
       </LoadState>
+      <SmtpHowTo />
     </>
+  );
+}
+
+/** How to point an application that speaks SMTP at mailroute: the key is the password. */
+function SmtpHowTo() {
+  const { t } = useTranslation();
+  const facts: [string, string][] = [
+    [t('apiKeys.smtp.host'), t('apiKeys.smtp.hostValue', { host: window.location.hostname })],
+    [t('apiKeys.smtp.port'), t('apiKeys.smtp.portValue')],
+    [t('apiKeys.smtp.tls'), t('apiKeys.smtp.tlsValue')],
+    [t('apiKeys.smtp.user'), t('apiKeys.smtp.userValue')],
+    [t('apiKeys.smtp.password'), t('apiKeys.smtp.passwordValue')],
+    [t('apiKeys.smtp.type'), t('apiKeys.smtp.typeValue')],
+  ];
+  return (
+    <section className="card" aria-labelledby="smtp-howto">
+      <h2 id="smtp-howto">{t('apiKeys.smtp.title')}</h2>
+      <p>{t('apiKeys.smtp.intro')}</p>
+      <dl className="facts">
+        {facts.map(([term, value]) => (
+          <Fragment key={term}>
+            <dt>{term}</dt>
+            <dd>{value}</dd>
+          </Fragment>
+        ))}
+      </dl>
+    </section>
   );
 }

@@ -1,0 +1,103 @@
+// `npm run bench -- --smtp`: SMTP in, SMTP out. The same 1 KB messages over 10 sessions into
+// mailroute's submission port (AUTH with an API key, in clear from loopback) and out through a
+// relay to the sink, then into a private Postfix relaying to the same sink. Postfix's smtp-source
+// cannot authenticate, so both paths are driven by the same nodemailer pool (smtp-load.mjs).
+// Reports each path's end-to-end rate and CPU per message (mailroute's processes; Postfix's
+// master with every daemon it ran).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import { KEY, startMailroute } from './mailroute.mjs';
+import { postfixReference } from './postfix-ref.mjs';
+import { cpuSeconds, withChildren } from './proc.mjs';
+
+const TICKS = 100;
+/** CPU of a process with the children it has waited for (Postfix's master reaps its daemons). */
+function cpuWithReaped(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / TICKS;
+}
+
+async function pump({ port, n, body, auth, sink }) {
+  const t = nodemailer.createTransport({
+    pool: true,
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    ignoreTLS: true,
+    maxConnections: 10,
+    maxMessages: Number.POSITIVE_INFINITY,
+    ...(auth ? { auth } : {}),
+  });
+  const t0 = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < n) {
+      const i = next++;
+      await t.sendMail({
+        from: 'news@bench.example',
+        to: `r${i}@example.net`,
+        subject: 'benchmark',
+        text: body,
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: 64 }, worker));
+  const submitted = performance.now();
+  while (sink.count() < n) await new Promise((r) => setTimeout(r, 10));
+  const done = performance.now();
+  t.close();
+  return { rate: n / ((done - t0) / 1000), submitRate: n / ((submitted - t0) / 1000) };
+}
+
+export async function benchSmtp(sink, n, body, fmt) {
+  const mr = await startMailroute({ sinkPort: sink.port });
+  let viaMailroute;
+  try {
+    const domain = await mr.api('POST', '/api/v1/domains', { name: 'bench.example' });
+    await mr.api('POST', '/api/v1/relays', {
+      name: 'sink',
+      host: '127.0.0.1',
+      port: sink.port,
+      security: 'none',
+      dailyLimit: 10_000_000,
+      domainId: domain.id,
+      emailTypes: ['mass', 'workflow', 'individual'],
+      dkimSigning: false,
+      maxConnections: 10,
+    });
+    sink.reset();
+    const pids = mr.pids.flatMap(withChildren);
+    const cpu0 = pids.map(cpuSeconds);
+    const r = await pump({ port: mr.submissionPort, n, body, auth: { user: 'bench', pass: KEY }, sink });
+    const cpu = mr.pids.flatMap(withChildren).reduce((a, pid) => {
+      const i = pids.indexOf(pid);
+      return a + cpuSeconds(pid) - (i >= 0 ? cpu0[i] : 0);
+    }, 0);
+    viaMailroute = { ...r, cpuMs: (cpu * 1000) / n };
+  } finally {
+    await mr.stop();
+  }
+  sink.reset();
+  let cpuPostfix;
+  const pf = await postfixReference(sink, n, body, {
+    send: (port) => pump({ port, n, body, sink }),
+    onStarted: (dir) => {
+      const pid = Number(readFileSync(join(dir, 'queue', 'pid', 'master.pid'), 'utf8').trim());
+      const before = withChildren(pid).reduce((a, p) => a + cpuWithReaped(p), 0);
+      return () => {
+        const after = withChildren(pid).reduce((a, p) => a + cpuWithReaped(p), 0);
+        cpuPostfix = ((after - before) * 1000) / n;
+      };
+    },
+  });
+  console.log('');
+  console.log(
+    `smtp → mailroute → sink   ${fmt(viaMailroute.rate)} msg/s end to end (submit ${fmt(viaMailroute.submitRate)} msg/s)   CPU ${fmt(viaMailroute.cpuMs, 2)} ms/msg`,
+  );
+  if (pf)
+    console.log(
+      `smtp → postfix → sink     ${fmt(pf.rate)} msg/s end to end (submit ${fmt(pf.submitRate)} msg/s)   CPU ${fmt(cpuPostfix ?? Number.NaN, 2)} ms/msg   (mailroute / postfix = ${fmt(viaMailroute.rate / pf.rate, 2)})`,
+    );
+  else console.log('smtp → postfix            not measured (install Postfix: `apt-get install -y postfix`)');
+}
