@@ -562,6 +562,21 @@ export const en = {
     lastAttempt: 'Last attempt',
     nextAttempt: 'Next attempt',
   },
+  password: {
+    title: 'Your password',
+    current: 'Current password',
+    new: 'New password',
+    newHint: 'At least 8 characters. Your other signed-in sessions are signed out; this one stays.',
+    submit: 'Change password',
+    changed_one: 'Your password was changed. {{count}} other session was signed out.',
+    changed_other: 'Your password was changed. {{count}} other sessions were signed out.',
+    errors: {
+      wrongCurrent: 'This is not your current password.',
+      tooShort: 'Use at least 8 characters.',
+      same: 'Choose a password different from the current one.',
+      empty: 'Enter your current password.',
+    },
+  },
 } as const;
 
 type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };

@@ -1,9 +1,10 @@
 /**
  * 設定: the org's time zone ("today" for every limit), what happens when a relay cannot send, and how
- * long the archive keeps sent mail.
+ * long the archive keeps sent mail; below, the signed-in user's own password.
  */
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { PasswordForm } from '../account/password-form';
 import { ApiError, patch } from '../api/client';
 import type { Settings } from '../api/types';
 import { ErrorBanner, SuccessBanner } from '../components/error-banner';
@@ -96,6 +97,7 @@ export function SettingsPage() {
     <>
       <h1>{t('settings.title')}</h1>
       <LoadState resource={settings}>{(s) => <SettingsForm initial={s} saved={settings.reload} />}</LoadState>
+      <PasswordForm />
     </>
   );
 }
