@@ -532,6 +532,15 @@ export const en = {
     fallbackRetry: 'Keep the mail on my relays and retry later',
     archiveRetention: 'Keep archived mail for (days)',
     archiveRetentionHint: 'Copies of sent mail older than this are deleted (1–3650 days).',
+    softBounces: 'Soft bounces',
+    softBouncesHint_one:
+      'An address is suppressed after {{count}} soft bounce (full mailbox, temporary failure) within {{days}} days.',
+    softBouncesHint_other:
+      'An address is suppressed after {{count}} soft bounces (full mailbox, temporary failure) within {{days}} days.',
+    softBounceThreshold: 'Soft bounces before suppression',
+    softBounceThresholdHint: '1–100 soft bounces of one address.',
+    softBounceWindow: 'Counted within (days)',
+    softBounceWindowHint: '1–365 days.',
   },
   webhooks: {
     title: 'Webhooks',
@@ -561,6 +570,11 @@ export const en = {
     lastResult: 'Last result',
     lastAttempt: 'Last attempt',
     nextAttempt: 'Next attempt',
+  },
+  numbers: {
+    between: 'Enter a whole number from {{min}} to {{max}}.',
+    whole: 'Enter a whole number.',
+    required: 'Enter a number.',
   },
   password: {
     title: 'Your password',

@@ -528,6 +528,15 @@ export const ja: Resources = {
     fallbackRetry: 'リレーサーバーのみを使い、後で再試行する',
     archiveRetention: 'アーカイブの保存期間（日）',
     archiveRetentionHint: 'これより古い送信済みメールの控えは削除されます（1〜3650日）。',
+    softBounces: 'ソフトバウンス',
+    softBouncesHint_one:
+      '{{days}}日以内にソフトバウンス（メールボックス容量超過、一時的なエラー）が {{count}} 回発生したアドレスは送信停止リストに追加されます。',
+    softBouncesHint_other:
+      '{{days}}日以内にソフトバウンス（メールボックス容量超過、一時的なエラー）が {{count}} 回発生したアドレスは送信停止リストに追加されます。',
+    softBounceThreshold: '送信停止までのソフトバウンス回数',
+    softBounceThresholdHint: '1つのアドレスにつき1〜100回。',
+    softBounceWindow: '集計期間（日）',
+    softBounceWindowHint: '1〜365日。',
   },
   webhooks: {
     title: 'Webhook',
@@ -557,6 +566,11 @@ export const ja: Resources = {
     lastResult: '直近の結果',
     lastAttempt: '直近の試行',
     nextAttempt: '次の試行',
+  },
+  numbers: {
+    between: '{{min}}〜{{max}}の整数を入力してください。',
+    whole: '整数を入力してください。',
+    required: '数値を入力してください。',
   },
   password: {
     title: 'パスワードの変更',
