@@ -571,6 +571,13 @@ export const en = {
     lastAttempt: 'Last attempt',
     nextAttempt: 'Next attempt',
   },
+  suspension: {
+    title: 'Suspended until {{until}}',
+    meanwhile:
+      "Sending through this relay failed three times in a row. Until then its mail goes to the next relay or to mailroute's platform delivery.",
+    reason: 'Last error',
+    resume: 'Resume now',
+  },
   numbers: {
     between: 'Enter a whole number from {{min}} to {{max}}.',
     whole: 'Enter a whole number.',

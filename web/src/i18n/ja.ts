@@ -567,6 +567,13 @@ export const ja: Resources = {
     lastAttempt: '直近の試行',
     nextAttempt: '次の試行',
   },
+  suspension: {
+    title: '{{until}} まで停止中',
+    meanwhile:
+      'このリレーサーバーへの送信が3回続けて失敗したため停止しています。停止中のメールは次のリレーサーバーまたは mailroute から送信されます。',
+    reason: '最後のエラー',
+    resume: '今すぐ再開',
+  },
   numbers: {
     between: '{{min}}〜{{max}}の整数を入力してください。',
     whole: '整数を入力してください。',
