@@ -578,6 +578,11 @@ export const en = {
     reason: 'Last error',
     resume: 'Resume now',
   },
+  webhookHealth: {
+    degraded: 'Some failing ({{failures}} of the last {{count}})',
+    failing: 'Failing',
+    hint: '{{failures}} of the last {{count}} deliveries failed or are waiting to be retried',
+  },
   numbers: {
     between: 'Enter a whole number from {{min}} to {{max}}.',
     whole: 'Enter a whole number.',

@@ -574,6 +574,11 @@ export const ja: Resources = {
     reason: '最後のエラー',
     resume: '今すぐ再開',
   },
+  webhookHealth: {
+    degraded: '一部失敗（直近 {{count}} 件中 {{failures}} 件）',
+    failing: '失敗中',
+    hint: '直近 {{count}} 件の送信のうち {{failures}} 件が失敗または再試行待ちです',
+  },
   numbers: {
     between: '{{min}}〜{{max}}の整数を入力してください。',
     whole: '整数を入力してください。',
