@@ -47,7 +47,11 @@ export function PasswordForm() {
   return (
     <form className="card settings" onSubmit={submit} noValidate aria-labelledby="password-title">
       <h2 id="password-title">{t('password.title')}</h2>
-      <ErrorBanner error={error && Object.keys(error.fields).length === 0 ? error : undefined} />
+      {error?.status === 429 && typeof error.details.retryAfterSeconds === 'number' ? (
+        <ErrorBanner message={t('login.throttled', { seconds: error.details.retryAfterSeconds })} />
+      ) : (
+        <ErrorBanner error={error && Object.keys(error.fields).length === 0 ? error : undefined} />
+      )}
       <SuccessBanner message={ended === undefined ? undefined : t('password.changed', { count: ended })} />
       <Field label={t('password.current')} error={fieldError('currentPassword')}>
         <input
