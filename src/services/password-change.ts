@@ -10,7 +10,7 @@ import { hashToken } from '../auth/tokens.js';
 import type { AppContext } from '../context.js';
 import { AppError, invalidField } from '../domain/errors.js';
 import { writeAudit } from '../store/repos/audit-log.js';
-import { checkSignin, signinFailed } from './signin-throttle.js';
+import { checkSignin, signinFailed, signinSucceeded } from './signin-throttle.js';
 
 export async function changeOwnPassword(
   ctx: AppContext,
@@ -35,6 +35,7 @@ export async function changeOwnPassword(
   }
   if (input.newPassword === input.currentPassword)
     throw invalidField('newPassword', 'must differ from the current password');
+  await signinSucceeded(ctx, user.email, address);
   const hash = await hashPassword(input.newPassword);
   const now = ctx.clock.now();
   const keep = hashToken(sessionToken);

@@ -84,4 +84,22 @@ describe.each(dialects)('own password change on %s', (dialect) => {
     expect(everything).not.toContain(first);
     expect(everything).not.toContain(second);
   });
+
+  it('holds back guesses of the current password like failed sign-ins', async () => {
+    const guesser = 'guessed@example.test';
+    const password = 'guessed password 1';
+    await t.call('POST', '/api/v1/users', { email: guesser, name: 'G', role: 'member', password });
+    const { cookie } = await signIn(t, guesser, password);
+    const guess = (currentPassword: string) =>
+      t.call('POST', '/api/auth/password', { currentPassword, newPassword: 'new password 99' }, null, {
+        cookie,
+      });
+    for (let i = 0; i < 5; i++) expect((await guess(`guess ${i}`)).status).toBe(400);
+    const held = await guess(password);
+    expect(held.status).toBe(429);
+    expect(held.body.error.retryAfterSeconds).toBe(15);
+    t.clock.advance(15_000);
+    expect((await guess(password)).status).toBe(200);
+    expect(JSON.stringify(t.logs)).not.toContain('guess 0');
+  });
 });
