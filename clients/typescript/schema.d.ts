@@ -120,6 +120,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Changes the signed-in user's own password; ends the user's other sessions and keeps this one. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        currentPassword: string;
+                        newPassword: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            endedSessions: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/me": {
         parameters: {
             query?: never;
@@ -4216,6 +4288,8 @@ export interface components {
             /** @enum {string} */
             status: "active" | "disabled" | "suspended";
             suspendedUntil: string | null;
+            /** @description While suspended: the last error that suspended the relay (null when not known) */
+            suspendedReason: string | null;
             usageToday: number;
             warnings: {
                 /** @enum {string} */
@@ -4911,6 +4985,15 @@ export interface components {
             description: string | null;
             events: ("delivery.sent" | "delivery.deferred" | "delivery.bounced" | "delivery.complained" | "delivery.failed" | "delivery.expired" | "relay.suspended" | "relay.oauth_reauth" | "recipient.unsubscribed" | "org.complaint_rate_warning" | "org.mass_paused")[];
             enabled: boolean;
+            /**
+             * @description From the last 10 tried deliveries: failing when all failed, degraded when some did, ok otherwise
+             * @enum {string}
+             */
+            health: "ok" | "degraded" | "failing";
+            /** @description Tried deliveries the health is computed from (at most 10) */
+            recentDeliveries: number;
+            /** @description How many of them failed or are waiting to retry */
+            recentFailures: number;
             createdAt: string;
             updatedAt: string;
         };
@@ -4920,6 +5003,15 @@ export interface components {
             description: string | null;
             events: ("delivery.sent" | "delivery.deferred" | "delivery.bounced" | "delivery.complained" | "delivery.failed" | "delivery.expired" | "relay.suspended" | "relay.oauth_reauth" | "recipient.unsubscribed" | "org.complaint_rate_warning" | "org.mass_paused")[];
             enabled: boolean;
+            /**
+             * @description From the last 10 tried deliveries: failing when all failed, degraded when some did, ok otherwise
+             * @enum {string}
+             */
+            health: "ok" | "degraded" | "failing";
+            /** @description Tried deliveries the health is computed from (at most 10) */
+            recentDeliveries: number;
+            /** @description How many of them failed or are waiting to retry */
+            recentFailures: number;
             createdAt: string;
             updatedAt: string;
             /** @description Signs every delivery (HMAC-SHA256); shown only in this response, keep it safe */
@@ -5020,6 +5112,8 @@ export interface components {
             /** @enum {string} */
             status: "active" | "disabled" | "suspended";
             suspendedUntil: string | null;
+            /** @description While suspended: the last error that suspended the relay (null when not known) */
+            suspendedReason: string | null;
             usageToday: number;
             warnings: {
                 /** @enum {string} */
@@ -5715,6 +5809,15 @@ export interface components {
             description: string | null;
             events: ("delivery.sent" | "delivery.deferred" | "delivery.bounced" | "delivery.complained" | "delivery.failed" | "delivery.expired" | "relay.suspended" | "relay.oauth_reauth" | "recipient.unsubscribed" | "org.complaint_rate_warning" | "org.mass_paused")[];
             enabled: boolean;
+            /**
+             * @description From the last 10 tried deliveries: failing when all failed, degraded when some did, ok otherwise
+             * @enum {string}
+             */
+            health: "ok" | "degraded" | "failing";
+            /** @description Tried deliveries the health is computed from (at most 10) */
+            recentDeliveries: number;
+            /** @description How many of them failed or are waiting to retry */
+            recentFailures: number;
             createdAt: string;
             updatedAt: string;
         };
@@ -5724,6 +5827,15 @@ export interface components {
             description: string | null;
             events: ("delivery.sent" | "delivery.deferred" | "delivery.bounced" | "delivery.complained" | "delivery.failed" | "delivery.expired" | "relay.suspended" | "relay.oauth_reauth" | "recipient.unsubscribed" | "org.complaint_rate_warning" | "org.mass_paused")[];
             enabled: boolean;
+            /**
+             * @description From the last 10 tried deliveries: failing when all failed, degraded when some did, ok otherwise
+             * @enum {string}
+             */
+            health: "ok" | "degraded" | "failing";
+            /** @description Tried deliveries the health is computed from (at most 10) */
+            recentDeliveries: number;
+            /** @description How many of them failed or are waiting to retry */
+            recentFailures: number;
             createdAt: string;
             updatedAt: string;
             /** @description Signs every delivery (HMAC-SHA256); shown only in this response, keep it safe */

@@ -24,3 +24,13 @@ export const meSchema = z
     label: z.string(),
   })
   .meta({ id: 'Me' });
+
+export const passwordChangeSchema = z
+  .object({
+    currentPassword: z.string().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters'),
+    newPassword: z
+      .string()
+      .min(8, 'must be at least 8 characters')
+      .max(1000, 'must be at most 1000 characters'),
+  })
+  .strict();

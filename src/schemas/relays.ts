@@ -164,6 +164,10 @@ export const relaySchema = z
     enabled: z.boolean(),
     status: z.enum(['active', 'disabled', 'suspended']),
     suspendedUntil: z.string().nullable(),
+    suspendedReason: z
+      .string()
+      .nullable()
+      .describe('While suspended: the last error that suspended the relay (null when not known)'),
     usageToday: z.number(),
     warnings: z.array(relayWarningSchema),
     createdAt: z.string(),

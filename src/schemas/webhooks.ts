@@ -66,6 +66,13 @@ export const webhookEndpointSchema = z
     description: z.string().nullable(),
     events: z.array(webhookEventTypeSchema),
     enabled: z.boolean(),
+    health: z
+      .enum(['ok', 'degraded', 'failing'])
+      .describe(
+        'From the last 10 tried deliveries: failing when all failed, degraded when some did, ok otherwise',
+      ),
+    recentDeliveries: z.number().int().describe('Tried deliveries the health is computed from (at most 10)'),
+    recentFailures: z.number().int().describe('How many of them failed or are waiting to retry'),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

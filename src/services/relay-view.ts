@@ -33,6 +33,8 @@ export interface ViewContext {
   domain: Pick<DomainsTable, 'name' | 'verified_at'>;
   usageToday: number;
   egressRanges: readonly string[];
+  /** The last error that suspended the relay, from its `relay.suspended` event. */
+  suspendedReason?: string | null;
 }
 
 export function relayView(r: RelaysTable, c: ViewContext): RelayView {
@@ -59,6 +61,7 @@ export function relayView(r: RelaysTable, c: ViewContext): RelayView {
     enabled,
     status,
     suspendedUntil: status === 'suspended' ? iso(r.suspended_until) : null,
+    suspendedReason: status === 'suspended' ? (c.suspendedReason ?? null) : null,
     usageToday: c.usageToday,
     warnings: relayWarnings(
       {

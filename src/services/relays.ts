@@ -23,8 +23,35 @@ import { getSettings } from './settings.js';
 
 type Db = Kysely<Database>;
 
+const HOUR = 3_600_000;
+
+/**
+ * The reason each suspended relay was suspended: the last error named by its `relay.suspended`
+ * event. A suspension lasts until the next midnight, so its event is at most 25 hours (a day and a
+ * clock change) older than its end; only that stretch of the org's events is read, and only when a
+ * relay is suspended.
+ */
+async function suspensionReasons(db: Db, orgId: string, rows: RelaysTable[], now: number) {
+  const ends = rows.flatMap((r) => (r.suspended_until && r.suspended_until > now ? [r.suspended_until] : []));
+  const reasons = new Map<string, string>();
+  if (ends.length === 0) return reasons;
+  const events = await db
+    .selectFrom('events')
+    .select('data')
+    .where('org_id', '=', orgId)
+    .where('type', '=', 'relay.suspended')
+    .where('created_at', '>=', Math.min(...ends) - 25 * HOUR)
+    .orderBy('created_at')
+    .execute();
+  for (const e of events) {
+    const d = JSON.parse(e.data) as { relayId?: unknown; reason?: unknown };
+    if (typeof d.relayId === 'string' && typeof d.reason === 'string') reasons.set(d.relayId, d.reason);
+  }
+  return reasons;
+}
+
 /** Everything a view needs besides the row: the org's day, domains, usage and egress ranges. */
-async function viewContext(ctx: AppContext, db: Db, orgId: string) {
+async function viewContext(ctx: AppContext, db: Db, orgId: string, rows: RelaysTable[]) {
   const now = ctx.clock.now();
   const { timeZone } = await getSettings(ctx, orgId, db);
   const usage = await usageOn(db, orgId, dayKey(now, timeZone));
@@ -35,9 +62,11 @@ async function viewContext(ctx: AppContext, db: Db, orgId: string) {
     .execute();
   const org = await findOrg(db, orgId);
   const egressRanges = egressRangesOf(ctx.config.dataCenters, org?.datacenter);
+  const reasons = await suspensionReasons(db, orgId, rows, now);
   return (r: RelaysTable): RelayView => {
     const domain = domains.find((d) => d.id === r.domain_id) ?? { name: '(deleted)', verified_at: null };
-    return relayView(r, { now, domain, usageToday: usage.get(r.id) ?? 0, egressRanges });
+    const suspendedReason = reasons.get(r.id) ?? null;
+    return relayView(r, { now, domain, usageToday: usage.get(r.id) ?? 0, egressRanges, suspendedReason });
   };
 }
 
@@ -51,13 +80,13 @@ export async function listRelays(ctx: AppContext, orgId: string): Promise<RelayV
     .orderBy('priority')
     .orderBy('created_at')
     .execute();
-  const view = await viewContext(ctx, db, orgId);
+  const view = await viewContext(ctx, db, orgId, rows);
   return rows.map(view);
 }
 
 export async function getRelay(ctx: AppContext, orgId: string, id: string): Promise<RelayView> {
   const row = await loadRelay(ctx.store.db, orgId, id);
-  return (await viewContext(ctx, ctx.store.db, orgId))(row);
+  return (await viewContext(ctx, ctx.store.db, orgId, [row]))(row);
 }
 
 /** The full settings of a stored relay, as a create request would give them (no secrets). */
@@ -279,7 +308,7 @@ export async function createRelay(ctx: AppContext, actor: Principal, input: Rela
         deleted_at: null,
       };
       await trx.insertInto('relays').values(r).execute();
-      const view = (await viewContext(ctx, trx, actor.orgId))(r);
+      const view = (await viewContext(ctx, trx, actor.orgId, [r]))(r);
       await writeAudit(trx, {
         orgId: actor.orgId,
         actor,
@@ -339,7 +368,7 @@ async function audited(
   after: RelaysTable,
   now: number,
 ) {
-  const view = await viewContext(ctx, db, actor.orgId);
+  const view = await viewContext(ctx, db, actor.orgId, [before, after]);
   const afterView = view(after);
   await writeAudit(db, {
     orgId: actor.orgId,
@@ -405,7 +434,7 @@ export async function deleteRelay(ctx: AppContext, actor: Principal, id: string)
         .where('id', '=', id)
         .execute();
       await trx.deleteFrom('bounce_mailboxes').where('relay_id', '=', id).execute();
-      const view = await viewContext(ctx, trx, actor.orgId);
+      const view = await viewContext(ctx, trx, actor.orgId, [before]);
       await writeAudit(trx, {
         orgId: actor.orgId,
         actor,

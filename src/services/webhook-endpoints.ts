@@ -9,6 +9,7 @@ import { AppError, invalidField, notFound } from '../domain/errors.js';
 import { addressKind, isIpLiteral } from '../domain/hosts.js';
 import { newId } from '../domain/ids.js';
 import type { WebhookEventType } from '../domain/webhook-events.js';
+import { WEBHOOK_HEALTH_WINDOW, webhookHealth } from '../domain/webhook-health.js';
 import { newWebhookSecret, secretContext } from '../domain/webhooks.js';
 import { iso } from '../schemas/common.js';
 import {
@@ -26,7 +27,10 @@ import { decodeCursor, encodeCursor } from './cursors.js';
 
 const MAX_ENDPOINTS = 20;
 
-const view = (e: WebhookEndpointsTable): WebhookEndpointView => ({
+type EndpointSettings = Omit<WebhookEndpointView, 'health' | 'recentDeliveries' | 'recentFailures'>;
+
+/** The endpoint's settings: what the audit log records of it. */
+const view = (e: WebhookEndpointsTable): EndpointSettings => ({
   id: e.id,
   url: e.url,
   description: e.description,
@@ -54,6 +58,22 @@ function checkUrl(ctx: AppContext, url: string): void {
     throw invalidField('url', `${kind} addresses are not allowed here (MAILROUTE_RELAY_HOSTS=public-only)`);
 }
 
+/** The settings with the health of the endpoint's last tried deliveries (`domain/webhook-health.ts`). */
+async function withHealth(ctx: AppContext, e: WebhookEndpointsTable): Promise<WebhookEndpointView> {
+  const recent = await ctx.store.db
+    .selectFrom('webhook_deliveries')
+    .select(['status', 'attempts'])
+    .where('endpoint_id', '=', e.id)
+    .where('attempts', '>', 0)
+    .orderBy('id', 'desc')
+    .limit(WEBHOOK_HEALTH_WINDOW)
+    .execute();
+  return {
+    ...view(e),
+    ...webhookHealth(recent.map((d) => ({ status: d.status, attempts: Number(d.attempts) }))),
+  };
+}
+
 async function load(ctx: AppContext, orgId: string, id: string): Promise<WebhookEndpointsTable> {
   const row = await ctx.store.db
     .selectFrom('webhook_endpoints')
@@ -75,11 +95,11 @@ export async function listEndpoints(ctx: AppContext, orgId: string): Promise<Web
     .orderBy('created_at')
     .orderBy('id')
     .execute();
-  return rows.map(view);
+  return Promise.all(rows.map((r) => withHealth(ctx, r)));
 }
 
 export async function getEndpoint(ctx: AppContext, orgId: string, id: string): Promise<WebhookEndpointView> {
-  return view(await load(ctx, orgId, id));
+  return withHealth(ctx, await load(ctx, orgId, id));
 }
 
 export async function createEndpoint(
@@ -123,7 +143,7 @@ export async function createEndpoint(
       at: now,
     });
   });
-  return { ...view(row), secret };
+  return { ...(await withHealth(ctx, row)), secret };
 }
 
 export async function updateEndpoint(
@@ -166,7 +186,7 @@ export async function updateEndpoint(
       at: now,
     });
   });
-  return view(after);
+  return withHealth(ctx, after);
 }
 
 /** Deletes the endpoint (kept as deleted for its delivery log); pending deliveries are dropped. */

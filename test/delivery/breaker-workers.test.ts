@@ -130,6 +130,10 @@ describe.each(dialects)('the relay breaker across two worker processes on %s', (
     expect(await breaker(id)).toEqual({ failures: 2, suspended: false });
     expect(await A('fail-3@example.net')).toBe('platform');
     expect(await breaker(id)).toEqual({ failures: 3, suspended: true });
+    // The relay's view names the last error, from the suspension's event.
+    const view = (await t.call('GET', `/api/v1/relays/${id}`)).body;
+    expect(view.status).toBe('suspended');
+    expect(view.suspendedReason).toContain('4.3.0 Temporary failure');
     // B did not suspend the relay itself; it must still not use it.
     const connections = relayServer.connections();
     const recipients = relayServer.received.rcptTo.length;

@@ -2,8 +2,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import { loginSchema, meSchema } from '../../schemas/auth.js';
+import { loginSchema, meSchema, passwordChangeSchema } from '../../schemas/auth.js';
 import { errorBodySchema } from '../../schemas/common.js';
+import { changeOwnPassword } from '../../services/password-change.js';
 import { login, logout } from '../../services/sessions.js';
 import { findOrg } from '../../store/repos/orgs.js';
 import { principalOf, SESSION_COOKIE } from '../auth.js';
@@ -59,6 +60,32 @@ export const sessionRoutes =
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
         return reply.code(204).send(null);
       },
+    );
+    app.post(
+      '/api/auth/password',
+      {
+        config: { access: 'read' },
+        schema: {
+          tags: ['auth'],
+          description:
+            "Changes the signed-in user's own password; ends the user's other sessions and keeps this one.",
+          body: passwordChangeSchema,
+          response: {
+            200: z.object({ endedSessions: z.number().int() }),
+            400: errorBodySchema,
+            403: errorBodySchema,
+            429: errorBodySchema,
+          },
+        },
+      },
+      async (request) =>
+        changeOwnPassword(
+          ctx,
+          principalOf(request),
+          request.cookies[SESSION_COOKIE],
+          request.body,
+          request.ip,
+        ),
     );
     app.get(
       '/api/auth/me',

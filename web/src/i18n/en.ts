@@ -693,6 +693,15 @@ export const en = {
     workflowUnsubscribe: 'One-click unsubscribe on workflow emails',
     workflowUnsubscribeOff: 'Mass emails only',
     workflowUnsubscribeOn: 'Mass and workflow emails',
+    softBounces: 'Soft bounces',
+    softBouncesHint_one:
+      'An address is suppressed after {{count}} soft bounce (full mailbox, temporary failure) within {{days}} days.',
+    softBouncesHint_other:
+      'An address is suppressed after {{count}} soft bounces (full mailbox, temporary failure) within {{days}} days.',
+    softBounceThreshold: 'Soft bounces before suppression',
+    softBounceThresholdHint: '1–100 soft bounces of one address.',
+    softBounceWindow: 'Counted within (days)',
+    softBounceWindowHint: '1–365 days.',
   },
   webhooks: {
     title: 'Webhooks',
@@ -722,6 +731,38 @@ export const en = {
     lastResult: 'Last result',
     lastAttempt: 'Last attempt',
     nextAttempt: 'Next attempt',
+  },
+  suspension: {
+    title: 'Suspended until {{until}}',
+    meanwhile:
+      "Sending through this relay failed three times in a row. Until then its mail goes to the next relay or to mailroute's platform delivery.",
+    reason: 'Last error',
+    resume: 'Resume now',
+  },
+  webhookHealth: {
+    degraded: 'Some failing ({{failures}} of the last {{count}})',
+    failing: 'Failing',
+    hint: '{{failures}} of the last {{count}} deliveries failed or are waiting to be retried',
+  },
+  numbers: {
+    between: 'Enter a whole number from {{min}} to {{max}}.',
+    whole: 'Enter a whole number.',
+    required: 'Enter a number.',
+  },
+  password: {
+    title: 'Your password',
+    current: 'Current password',
+    new: 'New password',
+    newHint: 'At least 8 characters. Your other signed-in sessions are signed out; this one stays.',
+    submit: 'Change password',
+    changed_one: 'Your password was changed. {{count}} other session was signed out.',
+    changed_other: 'Your password was changed. {{count}} other sessions were signed out.',
+    errors: {
+      wrongCurrent: 'This is not your current password.',
+      tooShort: 'Use at least 8 characters.',
+      same: 'Choose a password different from the current one.',
+      empty: 'Enter your current password.',
+    },
   },
 } as const;
 

@@ -687,6 +687,15 @@ export const ja: Resources = {
     workflowUnsubscribe: 'ワークフローメールのワンクリック配信停止',
     workflowUnsubscribeOff: '一括送信メールのみ',
     workflowUnsubscribeOn: '一括送信メールとワークフローメール',
+    softBounces: 'ソフトバウンス',
+    softBouncesHint_one:
+      '{{days}}日以内にソフトバウンス（メールボックス容量超過、一時的なエラー）が {{count}} 回発生したアドレスは送信停止リストに追加されます。',
+    softBouncesHint_other:
+      '{{days}}日以内にソフトバウンス（メールボックス容量超過、一時的なエラー）が {{count}} 回発生したアドレスは送信停止リストに追加されます。',
+    softBounceThreshold: '送信停止までのソフトバウンス回数',
+    softBounceThresholdHint: '1つのアドレスにつき1〜100回。',
+    softBounceWindow: '集計期間（日）',
+    softBounceWindowHint: '1〜365日。',
   },
   webhooks: {
     title: 'Webhook',
@@ -716,5 +725,38 @@ export const ja: Resources = {
     lastResult: '直近の結果',
     lastAttempt: '直近の試行',
     nextAttempt: '次の試行',
+  },
+  suspension: {
+    title: '{{until}} まで停止中',
+    meanwhile:
+      'このリレーサーバーへの送信が3回続けて失敗したため停止しています。停止中のメールは次のリレーサーバーまたは mailroute から送信されます。',
+    reason: '最後のエラー',
+    resume: '今すぐ再開',
+  },
+  webhookHealth: {
+    degraded: '一部失敗（直近 {{count}} 件中 {{failures}} 件）',
+    failing: '失敗中',
+    hint: '直近 {{count}} 件の送信のうち {{failures}} 件が失敗または再試行待ちです',
+  },
+  numbers: {
+    between: '{{min}}〜{{max}}の整数を入力してください。',
+    whole: '整数を入力してください。',
+    required: '数値を入力してください。',
+  },
+  password: {
+    title: 'パスワードの変更',
+    current: '現在のパスワード',
+    new: '新しいパスワード',
+    newHint:
+      '8文字以上で入力してください。ほかの端末のログインはすべてログアウトされ、この画面のログインは維持されます。',
+    submit: 'パスワードを変更',
+    changed_one: 'パスワードを変更しました。ほかのログイン {{count}} 件をログアウトしました。',
+    changed_other: 'パスワードを変更しました。ほかのログイン {{count}} 件をログアウトしました。',
+    errors: {
+      wrongCurrent: '現在のパスワードが正しくありません。',
+      tooShort: '8文字以上で入力してください。',
+      same: '現在のパスワードとは異なるパスワードを指定してください。',
+      empty: '現在のパスワードを入力してください。',
+    },
   },
 };

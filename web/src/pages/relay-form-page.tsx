@@ -5,10 +5,12 @@ import { useParams, useSearchParams } from 'react-router';
 import type { DomainView, RelayView } from '../api/types';
 import { SuccessBanner } from '../components/error-banner';
 import { LoadState } from '../components/load-state';
+import { useSession } from '../hooks/session';
 import { useResource } from '../hooks/use-resource';
 import { AuthenticationCheck } from '../relays/authentication-check';
 import { RelayForm } from '../relays/relay-form';
 import { RelayStatus } from '../relays/relay-status';
+import { SuspensionNotice } from '../relays/suspension-notice';
 import { WarningsList } from '../relays/warnings-list';
 
 function useDomains() {
@@ -39,6 +41,7 @@ export function RelayEditPage() {
   const relay = useResource<RelayView>(`/api/v1/relays/${encodeURIComponent(id)}`);
   const { domains, list, add } = useDomains();
   const [saved, setSaved] = useState(false);
+  const { canEdit } = useSession();
   return (
     <LoadState resource={relay}>
       {(r) => (
@@ -49,6 +52,7 @@ export function RelayEditPage() {
           </div>
           {params.get('oauth') === 'connected' && <SuccessBanner message={t('relays.oauthConnected')} />}
           <SuccessBanner message={saved ? t('app.saved') : undefined} />
+          <SuspensionNotice relay={r} canEdit={canEdit} resumed={relay.reload} />
           <WarningsList warnings={r.warnings} />
           <LoadState resource={domains}>
             {() => (

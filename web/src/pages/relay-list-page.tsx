@@ -1,5 +1,8 @@
-/** メールリレー: every relay server with today's usage, state and actions, and a test panel. */
-import { useState } from 'react';
+/**
+ * メールリレー: every relay server with today's usage, state and actions; a connection test's result
+ * opens right below the relay's own row.
+ */
+import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useSearchParams } from 'react-router';
 import { del, post } from '../api/client';
@@ -25,6 +28,7 @@ export function RelayListPage() {
     (location.state as { notice?: string } | null)?.notice,
   );
   const [test, setTest] = useState<{
+    id: string;
     name: string;
     busy: boolean;
     result?: RelayTestResult;
@@ -36,11 +40,12 @@ export function RelayListPage() {
     resume: (r) => void act(() => post(path(r, '/resume'))),
     remove: (r) => act(() => del(path(r)), t('relays.deleted', { name: r.name })),
     test: async (r) => {
-      setTest({ name: r.name, busy: true });
+      const which = { id: r.id, name: r.name };
+      setTest({ ...which, busy: true });
       try {
-        setTest({ name: r.name, busy: false, result: await post<RelayTestResult>(path(r, '/test')) });
+        setTest({ ...which, busy: false, result: await post<RelayTestResult>(path(r, '/test')) });
       } catch (err) {
-        setTest({ name: r.name, busy: false, error: err instanceof Error ? err.message : String(err) });
+        setTest({ ...which, busy: false, error: err instanceof Error ? err.message : String(err) });
       }
     },
   };
@@ -81,7 +86,28 @@ export function RelayListPage() {
                 </thead>
                 <tbody>
                   {items.map((r) => (
-                    <RelayRow key={r.id} relay={r} actions={actions} canEdit={canEdit} />
+                    <Fragment key={r.id}>
+                      <RelayRow relay={r} actions={actions} canEdit={canEdit} />
+                      {test?.id === r.id && (
+                        <tr className="relay-test-row" data-test-of={r.name}>
+                          <td colSpan={7}>
+                            <div className="relay-test">
+                              <div className="relay-test-head">
+                                <h2>{t('relays.testFor', { name: test.name })}</h2>
+                                <button
+                                  type="button"
+                                  className="secondary small"
+                                  onClick={() => setTest(undefined)}
+                                >
+                                  {t('app.close')}
+                                </button>
+                              </div>
+                              <TestPanel busy={test.busy} result={test.result} error={test.error} />
+                            </div>
+                          </td>
+                        </tr>
+                      )}
+                    </Fragment>
                   ))}
                 </tbody>
               </table>
@@ -89,12 +115,6 @@ export function RelayListPage() {
           )
         }
       </LoadState>
-      {test && (
-        <section className="card">
-          <h2>{t('relays.testFor', { name: test.name })}</h2>
-          <TestPanel busy={test.busy} result={test.result} error={test.error} />
-        </section>
-      )}
     </>
   );
 }

@@ -1,15 +1,18 @@
 /**
- * 設定: the org's time zone ("today" for every limit), what happens when a relay cannot send, and how
- * long the archive keeps sent mail.
+ * 設定: the org's time zone ("today" for every limit), what happens when a relay cannot send, when
+ * soft bounces suppress an address, and how long the archive keeps sent mail; below, the signed-in
+ * user's own password.
  */
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { PasswordForm } from '../account/password-form';
 import { ApiError, patch } from '../api/client';
 import type { Settings } from '../api/types';
 import { ErrorBanner, SuccessBanner } from '../components/error-banner';
 import { Field } from '../components/field';
 import { LoadState } from '../components/load-state';
 import { RadioGroup } from '../components/radio-group';
+import { rangeError } from '../components/range-error';
 import { useSession } from '../hooks/session';
 import { useResource } from '../hooks/use-resource';
 
@@ -68,10 +71,44 @@ function SettingsForm({ initial, saved }: { initial: Settings; saved: () => void
         ]}
         onChange={(relayFallback) => setS({ ...s, relayFallback })}
       />
+      <fieldset className="soft-bounces">
+        <legend>{t('settings.softBounces')}</legend>
+        <p className="hint">
+          {t('settings.softBouncesHint', { count: s.softBounceThreshold, days: s.softBounceWindowDays })}
+        </p>
+        <Field
+          label={t('settings.softBounceThreshold')}
+          hint={t('settings.softBounceThresholdHint')}
+          error={rangeError(t, error?.fields.softBounceThreshold)}
+        >
+          <input
+            type="number"
+            min={1}
+            max={100}
+            value={Number.isNaN(s.softBounceThreshold) ? '' : s.softBounceThreshold}
+            disabled={!canEdit}
+            onChange={(e) => setS({ ...s, softBounceThreshold: e.target.valueAsNumber })}
+          />
+        </Field>
+        <Field
+          label={t('settings.softBounceWindow')}
+          hint={t('settings.softBounceWindowHint')}
+          error={rangeError(t, error?.fields.softBounceWindowDays)}
+        >
+          <input
+            type="number"
+            min={1}
+            max={365}
+            value={Number.isNaN(s.softBounceWindowDays) ? '' : s.softBounceWindowDays}
+            disabled={!canEdit}
+            onChange={(e) => setS({ ...s, softBounceWindowDays: e.target.valueAsNumber })}
+          />
+        </Field>
+      </fieldset>
       <Field
         label={t('settings.archiveRetention')}
         hint={t('settings.archiveRetentionHint')}
-        error={error?.fields.archiveRetentionDays}
+        error={rangeError(t, error?.fields.archiveRetentionDays)}
       >
         <input
           type="number"
@@ -107,6 +144,7 @@ export function SettingsPage() {
     <>
       <h1>{t('settings.title')}</h1>
       <LoadState resource={settings}>{(s) => <SettingsForm initial={s} saved={settings.reload} />}</LoadState>
+      <PasswordForm />
     </>
   );
 }

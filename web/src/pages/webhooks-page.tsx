@@ -10,6 +10,7 @@ import { ErrorBanner } from '../components/error-banner';
 import { Field } from '../components/field';
 import { dateTime } from '../components/format';
 import { Empty, LoadState } from '../components/load-state';
+import { WebhookHealthBadge } from '../components/webhook-health';
 import { useSession } from '../hooks/session';
 import { useResource } from '../hooks/use-resource';
 
@@ -163,7 +164,9 @@ export function WebhooksPage() {
                           <code className="wrap">{ep.url}</code>
                         </td>
                         <td>{ep.events.join(', ')}</td>
-                        <td>{ep.enabled ? t('webhooks.enabled') : t('webhooks.disabled')}</td>
+                        <td>
+                          <WebhookHealthBadge endpoint={ep} />
+                        </td>
                         <td className="actions">
                           <button
                             type="button"

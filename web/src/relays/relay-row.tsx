@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import type { RelayView } from '../api/types';
 import { ConfirmButton } from '../components/confirm-button';
 import { RelayStatus, UsageMeter } from './relay-status';
+import { SuspendedReason } from './suspension-notice';
 
 export interface RelayActions {
   toggle: (r: RelayView) => void;
@@ -46,6 +47,7 @@ export function RelayRow({
       </td>
       <td>
         <RelayStatus relay={r} />
+        <SuspendedReason relay={r} />
       </td>
       <td className="row-actions">
         <button
