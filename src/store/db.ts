@@ -7,7 +7,8 @@
  * status changes) survive a crash of the process (`kill -9`) without waiting for the disk; and
  * `syncAccepted()` forces the write-ahead log to disk before mailroute answers that it accepted
  * mail, so accepted mail also survives a power loss. What a power loss can undo is at most the
- * latest status changes, which only means a delivery may be sent again. On PostgreSQL every
+ * latest status changes, which only means a delivery may be sent again. Submissions that wait at
+ * the same time share one fsync (`group-sync.ts`). On PostgreSQL every
  * commit is durable already (`synchronous_commit`), and `syncAccepted()` does nothing.
  */
 import { type FileHandle, open } from 'node:fs/promises';
@@ -17,6 +18,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/load.js';
 import { preparePrivateDir, securePrivateDatabase } from './file-modes.js';
+import { groupSync } from './group-sync.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -111,11 +113,13 @@ export function openStore(config: DatabaseConfig): Store {
   database.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   const wal = walSyncer(`${config.path}-wal`);
+  // Concurrent submissions (API requests, SMTP sessions) share an fsync of the log.
+  const syncWal = groupSync(() => wal.sync());
   return {
     db,
     dialect: 'sqlite',
     ping: async () => void (await sql`select 1`.execute(db)),
-    syncAccepted: () => (config.path === ':memory:' ? Promise.resolve() : wal.sync()),
+    syncAccepted: () => (config.path === ':memory:' ? Promise.resolve() : syncWal()),
     close: async () => {
       await db.destroy();
       await wal.close();
