@@ -39,6 +39,7 @@ describe.each(dialects)('page cursors on %s', (dialect) => {
   it('finds every paged route in the document', () => {
     expect(paged.map((p) => p.replace(hookId, '{id}')).sort()).toEqual([
       '/api/v1/audit-log',
+      '/api/v1/bounces',
       '/api/v1/messages',
       '/api/v1/messages/export.mbox',
       '/api/v1/suppressions',
