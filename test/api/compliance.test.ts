@@ -14,8 +14,8 @@ import { plansFile } from '../helpers/plans.js';
 
 const DATACENTERS = join(import.meta.dirname, '..', 'fixtures', 'datacenters', 'auth-check.json');
 const BOUNCE_DOMAIN = 'bounces.mailroute.test';
-const EGRESS_IP = '198.51.100.1';
-const PTR_NAME = '1.100.51.198.in-addr.arpa';
+const EGRESS_IP = '127.0.100.1';
+const PTR_NAME = '1.100.0.127.in-addr.arpa';
 
 type Finding = {
   rule: string;
@@ -68,9 +68,9 @@ describe.each(dialects)('compliance check on %s', (dialect) => {
 
   beforeAll(async () => {
     dns = await startDnsServer({
-      [BOUNCE_DOMAIN]: { TXT: ['v=spf1 ip4:198.51.100.0/24 ip6:2001:db8:100::/48 -all'] },
-      'smtp.relay-provider.test': { A: ['192.0.2.10'] },
-      '_spf.relay-provider.test': { TXT: ['v=spf1 ip4:192.0.2.0/24 -all'] },
+      [BOUNCE_DOMAIN]: { TXT: ['v=spf1 ip4:127.0.100.0/24 ip6:2001:db8:100::/48 -all'] },
+      'smtp.relay-provider.test': { A: ['127.0.2.10'] },
+      '_spf.relay-provider.test': { TXT: ['v=spf1 ip4:127.0.2.0/24 -all'] },
       [PTR_NAME]: { PTR: ['out.mailroute.test'] },
       'out.mailroute.test': { A: [EGRESS_IP] },
     });

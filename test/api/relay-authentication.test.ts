@@ -8,8 +8,8 @@ import { plansFile } from '../helpers/plans.js';
 
 const DATACENTERS = join(import.meta.dirname, '..', 'fixtures', 'datacenters', 'auth-check.json');
 const BOUNCE_DOMAIN = 'bounces.mailroute.test';
-const EGRESS_IP = '198.51.100.1';
-const RELAY_IP = '192.0.2.10';
+const EGRESS_IP = '127.0.100.1';
+const RELAY_IP = '127.0.2.10';
 
 type Finding = { severity: string; code: string; message: { ja: string; en: string }; record?: unknown };
 const codes = (findings: Finding[]) => findings.map((f) => `${f.severity}:${f.code}`);
@@ -64,9 +64,9 @@ describe.each(dialects)('relay authentication check on %s', (dialect) => {
 
   beforeAll(async () => {
     dns = await startDnsServer({
-      [BOUNCE_DOMAIN]: { TXT: ['v=spf1 ip4:198.51.100.0/24 ip6:2001:db8:100::/48 -all'] },
+      [BOUNCE_DOMAIN]: { TXT: ['v=spf1 ip4:127.0.100.0/24 ip6:2001:db8:100::/48 -all'] },
       'smtp.relay-provider.test': { A: [RELAY_IP] },
-      '_spf.relay-provider.test': { TXT: ['v=spf1 ip4:192.0.2.0/24 -all'] },
+      '_spf.relay-provider.test': { TXT: ['v=spf1 ip4:127.0.2.0/24 -all'] },
     });
     t = await startTestApp(dialect, {
       MAILROUTE_DNS_SERVERS: dns.address,
@@ -126,7 +126,7 @@ describe.each(dialects)('relay authentication check on %s', (dialect) => {
       (x: { name: string }) => x.name === 'sakura.test',
     ).id;
     dns.set('sakura.test', {
-      TXT: ['v=spf1 ip4:198.51.100.0/24 include:_spf.relay-provider.test -all'],
+      TXT: ['v=spf1 ip4:127.0.100.0/24 include:_spf.relay-provider.test -all'],
     });
     const body = await check(
       await relay(id, {
@@ -160,7 +160,7 @@ describe.each(dialects)('relay authentication check on %s', (dialect) => {
     expect(hop1.record).toEqual({
       type: 'TXT',
       name: 'spfonly.test',
-      value: 'v=spf1 a:smtp.relay-provider.test ip4:198.51.100.0/24 ip6:2001:db8:100::/48 -all',
+      value: 'v=spf1 a:smtp.relay-provider.test ip4:127.0.100.0/24 ip6:2001:db8:100::/48 -all',
     });
     expect(body.dmarc.result).toBe('pass');
   });
@@ -215,7 +215,7 @@ describe.each(dialects)('relay authentication check on %s', (dialect) => {
       'warning:relay_allow_list',
     ]);
     expect(body.findings[2].message.en).toContain('receivers will reject the mail');
-    expect(body.findings[3].ranges).toEqual(['198.51.100.0/24', '2001:db8:100::/48']);
+    expect(body.findings[3].ranges).toEqual(['127.0.100.0/24', '2001:db8:100::/48']);
   });
 
   it('an unverified domain, a relay host without addresses and no DMARC record: what to publish', async () => {

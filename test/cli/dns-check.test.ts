@@ -29,8 +29,8 @@ describe('mailroute dns check', () => {
 
   beforeAll(async () => {
     dns = await startDnsServer({
-      'bounces.mailroute.test': { TXT: ['v=spf1 ip4:198.51.100.0/24 -all'] },
-      'smtp.relay-provider.test': { A: ['192.0.2.10'] },
+      'bounces.mailroute.test': { TXT: ['v=spf1 ip4:127.0.100.0/24 -all'] },
+      'smtp.relay-provider.test': { A: ['127.0.2.10'] },
       '_dmarc.sakura.test': { TXT: ['v=DMARC1; p=reject'] },
     });
     const env = {
@@ -58,7 +58,7 @@ describe('mailroute dns check', () => {
     expect(c).toMatchObject({
       relay: null,
       domain: 'sakura.test',
-      hops: [{ from: 'platform', to: 'recipient', spf: { result: 'pass', ip: '198.51.100.1' } }],
+      hops: [{ from: 'platform', to: 'recipient', spf: { result: 'pass', ip: '127.0.100.1' } }],
       dkim: { signing: true, domain: 'sakura.test', aligned: true, record: { valid: true } },
       dmarc: { policy: 'reject', result: 'pass' },
     });
@@ -81,7 +81,7 @@ describe('mailroute dns check', () => {
     const { lines, exitCode } = await run(['Sakura.TEST', '--relay', relayId]);
     const text = lines.join('\n');
     expect(text).toContain(`sakura.test through relay "Server 1" (smtp.relay-provider.test, ${relayId})`);
-    expect(text).toMatch(/SPF relay → recipient\s+fail\s+bounces\.mailroute\.test for 192\.0\.2\.10/);
+    expect(text).toMatch(/SPF relay → recipient\s+fail\s+bounces\.mailroute\.test for 127\.0\.2\.10/);
     expect(text).toContain('DMARC         fail (p=reject)');
     expect(text).toContain('ERROR   dkim_signing_off: DKIM signing is off for this relay');
     expect(exitCode).toBe(1);
