@@ -19,6 +19,7 @@ import { relayStatus } from '../domain/relay-rules.js';
 import { nextMidnight } from '../domain/time-zone.js';
 import { iso } from '../schemas/common.js';
 import type { RelayHealth } from '../schemas/relay-health.js';
+import { relaySuspensionsSince } from '../store/repos/relay-suspensions.js';
 import { loadRelay } from '../store/repos/relays.js';
 import { orgSettings } from '../store/repos/settings.js';
 import type { Database } from '../store/schema.js';
@@ -78,18 +79,9 @@ async function buckets(db: Kysely<Database>, relayId: string, since: number, siz
 }
 
 async function suspensions(db: Kysely<Database>, orgId: string, relayId: string, since: number) {
-  const events = await db
-    .selectFrom('events')
-    .select(['data', 'created_at'])
-    .where('org_id', '=', orgId)
-    .where('type', '=', 'relay.suspended')
-    .where('created_at', '>=', since - DAY)
-    .execute();
-  const started = events.flatMap((e) => {
-    const d = JSON.parse(e.data) as { relayId?: string; suspendedUntil?: string };
-    const until = d.suspendedUntil ? Date.parse(d.suspendedUntil) : Number.NaN;
-    return d.relayId === relayId && Number.isFinite(until) ? [{ at: Number(e.created_at), until }] : [];
-  });
+  const started = (await relaySuspensionsSince(db, orgId, since - DAY)).filter(
+    (s) => s.relayId === relayId && Number.isFinite(s.until),
+  );
   const resumes = await db
     .selectFrom('audit_log')
     .select('at')

@@ -14,6 +14,7 @@ import { dayKey } from '../domain/time-zone.js';
 import type { RelayInput, RelayPatch, RelayView } from '../schemas/relays.js';
 import { writeAudit } from '../store/repos/audit-log.js';
 import { findOrg, lockOrg, planOf } from '../store/repos/orgs.js';
+import { relaySuspensionsSince } from '../store/repos/relay-suspensions.js';
 import { bounceHandlingOf, loadRelay } from '../store/repos/relays.js';
 import { usageOn } from '../store/repos/usage.js';
 import type { Database, DomainsTable, RelaysTable } from '../store/schema.js';
@@ -35,18 +36,8 @@ async function suspensionReasons(db: Db, orgId: string, rows: RelaysTable[], now
   const ends = rows.flatMap((r) => (r.suspended_until && r.suspended_until > now ? [r.suspended_until] : []));
   const reasons = new Map<string, string>();
   if (ends.length === 0) return reasons;
-  const events = await db
-    .selectFrom('events')
-    .select('data')
-    .where('org_id', '=', orgId)
-    .where('type', '=', 'relay.suspended')
-    .where('created_at', '>=', Math.min(...ends) - 25 * HOUR)
-    .orderBy('created_at')
-    .execute();
-  for (const e of events) {
-    const d = JSON.parse(e.data) as { relayId?: unknown; reason?: unknown };
-    if (typeof d.relayId === 'string' && typeof d.reason === 'string') reasons.set(d.relayId, d.reason);
-  }
+  for (const s of await relaySuspensionsSince(db, orgId, Math.min(...ends) - 25 * HOUR))
+    if (s.reason) reasons.set(s.relayId, s.reason);
   return reasons;
 }
 
