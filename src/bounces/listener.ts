@@ -11,7 +11,7 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import type { AppContext } from '../context.js';
-import { unsubscribeKey } from '../delivery/unsubscribe-key.js';
+import { unsubscribeKey } from '../delivery/derived-keys.js';
 import { mailtoToken, parseUnsubscribeToken } from '../domain/unsubscribe-token.js';
 import { ConnectionGuard } from './connection-guard.js';
 import { receiveBounce } from './receive.js';

@@ -7,7 +7,7 @@
  * a message that cannot be read at all (accepted, so that its sender does not retry it forever).
  */
 import type { AppContext } from '../context.js';
-import { verpKey } from '../delivery/verp-key.js';
+import { verpKey } from '../delivery/derived-keys.js';
 import { matchDelivery } from './match.js';
 import { parseBounce } from './parse.js';
 import { type RecordResult, recordReport } from './record.js';

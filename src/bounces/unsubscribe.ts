@@ -6,7 +6,7 @@
  * sends no second event. A forged or altered token changes nothing.
  */
 import type { AppContext } from '../context.js';
-import { unsubscribeKey } from '../delivery/unsubscribe-key.js';
+import { unsubscribeKey } from '../delivery/derived-keys.js';
 import { newSortableId } from '../domain/ids.js';
 import { parseUnsubscribeToken } from '../domain/unsubscribe-token.js';
 import { addSuppression } from '../store/repos/suppressions.js';

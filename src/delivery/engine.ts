@@ -19,6 +19,7 @@ import { bounceHandlingOf } from '../store/repos/relays.js';
 import type { DeliveriesTable, MessagesTable, RelaysTable } from '../store/schema.js';
 import { SmtpPools } from '../transports/smtp-pools.js';
 import { recordRelayFailure } from './breaker.js';
+import { unsubscribeKey, verpKey } from './derived-keys.js';
 import { type OrgState, OrgStates } from './org-state.js';
 import type { AttemptResult } from './outcome.js';
 import { attemptPlatform } from './platform-attempt.js';
@@ -36,8 +37,6 @@ import {
   sentTransition,
   waitTransition,
 } from './transition-of.js';
-import { unsubscribeKey } from './unsubscribe-key.js';
-import { verpKey } from './verp-key.js';
 
 /** An org as one delivery is routed: its cached settings and domains, its relays as they are now. */
 type Org = OrgState & OrgRelays;

@@ -6,7 +6,7 @@
  */
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verpKey } from '../../src/delivery/verp-key.js';
+import { verpKey } from '../../src/delivery/derived-keys.js';
 import { complaintVerdict } from '../../src/domain/complaint-rate.js';
 import { verpAddress } from '../../src/domain/verp.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
