@@ -52,6 +52,8 @@ export function registerDemoCommand(program: Command): void {
         MAILROUTE_DOMAIN_VERIFICATION: 'off',
         MAILROUTE_RELAY_PORTS: 'any',
         MAILROUTE_WORKER_PROCESSES: '1',
+        // No fixed port beyond --port: a demo must not collide with a mailroute already running.
+        MAILROUTE_SUBMISSION_PORT: 'off',
         MAILROUTE_BOOTSTRAP_API_KEY: apiKey,
         MAILROUTE_BOOTSTRAP_ADMIN_EMAIL: adminEmail,
         MAILROUTE_BOOTSTRAP_ADMIN_PASSWORD: password,
