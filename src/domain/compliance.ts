@@ -39,7 +39,15 @@ export interface ComplianceRoute {
   check: AuthenticationCheck;
   /** The relay's connection security; absent for platform delivery. */
   security?: 'ssl' | 'tls' | 'none';
+  /** What a live connection to the relay found about TLS; absent when it was not probed. */
+  tlsProbe?: TlsProbeFact;
 }
+
+/** The TLS part of a live probe of a relay (its `tls` step, or how far it got before it). */
+export type TlsProbeFact =
+  | { reached: false; explanation: Msg }
+  | { reached: true; ok: false; explanation: Msg }
+  | { reached: true; ok: true; certificate: 'valid' | 'problem'; detail: string };
 
 export interface ComplianceFacts {
   domain: string;
@@ -224,16 +232,49 @@ function fcrdns(f: ComplianceFacts): ComplianceFinding {
 
 function tls(r: ComplianceRoute): ComplianceFinding[] {
   if (r.security === undefined) return [];
+  if (r.security === 'none')
+    return [
+      finding('tls', r.name, 'fail', {
+        en: `The relay ${r.name} is reached without TLS. Set its security to TLS (STARTTLS) or SSL.`,
+        ja: `リレーサーバー ${r.name} にはTLSなしで接続しています。接続の保護をTLS（STARTTLS）またはSSLにしてください。`,
+      }),
+    ];
+  const mode = r.security === 'tls' ? 'TLS (STARTTLS)' : 'SSL';
+  const modeJa = r.security === 'tls' ? 'TLS（STARTTLS）' : 'SSL';
+  const p = r.tlsProbe;
+  if (p === undefined)
+    return [
+      finding('tls', r.name, 'pass', {
+        en: `The relay ${r.name} is set to ${mode}.`,
+        ja: `リレーサーバー ${r.name} は ${modeJa} で接続する設定です。`,
+      }),
+    ];
+  if (!p.reached)
+    return [
+      finding('tls', r.name, 'warn', {
+        en: `The relay ${r.name} is set to ${mode}, but TLS could not be checked: the connection did not get that far. ${p.explanation.en}`,
+        ja: `リレーサーバー ${r.name} は ${modeJa} の設定ですが、接続がそこまで進まずTLSを確認できませんでした。${p.explanation.ja}`,
+      }),
+    ];
+  if (!p.ok)
+    return [
+      finding('tls', r.name, 'fail', {
+        en: `The relay ${r.name} did not complete ${mode}, so mail to it cannot go out encrypted. ${p.explanation.en}`,
+        ja: `リレーサーバー ${r.name} との ${modeJa} が確立しなかったため、暗号化して送信できません。${p.explanation.ja}`,
+      }),
+    ];
+  if (p.certificate === 'problem')
+    return [
+      finding('tls', r.name, 'warn', {
+        en: `The relay ${r.name} speaks ${mode}, but its certificate does not verify (${p.detail}).`,
+        ja: `リレーサーバー ${r.name} とは ${modeJa} で接続できますが、証明書を検証できません（${p.detail}）。`,
+      }),
+    ];
   return [
-    r.security === 'none'
-      ? finding('tls', r.name, 'fail', {
-          en: `The relay ${r.name} is reached without TLS. Set its security to TLS (STARTTLS) or SSL.`,
-          ja: `リレーサーバー ${r.name} にはTLSなしで接続しています。接続の保護をTLS（STARTTLS）またはSSLにしてください。`,
-        })
-      : finding('tls', r.name, 'pass', {
-          en: `The relay ${r.name} is reached over ${r.security.toUpperCase()}.`,
-          ja: `リレーサーバー ${r.name} には ${r.security.toUpperCase()} で接続しています。`,
-        }),
+    finding('tls', r.name, 'pass', {
+      en: `The relay ${r.name} negotiated ${mode} with a valid certificate (${p.detail}).`,
+      ja: `リレーサーバー ${r.name} と ${modeJa} で接続し、証明書は有効です（${p.detail}）。`,
+    }),
   ];
 }
 

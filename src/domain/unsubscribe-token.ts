@@ -62,5 +62,10 @@ export function listUnsubscribeHeaders(i: ListUnsubscribeInput): [name: string, 
   if (i.given !== undefined) return /<https:\/\/[^>]+>/i.test(i.given) ? [post] : [];
   const url = `${i.publicUrl.replace(/\/+$/, '')}/u/${i.token}`;
   const value = `<${url}>, <mailto:${unsubscribeMailto(i.token, i.bounceDomain)}>`;
-  return [['List-Unsubscribe', value], post];
+  return oneClickCapable(i.publicUrl) ? [['List-Unsubscribe', value], post] : [['List-Unsubscribe', value]];
+}
+
+/** RFC 8058 §3.1: a one-click unsubscribe URI must be HTTPS, so a plain-http public URL offers none. */
+export function oneClickCapable(publicUrl: string): boolean {
+  return /^https:\/\//i.test(publicUrl);
 }

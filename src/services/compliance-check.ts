@@ -2,7 +2,8 @@
  * `GET /api/v1/domains/:id/compliance` (issue 17): the bulk senders' rules for one sending domain,
  * on platform delivery and on each relay of the domain. It runs the existing authentication check of
  * each route and adds the DKIM key, the egress address's forward-confirmed reverse DNS and TLS to
- * the relays (`domain/compliance.ts` turns the facts into findings).
+ * the relays, found by a live connection (the relay test's probe), not read off the relay's settings
+ * (`domain/compliance.ts` turns the facts into findings).
  */
 import type { AppContext } from '../context.js';
 import { DnsError } from '../dns/resolver.js';
@@ -13,10 +14,12 @@ import {
   type ComplianceRoute,
   complianceFindings,
   reverseName,
+  type TlsProbeFact,
 } from '../domain/compliance.js';
 import { notFound } from '../domain/errors.js';
 import { findOrg } from '../store/repos/orgs.js';
 import { checkPlatformAuthentication, checkRelayAuthentication } from './authentication-check.js';
+import { testSavedRelay } from './relay-test.js';
 
 export interface ComplianceCheck {
   domain: string;
@@ -53,6 +56,46 @@ async function egressFacts(ctx: AppContext, orgId: string): Promise<ComplianceFa
   return { address, reverseName: name, ptr, confirmed };
 }
 
+const unreachable = {
+  en: 'mailroute could not connect to the relay to look.',
+  ja: 'リレーサーバーに接続して確認できませんでした。',
+};
+
+/** TLS as a live connection to the relay found it: the probe's `tls` step, or where it stopped. */
+interface ProbeSteps {
+  steps: {
+    step: string;
+    ok: boolean;
+    detail?: string;
+    explanation?: { ja: string; en: string };
+    certificate?: { verdict: string };
+  }[];
+}
+
+export function tlsFactOf(result: ProbeSteps): TlsProbeFact {
+  const step = result.steps.find((s) => s.step === 'tls');
+  if (!step) {
+    const stopped = result.steps.find((s) => !s.ok);
+    return { reached: false, explanation: stopped?.explanation ?? unreachable };
+  }
+  if (!step.ok) return { reached: true, ok: false, explanation: step.explanation ?? unreachable };
+  return {
+    reached: true,
+    ok: true,
+    certificate: step.certificate?.verdict === 'valid' ? 'valid' : 'problem',
+    detail: step.detail ?? '',
+  };
+}
+
+async function probeTls(ctx: AppContext, orgId: string, relayId: string): Promise<TlsProbeFact> {
+  try {
+    return tlsFactOf(await testSavedRelay(ctx, orgId, relayId));
+  } catch (err) {
+    ctx.log.warn({ err, relayId, event: 'compliance.tls_probe_failed' }, 'TLS probe of a relay failed');
+    return { reached: false, explanation: unreachable };
+  }
+}
+
 export async function checkCompliance(
   ctx: AppContext,
   orgId: string,
@@ -84,11 +127,13 @@ export async function checkCompliance(
   const routes: ComplianceRoute[] = [
     { name: 'platform', check: await checkPlatformAuthentication(ctx, orgId, domainId) },
     ...(await Promise.all(
-      relays.map(async (r) => ({
-        name: r.name,
-        security: r.security,
-        check: await checkRelayAuthentication(ctx, orgId, r.id),
-      })),
+      relays.map(async (r) => {
+        const [check, tlsProbe] = await Promise.all([
+          checkRelayAuthentication(ctx, orgId, r.id),
+          r.security === 'none' ? undefined : probeTls(ctx, orgId, r.id),
+        ]);
+        return { name: r.name, security: r.security, check, ...(tlsProbe ? { tlsProbe } : {}) };
+      }),
     )),
   ];
   const facts: ComplianceFacts = {

@@ -2,7 +2,9 @@
  * The bulk senders' compliance check (issue 17) against the loopback DNS server: the seed's case
  * (DKIM makes DMARC pass on the relay, the platform's return path fails SPF there), a domain
  * without DMARC, a relay without TLS, and the egress address with and without forward-confirmed
- * reverse DNS. Each finding names its provider rule in Japanese and English.
+ * reverse DNS. TLS to a relay is found by a live connection: loopback relays that complete STARTTLS
+ * with a verified certificate, with a self-signed one, that offer no STARTTLS, and that do not
+ * answer. Each finding names its provider rule in Japanese and English.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +13,7 @@ import { startTestApp, type TestApp } from '../helpers/app.js';
 import { dialects } from '../helpers/databases.js';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
 import { plansFile } from '../helpers/plans.js';
+import { startSmtpServer, type TestSmtpServer, testCertificates } from '../helpers/smtp-servers.js';
 
 const DATACENTERS = join(import.meta.dirname, '..', 'fixtures', 'datacenters', 'auth-check.json');
 const BOUNCE_DOMAIN = 'bounces.mailroute.test';
@@ -47,11 +50,15 @@ describe.each(dialects)('compliance check on %s', (dialect) => {
     if (dmarc) dns.set(`_dmarc.${name}`, { TXT: [dmarc] });
     return d as { id: string };
   }
-  async function relay(domainId: string, name: string, security: string) {
+  async function relay(
+    domainId: string,
+    name: string,
+    security: string,
+    at: Record<string, unknown> = { host: 'smtp.relay-provider.test', port: 587 },
+  ) {
     const res = await t.call('POST', '/api/v1/relays', {
       name,
-      host: 'smtp.relay-provider.test',
-      port: 587,
+      ...at,
       security,
       dailyLimit: 1000,
       domainId,
@@ -110,7 +117,8 @@ describe.each(dialects)('compliance check on %s', (dialect) => {
         'pass:dmarc_present:-',
         'pass:fcrdns:platform',
         'pass:spf:platform',
-        'pass:tls:Server',
+        // Set to STARTTLS, but nothing answers at 127.0.2.10:587, so TLS could not be looked at.
+        'warn:tls:Server',
       ].sort(),
     );
     for (const f of body.findings) {
@@ -151,6 +159,40 @@ describe.each(dialects)('compliance check on %s', (dialect) => {
       record: { type: 'A', name: 'elsewhere.mailroute.test', value: EGRESS_IP },
     });
     dns.set(PTR_NAME, { PTR: ['out.mailroute.test'] });
+  });
+
+  it('finds TLS to each relay by connecting: verified, self-signed, not offered', async () => {
+    const certs = await testCertificates();
+    const servers: TestSmtpServer[] = await Promise.all([
+      startSmtpServer({ mode: 'starttls', certificate: 'valid' }),
+      startSmtpServer({ mode: 'starttls', certificate: 'selfSigned' }),
+      startSmtpServer({ mode: 'plain' }),
+    ]);
+    try {
+      const [verified, selfSigned, plain] = servers as [TestSmtpServer, TestSmtpServer, TestSmtpServer];
+      dns.set('relay.test', { A: ['127.0.0.1'] });
+      const d = await domain('tls.test', 'v=DMARC1; p=none');
+      const at = (s: TestSmtpServer, extra: Record<string, unknown> = {}) => ({
+        host: 'relay.test',
+        port: s.port,
+        ...extra,
+      });
+      await relay(d.id, 'Verified', 'tls', at(verified, { caCertificate: certs.ca.cert }));
+      await relay(d.id, 'SelfSigned', 'tls', at(selfSigned, { verifyCertificate: false }));
+      await relay(d.id, 'NoStarttls', 'tls', at(plain));
+      const body = await compliance(d.id);
+      const tls = (route: string) => body.findings.find((f) => f.rule === 'tls' && f.route === route)!;
+      expect(tls('Verified').status).toBe('pass');
+      expect(tls('Verified').message.en).toMatch(/TLSv1\.[23]/);
+      expect(tls('SelfSigned').status).toBe('warn');
+      expect(tls('SelfSigned').message.ja).toContain('証明書を検証できません');
+      expect(tls('NoStarttls').status).toBe('fail');
+      expect(tls('NoStarttls').message.en).toMatch(/STARTTLS/);
+      // The probe went through TLS and stopped before any mail: no message reached the relays.
+      for (const s of servers) expect(s.received.messages).toEqual([]);
+    } finally {
+      await Promise.all(servers.map((s) => s.close()));
+    }
   });
 
   it("answers 404 for a domain that is not the org's", async () => {

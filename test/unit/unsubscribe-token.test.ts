@@ -50,6 +50,11 @@ describe('the List-Unsubscribe header fields', () => {
       ['List-Unsubscribe-Post', 'List-Unsubscribe=One-Click'],
     ]);
   });
+  it('offer no one-click Post when the public URL is plain http (RFC 8058 needs https)', () => {
+    expect(listUnsubscribeHeaders({ ...base, publicUrl: 'http://localhost:8025' })).toEqual([
+      ['List-Unsubscribe', '<http://localhost:8025/u/tok>, <mailto:unsubscribe+tok@b.example>'],
+    ]);
+  });
   it.each([
     ['<https://crm.example/u/1>', [['List-Unsubscribe-Post', 'List-Unsubscribe=One-Click']]],
     [
