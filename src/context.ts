@@ -16,4 +16,6 @@ export interface AppContext {
   /** The event bus: mail queued (idle workers start at once), an org's relays or settings changed. */
   events: ProcessEvents;
   log: Logger;
+  /** What this process listens on, once started (the console tells applications where to submit). */
+  listening?: { submission?: { port: number | undefined; tlsPort: number | undefined } };
 }

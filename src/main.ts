@@ -135,6 +135,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           throw err;
         })
       : undefined;
+  if (submission) ctx.listening = { submission: { port: submission.port, tlsPort: submission.tlsPort } };
   const worker =
     options.worker === false
       ? undefined

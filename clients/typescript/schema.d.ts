@@ -322,6 +322,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/submission": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where applications submit mail over SMTP, with an API key as the password */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SubmissionInfo"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/api-keys/{id}": {
         parameters: {
             query?: never;
@@ -4346,6 +4382,18 @@ export interface components {
             createdAt: string;
             lastUsedAt: string | null;
         };
+        SubmissionInfoInput: {
+            /** @description Whether this server takes mail over SMTP submission */
+            enabled: boolean;
+            /** @description The address the submission server listens on */
+            host: string;
+            /** @description Whether it listens on a loopback address only */
+            loopbackOnly: boolean;
+            /** @description The port with STARTTLS, or null when off */
+            port: number | null;
+            /** @description The port with implicit TLS, or null when off */
+            tlsPort: number | null;
+        };
         AuditEntryInput: {
             id: string;
             at: string;
@@ -5169,6 +5217,18 @@ export interface components {
             prefix: string;
             createdAt: string;
             lastUsedAt: string | null;
+        };
+        SubmissionInfo: {
+            /** @description Whether this server takes mail over SMTP submission */
+            enabled: boolean;
+            /** @description The address the submission server listens on */
+            host: string;
+            /** @description Whether it listens on a loopback address only */
+            loopbackOnly: boolean;
+            /** @description The port with STARTTLS, or null when off */
+            port: number | null;
+            /** @description The port with implicit TLS, or null when off */
+            tlsPort: number | null;
         };
         AuditEntry: {
             id: string;

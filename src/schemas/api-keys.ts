@@ -30,4 +30,15 @@ export const apiKeyCreatedSchema = apiKeySchema.extend({
   key: z.string().describe('The secret key; shown only in this response'),
 });
 
+export const submissionInfoSchema = z
+  .object({
+    enabled: z.boolean().describe('Whether this server takes mail over SMTP submission'),
+    host: z.string().describe('The address the submission server listens on'),
+    loopbackOnly: z.boolean().describe('Whether it listens on a loopback address only'),
+    port: z.number().int().nullable().describe('The port with STARTTLS, or null when off'),
+    tlsPort: z.number().int().nullable().describe('The port with implicit TLS, or null when off'),
+  })
+  .meta({ id: 'SubmissionInfo' });
+export type SubmissionInfo = z.infer<typeof submissionInfoSchema>;
+
 export type ApiKeyView = z.infer<typeof apiKeySchema>;

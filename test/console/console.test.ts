@@ -32,6 +32,7 @@ describe.skipIf(chromiumMissing)('admin console in chromium', () => {
       MAILROUTE_DOMAIN_VERIFICATION: 'off',
       MAILROUTE_DNS_SERVERS: dns.address,
       MAILROUTE_DATACENTERS: dataCenters,
+      MAILROUTE_SUBMISSION_PORT: '0',
     });
     browser = await launch();
     page = await openPage(browser, 'en-US');
@@ -256,7 +257,9 @@ describe.skipIf(chromiumMissing)('admin console in chromium', () => {
     await visible(page.getByRole('cell', { name: 'CRM workflows' }));
     await visible(page.getByRole('cell', { name: 'Workflow emails' }));
     const howTo = page.getByRole('region', { name: 'Sending over SMTP' });
-    await visible(howTo.getByText('2587 with STARTTLS', { exact: false }));
+    // The port this server really listens on, not the default.
+    await visible(howTo.getByText(`${t.app.submission!.port} (STARTTLS)`, { exact: false }));
+    await visible(howTo.getByText('from applications on the same machine only', { exact: false }));
     await visible(howTo.getByText('An API key with the role “send” (or “admin”)', { exact: false }));
     const keys = await t.call('GET', '/api/v1/api-keys');
     expect(keys.body.items.find((k: { name: string }) => k.name === 'CRM workflows').defaultType).toBe(

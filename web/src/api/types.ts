@@ -5,7 +5,7 @@
  * API answers; `z.input` what a form may send (defaults optional).
  */
 import type { z } from 'zod';
-import type { apiKeySchema } from '../../../src/schemas/api-keys.js';
+import type { apiKeySchema, submissionInfoSchema } from '../../../src/schemas/api-keys.js';
 import type { auditEntrySchema } from '../../../src/schemas/audit-log.js';
 import type { meSchema } from '../../../src/schemas/auth.js';
 import type {
@@ -85,6 +85,7 @@ export type Usage = z.output<typeof usageSchema>;
 export type NotificationView = z.output<typeof notificationSchema>;
 export type AuditEntry = z.output<typeof auditEntrySchema>;
 export type ApiKey = z.output<typeof apiKeySchema>;
+export type SubmissionInfo = z.output<typeof submissionInfoSchema>;
 export type UserView = z.output<typeof userSchema>;
 export type Settings = z.output<typeof settingsSchema>;
 

@@ -655,9 +655,13 @@ export const en = {
         'Applications that can only send through an SMTP server (CRMs, web apps, appliances) can point at mailroute’s submission port instead of using the API. The same rules apply.',
       host: 'Server',
       hostValue: '{{host}} (the address of this mailroute server)',
+      hostLoopback:
+        '{{host}}: this server takes SMTP from applications on the same machine only (ask your administrator to set MAILROUTE_SUBMISSION_HOST to reach it from elsewhere)',
       port: 'Port',
-      portValue:
-        '2587 with STARTTLS, unless your administrator set MAILROUTE_SUBMISSION_PORT; a port with implicit TLS if MAILROUTE_SUBMISSION_TLS_PORT is set',
+      portStarttls: '{{port}} (STARTTLS)',
+      portImplicit: '{{port}} (TLS from the first byte, “SSL”)',
+      portSeparator: ', or ',
+      off: 'SMTP submission is turned off on this server (MAILROUTE_SUBMISSION_PORT=off). Use the HTTP API, or ask your administrator to turn it on.',
       tls: 'Encryption',
       tlsValue: 'STARTTLS (required, except from the mailroute machine itself)',
       user: 'User name',

@@ -649,9 +649,13 @@ export const ja: Resources = {
         'SMTPサーバー経由でしか送信できないアプリケーション（CRM、Webアプリ、機器など）は、APIの代わりにmailrouteのサブミッションポートを指定できます。APIと同じルールが適用されます。',
       host: 'サーバー',
       hostValue: '{{host}}（このmailrouteサーバーのアドレス）',
+      hostLoopback:
+        '{{host}}（このサーバーは同じマシン上のアプリケーションからのSMTPだけを受け付けます。他のマシンから使うには、管理者にMAILROUTE_SUBMISSION_HOSTの設定を依頼してください）',
       port: 'ポート',
-      portValue:
-        '2587（STARTTLS）。管理者がMAILROUTE_SUBMISSION_PORTを設定した場合はその番号。MAILROUTE_SUBMISSION_TLS_PORTが設定されていれば暗黙的TLSのポートも使えます',
+      portStarttls: '{{port}}（STARTTLS）',
+      portImplicit: '{{port}}（最初から暗号化するTLS、いわゆるSSL）',
+      portSeparator: '、または ',
+      off: 'このサーバーではSMTPサブミッションが無効です（MAILROUTE_SUBMISSION_PORT=off）。HTTP APIを使うか、管理者に有効化を依頼してください。',
       tls: '暗号化',
       tlsValue: 'STARTTLS（mailrouteと同じマシンからの接続を除き必須）',
       user: 'ユーザー名',

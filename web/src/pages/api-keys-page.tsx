@@ -3,7 +3,7 @@ import { type FormEvent, Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type EmailType, emailTypes } from '../../../src/domain/email-types.js';
 import { ApiError, del, post } from '../api/client';
-import type { ApiKey } from '../api/types';
+import type { ApiKey, SubmissionInfo } from '../api/types';
 import { ConfirmButton } from '../components/confirm-button';
 import { CopyButton } from '../components/copy-button';
 import { ErrorBanner } from '../components/error-banner';
@@ -131,29 +131,50 @@ export function ApiKeysPage() {
   );
 }
 
-/** How to point an application that speaks SMTP at mailroute: the key is the password. */
+/**
+ * How to point an application that speaks SMTP at mailroute: the host and ports this server really
+ * listens on (`GET /api/v1/submission`), the key as the password.
+ */
 function SmtpHowTo() {
   const { t } = useTranslation();
+  const info = useResource<SubmissionInfo>('/api/v1/submission');
+  return (
+    <section className="card" aria-labelledby="smtp-howto">
+      <h2 id="smtp-howto">{t('apiKeys.smtp.title')}</h2>
+      <p>{t('apiKeys.smtp.intro')}</p>
+      <LoadState resource={info}>{(i) => <SmtpFacts info={i} />}</LoadState>
+    </section>
+  );
+}
+
+function SmtpFacts({ info }: { info: SubmissionInfo }) {
+  const { t } = useTranslation();
+  if (!info.enabled) return <p className="hint">{t('apiKeys.smtp.off')}</p>;
+  const ports = [
+    info.port !== null ? t('apiKeys.smtp.portStarttls', { port: info.port }) : undefined,
+    info.tlsPort !== null ? t('apiKeys.smtp.portImplicit', { port: info.tlsPort }) : undefined,
+  ].filter((p): p is string => p !== undefined);
   const facts: [string, string][] = [
-    [t('apiKeys.smtp.host'), t('apiKeys.smtp.hostValue', { host: window.location.hostname })],
-    [t('apiKeys.smtp.port'), t('apiKeys.smtp.portValue')],
+    [
+      t('apiKeys.smtp.host'),
+      info.loopbackOnly
+        ? t('apiKeys.smtp.hostLoopback', { host: info.host })
+        : t('apiKeys.smtp.hostValue', { host: window.location.hostname }),
+    ],
+    [t('apiKeys.smtp.port'), ports.join(t('apiKeys.smtp.portSeparator'))],
     [t('apiKeys.smtp.tls'), t('apiKeys.smtp.tlsValue')],
     [t('apiKeys.smtp.user'), t('apiKeys.smtp.userValue')],
     [t('apiKeys.smtp.password'), t('apiKeys.smtp.passwordValue')],
     [t('apiKeys.smtp.type'), t('apiKeys.smtp.typeValue')],
   ];
   return (
-    <section className="card" aria-labelledby="smtp-howto">
-      <h2 id="smtp-howto">{t('apiKeys.smtp.title')}</h2>
-      <p>{t('apiKeys.smtp.intro')}</p>
-      <dl className="facts">
-        {facts.map(([term, value]) => (
-          <Fragment key={term}>
-            <dt>{term}</dt>
-            <dd>{value}</dd>
-          </Fragment>
-        ))}
-      </dl>
-    </section>
+    <dl className="facts">
+      {facts.map(([term, value]) => (
+        <Fragment key={term}>
+          <dt>{term}</dt>
+          <dd>{value}</dd>
+        </Fragment>
+      ))}
+    </dl>
   );
 }
