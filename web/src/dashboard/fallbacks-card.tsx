@@ -12,7 +12,7 @@ export function FallbacksCard({ fallbacks }: { fallbacks: DashboardView['fallbac
         <p className="muted">{t('dashboard.fallbacks.none')}</p>
       ) : (
         <>
-          <p className="dash-figure">{t('dashboard.fallbacks.total', { count: fallbacks.total })}</p>
+          <p className="dash-total">{t('dashboard.fallbacks.total', { count: fallbacks.total })}</p>
           <dl className="dash-counts">
             {fallbacks.byReason.map((r) => (
               <div key={r.reason} data-reason={r.reason}>
