@@ -45,6 +45,37 @@ export function monthDay(iso: string): string {
   return format(iso, { month: 'numeric', day: 'numeric' });
 }
 
+/** How far the shown zone's wall clock is ahead of UTC at `ms`, in ms. */
+function zoneOffset(ms: number): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: timeZone(),
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(ms);
+  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const wall = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
+  return wall - Math.floor(ms / 1000) * 1000;
+}
+
+/** The moment a calendar day (`YYYY-MM-DD`) starts in the shown zone, as ISO 8601 (date filters). */
+export function dayStartIso(day: string): string {
+  const midnightUtc = Date.parse(`${day}T00:00:00Z`);
+  let at = midnightUtc - zoneOffset(midnightUtc);
+  at = midnightUtc - zoneOffset(at);
+  return new Date(at).toISOString();
+}
+
+/** The last millisecond of a calendar day in the shown zone, as ISO 8601. */
+export function dayEndIso(day: string): string {
+  const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return new Date(Date.parse(dayStartIso(next)) - 1).toISOString();
+}
+
 export function number(n: number): string {
   return n.toLocaleString(locale());
 }
