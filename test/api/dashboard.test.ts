@@ -7,6 +7,9 @@
  */
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Principal } from '../../src/auth/principal.js';
+import { createApiKey } from '../../src/services/api-keys.js';
+import { createOrg } from '../../src/services/orgs.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { dialects } from '../helpers/databases.js';
 import { settled, until } from '../helpers/delivery.js';
@@ -138,6 +141,21 @@ describe.each(dialects)('the dashboard, on %s', (dialect) => {
     expect(d.bounces).toEqual({ sent: 6, bounced: 1, hard: 1, soft: 0, rate: 1 / 7 });
     expect(d.complaints).toMatchObject({ complaints: 0, delivered: 0, rate: null, paused: null });
     expect(d.notifications[0]).toMatchObject({ kind: 'relay.suspended', data: { relayId: ids.failing } });
+  });
+
+  it("shows another org nothing of this org's day", async () => {
+    const orgB = await createOrg(t.app.ctx, { name: 'org-b' });
+    const actor: Principal = { kind: 'api_key', id: 'test', orgId: orgB.id, role: 'admin', label: 'test' };
+    const key = (await createApiKey(t.app.ctx, actor, { name: 'org B reader', role: 'member' })).key;
+    const other = await t.call('GET', '/api/v1/dashboard', undefined, key);
+    expect(other.status).toBe(200);
+    expect(other.body).toMatchObject({
+      plan: { used: 0 },
+      relays: [],
+      fallbacks: { total: 0, byReason: [] },
+      bounces: { sent: 0, bounced: 0 },
+      notifications: [],
+    });
   });
 
   it('gives the suspension end in the org’s time zone, named, in the email to the admins', async () => {
