@@ -146,7 +146,7 @@ describe.each(dialects)('the dashboard, on %s', (dialect) => {
   it("shows another org nothing of this org's day", async () => {
     const orgB = await createOrg(t.app.ctx, { name: 'org-b' });
     const actor: Principal = { kind: 'api_key', id: 'test', orgId: orgB.id, role: 'admin', label: 'test' };
-    const key = (await createApiKey(t.app.ctx, actor, { name: 'org B reader', role: 'member' })).key;
+    const key = (await createApiKey(t.app.ctx, actor, { name: 'org B admin', role: 'admin' })).key;
     const other = await t.call('GET', '/api/v1/dashboard', undefined, key);
     expect(other.status).toBe(200);
     expect(other.body).toMatchObject({
