@@ -4172,6 +4172,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Today in the org's time zone: plan use, each relay against its cap, fallbacks by reason, bounce and complaint rates, the newest notifications */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Dashboard"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/u/{token}": {
         parameters: {
             query?: never;
@@ -4564,6 +4600,78 @@ export interface components {
             enabled: boolean;
             createdAt: string;
             updatedAt: string;
+        };
+        ComplaintRateInput: {
+            /** @description The org's calendar day, YYYY-MM-DD */
+            day: string;
+            /** @description Spam complaints on mass email received this day */
+            complaints: number;
+            /** @description Mass emails delivered this day */
+            delivered: number;
+            /** @description complaints / delivered; null when nothing was delivered */
+            rate: number | null;
+            /** @description Above this the admins are warned (0.001) */
+            warnRate: number;
+            /** @description Above this mass email pauses (0.003) */
+            pauseRate: number;
+            /** @description Delivered mass emails below which the guard does not act */
+            minDelivered: number;
+            /** @description Set while mass email is paused; individual and workflow mail keep flowing */
+            paused: {
+                day: string;
+                complaints: number;
+                delivered: number;
+                pausedAt: string;
+            } | null;
+        };
+        DashboardInput: {
+            /** @description The org's calendar day, YYYY-MM-DD */
+            day: string;
+            /** @description The org's IANA time zone, which defines the day */
+            timeZone: string;
+            /** @description Today's use of the plan's daily limit */
+            plan: {
+                name: string;
+                /** @description Recipients accepted today, counted against the limit */
+                used: number;
+                /** @description The plan's daily limit */
+                limit: number;
+            };
+            /** @description Each relay with its use of its daily cap today (usageToday / dailyLimit) and its status */
+            relays: components["schemas"]["RelayInput"][];
+            /** @description Today's fallbacks to platform delivery by reason (mailroute's own notices are not counted) */
+            fallbacks: {
+                /** @description Deliveries sent through platform delivery today because no relay took them */
+                total: number;
+                /** @description Most frequent first */
+                byReason: {
+                    /** @enum {string} */
+                    reason: "no_relay" | "sent" | "bounced" | "other_domain" | "type_off" | "disabled" | "suspended" | "tried" | "cap" | "paced" | "slowed" | "unreachable" | "failed" | "not_reached" | "unknown";
+                    count: number;
+                }[];
+            };
+            /** @description Today's bounces */
+            bounces: {
+                /** @description Deliveries handed over today (relay or platform), notices excluded */
+                sent: number;
+                /** @description Deliveries with a hard or soft bounce recorded today */
+                bounced: number;
+                hard: number;
+                soft: number;
+                /** @description bounced / (sent + refused before being sent); null when none */
+                rate: number | null;
+            };
+            complaints: components["schemas"]["ComplaintRateInput"];
+            /** @description The five newest notifications */
+            notifications: {
+                id: string;
+                kind: string;
+                data: {
+                    [key: string]: unknown;
+                };
+                createdAt: string;
+                read: boolean;
+            }[];
         };
         DnsRecordInput: {
             /** @enum {string} */
@@ -4985,35 +5093,14 @@ export interface components {
                 failed: number;
             }[];
         };
-        ComplaintRateInput: {
-            /** @description The org's calendar day, YYYY-MM-DD */
-            day: string;
-            /** @description Spam complaints on mass email received this day */
-            complaints: number;
-            /** @description Mass emails delivered this day */
-            delivered: number;
-            /** @description complaints / delivered; null when nothing was delivered */
-            rate: number | null;
-            /** @description Above this the admins are warned (0.001) */
-            warnRate: number;
-            /** @description Above this mass email pauses (0.003) */
-            pauseRate: number;
-            /** @description Delivered mass emails below which the guard does not act */
-            minDelivered: number;
-            /** @description Set while mass email is paused; individual and workflow mail keep flowing */
-            paused: {
-                day: string;
-                complaints: number;
-                delivered: number;
-                pausedAt: string;
-            } | null;
-        };
         MeInput: {
             /** @enum {string} */
             kind: "user" | "api_key";
             id: string;
             orgId: string;
             orgName: string;
+            /** @description The org's IANA time zone: the console shows every time in it, named */
+            timeZone: string;
             /** @enum {string} */
             role: "admin" | "member" | "send";
             label: string;
@@ -5400,6 +5487,78 @@ export interface components {
             enabled: boolean;
             createdAt: string;
             updatedAt: string;
+        };
+        ComplaintRate: {
+            /** @description The org's calendar day, YYYY-MM-DD */
+            day: string;
+            /** @description Spam complaints on mass email received this day */
+            complaints: number;
+            /** @description Mass emails delivered this day */
+            delivered: number;
+            /** @description complaints / delivered; null when nothing was delivered */
+            rate: number | null;
+            /** @description Above this the admins are warned (0.001) */
+            warnRate: number;
+            /** @description Above this mass email pauses (0.003) */
+            pauseRate: number;
+            /** @description Delivered mass emails below which the guard does not act */
+            minDelivered: number;
+            /** @description Set while mass email is paused; individual and workflow mail keep flowing */
+            paused: {
+                day: string;
+                complaints: number;
+                delivered: number;
+                pausedAt: string;
+            } | null;
+        };
+        Dashboard: {
+            /** @description The org's calendar day, YYYY-MM-DD */
+            day: string;
+            /** @description The org's IANA time zone, which defines the day */
+            timeZone: string;
+            /** @description Today's use of the plan's daily limit */
+            plan: {
+                name: string;
+                /** @description Recipients accepted today, counted against the limit */
+                used: number;
+                /** @description The plan's daily limit */
+                limit: number;
+            };
+            /** @description Each relay with its use of its daily cap today (usageToday / dailyLimit) and its status */
+            relays: components["schemas"]["Relay"][];
+            /** @description Today's fallbacks to platform delivery by reason (mailroute's own notices are not counted) */
+            fallbacks: {
+                /** @description Deliveries sent through platform delivery today because no relay took them */
+                total: number;
+                /** @description Most frequent first */
+                byReason: {
+                    /** @enum {string} */
+                    reason: "no_relay" | "sent" | "bounced" | "other_domain" | "type_off" | "disabled" | "suspended" | "tried" | "cap" | "paced" | "slowed" | "unreachable" | "failed" | "not_reached" | "unknown";
+                    count: number;
+                }[];
+            };
+            /** @description Today's bounces */
+            bounces: {
+                /** @description Deliveries handed over today (relay or platform), notices excluded */
+                sent: number;
+                /** @description Deliveries with a hard or soft bounce recorded today */
+                bounced: number;
+                hard: number;
+                soft: number;
+                /** @description bounced / (sent + refused before being sent); null when none */
+                rate: number | null;
+            };
+            complaints: components["schemas"]["ComplaintRate"];
+            /** @description The five newest notifications */
+            notifications: {
+                id: string;
+                kind: string;
+                data: {
+                    [key: string]: unknown;
+                };
+                createdAt: string;
+                read: boolean;
+            }[];
         };
         DnsRecord: {
             /** @enum {string} */
@@ -5821,35 +5980,14 @@ export interface components {
                 failed: number;
             }[];
         };
-        ComplaintRate: {
-            /** @description The org's calendar day, YYYY-MM-DD */
-            day: string;
-            /** @description Spam complaints on mass email received this day */
-            complaints: number;
-            /** @description Mass emails delivered this day */
-            delivered: number;
-            /** @description complaints / delivered; null when nothing was delivered */
-            rate: number | null;
-            /** @description Above this the admins are warned (0.001) */
-            warnRate: number;
-            /** @description Above this mass email pauses (0.003) */
-            pauseRate: number;
-            /** @description Delivered mass emails below which the guard does not act */
-            minDelivered: number;
-            /** @description Set while mass email is paused; individual and workflow mail keep flowing */
-            paused: {
-                day: string;
-                complaints: number;
-                delivered: number;
-                pausedAt: string;
-            } | null;
-        };
         Me: {
             /** @enum {string} */
             kind: "user" | "api_key";
             id: string;
             orgId: string;
             orgName: string;
+            /** @description The org's IANA time zone: the console shows every time in it, named */
+            timeZone: string;
             /** @enum {string} */
             role: "admin" | "member" | "send";
             label: string;

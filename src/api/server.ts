@@ -23,6 +23,7 @@ import { bounceRoutes } from './routes/bounces.js';
 import { complianceRoutes } from './routes/compliance.js';
 import { consoleRoutes } from './routes/console.js';
 import { contentRuleRoutes } from './routes/content-rules.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { datacenterRoutes } from './routes/datacenters.js';
 import { domainRoutes } from './routes/domains.js';
 import { healthRoutes } from './routes/health.js';
@@ -95,6 +96,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     webhookEndpointRoutes,
     bounceRoutes,
     reportRoutes,
+    dashboardRoutes,
     unsubscribeRoutes,
   ]) {
     await app.register(routes(ctx));

@@ -10,7 +10,7 @@
  */
 import { sql } from 'kysely';
 import type { AppContext } from '../context.js';
-import { dayKey, nextMidnight } from '../domain/time-zone.js';
+import { dayKey, localTime, nextMidnight } from '../domain/time-zone.js';
 import { noticeAdmins } from '../notices/admin-notices.js';
 import type { RelaysTable } from '../store/schema.js';
 
@@ -49,23 +49,25 @@ export async function recordRelayFailure(
     { event: 'relay.suspended', relay: relay.id, org: relay.org_id, until: new Date(until).toISOString() },
     `relay ${relay.name} suspended after ${FAILURES_TO_SUSPEND} consecutive failures`,
   );
-  await announceSuspension(ctx, relay, { day, until, reason });
+  await announceSuspension(ctx, relay, { day, until, timeZone, reason });
   return until;
 }
 
 interface Suspension {
   day: string;
   until: number;
+  /** The org's time zone: the email gives the end as the admins' wall-clock time, zone named. */
+  timeZone: string;
   reason: string;
 }
 
 async function announceSuspension(ctx: AppContext, relay: RelaysTable, s: Suspension): Promise<void> {
-  const until = new Date(s.until).toISOString();
+  const until = localTime(s.until, s.timeZone);
   const data = {
     relayId: relay.id,
     relayName: relay.name,
     host: relay.host,
-    suspendedUntil: until,
+    suspendedUntil: new Date(s.until).toISOString(),
     reason: s.reason,
   };
   const subject = `[mailroute] リレーサーバー「${relay.name}」を停止しました / Relay "${relay.name}" suspended`;

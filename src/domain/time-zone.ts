@@ -22,3 +22,11 @@ export function nextMidnight(at: number, zone: string): number {
 export function dayStart(at: number, zone: string): number {
   return DateTime.fromMillis(at, { zone }).startOf('day').toMillis();
 }
+
+/**
+ * `at` (epoch ms) as a wall-clock time in `zone`, with the zone named, for people to read (emails
+ * to admins): `2026-12-04 00:00 (Asia/Tokyo)`.
+ */
+export function localTime(at: number, zone: string): string {
+  return `${DateTime.fromMillis(at, { zone }).toFormat('yyyy-MM-dd HH:mm')} (${zone})`;
+}

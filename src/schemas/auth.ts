@@ -20,6 +20,7 @@ export const meSchema = z
     id: z.string(),
     orgId: z.string(),
     orgName: z.string(),
+    timeZone: z.string().describe("The org's IANA time zone: the console shows every time in it, named"),
     role: z.enum(['admin', 'member', 'send']),
     label: z.string(),
   })

@@ -55,6 +55,9 @@ describe.skipIf(chromiumMissing)('admin console in chromium', () => {
     await visible(page.getByRole('alert'));
     await page.getByLabel('Password').fill(ADMIN_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    // The dashboard is the first page (issue 20); the relays are one link away.
+    await visible(page.getByRole('heading', { name: 'Today', exact: true }));
+    await page.getByRole('navigation').getByRole('link', { name: 'Email relay' }).click();
     await visible(page.getByRole('heading', { name: 'Email relay' }));
     await visible(page.getByText('No relay servers yet'));
   });

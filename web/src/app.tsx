@@ -1,7 +1,8 @@
 /** Routes of the console; everything but the sign-in page needs a session. */
 import { useTranslation } from 'react-i18next';
-import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { BrowserRouter, Route, Routes } from 'react-router';
 import { Layout } from './components/layout';
+import { DashboardPage } from './dashboard/dashboard-page';
 import { useSession } from './hooks/session';
 import { ApiKeysPage } from './pages/api-keys-page';
 import { AuditLogPage } from './pages/audit-log-page';
@@ -31,7 +32,7 @@ function SignedIn() {
   return (
     <Layout>
       <Routes>
-        <Route path="/" element={<Navigate to="/relays" replace />} />
+        <Route path="/" element={<DashboardPage />} />
         <Route path="/relays" element={<RelayListPage />} />
         <Route path="/relays/new" element={<RelayNewPage />} />
         <Route path="/relays/:id" element={<RelayEditPage />} />

@@ -6,6 +6,7 @@ import { loginSchema, meSchema, passwordChangeSchema } from '../../schemas/auth.
 import { errorBodySchema } from '../../schemas/common.js';
 import { changeOwnPassword } from '../../services/password-change.js';
 import { login, logout } from '../../services/sessions.js';
+import { getSettings } from '../../services/settings.js';
 import { findOrg } from '../../store/repos/orgs.js';
 import { principalOf, SESSION_COOKIE } from '../auth.js';
 
@@ -13,6 +14,12 @@ export const sessionRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
   async (app) => {
     const secure = ctx.config.http.publicUrl.startsWith('https:');
+    /** The org's name, and its time zone, in which the console shows every time. */
+    const orgOf = async (orgId: string) => {
+      const org = await findOrg(ctx.store.db, orgId);
+      const { timeZone } = await getSettings(ctx, orgId);
+      return { orgName: org?.name ?? '', timeZone };
+    };
     app.post(
       '/api/auth/login',
       {
@@ -47,8 +54,7 @@ export const sessionRoutes =
           secure,
           maxAge: ctx.config.sessionHours * 3600,
         });
-        const org = await findOrg(ctx.store.db, principal.orgId);
-        return { ...principal, orgName: org?.name ?? '' };
+        return { ...principal, ...(await orgOf(principal.orgId)) };
       },
     );
     app.post(
@@ -92,8 +98,7 @@ export const sessionRoutes =
       { config: { access: 'any' }, schema: { tags: ['auth'], response: { 200: meSchema } } },
       async (request) => {
         const p = principalOf(request);
-        const org = await findOrg(ctx.store.db, p.orgId);
-        return { ...p, orgName: org?.name ?? '' };
+        return { ...p, ...(await orgOf(p.orgId)) };
       },
     );
   };

@@ -6,6 +6,7 @@ import { useSession } from '../hooks/session';
 import { LanguageSwitch } from './language-switch';
 
 const menu = [
+  ['/', 'dashboard.nav'],
   ['/relays', 'nav.relays'],
   ['/domains', 'nav.domains'],
   ['/ip-allow-list', 'nav.ipAllowList'],
@@ -46,7 +47,9 @@ export function Layout({ children }: { children: ReactNode }) {
         <ul>
           {menu.map(([to, key]) => (
             <li key={to}>
-              <NavLink to={to}>{t(key)}</NavLink>
+              <NavLink to={to} end={to === '/'}>
+                {t(key)}
+              </NavLink>
             </li>
           ))}
         </ul>

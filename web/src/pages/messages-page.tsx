@@ -4,15 +4,16 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { ApiError, get, query } from '../api/client';
 import type { LogEntry, Page, RelayView } from '../api/types';
-import { dateTime } from '../components/format';
+import { dateTime, dayEndIso, dayStartIso } from '../components/format';
 import { Empty, ErrorState } from '../components/load-state';
 import { useResource } from '../hooks/use-resource';
 import { filterKeys, type LogFilter, LogFilters } from '../messages/log-filters';
 import { RouteReasonShort } from '../messages/route-reasons';
 import { StatusBadge } from '../messages/status-badge';
 
-const dayStart = (d: string) => (d ? new Date(`${d}T00:00:00`).toISOString() : undefined);
-const dayEnd = (d: string) => (d ? new Date(`${d}T23:59:59.999`).toISOString() : undefined);
+// The days of the filter are the org's, like every time shown.
+const dayStart = (d: string) => (d ? dayStartIso(d) : undefined);
+const dayEnd = (d: string) => (d ? dayEndIso(d) : undefined);
 
 function apiQuery(f: LogFilter, cursor?: string) {
   return query({

@@ -6,7 +6,11 @@ import { dateTime } from '../components/format';
 import { Empty, LoadState } from '../components/load-state';
 import { useResource } from '../hooks/use-resource';
 
-function text(n: NotificationView, t: (k: string, o?: Record<string, unknown>) => string): string {
+/** One notification in words (also on the dashboard). */
+export function notificationText(
+  n: NotificationView,
+  t: (k: string, o?: Record<string, unknown>) => string,
+): string {
   const d = n.data;
   const name = String(d.relayName ?? d.name ?? d.relayId ?? '');
   const until =
@@ -36,7 +40,7 @@ export function NotificationsPage() {
             <ul className="notifications">
               {items.map((n) => (
                 <li key={n.id} className={`card${n.read ? '' : ' unread'}`} data-kind={n.kind}>
-                  <p>{text(n, t)}</p>
+                  <p>{notificationText(n, t)}</p>
                   <p className="muted">
                     {dateTime(n.createdAt)}
                     {typeof n.data.relayId === 'string' && (

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { RelayHealth } from '../api/types';
-import { dateTime, number } from '../components/format';
+import { dateTime, hourMinute, monthDay, number, timeZone } from '../components/format';
 import { LoadState } from '../components/load-state';
 import { useResource } from '../hooks/use-resource';
 
@@ -68,11 +68,9 @@ function Chart({ title, rows }: { title: string; rows: { label: string; sent: nu
 }
 
 function Health({ h }: { h: RelayHealth }) {
-  const { t, i18n } = useTranslation();
-  const locale = i18n.language === 'ja' ? 'ja-JP' : 'en-GB';
-  const hour = (iso: string) =>
-    new Date(iso).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
-  const day = (iso: string) => new Date(iso).toLocaleDateString(locale, { month: 'numeric', day: 'numeric' });
+  const { t } = useTranslation();
+  const hour = hourMinute;
+  const day = monthDay;
   return (
     <>
       <section className="card">
@@ -103,11 +101,11 @@ function Health({ h }: { h: RelayHealth }) {
         <WindowCard title={t('relayHealth.last7d')} w={h.windows['7d']} />
       </div>
       <Chart
-        title={t('relayHealth.hourly')}
+        title={`${t('relayHealth.hourly')} (${timeZone()})`}
         rows={h.hourly.map((b) => ({ label: hour(b.start), sent: b.sent, failed: b.failed }))}
       />
       <Chart
-        title={t('relayHealth.daily')}
+        title={`${t('relayHealth.daily')} (${timeZone()})`}
         rows={h.daily.map((b) => ({ label: day(b.start), sent: b.sent, failed: b.failed }))}
       />
     </>

@@ -10,6 +10,7 @@ import { ApiError, patch } from '../api/client';
 import type { Settings } from '../api/types';
 import { ErrorBanner, SuccessBanner } from '../components/error-banner';
 import { Field } from '../components/field';
+import { setTimeZone } from '../components/format';
 import { LoadState } from '../components/load-state';
 import { RadioGroup } from '../components/radio-group';
 import { rangeError } from '../components/range-error';
@@ -36,6 +37,7 @@ function SettingsForm({ initial, saved }: { initial: Settings; saved: () => void
     setDone(false);
     try {
       await patch('/api/v1/settings', s);
+      setTimeZone(s.timeZone);
       setDone(true);
       saved();
     } catch (err) {
