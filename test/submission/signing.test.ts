@@ -5,6 +5,7 @@
  * the console where applications submit (the port really bound, or that submission is off).
  */
 import { generateKeyPairSync } from 'node:crypto';
+import type { SendMailOptions } from 'nodemailer';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
@@ -53,7 +54,7 @@ describe.each(dialects)('SMTP submission, signed and with content rules, on %s',
     await dns?.close();
   });
 
-  const submit = (mail: nodemailer.SendMailOptions) =>
+  const submit = (mail: SendMailOptions) =>
     nodemailer
       .createTransport({
         host: '127.0.0.1',
