@@ -1,0 +1,36 @@
+/**
+ * Loads one API resource and loads it again every `everyMs` while `more(data)` holds (a campaign
+ * still going out), keeping the last answer on screen meanwhile; stops when the page is left.
+ */
+import { useEffect, useState } from 'react';
+import { ApiError, get } from '../api/client';
+
+export function usePolled<T>(path: string, everyMs: number, more: (data: T) => boolean) {
+  const [data, setData] = useState<T>();
+  const [error, setError] = useState<ApiError>();
+  const [tick, setTick] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `more` is read once per answer; tick reloads
+  useEffect(() => {
+    let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = () =>
+      get<T>(path).then(
+        (value) => {
+          if (!live) return;
+          setData(value);
+          setError(undefined);
+          if (more(value)) timer = setTimeout(load, everyMs);
+        },
+        (err: unknown) => {
+          if (!live) return;
+          setError(err instanceof ApiError ? err : new ApiError(0, 'network', String(err)));
+        },
+      );
+    void load();
+    return () => {
+      live = false;
+      if (timer) clearTimeout(timer);
+    };
+  }, [path, everyMs, tick]);
+  return { data, error, reload: () => setTick((n) => n + 1) };
+}
