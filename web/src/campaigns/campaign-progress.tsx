@@ -105,7 +105,7 @@ export function CampaignProgress({ p }: { p: MessageProgress }) {
         )}
       </dl>
       {p.relays.length > 0 && (
-        <ul className="campaign-relays">
+        <ul className="campaign-relays" aria-label={t('campaign.byRelay')}>
           {p.relays.map((r) => (
             <li key={r.id}>
               <span className="campaign-relay-name">{r.name ?? t('campaign.deletedRelay')}</span>

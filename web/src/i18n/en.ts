@@ -486,6 +486,7 @@ export const en = {
       fallback: 'mailroute (fallback)',
       platform: 'mailroute (platform)',
     },
+    byRelay: 'By relay',
     notRouted: 'Not routed yet',
     deletedRelay: '(deleted relay)',
     segments: {

@@ -478,6 +478,7 @@ export const ja: Resources = {
       fallback: 'mailroute（フォールバック）',
       platform: 'mailroute（プラットフォーム）',
     },
+    byRelay: 'リレー別',
     notRouted: '未送信',
     deletedRelay: '（削除されたリレー）',
     segments: {
