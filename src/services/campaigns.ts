@@ -4,7 +4,7 @@
  * the queue), and its recipients paged by (created, id) in that index's order, searchable by
  * address or merged subject.
  */
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { AppContext } from '../context.js';
 import { type DeliveryGroup, fallbackCause, routeKindOf, tally } from '../domain/campaign-progress.js';
 import type { DeliveryStatus } from '../domain/delivery-statuses.js';
@@ -12,6 +12,7 @@ import { notFound } from '../domain/errors.js';
 import type { MessageProgress, RecipientsQuery } from '../schemas/campaigns.js';
 import { iso } from '../schemas/common.js';
 import { routeReasonsView } from '../schemas/route-reasons.js';
+import type { Database } from '../store/schema.js';
 import { decodeCursor, encodeCursor } from './cursors.js';
 import { containsAnyCase, routeNames } from './message-log.js';
 
@@ -29,20 +30,20 @@ async function messageOf(ctx: AppContext, orgId: string, id: string) {
   return m;
 }
 
-export async function messageProgress(ctx: AppContext, orgId: string, id: string): Promise<MessageProgress> {
-  const m = await messageOf(ctx, orgId, id);
-  const { rows } = await sql<{
-    status: DeliveryStatus;
-    route: string | null;
-    fell_back: number;
-    n: number | string;
-  }>`
+/** A message's deliveries grouped by status, route and whether the platform was a fallback. */
+export function progressQuery(messageId: string) {
+  return sql<{ status: DeliveryStatus; route: string | null; fell_back: number; n: number | string }>`
     select status, route,
       case when route = 'platform' and route_reasons like ${fellBackPattern} then 1 else 0 end as fell_back,
       count(*) as n
     from deliveries
-    where message_id = ${m.id}
-    group by status, route, fell_back`.execute(ctx.store.db);
+    where message_id = ${messageId}
+    group by status, route, fell_back`;
+}
+
+export async function messageProgress(ctx: AppContext, orgId: string, id: string): Promise<MessageProgress> {
+  const m = await messageOf(ctx, orgId, id);
+  const { rows } = await progressQuery(m.id).execute(ctx.store.db);
   const groups: DeliveryGroup[] = rows.map((r) => ({
     status: r.status,
     route: r.route,
@@ -69,10 +70,13 @@ export async function messageProgress(ctx: AppContext, orgId: string, id: string
   };
 }
 
-export async function listRecipients(ctx: AppContext, orgId: string, id: string, q: RecipientsQuery) {
-  const after = decodeCursor('recipients', q.cursor);
-  const m = await messageOf(ctx, orgId, id);
-  const { db } = ctx.store;
+/** One page of a message's recipients, after `after`, in the order of `deliveries_message_created`. */
+export function recipientsQuery(
+  db: Kysely<Database>,
+  m: { id: string; subject: string },
+  q: RecipientsQuery,
+  after: { at: number; id: string } | undefined,
+) {
   let query = db
     .selectFrom('deliveries as d')
     .select([
@@ -108,7 +112,14 @@ export async function listRecipients(ctx: AppContext, orgId: string, id: string,
         eb.and([eb('d.created_at', '=', after.at), eb('d.id', '>', after.id)]),
       ]),
     );
-  const rows = await query.orderBy('d.created_at').orderBy('d.id').limit(q.limit).execute();
+  return query.orderBy('d.created_at').orderBy('d.id').limit(q.limit);
+}
+
+export async function listRecipients(ctx: AppContext, orgId: string, id: string, q: RecipientsQuery) {
+  const after = decodeCursor('recipients', q.cursor);
+  const m = await messageOf(ctx, orgId, id);
+  const { db } = ctx.store;
+  const rows = await recipientsQuery(db, m, q, after).execute();
   const ids = rows.map((r) => r.id);
   const archived = ids.length
     ? new Set(
