@@ -12,14 +12,18 @@ import { RecipientList } from './recipient-list';
 import type { MessageProgress } from './types';
 import { usePolled } from './use-polled';
 
+/** While some are queued or sending: every 2 s; when only retries are left (hours apart): every 30 s. */
 export const POLL_MS = 2000;
+export const POLL_RETRIES_MS = 30_000;
+
+const nextPoll = (p: MessageProgress) =>
+  p.done ? null : p.statuses.queued + p.statuses.sending > 0 ? POLL_MS : POLL_RETRIES_MS;
 
 export function CampaignPage({ id }: { id: string }) {
   const { t } = useTranslation();
   const progress = usePolled<MessageProgress>(
     `/api/v1/messages/${encodeURIComponent(id)}/progress`,
-    POLL_MS,
-    (p) => !p.done,
+    nextPoll,
   );
   const p = progress.data;
   if (!p && progress.error) return <ErrorState error={progress.error} retry={progress.reload} />;

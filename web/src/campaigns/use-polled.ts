@@ -1,15 +1,16 @@
 /**
- * Loads one API resource and loads it again every `everyMs` while `more(data)` holds (a campaign
- * still going out), keeping the last answer on screen meanwhile; stops when the page is left.
+ * Loads one API resource and loads it again after `next(data)` milliseconds (a campaign still going
+ * out), or never when it answers null; keeps the last answer on screen meanwhile; stops when the
+ * page is left.
  */
 import { useEffect, useState } from 'react';
 import { ApiError, get } from '../api/client';
 
-export function usePolled<T>(path: string, everyMs: number, more: (data: T) => boolean) {
+export function usePolled<T>(path: string, next: (data: T) => number | null) {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<ApiError>();
   const [tick, setTick] = useState(0);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `more` is read once per answer; tick reloads
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `next` is read once per answer; tick reloads
   useEffect(() => {
     let live = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -19,7 +20,8 @@ export function usePolled<T>(path: string, everyMs: number, more: (data: T) => b
           if (!live) return;
           setData(value);
           setError(undefined);
-          if (more(value)) timer = setTimeout(load, everyMs);
+          const wait = next(value);
+          if (wait !== null) timer = setTimeout(load, wait);
         },
         (err: unknown) => {
           if (!live) return;
@@ -31,6 +33,6 @@ export function usePolled<T>(path: string, everyMs: number, more: (data: T) => b
       live = false;
       if (timer) clearTimeout(timer);
     };
-  }, [path, everyMs, tick]);
+  }, [path, tick]);
   return { data, error, reload: () => setTick((n) => n + 1) };
 }
