@@ -2628,8 +2628,10 @@ export interface paths {
                     route?: string;
                     /** @description Exact address, or a domain as `@example.com` */
                     recipient?: string;
-                    /** @description Part of the subject, any case */
+                    /** @description Part of the subject as the recipient got it (after merge fields) or as submitted, any case */
                     subject?: string;
+                    /** @description Only the deliveries of this message, e.g. one mass email (campaign) */
+                    messageId?: string;
                     since?: string;
                     until?: string;
                     limit?: number;
@@ -3026,6 +3028,118 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/{id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A message’s deliveries counted by status and by route, in one call */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MessageProgress"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A message’s recipients with their merged subjects, paged, searchable */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Part of the recipient address or of the merged subject, any case */
+                    q?: string;
+                    status?: "queued" | "sending" | "deferred" | "sent" | "bounced" | "complained" | "failed" | "expired" | "suppressed";
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Recipient"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
             };
         };
@@ -4555,6 +4669,195 @@ export interface components {
             source: string;
             createdAt: string;
         };
+        RelayReasonInput: {
+            /** @description The relay id */
+            relay: string;
+            /** @description The relay name (null: deleted since) */
+            name: string | null;
+            /** @enum {string} */
+            code: "sent";
+        } | {
+            /** @description The relay id */
+            relay: string;
+            /** @description The relay name (null: deleted since) */
+            name: string | null;
+            /** @enum {string} */
+            code: "bounced";
+            status: string;
+            /** @description The SMTP outcome rule */
+            rule: string;
+        } | {
+            /** @description The relay id */
+            relay: string;
+            /** @description The relay name (null: deleted since) */
+            name: string | null;
+            /** @enum {string} */
+            code: "other_domain";
+        } | {
+            /** @description The relay id */
+            relay: string;
+            /** @description The relay name (null: deleted since) */
+            name: string | null;
+            /** @enum {string} */
+            code: "type_off";
+            /** @enum {string} */
+            type: "workflow" | "mass" | "individual";
+        } | {
+            /** @description The relay id */
+            relay: string;
+            /** @description The relay name (null: deleted since) */
+            name: string | null;
+            /** @enum {string} */
+            code: "disabled";
+        } | {
+            /** @description The relay id */
+            relay: string;
+            /** @description The relay name (null: deleted since) */
+            name: string | null;
+            /** @enum {string} */
+            code: "suspended";
+            /** @description ISO 8601 */
+            until: string;
+        } | {
+            /** @description The relay id */
+            relay: string;
+            /** @description The relay name (null: deleted since) */
+            name: string | null;
+            /** @enum {string} */
+            code: "tried";
+        } | {
+            /** @description The relay id */
+            relay: string;
+            /** @description The relay name (null: deleted since) */
+            name: string | null;
+            /** @enum {string} */
+            code: "cap";
+            used: number;
+            limit: number;
+        } | {
+            /** @description The relay id */
+            relay: string;
+            /** @description The relay name (null: deleted since) */
+            name: string | null;
+            /** @enum {string} */
+            code: "paced";
+            /** @description ISO 8601 */
+            until: string;
+            perMinute: number;
+        } | {
+            /** @description The relay id */
+            relay: string;
+            /** @description The relay name (null: deleted since) */
+            name: string | null;
+            /** @enum {string} */
+            code: "slowed";
+            /** @description ISO 8601 */
+            until: string;
+            status?: string;
+        } | {
+            /** @description The relay id */
+            relay: string;
+            /** @description The relay name (null: deleted since) */
+            name: string | null;
+            /** @enum {string} */
+            code: "unreachable";
+            status: string;
+            /** @description The SMTP outcome rule */
+            rule: string;
+        } | {
+            /** @description The relay id */
+            relay: string;
+            /** @description The relay name (null: deleted since) */
+            name: string | null;
+            /** @enum {string} */
+            code: "failed";
+            status: string;
+            /** @description The SMTP outcome rule */
+            rule: string;
+        } | {
+            /** @description The relay id */
+            relay: string;
+            /** @description The relay name (null: deleted since) */
+            name: string | null;
+            /** @enum {string} */
+            code: "not_reached";
+        };
+        RouteReasonsInput: {
+            /**
+             * @description relay, platform, wait (a paced relay) or retry
+             * @enum {string}
+             */
+            route: "relay" | "platform" | "wait" | "retry";
+            /**
+             * @description Why the platform or a retry: no relay for this mail, system mail, or none could take it
+             * @enum {string}
+             */
+            because?: "no_relay" | "system" | "none_could_take";
+            /** @description Every relay of the org, in the order routing saw them */
+            relays: components["schemas"]["RelayReasonInput"][];
+        };
+        MessageProgressInput: {
+            id: string;
+            type: string;
+            from: string;
+            /** @description As submitted, with its `{{field}}` tags */
+            subject: string;
+            size: number;
+            submittedBy: string;
+            createdAt: string;
+            /** @description Deliveries of the message (suppressed recipients included) */
+            total: number;
+            /** @description Nothing left queued, sending or deferred */
+            done: boolean;
+            /** @description Deliveries by status */
+            statuses: {
+                queued: number;
+                sending: number;
+                deferred: number;
+                sent: number;
+                bounced: number;
+                complained: number;
+                failed: number;
+                expired: number;
+                suppressed: number;
+            };
+            /** @description Deliveries by the route they last took: one of the org’s relays, the platform as a fallback (the org has relays and none could take it), or the platform (no relay is meant for this mail). Not yet routed: in none. */
+            routes: {
+                relay: number;
+                fallback: number;
+                platform: number;
+            };
+            /** @description Deliveries by relay, for the relays that took some (name null: deleted since) */
+            relays: {
+                id: string;
+                name: string | null;
+                count: number;
+            }[];
+        };
+        RecipientInput: {
+            /** @description The delivery id */
+            id: string;
+            recipient: string;
+            /** @description The subject this recipient gets, after merge fields */
+            subject: string;
+            /** @enum {string} */
+            status: "queued" | "sending" | "deferred" | "sent" | "bounced" | "complained" | "failed" | "expired" | "suppressed";
+            route: string | null;
+            routeName: string | null;
+            /**
+             * @description relay, fallback or platform; null before routing
+             * @enum {string|null}
+             */
+            routeKind: "relay" | "fallback" | "platform" | null;
+            attempts: number;
+            lastStatus: string | null;
+            lastReply: string | null;
+            nextAttemptAt: string | null;
+            sentAt: string | null;
+            updatedAt: string;
+            archived: boolean;
+            routeReasons: components["schemas"]["RouteReasonsInput"] | null;
+        };
         ComplianceCheckInput: {
             domain: string;
             routes: {
@@ -4755,138 +5058,12 @@ export interface components {
             dnsRecord: components["schemas"]["DnsRecordInput"];
             createdAt: string;
         };
-        RelayReasonInput: {
-            /** @description The relay id */
-            relay: string;
-            /** @description The relay name (null: deleted since) */
-            name: string | null;
-            /** @enum {string} */
-            code: "sent";
-        } | {
-            /** @description The relay id */
-            relay: string;
-            /** @description The relay name (null: deleted since) */
-            name: string | null;
-            /** @enum {string} */
-            code: "bounced";
-            status: string;
-            /** @description The SMTP outcome rule */
-            rule: string;
-        } | {
-            /** @description The relay id */
-            relay: string;
-            /** @description The relay name (null: deleted since) */
-            name: string | null;
-            /** @enum {string} */
-            code: "other_domain";
-        } | {
-            /** @description The relay id */
-            relay: string;
-            /** @description The relay name (null: deleted since) */
-            name: string | null;
-            /** @enum {string} */
-            code: "type_off";
-            /** @enum {string} */
-            type: "workflow" | "mass" | "individual";
-        } | {
-            /** @description The relay id */
-            relay: string;
-            /** @description The relay name (null: deleted since) */
-            name: string | null;
-            /** @enum {string} */
-            code: "disabled";
-        } | {
-            /** @description The relay id */
-            relay: string;
-            /** @description The relay name (null: deleted since) */
-            name: string | null;
-            /** @enum {string} */
-            code: "suspended";
-            /** @description ISO 8601 */
-            until: string;
-        } | {
-            /** @description The relay id */
-            relay: string;
-            /** @description The relay name (null: deleted since) */
-            name: string | null;
-            /** @enum {string} */
-            code: "tried";
-        } | {
-            /** @description The relay id */
-            relay: string;
-            /** @description The relay name (null: deleted since) */
-            name: string | null;
-            /** @enum {string} */
-            code: "cap";
-            used: number;
-            limit: number;
-        } | {
-            /** @description The relay id */
-            relay: string;
-            /** @description The relay name (null: deleted since) */
-            name: string | null;
-            /** @enum {string} */
-            code: "paced";
-            /** @description ISO 8601 */
-            until: string;
-            perMinute: number;
-        } | {
-            /** @description The relay id */
-            relay: string;
-            /** @description The relay name (null: deleted since) */
-            name: string | null;
-            /** @enum {string} */
-            code: "slowed";
-            /** @description ISO 8601 */
-            until: string;
-            status?: string;
-        } | {
-            /** @description The relay id */
-            relay: string;
-            /** @description The relay name (null: deleted since) */
-            name: string | null;
-            /** @enum {string} */
-            code: "unreachable";
-            status: string;
-            /** @description The SMTP outcome rule */
-            rule: string;
-        } | {
-            /** @description The relay id */
-            relay: string;
-            /** @description The relay name (null: deleted since) */
-            name: string | null;
-            /** @enum {string} */
-            code: "failed";
-            status: string;
-            /** @description The SMTP outcome rule */
-            rule: string;
-        } | {
-            /** @description The relay id */
-            relay: string;
-            /** @description The relay name (null: deleted since) */
-            name: string | null;
-            /** @enum {string} */
-            code: "not_reached";
-        };
-        RouteReasonsInput: {
-            /**
-             * @description relay, platform, wait (a paced relay) or retry
-             * @enum {string}
-             */
-            route: "relay" | "platform" | "wait" | "retry";
-            /**
-             * @description Why the platform or a retry: no relay for this mail, system mail, or none could take it
-             * @enum {string}
-             */
-            because?: "no_relay" | "system" | "none_could_take";
-            /** @description Every relay of the org, in the order routing saw them */
-            relays: components["schemas"]["RelayReasonInput"][];
-        };
         LogEntryInput: {
             messageId: string;
             deliveryId: string;
             type: string;
             from: string;
+            /** @description The subject this recipient got, after merge fields */
             subject: string;
             recipient: string;
             /** @enum {string} */
@@ -5442,6 +5619,195 @@ export interface components {
             source: string;
             createdAt: string;
         };
+        RelayReason: {
+            /** @description The relay id */
+            relay: string;
+            /** @description The relay name (null: deleted since) */
+            name: string | null;
+            /** @enum {string} */
+            code: "sent";
+        } | {
+            /** @description The relay id */
+            relay: string;
+            /** @description The relay name (null: deleted since) */
+            name: string | null;
+            /** @enum {string} */
+            code: "bounced";
+            status: string;
+            /** @description The SMTP outcome rule */
+            rule: string;
+        } | {
+            /** @description The relay id */
+            relay: string;
+            /** @description The relay name (null: deleted since) */
+            name: string | null;
+            /** @enum {string} */
+            code: "other_domain";
+        } | {
+            /** @description The relay id */
+            relay: string;
+            /** @description The relay name (null: deleted since) */
+            name: string | null;
+            /** @enum {string} */
+            code: "type_off";
+            /** @enum {string} */
+            type: "workflow" | "mass" | "individual";
+        } | {
+            /** @description The relay id */
+            relay: string;
+            /** @description The relay name (null: deleted since) */
+            name: string | null;
+            /** @enum {string} */
+            code: "disabled";
+        } | {
+            /** @description The relay id */
+            relay: string;
+            /** @description The relay name (null: deleted since) */
+            name: string | null;
+            /** @enum {string} */
+            code: "suspended";
+            /** @description ISO 8601 */
+            until: string;
+        } | {
+            /** @description The relay id */
+            relay: string;
+            /** @description The relay name (null: deleted since) */
+            name: string | null;
+            /** @enum {string} */
+            code: "tried";
+        } | {
+            /** @description The relay id */
+            relay: string;
+            /** @description The relay name (null: deleted since) */
+            name: string | null;
+            /** @enum {string} */
+            code: "cap";
+            used: number;
+            limit: number;
+        } | {
+            /** @description The relay id */
+            relay: string;
+            /** @description The relay name (null: deleted since) */
+            name: string | null;
+            /** @enum {string} */
+            code: "paced";
+            /** @description ISO 8601 */
+            until: string;
+            perMinute: number;
+        } | {
+            /** @description The relay id */
+            relay: string;
+            /** @description The relay name (null: deleted since) */
+            name: string | null;
+            /** @enum {string} */
+            code: "slowed";
+            /** @description ISO 8601 */
+            until: string;
+            status?: string;
+        } | {
+            /** @description The relay id */
+            relay: string;
+            /** @description The relay name (null: deleted since) */
+            name: string | null;
+            /** @enum {string} */
+            code: "unreachable";
+            status: string;
+            /** @description The SMTP outcome rule */
+            rule: string;
+        } | {
+            /** @description The relay id */
+            relay: string;
+            /** @description The relay name (null: deleted since) */
+            name: string | null;
+            /** @enum {string} */
+            code: "failed";
+            status: string;
+            /** @description The SMTP outcome rule */
+            rule: string;
+        } | {
+            /** @description The relay id */
+            relay: string;
+            /** @description The relay name (null: deleted since) */
+            name: string | null;
+            /** @enum {string} */
+            code: "not_reached";
+        };
+        RouteReasons: {
+            /**
+             * @description relay, platform, wait (a paced relay) or retry
+             * @enum {string}
+             */
+            route: "relay" | "platform" | "wait" | "retry";
+            /**
+             * @description Why the platform or a retry: no relay for this mail, system mail, or none could take it
+             * @enum {string}
+             */
+            because?: "no_relay" | "system" | "none_could_take";
+            /** @description Every relay of the org, in the order routing saw them */
+            relays: components["schemas"]["RelayReason"][];
+        };
+        MessageProgress: {
+            id: string;
+            type: string;
+            from: string;
+            /** @description As submitted, with its `{{field}}` tags */
+            subject: string;
+            size: number;
+            submittedBy: string;
+            createdAt: string;
+            /** @description Deliveries of the message (suppressed recipients included) */
+            total: number;
+            /** @description Nothing left queued, sending or deferred */
+            done: boolean;
+            /** @description Deliveries by status */
+            statuses: {
+                queued: number;
+                sending: number;
+                deferred: number;
+                sent: number;
+                bounced: number;
+                complained: number;
+                failed: number;
+                expired: number;
+                suppressed: number;
+            };
+            /** @description Deliveries by the route they last took: one of the org’s relays, the platform as a fallback (the org has relays and none could take it), or the platform (no relay is meant for this mail). Not yet routed: in none. */
+            routes: {
+                relay: number;
+                fallback: number;
+                platform: number;
+            };
+            /** @description Deliveries by relay, for the relays that took some (name null: deleted since) */
+            relays: {
+                id: string;
+                name: string | null;
+                count: number;
+            }[];
+        };
+        Recipient: {
+            /** @description The delivery id */
+            id: string;
+            recipient: string;
+            /** @description The subject this recipient gets, after merge fields */
+            subject: string;
+            /** @enum {string} */
+            status: "queued" | "sending" | "deferred" | "sent" | "bounced" | "complained" | "failed" | "expired" | "suppressed";
+            route: string | null;
+            routeName: string | null;
+            /**
+             * @description relay, fallback or platform; null before routing
+             * @enum {string|null}
+             */
+            routeKind: "relay" | "fallback" | "platform" | null;
+            attempts: number;
+            lastStatus: string | null;
+            lastReply: string | null;
+            nextAttemptAt: string | null;
+            sentAt: string | null;
+            updatedAt: string;
+            archived: boolean;
+            routeReasons: components["schemas"]["RouteReasons"] | null;
+        };
         ComplianceCheck: {
             domain: string;
             routes: {
@@ -5642,138 +6008,12 @@ export interface components {
             dnsRecord: components["schemas"]["DnsRecord"];
             createdAt: string;
         };
-        RelayReason: {
-            /** @description The relay id */
-            relay: string;
-            /** @description The relay name (null: deleted since) */
-            name: string | null;
-            /** @enum {string} */
-            code: "sent";
-        } | {
-            /** @description The relay id */
-            relay: string;
-            /** @description The relay name (null: deleted since) */
-            name: string | null;
-            /** @enum {string} */
-            code: "bounced";
-            status: string;
-            /** @description The SMTP outcome rule */
-            rule: string;
-        } | {
-            /** @description The relay id */
-            relay: string;
-            /** @description The relay name (null: deleted since) */
-            name: string | null;
-            /** @enum {string} */
-            code: "other_domain";
-        } | {
-            /** @description The relay id */
-            relay: string;
-            /** @description The relay name (null: deleted since) */
-            name: string | null;
-            /** @enum {string} */
-            code: "type_off";
-            /** @enum {string} */
-            type: "workflow" | "mass" | "individual";
-        } | {
-            /** @description The relay id */
-            relay: string;
-            /** @description The relay name (null: deleted since) */
-            name: string | null;
-            /** @enum {string} */
-            code: "disabled";
-        } | {
-            /** @description The relay id */
-            relay: string;
-            /** @description The relay name (null: deleted since) */
-            name: string | null;
-            /** @enum {string} */
-            code: "suspended";
-            /** @description ISO 8601 */
-            until: string;
-        } | {
-            /** @description The relay id */
-            relay: string;
-            /** @description The relay name (null: deleted since) */
-            name: string | null;
-            /** @enum {string} */
-            code: "tried";
-        } | {
-            /** @description The relay id */
-            relay: string;
-            /** @description The relay name (null: deleted since) */
-            name: string | null;
-            /** @enum {string} */
-            code: "cap";
-            used: number;
-            limit: number;
-        } | {
-            /** @description The relay id */
-            relay: string;
-            /** @description The relay name (null: deleted since) */
-            name: string | null;
-            /** @enum {string} */
-            code: "paced";
-            /** @description ISO 8601 */
-            until: string;
-            perMinute: number;
-        } | {
-            /** @description The relay id */
-            relay: string;
-            /** @description The relay name (null: deleted since) */
-            name: string | null;
-            /** @enum {string} */
-            code: "slowed";
-            /** @description ISO 8601 */
-            until: string;
-            status?: string;
-        } | {
-            /** @description The relay id */
-            relay: string;
-            /** @description The relay name (null: deleted since) */
-            name: string | null;
-            /** @enum {string} */
-            code: "unreachable";
-            status: string;
-            /** @description The SMTP outcome rule */
-            rule: string;
-        } | {
-            /** @description The relay id */
-            relay: string;
-            /** @description The relay name (null: deleted since) */
-            name: string | null;
-            /** @enum {string} */
-            code: "failed";
-            status: string;
-            /** @description The SMTP outcome rule */
-            rule: string;
-        } | {
-            /** @description The relay id */
-            relay: string;
-            /** @description The relay name (null: deleted since) */
-            name: string | null;
-            /** @enum {string} */
-            code: "not_reached";
-        };
-        RouteReasons: {
-            /**
-             * @description relay, platform, wait (a paced relay) or retry
-             * @enum {string}
-             */
-            route: "relay" | "platform" | "wait" | "retry";
-            /**
-             * @description Why the platform or a retry: no relay for this mail, system mail, or none could take it
-             * @enum {string}
-             */
-            because?: "no_relay" | "system" | "none_could_take";
-            /** @description Every relay of the org, in the order routing saw them */
-            relays: components["schemas"]["RelayReason"][];
-        };
         LogEntry: {
             messageId: string;
             deliveryId: string;
             type: string;
             from: string;
+            /** @description The subject this recipient got, after merge fields */
             subject: string;
             recipient: string;
             /** @enum {string} */

@@ -20,6 +20,7 @@ import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditLogRoutes } from './routes/audit-log.js';
 import { bounceMailboxRoutes } from './routes/bounce-mailboxes.js';
 import { bounceRoutes } from './routes/bounces.js';
+import { campaignRoutes } from './routes/campaigns.js';
 import { complianceRoutes } from './routes/compliance.js';
 import { consoleRoutes } from './routes/console.js';
 import { contentRuleRoutes } from './routes/content-rules.js';
@@ -91,6 +92,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     datacenterRoutes,
     userRoutes,
     messageRoutes,
+    campaignRoutes,
     suppressionRoutes,
     contentRuleRoutes,
     webhookEndpointRoutes,

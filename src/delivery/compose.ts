@@ -7,6 +7,7 @@
  */
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { type MessageParts, messageParts } from '../dkim/canonical.js';
+import { mergedSubject } from '../domain/merge-fields.js';
 import type { MessageContent } from '../schemas/messages.js';
 import { composeRaw } from './compose-raw.js';
 import { additionsFor, addToHtml, addToText, rulesFor } from './content-rules.js';
@@ -23,7 +24,7 @@ export interface Personalization {
 function personalize(c: MessageContent, p: Personalization | undefined, recipientDomain: string | undefined) {
   const add = additionsFor(rulesFor(c.rules, recipientDomain), p?.fields, p?.notice);
   return {
-    subject: merge(c.subject, p?.fields, false).replace(/[\r\n]+/g, ' '),
+    subject: mergedSubject(c.subject, p?.fields),
     text: c.text === undefined ? undefined : addToText(merge(c.text, p?.fields, false), add),
     html: c.html === undefined ? undefined : addToHtml(merge(c.html, p?.fields, true), add),
   };

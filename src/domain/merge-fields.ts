@@ -49,3 +49,11 @@ export function fieldText(fields: object | undefined, name: string): string {
     `merge field "${name}" holds a ${v === null ? 'null' : typeof v}, not text or a number`,
   );
 }
+
+/**
+ * The subject one recipient receives: its tags merged with the recipient's own values, line breaks
+ * made spaces (a header is one line). Composition sends it; the queue keeps it per delivery for the log.
+ */
+export function mergedSubject(template: string, fields: object | undefined): string {
+  return template.replace(TAG, (_m, name: string) => fieldText(fields, name)).replace(/[\r\n]+/g, ' ');
+}

@@ -15,6 +15,7 @@ import type { AppContext } from '../context.js';
 import type { MessageType } from '../domain/email-types.js';
 import { AppError } from '../domain/errors.js';
 import { type Mailbox, parseMailbox } from '../domain/mailbox.js';
+import { mergedSubject } from '../domain/merge-fields.js';
 import { typePriority } from '../domain/routing.js';
 import { dayKey, nextMidnight } from '../domain/time-zone.js';
 import { addWithin, current } from '../queue/counters.js';
@@ -225,6 +226,7 @@ export async function submitMassEmail(
       recipient: box.address,
       recipientDomain: box.domain,
       personalization,
+      subject: mergedSubject(m.subject, r.fields),
       status: suppressed(key) ? 'suppressed' : 'queued',
     });
   }

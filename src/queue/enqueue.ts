@@ -11,6 +11,8 @@ export interface NewDelivery {
   recipient: string;
   recipientDomain: string;
   personalization?: unknown;
+  /** The subject after merge fields (mass email); kept when it differs from the message's. */
+  subject?: string;
   /** Deliveries recorded but not queued, e.g. suppressed recipients of a mass email. */
   status?: 'queued' | 'suppressed';
 }
@@ -55,6 +57,7 @@ export async function enqueue(
     sent_at: null,
     return_path_kind: null,
     route_reasons: null,
+    subject: d.subject !== undefined && d.subject !== message.subject ? d.subject : null,
   }));
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
     await db

@@ -159,7 +159,17 @@ export const logQuerySchema = z.object({
   type: z.enum(['workflow', 'mass', 'individual', 'system']).optional(),
   route: z.string().max(64).optional().describe('`platform` or a relay id'),
   recipient: z.string().max(320).optional().describe('Exact address, or a domain as `@example.com`'),
-  subject: z.string().min(1).max(200).optional().describe('Part of the subject, any case'),
+  subject: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Part of the subject as the recipient got it (after merge fields) or as submitted, any case'),
+  messageId: z
+    .string()
+    .max(64)
+    .optional()
+    .describe('Only the deliveries of this message, e.g. one mass email (campaign)'),
   since: z.iso.datetime({ error: 'must be an ISO 8601 time' }).optional(),
   until: z.iso.datetime({ error: 'must be an ISO 8601 time' }).optional(),
   ...pageQuerySchema.shape,
@@ -189,7 +199,7 @@ export const logEntrySchema = z
     deliveryId: z.string(),
     type: z.string(),
     from: z.string(),
-    subject: z.string(),
+    subject: z.string().describe('The subject this recipient got, after merge fields'),
     recipient: z.string(),
     status: deliveryStatusSchema,
     route: z.string().nullable(),

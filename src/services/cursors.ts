@@ -13,6 +13,7 @@ export type CursorList =
   | 'bounces'
   | 'messages'
   | 'mbox'
+  | 'recipients'
   | 'suppressions'
   | 'webhook-deliveries';
 
@@ -25,6 +26,7 @@ export const cursorKeys = {
   bounces: z.strictObject({ id: rowId }),
   messages: z.strictObject({ at: sortTime, id: rowId }),
   mbox: z.strictObject({ at: sortTime, id: rowId }),
+  recipients: z.strictObject({ at: sortTime, id: rowId }),
   suppressions: z.strictObject({ at: sortTime, address: z.string().min(1).max(320) }),
   'webhook-deliveries': z.strictObject({ id: rowId }),
 } as const;

@@ -3,7 +3,7 @@
  * route, recipient, subject and time, paged by an opaque cursor; the detail of a message with every
  * delivery's attempts, replies and bounces; and the archived MIME as sent.
  */
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { AppContext } from '../context.js';
 import { notFound } from '../domain/errors.js';
 import { iso } from '../schemas/common.js';
@@ -12,7 +12,7 @@ import { routeReasonsView } from '../schemas/route-reasons.js';
 import { readArchived } from '../store/archive-codec.js';
 import { decodeCursor, encodeCursor } from './cursors.js';
 
-async function routeNames(ctx: AppContext, orgId: string): Promise<Map<string, string>> {
+export async function routeNames(ctx: AppContext, orgId: string): Promise<Map<string, string>> {
   const relays = await ctx.store.db
     .selectFrom('relays')
     .select(['id', 'name'])
@@ -22,9 +22,9 @@ async function routeNames(ctx: AppContext, orgId: string): Promise<Map<string, s
 }
 
 /** A case-insensitive substring match, the same on SQLite and PostgreSQL (LIKE wildcards escaped). */
-function subjectContains(column: string, part: string) {
+export function containsAnyCase(value: RawBuilder<unknown>, part: string) {
   const pattern = `%${part.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return sql<boolean>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`;
+  return sql<boolean>`lower(${value}) like ${pattern} escape '\\'`;
 }
 
 export async function listLog(ctx: AppContext, orgId: string, q: LogQuery) {
@@ -46,6 +46,7 @@ export async function listLog(ctx: AppContext, orgId: string, q: LogQuery) {
       'd.updated_at',
       'm.from_address',
       'm.subject',
+      'd.subject as merged_subject',
     ])
     .where('d.org_id', '=', orgId);
   if (q.status) query = query.where('d.status', '=', q.status);
@@ -54,7 +55,14 @@ export async function listLog(ctx: AppContext, orgId: string, q: LogQuery) {
   if (q.recipient?.startsWith('@'))
     query = query.where('d.recipient_domain', '=', q.recipient.slice(1).toLowerCase());
   else if (q.recipient) query = query.where('d.recipient', '=', q.recipient);
-  if (q.subject) query = query.where(subjectContains('m.subject', q.subject));
+  if (q.messageId) query = query.where('d.message_id', '=', q.messageId);
+  if (q.subject) {
+    const part = q.subject;
+    // The subject as each recipient got it (merged), or as submitted (with its tags).
+    query = query.where((eb) =>
+      eb.or([containsAnyCase(sql`d.subject`, part), containsAnyCase(sql`m.subject`, part)]),
+    );
+  }
   if (q.since) query = query.where('d.created_at', '>=', Date.parse(q.since));
   if (q.until) query = query.where('d.created_at', '<', Date.parse(q.until));
   const after = decodeCursor('messages', q.cursor);
@@ -74,7 +82,7 @@ export async function listLog(ctx: AppContext, orgId: string, q: LogQuery) {
       deliveryId: r.id,
       type: r.type,
       from: r.from_address,
-      subject: r.subject,
+      subject: r.merged_subject ?? r.subject,
       recipient: r.recipient,
       status: r.status,
       route: r.route,

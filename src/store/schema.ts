@@ -233,6 +233,8 @@ export interface DeliveriesTable {
   return_path_kind: ReturnPathKind | null;
   /** Why routing chose the route, as `domain/route-reasons.ts` has it (JSON); null before it routed. */
   route_reasons: string | null;
+  /** The subject after merge fields (mass email), when it differs from the message's; else null. */
+  subject: string | null;
 }
 
 export interface AttemptsTable {

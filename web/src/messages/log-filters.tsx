@@ -1,4 +1,7 @@
-/** The log's filters: status, type, route, date range and recipient, kept in the page's URL. */
+/**
+ * The log's filters: status, type, route, date range, recipient, subject (as sent, after merge
+ * fields) and campaign (a mass email's id), kept in the page's URL.
+ */
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { deliveryStatuses } from '../../../src/domain/delivery-statuses.js';
@@ -13,9 +16,20 @@ export interface LogFilter {
   since: string;
   until: string;
   recipient: string;
+  subject: string;
+  messageId: string;
 }
 
-export const filterKeys = ['status', 'type', 'route', 'since', 'until', 'recipient'] as const;
+export const filterKeys = [
+  'status',
+  'type',
+  'route',
+  'since',
+  'until',
+  'recipient',
+  'subject',
+  'messageId',
+] as const;
 
 export function LogFilters({
   value,
@@ -33,7 +47,16 @@ export function LogFilters({
     e.preventDefault();
     onApply(f);
   };
-  const cleared: LogFilter = { status: '', type: '', route: '', since: '', until: '', recipient: '' };
+  const cleared: LogFilter = {
+    status: '',
+    type: '',
+    route: '',
+    since: '',
+    until: '',
+    recipient: '',
+    subject: '',
+    messageId: '',
+  };
   return (
     <form className="filters card" onSubmit={submit} aria-label={t('messages.filters')}>
       <Field label={t('messages.status')}>
@@ -80,6 +103,26 @@ export function LogFilters({
           placeholder={t('messages.recipientHint')}
           title={t('messages.recipientHint')}
           onChange={(e) => set({ recipient: e.target.value })}
+        />
+      </Field>
+      <Field label={t('campaign.subjectFilter')}>
+        <input
+          type="search"
+          value={f.subject}
+          maxLength={200}
+          placeholder={t('campaign.subjectHint')}
+          title={t('campaign.subjectHint')}
+          onChange={(e) => set({ subject: e.target.value })}
+        />
+      </Field>
+      <Field label={t('campaign.filter')}>
+        <input
+          type="search"
+          value={f.messageId}
+          maxLength={64}
+          placeholder={t('campaign.filterHint')}
+          title={t('campaign.filterHint')}
+          onChange={(e) => set({ messageId: e.target.value })}
         />
       </Field>
       <div className="filter-actions">

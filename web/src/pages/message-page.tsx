@@ -2,6 +2,8 @@
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import type { MessageDetail } from '../api/types';
+import { CampaignPage } from '../campaigns/campaign-page';
+import type { MessageProgress } from '../campaigns/types';
 import { dateTime } from '../components/format';
 import { LoadState } from '../components/load-state';
 import { useResource } from '../hooks/use-resource';
@@ -66,16 +68,29 @@ function Detail({ m }: { m: MessageDetail }) {
   );
 }
 
+/** More recipients than this, or a mass email: shown as a campaign, its recipients paged. */
+const CARDS_AT_MOST = 20;
+
 export function MessagePage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
-  const message = useResource<MessageDetail>(`/api/v1/messages/${encodeURIComponent(id)}`);
+  const kind = useResource<MessageProgress>(`/api/v1/messages/${encodeURIComponent(id)}/progress`);
+  const campaign = kind.data && (kind.data.type === 'mass' || kind.data.total > CARDS_AT_MOST);
+  const message = useResource<MessageDetail>(
+    kind.data && !campaign ? `/api/v1/messages/${encodeURIComponent(id)}` : null,
+  );
   return (
     <>
       <p>
         <Link to="/messages">← {t('message.back')}</Link>
       </p>
-      <LoadState resource={message}>{(m) => <Detail m={m} />}</LoadState>
+      {campaign ? (
+        <CampaignPage id={id} />
+      ) : kind.data ? (
+        <LoadState resource={message}>{(m) => <Detail m={m} />}</LoadState>
+      ) : (
+        <LoadState resource={kind}>{() => null}</LoadState>
+      )}
     </>
   );
 }

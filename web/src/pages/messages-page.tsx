@@ -21,6 +21,8 @@ function apiQuery(f: LogFilter, cursor?: string) {
     type: f.type,
     route: f.route,
     recipient: f.recipient.trim(),
+    subject: f.subject.trim(),
+    messageId: f.messageId.trim(),
     since: dayStart(f.since),
     until: dayEnd(f.until),
     limit: 50,
@@ -103,7 +105,17 @@ export function MessagesPage() {
                       <Link to={`/messages/${encodeURIComponent(r.messageId)}`}>{r.recipient}</Link>
                     </td>
                     <td className="clip">{r.subject}</td>
-                    <td>{t(`emailTypes.${r.type}`, { defaultValue: r.type })}</td>
+                    <td>
+                      {t(`emailTypes.${r.type}`, { defaultValue: r.type })}
+                      {r.type === 'mass' && !filter.messageId && (
+                        <Link
+                          className="campaign-log-link"
+                          to={`/messages?messageId=${encodeURIComponent(r.messageId)}`}
+                        >
+                          {t('campaign.thisCampaign')}
+                        </Link>
+                      )}
+                    </td>
                     <td className="route-cell">
                       {r.route === 'platform' ? t('messages.platform') : (r.routeName ?? '—')}
                       <RouteReasonShort reasons={r.routeReasons} />
