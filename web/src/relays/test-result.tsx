@@ -43,11 +43,20 @@ export function TestResultView({ result }: { result: RelayTestResult }) {
             <strong>{t(`test.steps.${s.step}`)}</strong>
             <span className="ms">{t('test.ms', { ms: Math.round(s.ms) })}</span>
             {s.explanation && <p className="explanation">{s.explanation[lang]}</p>}
-            {s.detail && <p className="detail">{s.detail}</p>}
+            {s.summary ? (
+              <p className="detail">{t(`words.probe.${s.summary.code}`, s.summary.params)}</p>
+            ) : (
+              s.detail && (
+                <p className="detail">
+                  <span className="visually-hidden">{t('words.rawDetail')}: </span>
+                  <span data-raw="">{s.detail}</span>
+                </p>
+              )
+            )}
             {s.reply && (
               <p className="reply">
                 <span className="visually-hidden">{t('test.reply')}: </span>
-                <code>{s.reply}</code>
+                <code data-raw="">{s.reply}</code>
               </p>
             )}
             {s.certificate && <Certificate c={s.certificate} />}
