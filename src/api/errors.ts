@@ -20,17 +20,22 @@ export function errorBody(
   return { error: { code, message, ...(fields ? { fields } : {}), ...issues, ...(details ?? {}) } };
 }
 
+/** A validation error as fastify-type-provider-zod gives it: the zod issue's code as `keyword`, the
+ * rest of the issue (limits, format, values…) as `params` (older versions: the issue in `params.issue`). */
 interface ValidationIssue {
+  keyword?: string;
   instancePath?: string;
   message?: string;
-  params?: { issue?: ZodLikeIssue };
+  params?: ZodLikeIssue & { issue?: ZodLikeIssue };
 }
 
 function issuesOf(validation: ValidationIssue[]): FieldIssue[] {
   return validation.map((v) => {
-    const path = v.params?.issue?.path ?? v.instancePath?.split('/').filter(Boolean) ?? [];
+    const { issue: nested, ...rest } = v.params ?? {};
+    const zod: ZodLikeIssue = nested ?? { ...rest, code: v.keyword };
+    const path = zod.path ?? v.instancePath?.split('/').filter(Boolean) ?? [];
     return issueOfZod(
-      { ...(v.params?.issue ?? {}), message: v.params?.issue?.message ?? v.message ?? 'is invalid' },
+      { ...zod, message: zod.message ?? v.message ?? 'is invalid' },
       path.map(String).join('.') || '(body)',
     );
   });

@@ -40,10 +40,6 @@ export function fieldsOfIssues(issues: readonly FieldIssue[]): Record<string, st
 /** Issues for `fields` that came with no code: each `invalid`, or `required` for "is required". */
 export function issuesOfFields(fields: Record<string, string>): FieldIssue[] {
   return Object.entries(fields).map(([field, message]) =>
-    fieldIssue(
-      field,
-      message === 'is required' ? 'required' : message === 'must not be empty' ? 'required' : 'invalid',
-      message,
-    ),
+    fieldIssue(field, message === 'is required' ? 'required' : 'invalid', message),
   );
 }

@@ -36,7 +36,6 @@ export function issueOfZod(issue: ZodLikeIssue, field?: string): FieldIssue {
       if (limit !== undefined) params[issue.code === 'too_small' ? 'minimum' : 'maximum'] = limit;
       if (issue.origin) params.origin = issue.origin;
       if (issue.inclusive === false) params.inclusive = false;
-      if (issue.code === 'too_small' && issue.origin === 'string' && limit === 1) code = 'required';
       break;
     }
     case 'invalid_format':
@@ -63,6 +62,6 @@ export function issueOfZod(issue: ZodLikeIssue, field?: string): FieldIssue {
       break;
     }
   }
-  if (message === 'is required' || message === 'must not be empty') code = 'required';
+  if (message === 'is required' && code === 'invalid') code = 'required';
   return fieldIssue(at, code, message, Object.keys(params).length ? params : undefined);
 }

@@ -17,7 +17,7 @@ function fieldIssueKey(i: FieldIssue): string {
   const exclusive = p.inclusive === false;
   switch (i.code) {
     case 'too_small':
-      if (p.origin === 'string') return 'tooShort';
+      if (p.origin === 'string') return p.minimum === 1 ? 'required' : 'tooShort';
       if (p.origin === 'array' || p.origin === 'set') return 'tooFew';
       return exclusive ? 'tooSmallExclusive' : 'tooSmall';
     case 'too_big':
