@@ -46,10 +46,16 @@ export class AppError extends Error {
 
 export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
 /** A 400 naming one field, with the code and parameters of its problem (`domain/field-issues.ts`). */
-export const invalidField = (field: string, message: string, code = 'invalid', params?: IssueParams) =>
+export const invalidField = (
+  field: string,
+  message: string,
+  code = 'invalid',
+  params?: IssueParams,
+  summary = `${field}: ${message}`,
+) =>
   new AppError(
     'validation_failed',
-    `${field}: ${message}`,
+    summary,
     { [field]: message },
     { issues: [fieldIssue(field, code, message, params)] },
   );

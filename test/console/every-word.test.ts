@@ -11,6 +11,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smtpReplyRules } from '../../src/domain/smtp-reply-rules.js';
+import { en } from '../../web/src/i18n/en.js';
 import { ja } from '../../web/src/i18n/ja.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, type TestApp } from '../helpers/app.js';
 import { settled } from '../helpers/delivery.js';
@@ -320,6 +321,46 @@ describe.skipIf(chromiumMissing)('every word of the console in Japanese', () => 
     if (process.env.MAILROUTE_EVERY_WORD_REPORT) console.log(unique.join('\n'));
     expect(unique).toEqual([]);
   }, 300_000);
+
+  it('words codes in Japanese, then in English: field errors, attempts, audit actions, events', async () => {
+    const expectations = async (w: {
+      required: string;
+      refused: string;
+      next: string;
+      created: string;
+      sentEvent: string;
+    }) => {
+      await page.goto(`${t.url}/relays/new`);
+      await page.getByRole('button', { name: /設定する|Set up/ }).click();
+      await visible(page.getByText(w.required).first());
+      await page.goto(`${t.url}/messages/${seeded.failingId}`);
+      await visible(page.getByText(w.refused).first());
+      await visible(page.getByText(w.next).first());
+      // The reply stays beside its explanation, verbatim.
+      await visible(page.locator('[data-raw]', { hasText: 'ECONNREFUSED' }).first());
+      await page.goto(`${t.url}/audit-log`);
+      const row = page.getByRole('row').filter({ hasText: w.created }).filter({ hasText: '本社リレー' });
+      await visible(row);
+      expect(await row.textContent()).not.toContain(seeded.relayId);
+      await page.goto(`${t.url}/webhooks`);
+      await visible(page.getByText(w.sentEvent).first());
+    };
+    await expectations({
+      required: ja.words.fieldIssues.required,
+      refused: ja.words.replyRules.conn_refused,
+      next: ja.words.attemptActions.fallback,
+      created: ja.words.audit.actions.relay_create,
+      sentEvent: ja.words.webhookEvents.delivery_sent,
+    });
+    await page.getByLabel('言語').selectOption('en');
+    await expectations({
+      required: en.words.fieldIssues.required,
+      refused: en.words.replyRules.conn_refused,
+      next: en.words.attemptActions.fallback,
+      created: en.words.audit.actions.relay_create,
+      sentEvent: en.words.webhookEvents.delivery_sent,
+    });
+  }, 120_000);
 });
 
 /** Every string value of an API object, recursively. */

@@ -14,6 +14,8 @@ export class ApiError extends Error {
     readonly fields: Record<string, string> = {},
     /** The error body's other members, e.g. `orgs` of a 409 at sign-in, `retryAfterSeconds` of a 429. */
     readonly details: Record<string, unknown> = {},
+    /** The API's field issues as codes (`fields` holds them worded in the console's language). */
+    readonly issues: FieldIssue[] = [],
   ) {
     super(message);
   }
@@ -41,6 +43,7 @@ async function failure(res: Response): Promise<ApiError> {
     limitText(details) ?? message ?? `HTTP ${res.status}`,
     issueFields(issues, fields ?? {}),
     details,
+    issues ?? [],
   );
 }
 

@@ -793,8 +793,8 @@ export const en = {
       invalid_certificate: 'is not a PEM certificate',
       not_current_password: 'is not your current password',
       same_password: 'must differ from the current password',
-      domain_not_of_org: 'is not a domain of this org',
-      domain_not_verified: 'is not verified yet',
+      domain_not_of_org: '{{domain}} is not a domain of this org; add and verify it first',
+      domain_not_verified: '{{domain}} is not verified yet; publish its TXT record and verify it',
     },
     limits: {
       maxDomains: 'The plan allows at most {{max}} domains.',

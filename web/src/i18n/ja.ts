@@ -788,8 +788,8 @@ export const ja: Resources = {
       invalid_certificate: 'PEM形式の証明書ではありません',
       not_current_password: '現在のパスワードと一致しません',
       same_password: '現在のパスワードとは異なるパスワードにしてください',
-      domain_not_of_org: 'この組織のドメインではありません',
-      domain_not_verified: 'まだ確認されていません',
+      domain_not_of_org: '{{domain}} はこの組織のドメインではありません。先に追加して確認してください',
+      domain_not_verified: '{{domain}} はまだ確認されていません。TXTレコードを公開して確認してください',
     },
     limits: {
       maxDomains: 'このプランで登録できるドメインは {{max}} 件までです。',

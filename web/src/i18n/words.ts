@@ -37,8 +37,13 @@ function fieldIssueKey(i: FieldIssue): string {
   }
 }
 
-/** One field issue in the console's language; the API's English when no wording fits. */
+/**
+ * One field issue in the console's language. In English the API's own message is kept: it was
+ * written for people and says more than a code can ("must be a domain name"), except zod's
+ * defaults ("Invalid input: …"). Other languages word the code; the English is the last resort.
+ */
 export function issueText(i: FieldIssue): string {
+  if (i18n.language === 'en' && !/^Invalid /.test(i.message)) return i.message;
   const key = `words.fieldIssues.${fieldIssueKey(i)}`;
   return has(key) ? i18n.t(key, i.params ?? {}) : i.message;
 }
