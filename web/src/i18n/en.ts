@@ -865,6 +865,14 @@ export const en = {
       config_invalid: 'The relay settings are not usable.',
       error_unknown: 'The send failed for an unrecognized reason.',
     },
+    certificateVerdicts: {
+      valid: 'valid',
+      'self-signed': 'self-signed',
+      expired: 'expired',
+      'not-yet-valid': 'not valid yet',
+      'wrong-name': 'for another host name',
+      untrusted: 'not trusted',
+    },
     listSeparator: ', ',
     dsnActions: {
       failed: 'failed',

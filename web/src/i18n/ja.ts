@@ -862,6 +862,14 @@ export const ja: Resources = {
       config_invalid: 'リレーサーバーの設定を使用できません。',
       error_unknown: '原因不明のエラーで送信できませんでした。',
     },
+    certificateVerdicts: {
+      valid: '有効',
+      'self-signed': '自己署名',
+      expired: '期限切れ',
+      'not-yet-valid': 'まだ有効期間前',
+      'wrong-name': '別のホスト名のもの',
+      untrusted: '信頼されていない発行元',
+    },
     listSeparator: '、',
     dsnActions: {
       failed: '配信失敗',

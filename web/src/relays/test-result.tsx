@@ -1,4 +1,5 @@
 /** A connection test step by step: outcome, time, the server's reply and, on failure, why. */
+import i18n from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { RelayTestResult } from '../api/types';
 import { dateTime } from '../components/format';
@@ -7,9 +8,11 @@ type Step = RelayTestResult['steps'][number];
 
 function Certificate({ c }: { c: NonNullable<Step['certificate']> }) {
   const { t } = useTranslation();
+  const verdict = (v: string) =>
+    i18n.exists(`words.certificateVerdicts.${v}`) ? t(`words.certificateVerdicts.${v}`) : v;
   return (
     <div className="certificate">
-      <p>{t('test.certificate', { verdict: c.verdict })}</p>
+      <p>{t('test.certificate', { verdict: verdict(c.verdict) })}</p>
       <dl>
         <dt>{t('test.subject')}</dt>
         <dd>{c.subject}</dd>
@@ -20,7 +23,7 @@ function Certificate({ c }: { c: NonNullable<Step['certificate']> }) {
         {c.problems.length > 0 && (
           <>
             <dt>{t('test.problems')}</dt>
-            <dd>{c.problems.join(', ')}</dd>
+            <dd>{c.problems.map(verdict).join(t('words.listSeparator'))}</dd>
           </>
         )}
       </dl>
