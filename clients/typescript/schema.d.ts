@@ -4399,9 +4399,23 @@ export interface components {
                 /** @enum {string} */
                 code: "bad_request" | "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "request_timeout" | "conflict" | "limit_exceeded" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "request_header_fields_too_large" | "daily_limit_exceeded" | "rate_limited" | "internal" | "service_unavailable";
                 message: string;
+                /** @description The English message of each field */
                 fields?: {
                     [key: string]: string;
                 };
+                /** @description Each field problem as a code and parameters, for clients that word it in their own language */
+                issues?: {
+                    /** @description Dotted path of the field; `(body)` for the whole body */
+                    field: string;
+                    /** @description too_small, too_big, invalid_format, invalid_value, invalid_type, unrecognized_keys, required, or a check of the service (unknown_domain, already_exists, port_not_allowed, above_plan_limit, …); invalid when nothing more precise */
+                    code: string;
+                    /** @description What a translation needs: minimum, maximum, origin, format, values… */
+                    params?: {
+                        [key: string]: string | number | boolean;
+                    };
+                    /** @description The same as in `fields`, in English */
+                    message: string;
+                }[];
                 /** @description 429: what is left of the daily limit */
                 remaining?: number;
                 /** @description The limit that was hit */
@@ -4499,6 +4513,14 @@ export interface components {
                 ms: number;
                 reply?: string;
                 detail?: string;
+                /** @description `detail` of a step that passed, as a code and parameters for a client to word */
+                summary?: {
+                    /** @enum {string} */
+                    code: "dns-ip" | "dns-resolved" | "tcp-connected" | "mail-accepted";
+                    params: {
+                        [key: string]: string;
+                    };
+                };
                 explanation?: {
                     ja: string;
                     en: string;
@@ -4557,6 +4579,8 @@ export interface components {
             target: {
                 type: string;
                 id: string | null;
+                /** @description What the target is called (its name, address, email or URL) in the entry, when it has one */
+                name: string | null;
             };
             before: unknown;
             after: unknown;
@@ -5222,6 +5246,8 @@ export interface components {
                 action: string;
                 status: string | null;
                 reply: string | null;
+                /** @description The reply rule that classified it (`domain/smtp-reply-rules.ts`), e.g. conn.refused */
+                ruleId: string | null;
             } | null;
             windows: {
                 "24h": {
@@ -5349,9 +5375,23 @@ export interface components {
                 /** @enum {string} */
                 code: "bad_request" | "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "request_timeout" | "conflict" | "limit_exceeded" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "request_header_fields_too_large" | "daily_limit_exceeded" | "rate_limited" | "internal" | "service_unavailable";
                 message: string;
+                /** @description The English message of each field */
                 fields?: {
                     [key: string]: string;
                 };
+                /** @description Each field problem as a code and parameters, for clients that word it in their own language */
+                issues?: {
+                    /** @description Dotted path of the field; `(body)` for the whole body */
+                    field: string;
+                    /** @description too_small, too_big, invalid_format, invalid_value, invalid_type, unrecognized_keys, required, or a check of the service (unknown_domain, already_exists, port_not_allowed, above_plan_limit, …); invalid when nothing more precise */
+                    code: string;
+                    /** @description What a translation needs: minimum, maximum, origin, format, values… */
+                    params?: {
+                        [key: string]: string | number | boolean;
+                    };
+                    /** @description The same as in `fields`, in English */
+                    message: string;
+                }[];
                 /** @description 429: what is left of the daily limit */
                 remaining?: number;
                 /** @description The limit that was hit */
@@ -5449,6 +5489,14 @@ export interface components {
                 ms: number;
                 reply?: string;
                 detail?: string;
+                /** @description `detail` of a step that passed, as a code and parameters for a client to word */
+                summary?: {
+                    /** @enum {string} */
+                    code: "dns-ip" | "dns-resolved" | "tcp-connected" | "mail-accepted";
+                    params: {
+                        [key: string]: string;
+                    };
+                };
                 explanation?: {
                     ja: string;
                     en: string;
@@ -5507,6 +5555,8 @@ export interface components {
             target: {
                 type: string;
                 id: string | null;
+                /** @description What the target is called (its name, address, email or URL) in the entry, when it has one */
+                name: string | null;
             };
             before: unknown;
             after: unknown;
@@ -6172,6 +6222,8 @@ export interface components {
                 action: string;
                 status: string | null;
                 reply: string | null;
+                /** @description The reply rule that classified it (`domain/smtp-reply-rules.ts`), e.g. conn.refused */
+                ruleId: string | null;
             } | null;
             windows: {
                 "24h": {

@@ -1,11 +1,14 @@
 /**
- * The one error handler: every failure leaves as `{ error: { code, message, fields? } }` with the
- * status of its code. Validation problems name their fields; framework errors keep their 4xx
+ * The one error handler: every failure leaves as `{ error: { code, message, fields?, issues? } }`
+ * with the status of its code; `issues` gives each field's problem as a code and parameters
+ * (`domain/field-issues.ts`) so that a client can word it in its user's language. Validation problems name their fields; framework errors keep their 4xx
  * meaning; anything unexpected is logged and answered with a bare 500 (no stack, no SQL).
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, type ErrorCode, errorCodes } from '../domain/errors.js';
+import { type FieldIssue, fieldsOfIssues, issuesOfFields } from '../domain/field-issues.js';
+import { issueOfZod, type ZodLikeIssue } from '../schemas/field-issues.js';
 
 export function errorBody(
   code: ErrorCode,
@@ -13,24 +16,29 @@ export function errorBody(
   fields?: Record<string, string>,
   details?: Record<string, unknown>,
 ) {
-  return { error: { code, message, ...(fields ? { fields } : {}), ...(details ?? {}) } };
+  const issues = fields && !details?.issues ? { issues: issuesOfFields(fields) } : {};
+  return { error: { code, message, ...(fields ? { fields } : {}), ...issues, ...(details ?? {}) } };
 }
 
+/** A validation error as fastify-type-provider-zod gives it: the zod issue's code as `keyword`, the
+ * rest of the issue (limits, format, values…) as `params` (older versions: the issue in `params.issue`). */
 interface ValidationIssue {
+  keyword?: string;
   instancePath?: string;
   message?: string;
-  params?: { issue?: { path?: PropertyKey[]; message?: string } };
+  params?: ZodLikeIssue & { issue?: ZodLikeIssue };
 }
 
-function fieldsOf(issues: ValidationIssue[]): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const v of issues) {
-    const path = v.params?.issue?.path ?? v.instancePath?.split('/').filter(Boolean) ?? [];
-    const name = path.map(String).join('.') || '(body)';
-    const message = v.params?.issue?.message ?? v.message ?? 'is invalid';
-    fields[name] ??= message;
-  }
-  return fields;
+function issuesOf(validation: ValidationIssue[]): FieldIssue[] {
+  return validation.map((v) => {
+    const { issue: nested, ...rest } = v.params ?? {};
+    const zod: ZodLikeIssue = nested ?? { ...rest, code: v.keyword };
+    const path = zod.path ?? v.instancePath?.split('/').filter(Boolean) ?? [];
+    return issueOfZod(
+      { ...zod, message: zod.message ?? v.message ?? 'is invalid' },
+      path.map(String).join('.') || '(body)',
+    );
+  });
 }
 
 const frameworkCodes: Record<number, ErrorCode> = {
@@ -60,12 +68,13 @@ export function handleError(err: FastifyError, request: FastifyRequest, reply: F
         }),
       );
     }
-    const fields = fieldsOf(err.validation as ValidationIssue[]);
+    const issues = issuesOf(err.validation as ValidationIssue[]);
+    const fields = fieldsOfIssues(issues);
     const where = err.validationContext ?? 'request';
     const message = `invalid ${where}: ${Object.entries(fields)
       .map(([k, m]) => `${k} ${m}`)
       .join('; ')}`;
-    return reply.code(400).send(errorBody('validation_failed', message, fields));
+    return reply.code(400).send(errorBody('validation_failed', message, fields, { issues }));
   }
   const status = err.statusCode ?? 500;
   if (status >= 400 && status < 500) {

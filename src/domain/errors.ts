@@ -3,6 +3,8 @@
  * code to its status and renders `{ error: { code, message, fields? } }` (SPEC §2.5); nothing else
  * (stack traces, SQL, library messages) ever reaches a client.
  */
+import { type FieldIssue, fieldIssue, fieldsOfIssues, type IssueParams } from './field-issues.js';
+
 export const errorCodes = {
   bad_request: 400,
   validation_failed: 400,
@@ -43,5 +45,21 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
-export const invalidField = (field: string, message: string) =>
-  new AppError('validation_failed', `${field}: ${message}`, { [field]: message });
+/** A 400 naming one field, with the code and parameters of its problem (`domain/field-issues.ts`). */
+export const invalidField = (
+  field: string,
+  message: string,
+  code = 'invalid',
+  params?: IssueParams,
+  summary = `${field}: ${message}`,
+) =>
+  new AppError(
+    'validation_failed',
+    summary,
+    { [field]: message },
+    { issues: [fieldIssue(field, code, message, params)] },
+  );
+
+/** A 400 for several fields' issues at once. */
+export const invalidFields = (message: string, issues: FieldIssue[]) =>
+  new AppError('validation_failed', message, fieldsOfIssues(issues), { issues });

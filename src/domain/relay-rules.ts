@@ -6,6 +6,7 @@
 import { X509Certificate } from 'node:crypto';
 import type { BounceHandling } from './bounce-handling.js';
 import { addressDomain, isWithinDomain } from './domain-names.js';
+import { type FieldIssue, fieldIssue, fieldsOfIssues, type IssueParams } from './field-issues.js';
 import { checkRelayHost } from './hosts.js';
 import type { RelayWarning } from './relay-warnings.js';
 
@@ -33,29 +34,47 @@ export function checkRelaySettings(
   s: RelaySettings,
   domain: string,
   policy: RelayPolicy,
-): { fields: Record<string, string>; host: string } {
-  const fields: Record<string, string> = {};
+): { fields: Record<string, string>; issues: FieldIssue[]; host: string } {
+  const issues: FieldIssue[] = [];
+  const add = (field: string, code: string, message: string, params?: IssueParams) =>
+    issues.push(fieldIssue(field, code, message, params));
   const host = checkRelayHost(s.host, policy.relayHosts);
-  if ('error' in host) fields.host = host.error;
+  if ('error' in host) add('host', 'host_not_allowed', host.error);
   if (policy.relayPorts !== 'any' && !policy.relayPorts.includes(s.port)) {
-    fields.port = `must be one of ${policy.relayPorts.join(', ')}`;
+    add('port', 'port_not_allowed', `must be one of ${policy.relayPorts.join(', ')}`, {
+      values: policy.relayPorts.join(', '),
+    });
   }
   if (s.dailyLimit > policy.planDailyLimit) {
-    fields.dailyLimit = `must be at most ${policy.planDailyLimit}, the daily limit of the "${policy.planName}" plan`;
+    add(
+      'dailyLimit',
+      'above_plan_limit',
+      `must be at most ${policy.planDailyLimit}, the daily limit of the "${policy.planName}" plan`,
+      { maximum: policy.planDailyLimit, plan: policy.planName },
+    );
   }
   if (s.bounceHandling.mode === 'address') {
     const d = addressDomain(s.bounceHandling.address);
     if (!d || !/^[^\s@<>()",;]+@/.test(s.bounceHandling.address))
-      fields['bounceHandling.address'] = 'must be an email address';
+      add('bounceHandling.address', 'invalid_format', 'must be an email address', { format: 'email' });
     else if (!isWithinDomain(d, domain))
-      fields['bounceHandling.address'] = `must be an address at ${domain}, the relay's domain`;
+      add(
+        'bounceHandling.address',
+        'address_outside_domain',
+        `must be an address at ${domain}, the relay's domain`,
+        {
+          domain,
+        },
+      );
   }
-  if (s.authType === 'password' && !s.passwordAvailable) fields['authentication.password'] = 'is required';
+  if (s.authType === 'password' && !s.passwordAvailable)
+    add('authentication.password', 'required', 'is required');
   if (s.caCertificate !== null && s.caCertificate.trim() !== '') {
     const problem = pemProblem(s.caCertificate);
-    if (problem) fields.caCertificate = problem;
+    if (problem) add('caCertificate', 'invalid_certificate', problem);
   }
-  return { fields, host: 'host' in host ? host.host : s.host };
+  const fields = fieldsOfIssues(issues);
+  return { fields, issues, host: 'host' in host ? host.host : s.host };
 }
 
 function pemProblem(pem: string): string | undefined {

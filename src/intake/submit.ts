@@ -13,7 +13,7 @@ import { partsOf, scanSubmission } from '../antivirus/scan.js';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
 import type { MessageType } from '../domain/email-types.js';
-import { AppError } from '../domain/errors.js';
+import { AppError, invalidField } from '../domain/errors.js';
 import { type Mailbox, parseMailbox } from '../domain/mailbox.js';
 import { mergedSubject } from '../domain/merge-fields.js';
 import { typePriority } from '../domain/routing.js';
@@ -44,13 +44,21 @@ export async function checkFromDomain(ctx: AppContext, orgId: string, from: Mail
     .where('name', '=', from.domain)
     .executeTakeFirst();
   if (!d)
-    throw new AppError('validation_failed', `from: ${from.domain} is not a domain of this org`, {
-      from: `${from.domain} is not a domain of this org; add and verify it first`,
-    });
+    throw invalidField(
+      'from',
+      `${from.domain} is not a domain of this org; add and verify it first`,
+      'domain_not_of_org',
+      { domain: from.domain },
+      `from: ${from.domain} is not a domain of this org`,
+    );
   if (d.verified_at === null)
-    throw new AppError('validation_failed', `from: ${from.domain} is not verified yet`, {
-      from: `${from.domain} is not verified yet; publish its TXT record and verify it`,
-    });
+    throw invalidField(
+      'from',
+      `${from.domain} is not verified yet; publish its TXT record and verify it`,
+      'domain_not_verified',
+      { domain: from.domain },
+      `from: ${from.domain} is not verified yet`,
+    );
 }
 
 /** Approximate size of the composed message: what the size limit is about. */

@@ -12,7 +12,16 @@ export const auditEntrySchema = z
       label: z.string(),
     }),
     action: z.string(),
-    target: z.object({ type: z.string(), id: z.string().nullable() }),
+    target: z.object({
+      type: z.string(),
+      id: z.string().nullable(),
+      name: z
+        .string()
+        .nullable()
+        .describe(
+          'What the target is called (its name, address, email or URL) in the entry, when it has one',
+        ),
+    }),
     before: z.unknown().nullable(),
     after: z.unknown().nullable(),
   })

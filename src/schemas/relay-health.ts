@@ -32,6 +32,10 @@ export const relayHealthSchema = z
         action: z.string(),
         status: z.string().nullable(),
         reply: z.string().nullable(),
+        ruleId: z
+          .string()
+          .nullable()
+          .describe('The reply rule that classified it (`domain/smtp-reply-rules.ts`), e.g. conn.refused'),
       })
       .nullable(),
     windows: z.object({ '24h': healthWindowSchema, '7d': healthWindowSchema }),

@@ -186,6 +186,13 @@ export const relayTestResultSchema = z
         ms: z.number(),
         reply: z.string().optional(),
         detail: z.string().optional(),
+        summary: z
+          .object({
+            code: z.enum(['dns-ip', 'dns-resolved', 'tcp-connected', 'mail-accepted']),
+            params: z.record(z.string(), z.string()),
+          })
+          .optional()
+          .describe('`detail` of a step that passed, as a code and parameters for a client to word'),
         explanation: z.object({ ja: z.string(), en: z.string() }).optional(),
         issue: z.string().optional(),
         certificate: z

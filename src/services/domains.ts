@@ -3,6 +3,7 @@
  * record, each with a DKIM key whose private half is encrypted at rest. A rotated key waits as
  * `pending` and takes over only once its DNS record is seen; the old key signs until then.
  */
+
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/principal.js';
@@ -18,6 +19,7 @@ import {
 import { DnsError } from '../dns/resolver.js';
 import { normalizeDomain } from '../domain/domain-names.js';
 import { AppError, invalidField, notFound } from '../domain/errors.js';
+import { fieldIssue } from '../domain/field-issues.js';
 import { newId } from '../domain/ids.js';
 import { iso } from '../schemas/common.js';
 import type { DomainView } from '../schemas/domains.js';
@@ -167,7 +169,13 @@ export async function createDomain(
       .where('org_id', '=', actor.orgId)
       .where('name', '=', name)
       .executeTakeFirst();
-    if (exists) throw new AppError('conflict', `domain ${name} already exists`, { name: 'already exists' });
+    if (exists)
+      throw new AppError(
+        'conflict',
+        `domain ${name} already exists`,
+        { name: 'already exists' },
+        { issues: [fieldIssue('name', 'already_exists', 'already exists')] },
+      );
     await trx.insertInto('domains').values(domain).execute();
     await trx.insertInto('dkim_keys').values(key).execute();
     const v = view(domain, [key]);

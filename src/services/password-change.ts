@@ -31,10 +31,10 @@ export async function changeOwnPassword(
   await checkSignin(ctx, user.email, address);
   if (!(await verifyPassword(input.currentPassword, user.password_hash))) {
     await signinFailed(ctx, user.email, address);
-    throw invalidField('currentPassword', 'is not your current password');
+    throw invalidField('currentPassword', 'is not your current password', 'not_current_password');
   }
   if (input.newPassword === input.currentPassword)
-    throw invalidField('newPassword', 'must differ from the current password');
+    throw invalidField('newPassword', 'must differ from the current password', 'same_password');
   await signinSucceeded(ctx, user.email, address);
   const hash = await hashPassword(input.newPassword);
   const now = ctx.clock.now();

@@ -115,7 +115,7 @@ export async function relayHealth(ctx: AppContext, orgId: string, relayId: strin
   };
   const lastError = await db
     .selectFrom('attempts')
-    .select(['at', 'action', 'status', 'reply'])
+    .select(['at', 'action', 'status', 'reply', 'rule_id'])
     .where('relay_id', '=', relayId)
     .where('action', 'in', failedActions)
     .orderBy('at', 'desc')
@@ -129,7 +129,13 @@ export async function relayHealth(ctx: AppContext, orgId: string, relayId: strin
     suspendedUntil: relay.suspended_until && relay.suspended_until > now ? iso(relay.suspended_until) : null,
     failuresToday: today.failed,
     lastError: lastError
-      ? { at: iso(lastError.at)!, action: lastError.action, status: lastError.status, reply: lastError.reply }
+      ? {
+          at: iso(lastError.at)!,
+          action: lastError.action,
+          status: lastError.status,
+          reply: lastError.reply,
+          ruleId: lastError.rule_id,
+        }
       : null,
     windows: { '24h': await window('24h'), '7d': await window('7d') },
     hourly: await buckets(db, relayId, now - DAY, HOUR, 24),

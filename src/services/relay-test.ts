@@ -7,7 +7,7 @@
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
 import { relayCredentials } from '../credentials/relay-credentials.js';
-import { AppError } from '../domain/errors.js';
+import { AppError, invalidField } from '../domain/errors.js';
 import { relayAddressAllowed } from '../domain/hosts.js';
 import { catchAllAddress } from '../domain/verp.js';
 import type { RelayInput, RelayTestResult } from '../schemas/relays.js';
@@ -39,8 +39,7 @@ async function run(
     .where('id', '=', input.domainId)
     .where('org_id', '=', orgId)
     .executeTakeFirst();
-  if (!domain)
-    throw new AppError('validation_failed', 'domainId: unknown domain', { domainId: 'unknown domain' });
+  if (!domain) throw invalidField('domainId', 'unknown domain', 'unknown_domain');
   const dc = await dataCenterOf(ctx, orgId);
   return probeRelay(
     {
@@ -75,9 +74,13 @@ export async function testUnsavedRelay(
       { authentication: 'OAuth2 relays are tested after sign-in' },
     );
   if (a.type === 'password' && a.password === undefined)
-    throw new AppError('validation_failed', 'authentication.password: is required to test', {
-      'authentication.password': 'is required',
-    });
+    throw invalidField(
+      'authentication.password',
+      'is required',
+      'required',
+      undefined,
+      'authentication.password: is required to test',
+    );
   const auth: ProbeAuth =
     a.type === 'password'
       ? { type: 'password', username: a.username, password: a.password! }

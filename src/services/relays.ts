@@ -7,7 +7,8 @@
 import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
-import { AppError } from '../domain/errors.js';
+import { AppError, invalidFields } from '../domain/errors.js';
+import { fieldIssue, fieldsOfIssues } from '../domain/field-issues.js';
 import { newId } from '../domain/ids.js';
 import { checkRelaySettings } from '../domain/relay-rules.js';
 import { dayKey } from '../domain/time-zone.js';
@@ -195,7 +196,7 @@ async function checked(
     input.authentication.type !== 'password' ||
     input.authentication.password !== undefined ||
     (old?.auth_type === 'password' && old.auth_password_enc !== null);
-  const { fields, host } = checkRelaySettings(
+  const { issues, host } = checkRelaySettings(
     { ...input, authType: input.authentication.type, passwordAvailable },
     domain?.name ?? '',
     {
@@ -205,12 +206,13 @@ async function checked(
       planDailyLimit: plan.dailyLimit,
     },
   );
-  if (!domain) fields.domainId = 'unknown domain: add it first under domains';
-  if (Object.keys(fields).length > 0) {
-    const message = `invalid relay: ${Object.entries(fields)
+  if (!domain)
+    issues.push(fieldIssue('domainId', 'unknown_domain', 'unknown domain: add it first under domains'));
+  if (issues.length > 0) {
+    const message = `invalid relay: ${Object.entries(fieldsOfIssues(issues))
       .map(([k, m]) => `${k} ${m}`)
       .join('; ')}`;
-    throw new AppError('validation_failed', message, fields);
+    throw invalidFields(message, issues);
   }
   return { domain: domain as DomainsTable, plan, host };
 }

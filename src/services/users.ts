@@ -3,11 +3,13 @@
  * or removed (the org would lose its console). Passwords are scrypt hashes; changing one ends the
  * user's sessions.
  */
+
 import type { Kysely } from 'kysely';
 import { hashPassword } from '../auth/passwords.js';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
 import { AppError, notFound } from '../domain/errors.js';
+import { fieldIssue } from '../domain/field-issues.js';
 import { newId } from '../domain/ids.js';
 import { iso } from '../schemas/common.js';
 import type { UserView } from '../schemas/users.js';
@@ -65,9 +67,12 @@ export async function createUser(
       .where('email', '=', user.email)
       .executeTakeFirst();
     if (taken)
-      throw new AppError('conflict', `a user with email ${user.email} already exists in this org`, {
-        email: 'already in use in this org',
-      });
+      throw new AppError(
+        'conflict',
+        `a user with email ${user.email} already exists in this org`,
+        { email: 'already in use in this org' },
+        { issues: [fieldIssue('email', 'already_exists', 'already in use in this org')] },
+      );
     await trx.insertInto('users').values(user).execute();
     await writeAudit(trx, {
       orgId: actor.orgId,

@@ -131,7 +131,12 @@ export async function createEndpoint(
       .where('deleted_at', 'is', null)
       .executeTakeFirstOrThrow();
     if (Number(count.n) >= MAX_ENDPOINTS)
-      throw new AppError('limit_exceeded', `an org may have at most ${MAX_ENDPOINTS} webhook endpoints`);
+      throw new AppError(
+        'limit_exceeded',
+        `an org may have at most ${MAX_ENDPOINTS} webhook endpoints`,
+        undefined,
+        { limit: 'webhookEndpoints', max: MAX_ENDPOINTS },
+      );
     await trx.insertInto('webhook_endpoints').values(row).execute();
     await writeAudit(trx, {
       orgId: actor.orgId,

@@ -143,6 +143,7 @@ describe.each(dialects)('empty JSON bodies on %s', (dialect) => {
             code: 'validation_failed',
             message: 'the request body is empty; this route needs a JSON object',
             fields: { '(body)': 'is required' },
+            issues: [{ field: '(body)', code: 'required', message: 'is required' }],
           },
         },
       });

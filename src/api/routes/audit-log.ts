@@ -1,6 +1,7 @@
 /** `GET /api/v1/audit-log`: newest first, paged by an opaque cursor. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.js';
+import { auditTargetName } from '../../domain/audit-target-name.js';
 import { auditPageSchema, auditQuerySchema } from '../../schemas/audit-log.js';
 import { errorBodySchema, iso } from '../../schemas/common.js';
 import { decodeCursor, encodeCursor } from '../../services/cursors.js';
@@ -32,15 +33,19 @@ export const auditLogRoutes =
         });
         const last = rows.at(-1);
         return {
-          items: rows.map((r) => ({
-            id: r.id,
-            at: iso(r.at)!,
-            actor: { type: r.actor_type, id: r.actor_id, label: r.actor_label },
-            action: r.action,
-            target: { type: r.target_type, id: r.target_id },
-            before: parseJson(r.before),
-            after: parseJson(r.after),
-          })),
+          items: rows.map((r) => {
+            const before = parseJson(r.before);
+            const after = parseJson(r.after);
+            return {
+              id: r.id,
+              at: iso(r.at)!,
+              actor: { type: r.actor_type, id: r.actor_id, label: r.actor_label },
+              action: r.action,
+              target: { type: r.target_type, id: r.target_id, name: auditTargetName(before, after) },
+              before,
+              after,
+            };
+          }),
           nextCursor:
             rows.length === limit && last ? encodeCursor('audit-log', { at: last.at, id: last.id }) : null,
         };

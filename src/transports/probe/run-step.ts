@@ -5,12 +5,14 @@
  */
 import { explain, type ProbeIssue } from './explanations.js';
 import { errorMessage, ProbeFailure } from './failure.js';
-import type { CertificateReport, ProbeResult, ProbeStep, ProbeStepName } from './types.js';
+import type { CertificateReport, ProbeResult, ProbeStep, ProbeStepName, ProbeSummary } from './types.js';
 
 export interface StepOutcome<T> {
   value: T;
   reply?: string;
   detail?: string;
+  /** `detail` as a code and parameters, for the console to word in its language. */
+  summary?: ProbeSummary;
   /** Warnings on a step that passed, explained in this order. */
   warnings?: ProbeIssue[];
   certificate?: CertificateReport;
@@ -53,6 +55,7 @@ function passedStep<T>(step: ProbeStepName, ms: number, outcome: StepOutcome<T>)
     ms,
     reply: outcome.reply,
     detail: outcome.detail,
+    summary: outcome.summary,
     explanation: warnings.length > 0 ? explain(...warnings) : undefined,
     issue: warnings[0],
     certificate: outcome.certificate,

@@ -66,6 +66,11 @@ export interface CertificateReport {
   chainError?: string;
 }
 
+export interface ProbeSummary {
+  code: 'dns-ip' | 'dns-resolved' | 'tcp-connected' | 'mail-accepted';
+  params: Record<string, string>;
+}
+
 export interface ProbeStep {
   step: ProbeStepName;
   ok: boolean;
@@ -73,6 +78,8 @@ export interface ProbeStep {
   /** The server's reply, as sent (multi-line replies joined with `\n`). */
   reply?: string;
   detail?: string;
+  /** `detail` of a step that passed, as a code and parameters (the console words it). */
+  summary?: ProbeSummary;
   /** Plain words for a failure, or a warning on a step that passed. */
   explanation?: { ja: string; en: string };
   /** Machine-readable key of `explanation`. */

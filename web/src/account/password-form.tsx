@@ -5,6 +5,7 @@
  */
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { FieldIssue } from '../../../src/domain/field-issues.js';
 import { ApiError, post } from '../api/client';
 import { ErrorBanner, SuccessBanner } from '../components/error-banner';
 import { Field } from '../components/field';
@@ -16,6 +17,14 @@ const known: Record<string, 'wrongCurrent' | 'tooShort' | 'same' | 'empty'> = {
   'must not be empty': 'empty',
 };
 
+function byCode(i: FieldIssue): 'wrongCurrent' | 'tooShort' | 'same' | 'empty' | undefined {
+  if (i.code === 'not_current_password') return 'wrongCurrent';
+  if (i.code === 'same_password') return 'same';
+  if (i.code === 'required') return 'empty';
+  if (i.code === 'too_small') return i.params?.minimum === 1 ? 'empty' : 'tooShort';
+  return undefined;
+}
+
 export function PasswordForm() {
   const { t } = useTranslation();
   const [currentPassword, setCurrent] = useState('');
@@ -25,7 +34,8 @@ export function PasswordForm() {
   const fieldError = (name: string) => {
     const message = error?.fields[name];
     if (!message) return undefined;
-    const key = known[message];
+    const issue = error?.issues.find((i) => i.field === name);
+    const key = (issue && byCode(issue)) ?? known[issue?.message ?? message];
     return key ? t(`password.errors.${key}`) : message;
   };
   const submit = async (e: FormEvent) => {

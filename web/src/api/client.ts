@@ -1,7 +1,11 @@
 /**
  * The console's one way to the HTTP API: same-origin fetch with the session cookie, JSON in and
- * out, and every failure as an `ApiError` carrying the API's `{code, message, fields}`.
+ * out, and every failure as an `ApiError` carrying the API's `{code, message, fields}`, its field
+ * messages and a named limit worded in the console's language from the error's codes.
  */
+import type { FieldIssue } from '../../../src/domain/field-issues.js';
+import { issueFields, limitText } from '../i18n/words';
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -10,13 +14,21 @@ export class ApiError extends Error {
     readonly fields: Record<string, string> = {},
     /** The error body's other members, e.g. `orgs` of a 409 at sign-in, `retryAfterSeconds` of a 429. */
     readonly details: Record<string, unknown> = {},
+    /** The API's field issues as codes (`fields` holds them worded in the console's language). */
+    readonly issues: FieldIssue[] = [],
   ) {
     super(message);
   }
 }
 
 interface ErrorBody {
-  error?: { code?: string; message?: string; fields?: Record<string, string>; [k: string]: unknown };
+  error?: {
+    code?: string;
+    message?: string;
+    fields?: Record<string, string>;
+    issues?: FieldIssue[];
+    [k: string]: unknown;
+  };
 }
 
 async function failure(res: Response): Promise<ApiError> {
@@ -24,13 +36,14 @@ async function failure(res: Response): Promise<ApiError> {
   try {
     body = (await res.json()) as ErrorBody;
   } catch {}
-  const { code, message, fields, ...details } = body.error ?? {};
+  const { code, message, fields, issues, ...details } = body.error ?? {};
   return new ApiError(
     res.status,
     code ?? 'http_error',
-    message ?? `HTTP ${res.status}`,
-    fields ?? {},
+    limitText(details) ?? message ?? `HTTP ${res.status}`,
+    issueFields(issues, fields ?? {}),
     details,
+    issues ?? [],
   );
 }
 

@@ -2,6 +2,8 @@
 import { useTranslation } from 'react-i18next';
 import type { Attempt } from '../api/types';
 import { dateTime } from '../components/format';
+import { attemptActionText } from '../i18n/words';
+import { ReplyExplained } from './reply-explained';
 
 export function AttemptsTable({ attempts }: { attempts: Attempt[] }) {
   const { t } = useTranslation();
@@ -29,9 +31,11 @@ export function AttemptsTable({ attempts }: { attempts: Attempt[] }) {
               <td>
                 <code>{a.host ?? '—'}</code>
               </td>
-              <td>{a.action}</td>
+              <td>{attemptActionText(a.action)}</td>
               <td>{a.status ?? '—'}</td>
-              <td className="mono wrap">{a.reply ?? ''}</td>
+              <td className="wrap">
+                <ReplyExplained ruleId={a.ruleId} reply={a.reply} />
+              </td>
               <td>{t('test.ms', { ms: a.durationMs })}</td>
             </tr>
           ))}

@@ -2,6 +2,7 @@
 import { useTranslation } from 'react-i18next';
 import type { BounceView } from '../api/types';
 import { dateTime } from '../components/format';
+import { dsnActionText } from '../i18n/words';
 import { BounceReasonLabel } from './bounce-reason';
 
 export function BounceList({ bounces }: { bounces: BounceView[] | undefined }) {
@@ -19,10 +20,10 @@ export function BounceList({ bounces }: { bounces: BounceView[] | undefined }) {
             <li key={i}>
               <span className={`badge bounce-${b.class}`}>{t(`message.classes.${b.class}`)}</span>{' '}
               <span className="visually-hidden">{t('message.bounceReason')}: </span>
-              <BounceReasonLabel reason={b.reason} /> <code>{b.status}</code> {b.action}{' '}
+              <BounceReasonLabel reason={b.reason} /> <code>{b.status}</code> {dsnActionText(b.action)}{' '}
               <span className="muted">{dateTime(b.at)}</span>
               {b.diagnosticCode && (
-                <p className="mono wrap">
+                <p className="mono wrap" data-raw="">
                   <span className="visually-hidden">{t('message.diagnostic')}: </span>
                   {b.diagnosticCode}
                 </p>

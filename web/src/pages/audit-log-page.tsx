@@ -8,13 +8,17 @@ import { dateTime } from '../components/format';
 import { ListTable } from '../components/list-table';
 import { LoadState } from '../components/load-state';
 import { useResource } from '../hooks/use-resource';
+import { auditActions, auditActionText, auditTargetText } from '../i18n/words';
 
 function Changes({ e }: { e: AuditEntry }) {
+  const { t } = useTranslation();
   if (e.before === null && e.after === null) return null;
   return (
     <details>
-      <summary>JSON</summary>
-      <pre className="json">{JSON.stringify({ before: e.before, after: e.after }, null, 2)}</pre>
+      <summary>{t('words.audit.changes')}</summary>
+      <pre className="json" data-raw="">
+        {JSON.stringify({ before: e.before, after: e.after }, null, 2)}
+      </pre>
     </details>
   );
 }
@@ -31,12 +35,14 @@ export function AuditLogPage() {
         <h1>{t('auditLog.title')}</h1>
         <span className="spacer" />
         <Field label={t('auditLog.filter')} className="compact">
-          <input
-            type="search"
-            value={action}
-            placeholder="relay.update"
-            onChange={(e) => setAction(e.target.value)}
-          />
+          <select value={action} onChange={(e) => setAction(e.target.value)}>
+            <option value="">{t('words.allActions')}</option>
+            {auditActions.map((a) => (
+              <option key={a} value={a}>
+                {auditActionText(a)}
+              </option>
+            ))}
+          </select>
         </Field>
       </div>
       <LoadState resource={log}>
@@ -55,12 +61,16 @@ export function AuditLogPage() {
             row={(e) => (
               <>
                 <td>{dateTime(e.at)}</td>
-                <td>{e.actor.label}</td>
+                <td>{e.actor.type === 'system' ? t('words.audit.system') : e.actor.label}</td>
+                <td data-action={e.action}>{auditActionText(e.action)}</td>
                 <td>
-                  <code>{e.action}</code>
-                </td>
-                <td>
-                  {e.target.type} <code className="muted">{e.target.id ?? ''}</code>
+                  {auditTargetText(e.target.type)}
+                  {e.target.name ? (
+                    <>
+                      {': '}
+                      <strong>{e.target.name}</strong>
+                    </>
+                  ) : null}
                 </td>
                 <td>
                   <Changes e={e} />

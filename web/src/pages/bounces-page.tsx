@@ -9,6 +9,7 @@ import { dateTime } from '../components/format';
 import { ListTable } from '../components/list-table';
 import { LoadState } from '../components/load-state';
 import { useResource } from '../hooks/use-resource';
+import { sourceText } from '../i18n/words';
 import { BounceReasonLabel } from '../messages/bounce-reason';
 
 export function BouncesPage() {
@@ -64,7 +65,7 @@ export function BouncesPage() {
                 <td>
                   <code>{b.status || '—'}</code>
                 </td>
-                <td className="mono clip">{b.source}</td>
+                <td className="clip">{sourceText(b.source)}</td>
               </>
             )}
           />

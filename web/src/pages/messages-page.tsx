@@ -123,7 +123,9 @@ export function MessagesPage() {
                     <td>
                       <StatusBadge status={r.status} />
                     </td>
-                    <td className="clip mono">{r.lastReply ?? ''}</td>
+                    <td className="clip mono" data-raw="">
+                      {r.lastReply ?? ''}
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -1,4 +1,5 @@
 /** 稼働状況: one relay's attempts, acceptance, latency and suspensions over 24 hours and 7 days. */
+
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
@@ -6,6 +7,8 @@ import type { RelayHealth } from '../api/types';
 import { dateTime, hourMinute, monthDay, number, timeZone } from '../components/format';
 import { LoadState } from '../components/load-state';
 import { useResource } from '../hooks/use-resource';
+import { attemptActionText } from '../i18n/words';
+import { ReplyExplained } from '../messages/reply-explained';
 
 type Window = RelayHealth['windows']['24h'];
 
@@ -87,8 +90,9 @@ function Health({ h }: { h: RelayHealth }) {
           <dd className="wrap">
             {h.lastError ? (
               <>
-                {dateTime(h.lastError.at)}{' '}
-                <code>{h.lastError.reply ?? h.lastError.status ?? h.lastError.action}</code>
+                {dateTime(h.lastError.at)} {attemptActionText(h.lastError.action)}
+                {h.lastError.status ? ` (${h.lastError.status})` : ''}:{' '}
+                <ReplyExplained ruleId={h.lastError.ruleId} reply={h.lastError.reply} />
               </>
             ) : (
               t('relayHealth.noError')

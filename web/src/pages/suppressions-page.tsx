@@ -21,6 +21,7 @@ import { ListTable } from '../components/list-table';
 import { LoadState } from '../components/load-state';
 import { useSession } from '../hooks/session';
 import { useResource } from '../hooks/use-resource';
+import { sourceText } from '../i18n/words';
 import { BounceReasonLabel } from '../messages/bounce-reason';
 
 export function SuppressionsPage() {
@@ -148,7 +149,7 @@ export function SuppressionsPage() {
                 <td>{t(`suppressions.reasons.${s.reason}`, { defaultValue: s.reason })}</td>
                 <td>{s.bounceReason ? <BounceReasonLabel reason={s.bounceReason} /> : '—'}</td>
                 <td>{t(`suppressions.scopes.${s.scope}`, { defaultValue: s.scope })}</td>
-                <td className="mono clip">{s.source}</td>
+                <td className="clip">{sourceText(s.source)}</td>
                 <td>{dateTime(s.createdAt)}</td>
                 <td>
                   <ConfirmButton

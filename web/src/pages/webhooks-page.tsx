@@ -13,6 +13,19 @@ import { Empty, LoadState } from '../components/load-state';
 import { WebhookHealthBadge } from '../components/webhook-health';
 import { useSession } from '../hooks/session';
 import { useResource } from '../hooks/use-resource';
+import { webhookEventText } from '../i18n/words';
+
+/** An event in words, with the type a payload carries beside it for those who write the receiver. */
+function EventName({ type }: { type: string }) {
+  return (
+    <>
+      {webhookEventText(type)}{' '}
+      <code className="muted" data-technical="">
+        {type}
+      </code>
+    </>
+  );
+}
 
 const asError = (err: unknown) => (err instanceof ApiError ? err : new ApiError(0, 'network', String(err)));
 
@@ -44,7 +57,7 @@ function DeliveryLog({ endpoint }: { endpoint: WebhookEndpoint }) {
                 {items.map((d) => (
                   <tr key={d.id}>
                     <td>
-                      <code>{d.eventType}</code>
+                      <EventName type={d.eventType} />
                     </td>
                     <td>{t(`webhooks.statuses.${d.status}`)}</td>
                     <td>{d.attempts}</td>
@@ -121,7 +134,7 @@ export function WebhooksPage() {
                 disabled={!canEdit}
                 onChange={() => toggle(type)}
               />{' '}
-              <code>{type}</code>
+              <EventName type={type} />
             </label>
           ))}
           {error?.fields.events && <p className="error">{error.fields.events}</p>}
@@ -163,7 +176,7 @@ export function WebhooksPage() {
                         <td>
                           <code className="wrap">{ep.url}</code>
                         </td>
-                        <td>{ep.events.join(', ')}</td>
+                        <td>{ep.events.map(webhookEventText).join(t('words.listSeparator'))}</td>
                         <td>
                           <WebhookHealthBadge endpoint={ep} />
                         </td>

@@ -5,6 +5,7 @@
 import { emailTypes } from '../../../src/domain/email-types.js';
 import { relayCreateSchema } from '../../../src/schemas/relays.js';
 import type { EmailType, RelayInput, RelayView } from '../api/types';
+import { zodIssueText } from '../i18n/words';
 
 export const standardPorts = ['25', '465', '587'] as const;
 export type Service = 'gmail' | 'microsoft365' | 'other';
@@ -145,11 +146,11 @@ export function validateDraft(d: RelayDraft, isNew: boolean): Record<string, str
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const key = issue.path.map(String).join('.') || '(body)';
-      fields[key] ??= issue.message;
+      fields[key] ??= zodIssueText(issue);
     }
   }
   if (isNew && d.authRequired && d.service === 'other' && d.password === '') {
-    fields['authentication.password'] ??= 'is required';
+    fields['authentication.password'] ??= zodIssueText({ code: 'custom', message: 'is required' });
   }
   return fields;
 }

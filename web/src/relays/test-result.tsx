@@ -1,4 +1,5 @@
 /** A connection test step by step: outcome, time, the server's reply and, on failure, why. */
+import i18n from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { RelayTestResult } from '../api/types';
 import { dateTime } from '../components/format';
@@ -7,9 +8,11 @@ type Step = RelayTestResult['steps'][number];
 
 function Certificate({ c }: { c: NonNullable<Step['certificate']> }) {
   const { t } = useTranslation();
+  const verdict = (v: string) =>
+    i18n.exists(`words.certificateVerdicts.${v}`) ? t(`words.certificateVerdicts.${v}`) : v;
   return (
     <div className="certificate">
-      <p>{t('test.certificate', { verdict: c.verdict })}</p>
+      <p>{t('test.certificate', { verdict: verdict(c.verdict) })}</p>
       <dl>
         <dt>{t('test.subject')}</dt>
         <dd>{c.subject}</dd>
@@ -20,7 +23,7 @@ function Certificate({ c }: { c: NonNullable<Step['certificate']> }) {
         {c.problems.length > 0 && (
           <>
             <dt>{t('test.problems')}</dt>
-            <dd>{c.problems.join(', ')}</dd>
+            <dd>{c.problems.map(verdict).join(t('words.listSeparator'))}</dd>
           </>
         )}
       </dl>
@@ -43,11 +46,20 @@ export function TestResultView({ result }: { result: RelayTestResult }) {
             <strong>{t(`test.steps.${s.step}`)}</strong>
             <span className="ms">{t('test.ms', { ms: Math.round(s.ms) })}</span>
             {s.explanation && <p className="explanation">{s.explanation[lang]}</p>}
-            {s.detail && <p className="detail">{s.detail}</p>}
+            {s.summary ? (
+              <p className="detail">{t(`words.probe.${s.summary.code}`, s.summary.params)}</p>
+            ) : (
+              s.detail && (
+                <p className="detail">
+                  <span className="visually-hidden">{t('words.rawDetail')}: </span>
+                  <span data-raw="">{s.detail}</span>
+                </p>
+              )
+            )}
             {s.reply && (
               <p className="reply">
                 <span className="visually-hidden">{t('test.reply')}: </span>
-                <code>{s.reply}</code>
+                <code data-raw="">{s.reply}</code>
               </p>
             )}
             {s.certificate && <Certificate c={s.certificate} />}

@@ -14,14 +14,22 @@ export async function dnsStep(ctx: ProbeContext): Promise<StepOutcome<string[]>>
   const { host } = ctx.target;
   if (net.isIP(host)) {
     allowed(ctx, [host]);
-    return { value: [host], detail: `${host} is an IP address: no lookup needed` };
+    return {
+      value: [host],
+      detail: `${host} is an IP address: no lookup needed`,
+      summary: { code: 'dns-ip', params: { host } },
+    };
   }
   const addresses = (await lookup(ctx, host)).filter((a) => net.isIP(a) !== 0);
   if (addresses.length === 0) {
     throw new ProbeFailure('dns-not-found', { detail: `${host} has no IPv4 or IPv6 address` });
   }
   allowed(ctx, addresses);
-  return { value: addresses, detail: `${host} → ${addresses.join(', ')}` };
+  return {
+    value: addresses,
+    detail: `${host} → ${addresses.join(', ')}`,
+    summary: { code: 'dns-resolved', params: { host, addresses: addresses.join(', ') } },
+  };
 }
 
 async function lookup(ctx: ProbeContext, host: string): Promise<string[]> {

@@ -21,6 +21,7 @@ export async function mailStep(ctx: ProbeContext, session: ProbeSession): Promis
     value: undefined,
     reply: reply.text,
     detail: `sender ${sender} accepted; RSET: ${reset}; no RCPT TO or DATA was sent, so no mail went out`,
+    summary: { code: 'mail-accepted', params: { sender: ctx.target.mailFrom } },
   };
 }
 

@@ -20,13 +20,16 @@ export async function tcpStep(
 ): Promise<StepOutcome<Socket>> {
   const socket = await connectFirst(ctx, addresses);
   session.sockets.push(socket);
-  const detail = `connected to ${endpoint(socket.remoteAddress, socket.remotePort)} from ${endpoint(socket.localAddress, socket.localPort)}`;
-  if (ctx.target.security === 'ssl') return { value: socket, detail };
+  const remote = endpoint(socket.remoteAddress, socket.remotePort);
+  const local = endpoint(socket.localAddress, socket.localPort);
+  const detail = `connected to ${remote} from ${local}`;
+  const summary = { code: 'tcp-connected' as const, params: { remote, local } };
+  if (ctx.target.security === 'ssl') return { value: socket, detail, summary };
   const channel = new SmtpChannel(socket, ctx.timeoutMs);
   session.channel = channel;
   try {
     const greeting = await readGreeting(channel);
-    return { value: socket, detail, reply: greeting.text };
+    return { value: socket, detail, summary, reply: greeting.text };
   } catch (error) {
     if (error instanceof ProbeFailure) {
       throw new ProbeFailure(error.issue, { ...error.info, detail: joinDetail(detail, error.info.detail) });
