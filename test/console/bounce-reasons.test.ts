@@ -68,6 +68,8 @@ describe.skipIf(chromiumMissing)('bounce reasons in the console', () => {
   });
 
   it('lists bounces with their reason in Japanese and filters by reason', async () => {
+    // At phone width the menu opens from its button.
+    await page.getByRole('button', { name: 'メニュー' }).click();
     await page.getByRole('navigation').getByRole('link', { name: '不達メール', exact: true }).click();
     await visible(page.getByRole('heading', { name: '不達メール', level: 1 }));
     const rows = page.locator('tbody tr');

@@ -764,6 +764,7 @@ export const en = {
       empty: 'Enter your current password.',
     },
   },
+  phones: { menu: 'Menu' },
 } as const;
 
 type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };

@@ -759,4 +759,5 @@ export const ja: Resources = {
       empty: '現在のパスワードを入力してください。',
     },
   },
+  phones: { menu: 'メニュー' },
 };
