@@ -4471,6 +4471,24 @@ export interface components {
             source: string;
             createdAt: string;
         };
+        DomainRecordCheckInput: {
+            /** @enum {string} */
+            record: "verification" | "dkim" | "spf" | "dmarc";
+            /**
+             * @description `ok`; else `missing`, `mismatch` (another DKIM key), `no_key`, `fail` (SPF on some route), `dns_error`
+             * @enum {string}
+             */
+            status: "ok" | "missing" | "mismatch" | "no_key" | "fail" | "dns_error";
+            /** @description The name looked up */
+            name: string | null;
+            /** @description SPF only: the routes on which it does not pass */
+            failing?: {
+                route: string;
+                domain: string;
+                /** @enum {string} */
+                result: "pass" | "fail" | "softfail" | "neutral" | "none" | "temperror" | "permerror";
+            }[];
+        };
         ComplianceCheckInput: {
             domain: string;
             routes: {
@@ -4502,6 +4520,8 @@ export interface components {
                     value: string;
                 };
             }[];
+            /** @description A live check of each record of the domain: verification, DKIM, SPF, DMARC */
+            records: components["schemas"]["DomainRecordCheckInput"][];
         };
         ContentRuleInput: {
             id: string;
@@ -5295,6 +5315,24 @@ export interface components {
             source: string;
             createdAt: string;
         };
+        DomainRecordCheck: {
+            /** @enum {string} */
+            record: "verification" | "dkim" | "spf" | "dmarc";
+            /**
+             * @description `ok`; else `missing`, `mismatch` (another DKIM key), `no_key`, `fail` (SPF on some route), `dns_error`
+             * @enum {string}
+             */
+            status: "ok" | "missing" | "mismatch" | "no_key" | "fail" | "dns_error";
+            /** @description The name looked up */
+            name: string | null;
+            /** @description SPF only: the routes on which it does not pass */
+            failing?: {
+                route: string;
+                domain: string;
+                /** @enum {string} */
+                result: "pass" | "fail" | "softfail" | "neutral" | "none" | "temperror" | "permerror";
+            }[];
+        };
         ComplianceCheck: {
             domain: string;
             routes: {
@@ -5326,6 +5364,8 @@ export interface components {
                     value: string;
                 };
             }[];
+            /** @description A live check of each record of the domain: verification, DKIM, SPF, DMARC */
+            records: components["schemas"]["DomainRecordCheck"][];
         };
         ContentRule: {
             id: string;
