@@ -4882,6 +4882,24 @@ export interface components {
             archived: boolean;
             routeReasons: components["schemas"]["RouteReasonsInput"] | null;
         };
+        DomainRecordCheckInput: {
+            /** @enum {string} */
+            record: "verification" | "dkim" | "spf" | "dmarc";
+            /**
+             * @description `ok`; else `missing`, `mismatch` (another DKIM key), `no_key`, `fail` (SPF on some route), `dns_error`
+             * @enum {string}
+             */
+            status: "ok" | "missing" | "mismatch" | "no_key" | "fail" | "dns_error";
+            /** @description The name looked up */
+            name: string | null;
+            /** @description SPF only: the routes on which it does not pass */
+            failing?: {
+                route: string;
+                domain: string;
+                /** @enum {string} */
+                result: "pass" | "fail" | "softfail" | "neutral" | "none" | "temperror" | "permerror";
+            }[];
+        };
         ComplianceCheckInput: {
             domain: string;
             routes: {
@@ -4913,6 +4931,8 @@ export interface components {
                     value: string;
                 };
             }[];
+            /** @description A live check of each record of the domain: verification, DKIM, SPF, DMARC */
+            records: components["schemas"]["DomainRecordCheckInput"][];
         };
         ContentRuleInput: {
             id: string;
@@ -5858,6 +5878,24 @@ export interface components {
             archived: boolean;
             routeReasons: components["schemas"]["RouteReasons"] | null;
         };
+        DomainRecordCheck: {
+            /** @enum {string} */
+            record: "verification" | "dkim" | "spf" | "dmarc";
+            /**
+             * @description `ok`; else `missing`, `mismatch` (another DKIM key), `no_key`, `fail` (SPF on some route), `dns_error`
+             * @enum {string}
+             */
+            status: "ok" | "missing" | "mismatch" | "no_key" | "fail" | "dns_error";
+            /** @description The name looked up */
+            name: string | null;
+            /** @description SPF only: the routes on which it does not pass */
+            failing?: {
+                route: string;
+                domain: string;
+                /** @enum {string} */
+                result: "pass" | "fail" | "softfail" | "neutral" | "none" | "temperror" | "permerror";
+            }[];
+        };
         ComplianceCheck: {
             domain: string;
             routes: {
@@ -5889,6 +5927,8 @@ export interface components {
                     value: string;
                 };
             }[];
+            /** @description A live check of each record of the domain: verification, DKIM, SPF, DMARC */
+            records: components["schemas"]["DomainRecordCheck"][];
         };
         ContentRule: {
             id: string;

@@ -3,7 +3,8 @@
  * on platform delivery and on each relay of the domain. It runs the existing authentication check of
  * each route and adds the DKIM key, the egress address's forward-confirmed reverse DNS and TLS to
  * the relays, found by a live connection (the relay test's probe), not read off the relay's settings
- * (`domain/compliance.ts` turns the facts into findings).
+ * (`domain/compliance.ts` turns the facts into findings), and says of each of the domain's records
+ * whether it is published (`domain/domain-record-checks.ts`).
  */
 import type { AppContext } from '../context.js';
 import { DnsError } from '../dns/resolver.js';
@@ -16,6 +17,7 @@ import {
   reverseName,
   type TlsProbeFact,
 } from '../domain/compliance.js';
+import { type DomainRecordCheck, domainRecordChecks } from '../domain/domain-record-checks.js';
 import { notFound } from '../domain/errors.js';
 import { findOrg } from '../store/repos/orgs.js';
 import { checkPlatformAuthentication, checkRelayAuthentication } from './authentication-check.js';
@@ -25,6 +27,7 @@ export interface ComplianceCheck {
   domain: string;
   routes: { name: string; spf: string; dmarc: string }[];
   findings: ComplianceFinding[];
+  records: DomainRecordCheck[];
 }
 
 const EMPTY = new Set(['ENOTFOUND', 'ENODATA', 'NXDOMAIN', 'ENONAME']);
@@ -150,5 +153,6 @@ export async function checkCompliance(
       dmarc: r.check.dmarc.result,
     })),
     findings: complianceFindings(facts),
+    records: domainRecordChecks(routes),
   };
 }

@@ -195,6 +195,55 @@ describe.each(dialects)('compliance check on %s', (dialect) => {
     }
   });
 
+  it('says of each record whether it is published: a verified domain without its DKIM record', async () => {
+    const d = (await t.call('POST', '/api/v1/domains', { name: 'records.test' })).body;
+    dns.set(d.verification.name, { TXT: [d.verification.value] });
+    expect((await t.call('POST', `/api/v1/domains/${d.id}/verify`)).body.domain.verified).toBe(true);
+    const records = async () =>
+      (await t.call('GET', `/api/v1/domains/${d.id}/compliance`)).body.records as {
+        record: string;
+        status: string;
+        name: string | null;
+        failing?: { route: string; result: string }[];
+      }[];
+    expect(await records()).toEqual([
+      { record: 'verification', status: 'ok', name: `_mailroute.records.test` },
+      { record: 'dkim', status: 'missing', name: d.dkim.dnsRecord.name },
+      { record: 'spf', status: 'ok', name: BOUNCE_DOMAIN },
+      { record: 'dmarc', status: 'missing', name: '_dmarc.records.test' },
+    ]);
+
+    // Another key's record, then the right one; DMARC published; a relay on which SPF fails.
+    dns.set(d.dkim.dnsRecord.name, {
+      TXT: ['v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA'],
+    });
+    expect((await records()).find((r) => r.record === 'dkim')?.status).toBe('mismatch');
+    dns.set(d.dkim.dnsRecord.name, { TXT: [d.dkim.dnsRecord.value] });
+    dns.set('_dmarc.records.test', { TXT: ['v=DMARC1; p=none'] });
+    await relay(d.id, 'Records relay', 'tls');
+    const after = await records();
+    expect(after.map((r) => `${r.record}:${r.status}`)).toEqual([
+      'verification:ok',
+      'dkim:ok',
+      'spf:fail',
+      'dmarc:ok',
+    ]);
+    expect(after.find((r) => r.record === 'spf')?.failing).toEqual([
+      { route: 'Records relay', domain: BOUNCE_DOMAIN, result: 'fail' },
+    ]);
+
+    // A DNS server that fails: the records cannot be confirmed.
+    dns.failing(true);
+    const failed = await records();
+    dns.failing(false);
+    expect(failed.map((r) => `${r.record}:${r.status}`)).toEqual([
+      'verification:missing',
+      'dkim:missing',
+      'spf:dns_error',
+      'dmarc:dns_error',
+    ]);
+  });
+
   it("answers 404 for a domain that is not the org's", async () => {
     expect((await t.call('GET', '/api/v1/domains/dom_nothing/compliance')).status).toBe(404);
   });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, type TestApp } from '../helpers/app.js';
 import { sendOneSettled } from '../helpers/delivery.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-servers.js';
-import { assertConsoleBuilt, chromiumMissing, launch, screenshot, visible } from './browser.js';
+import { assertConsoleBuilt, chromiumMissing, launch, menuLink, screenshot, visible } from './browser.js';
 
 describe.skipIf(chromiumMissing)('bounce reasons in the console', () => {
   let t: TestApp;
@@ -68,7 +68,7 @@ describe.skipIf(chromiumMissing)('bounce reasons in the console', () => {
   });
 
   it('lists bounces with their reason in Japanese and filters by reason', async () => {
-    await page.getByRole('navigation').getByRole('link', { name: '不達メール', exact: true }).click();
+    await (await menuLink(page, '不達メール')).click();
     await visible(page.getByRole('heading', { name: '不達メール', level: 1 }));
     const rows = page.locator('tbody tr');
     await visible(rows.filter({ hasText: 'gone@example.net' }).getByText('宛先不明', { exact: true }));

@@ -54,6 +54,18 @@ export async function visible(locator: Locator): Promise<Locator> {
   return locator;
 }
 
+/**
+ * A link of the main menu, opening the menu first where it is collapsed behind its button (below
+ * 600 px wide).
+ */
+export async function menuLink(page: Page, name: string): Promise<Locator> {
+  const nav = page.getByRole('navigation');
+  const toggle = nav.locator('button.menu-toggle');
+  if ((await toggle.isVisible()) && (await toggle.getAttribute('aria-expanded')) !== 'true')
+    await toggle.click();
+  return nav.getByRole('link', { name, exact: true });
+}
+
 /** Opens `url` and signs in through the login form (English labels), waiting for the console. */
 export async function signIn(page: Page, url: string, email: string, password: string): Promise<void> {
   await page.goto(url);

@@ -1,8 +1,13 @@
-/** The frame of every signed-in page: header (org, user, language, sign out), menu and content. */
-import type { ReactNode } from 'react';
+/**
+ * The frame of every signed-in page: header (org, user, language, sign out), menu and content.
+ * Below 600 px the menu collapses behind its button and closes again on navigation; the tables of
+ * the content turn into cards (`useCardLabels`).
+ */
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { NavLink } from 'react-router';
+import { NavLink, useLocation } from 'react-router';
 import { useSession } from '../hooks/session';
+import { useCardLabels } from './card-labels';
 import { LanguageSwitch } from './language-switch';
 
 const menu = [
@@ -26,6 +31,12 @@ const menu = [
 export function Layout({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
   const { me, canEdit, signOut } = useSession();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const { pathname } = useLocation();
+  const main = useRef<HTMLElement>(null);
+  useCardLabels(main);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new page closes the menu
+  useEffect(() => setMenuOpen(false), [pathname]);
   return (
     <div className="shell">
       <a className="skip" href="#main">
@@ -39,12 +50,21 @@ export function Layout({ children }: { children: ReactNode }) {
           <span className="who">{t('app.signedInAs', { label: me.label, role: t(`roles.${me.role}`) })}</span>
         )}
         <LanguageSwitch />
-        <button type="button" className="secondary small" onClick={() => void signOut()}>
+        <button type="button" className="secondary small sign-out" onClick={() => void signOut()}>
           {t('app.signOut')}
         </button>
       </header>
-      <nav className="side" aria-label={t('nav.label')}>
-        <ul>
+      <nav className={menuOpen ? 'side open' : 'side'} aria-label={t('nav.label')}>
+        <button
+          type="button"
+          className="secondary menu-toggle"
+          aria-expanded={menuOpen}
+          aria-controls="menu-list"
+          onClick={() => setMenuOpen(!menuOpen)}
+        >
+          <span aria-hidden="true">{menuOpen ? '✕' : '☰'}</span> {t('phones.menu')}
+        </button>
+        <ul id="menu-list">
           {menu.map(([to, key]) => (
             <li key={to}>
               <NavLink to={to} end={to === '/'}>
@@ -54,7 +74,7 @@ export function Layout({ children }: { children: ReactNode }) {
           ))}
         </ul>
       </nav>
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} ref={main}>
         {!canEdit && me && (
           <p className="banner info" role="note">
             {t('app.readOnly')}

@@ -1,13 +1,18 @@
-/** One sending domain: verified or not, its records with copy buttons, verify now, rotate the key. */
+/**
+ * One sending domain: verified or not, a live ✓ or ✗ per record, its records with copy buttons,
+ * verify now, rotate the key.
+ */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, del, post } from '../api/client';
-import type { DomainView, VerifyResult } from '../api/types';
+import type { ComplianceCheckView, DomainView, VerifyResult } from '../api/types';
 import { ConfirmButton } from '../components/confirm-button';
 import { DnsRecordView } from '../components/dns-record';
 import { ErrorBanner } from '../components/error-banner';
 import { dateTime } from '../components/format';
+import { useResource } from '../hooks/use-resource';
 import { ComplianceSection } from './compliance-section';
+import { RecordChecks } from './record-checks';
 
 export function DomainCard({
   domain,
@@ -24,6 +29,7 @@ export function DomainCard({
   const [busy, setBusy] = useState(false);
   const d = domain;
   const url = `/api/v1/domains/${encodeURIComponent(d.id)}`;
+  const records = useResource<ComplianceCheckView>(`${url}/compliance`);
   const run = async (fn: () => Promise<void>) => {
     setBusy(true);
     setError(undefined);
@@ -51,6 +57,7 @@ export function DomainCard({
             run(async () => {
               const r = await post<VerifyResult>(`${url}/verify`);
               setChecks(r.checks);
+              records.reload();
               changed();
             })
           }
@@ -93,6 +100,7 @@ export function DomainCard({
           {t('domains.checks')}: {dateTime(d.lastCheckedAt)}
         </p>
       )}
+      <RecordChecks resource={records} />
       <div className="records">
         <DnsRecordView record={d.verification} title={t('domains.verification')} />
         {d.dkim ? (

@@ -1073,6 +1073,22 @@ export const en = {
       import: 'Import',
     },
   },
+  phones: { menu: 'Menu' },
+  recordChecks: {
+    title: 'Records in DNS now',
+    checking: 'Looking the records up in DNS…',
+    recheck: 'Check again',
+    records: { verification: 'Verification', dkim: 'DKIM', spf: 'SPF', dmarc: 'DMARC' },
+    status: {
+      ok: 'published',
+      okSpf: 'passes on every route',
+      missing: 'not published',
+      mismatch: 'published with another key',
+      no_key: 'no DKIM key',
+      fail: 'does not pass on {{routes}}',
+      dns_error: 'the lookup failed; check again',
+    },
+  },
 } as const;
 
 type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };

@@ -1070,4 +1070,20 @@ export const ja: Resources = {
       import: '取り込み',
     },
   },
+  phones: { menu: 'メニュー' },
+  recordChecks: {
+    title: 'DNSレコードの公開状況',
+    checking: 'DNSを確認しています…',
+    recheck: '再確認',
+    records: { verification: '確認用のレコード', dkim: 'DKIM', spf: 'SPF', dmarc: 'DMARC' },
+    status: {
+      ok: '公開されています',
+      okSpf: 'すべての送信経路で合格',
+      missing: '公開されていません',
+      mismatch: '別の鍵が公開されています',
+      no_key: 'DKIMの鍵がありません',
+      fail: '次の経路で不合格: {{routes}}',
+      dns_error: 'DNSを確認できませんでした。再確認してください',
+    },
+  },
 };
