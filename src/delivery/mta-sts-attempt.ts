@@ -29,10 +29,13 @@ export function stsRefusedLog(ctx: AppContext, domain: string, policy: MtaStsPol
     );
 }
 
-/** The attempt's TLS columns; nothing when not known (no connection, or the pool could not say). */
+/**
+ * The attempt's TLS columns: the version and 1/0 for a verified certificate; in clear, no version and
+ * 0. Nothing when not known (no connection, or the pool could not say).
+ */
 export function tlsColumns(
   tls: ConnectionTls | undefined,
 ): Pick<AttemptRecord, 'tls_version' | 'tls_verified'> {
   if (!tls) return {};
-  return { tls_version: tls.version, tls_verified: tls.version === null ? null : tls.verified ? 1 : 0 };
+  return { tls_version: tls.version, tls_verified: tls.verified ? 1 : 0 };
 }

@@ -224,7 +224,9 @@ export const attemptSchema = z.object({
   tlsVerified: z
     .boolean()
     .nullable()
-    .describe("Whether the server's certificate was verified; null: no TLS, or not recorded"),
+    .describe(
+      "Whether the server's certificate was verified (false with tlsVersion null: sent in clear); null: not recorded",
+    ),
 });
 
 export const bounceEntrySchema = z.object({

@@ -250,7 +250,7 @@ export interface AttemptsTable {
   duration_ms: number;
   /** The TLS version of the connection (`TLSv1.3`…), null in clear or without a connection. */
   tls_version?: string | null;
-  /** 1: the server's certificate was verified; 0: it was not (opportunistic TLS); null: no TLS. */
+  /** 1: the server's certificate was verified; 0: it was not, or the connection was in clear; null: not known. */
   tls_verified?: number | null;
 }
 
