@@ -1,13 +1,11 @@
 /**
  * What MTA-STS (RFC 8461, issue 21) adds to a platform attempt: the deferral when an `enforce`
  * policy names none of the domain's MX hosts, the log of what `enforce` would have refused under
- * `testing`, and the TLS of the connection as the attempt records it.
+ * `testing`. The TLS of each attempt's connection is recorded by `attempt-tls.ts`.
  */
 import type { AppContext } from '../context.js';
 import type { MtaStsPolicy } from '../domain/mta-sts.js';
 import { type Classification, classifyReply } from '../domain/smtp-reply.js';
-import type { AttemptRecord } from '../queue/transitions.js';
-import type { ConnectionTls } from '../transports/connection-tls.js';
 
 /** An `enforce` policy names none of the MX hosts: deferred, nothing sent (rule `mx.mta-sts-mismatch`). */
 export function mtaStsMismatch(domain: string, hosts: string[]): { c: Classification; text: string } {
@@ -27,15 +25,4 @@ export function stsRefusedLog(ctx: AppContext, domain: string, policy: MtaStsPol
       { event: 'mta_sts.mx_refused', domain, policyId: policy.id, hosts },
       'MTA-STS enforce: MX hosts not named by the policy are left out',
     );
-}
-
-/**
- * The attempt's TLS columns: the version and 1/0 for a verified certificate; in clear, no version and
- * 0. Nothing when not known (no connection, or the pool could not say).
- */
-export function tlsColumns(
-  tls: ConnectionTls | undefined,
-): Pick<AttemptRecord, 'tls_version' | 'tls_verified'> {
-  if (!tls) return {};
-  return { tls_version: tls.version, tls_verified: tls.verified ? 1 : 0 };
 }

@@ -13,7 +13,8 @@ import { type Classification, classifyReply, fromNodemailerError } from '../doma
 import { mtaStsPolicy } from '../transports/mta-sts.js';
 import { type PlatformTarget, platformTargets } from '../transports/platform-transport.js';
 import type { SmtpPools } from '../transports/smtp-pools.js';
-import { mtaStsMismatch, stsRefusedLog, tlsColumns } from './mta-sts-attempt.js';
+import { tlsColumns } from './attempt-tls.js';
+import { mtaStsMismatch, stsRefusedLog } from './mta-sts-attempt.js';
 import { type AttemptResult, answeredStep, replyText } from './outcome.js';
 import type { Prepared } from './prepare.js';
 
