@@ -39,8 +39,8 @@ export function RetrySchedulesFieldset({
       <legend>{t('retrySchedules.title')}</legend>
       <p className="hint">{t('retrySchedules.hint')}</p>
       {emailTypes.map((type) => (
-        <div key={type} className="retry-schedule">
-          <h3>{t(`retrySchedules.types.${type}`)}</h3>
+        <fieldset key={type} className="retry-schedule">
+          <legend>{t(`retrySchedules.types.${type}`)}</legend>
           <Field
             label={t('retrySchedules.delays')}
             hint={t('retrySchedules.delaysHint', { max: bounds.maxDelays })}
@@ -79,7 +79,7 @@ export function RetrySchedulesFieldset({
               }
             />
           </Field>
-        </div>
+        </fieldset>
       ))}
     </fieldset>
   );
