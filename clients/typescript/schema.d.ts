@@ -461,6 +461,7 @@ export interface paths {
                         archiveRetentionDays?: number;
                         /** @description Workflow mail carries the one-click unsubscribe headers too (mass email always carries them) */
                         workflowUnsubscribe?: boolean;
+                        retrySchedules?: components["schemas"]["RetrySchedulesInput"];
                     };
                 };
             };
@@ -3673,7 +3674,7 @@ export interface paths {
                         url: string;
                         description?: string | null;
                         /** @description Event types sent to this endpoint */
-                        events: ("delivery.sent" | "delivery.deferred" | "delivery.bounced" | "delivery.complained" | "delivery.failed" | "delivery.expired" | "relay.suspended" | "relay.oauth_reauth" | "recipient.unsubscribed" | "org.complaint_rate_warning" | "org.mass_paused")[];
+                        events: ("delivery.sent" | "delivery.deferred" | "delivery.delayed" | "delivery.bounced" | "delivery.complained" | "delivery.failed" | "delivery.expired" | "relay.suspended" | "relay.oauth_reauth" | "recipient.unsubscribed" | "org.complaint_rate_warning" | "org.mass_paused")[];
                         /** @default true */
                         enabled?: boolean;
                     };
@@ -3803,7 +3804,7 @@ export interface paths {
                         url?: string;
                         description?: string | null;
                         /** @description Event types sent to this endpoint */
-                        events?: ("delivery.sent" | "delivery.deferred" | "delivery.bounced" | "delivery.complained" | "delivery.failed" | "delivery.expired" | "relay.suspended" | "relay.oauth_reauth" | "recipient.unsubscribed" | "org.complaint_rate_warning" | "org.mass_paused")[];
+                        events?: ("delivery.sent" | "delivery.deferred" | "delivery.delayed" | "delivery.bounced" | "delivery.complained" | "delivery.failed" | "delivery.expired" | "relay.suspended" | "relay.oauth_reauth" | "recipient.unsubscribed" | "org.complaint_rate_warning" | "org.mass_paused")[];
                         enabled?: boolean;
                     };
                 };
@@ -4637,6 +4638,18 @@ export interface components {
             unmatched: number;
             notBounces: number;
         };
+        RetryScheduleInput: {
+            /** @description Minutes to wait after the 1st, 2nd… failed attempt; the last wait repeats */
+            delaysMinutes: number[];
+            /** @description Hours after queueing at which a delivery still failing ends failed */
+            maxAgeHours: number;
+        };
+        /** @description Retries and maximum age per email type (defaults: workflow and individual 72 h, mass 24 h) */
+        RetrySchedulesInput: {
+            workflow: components["schemas"]["RetryScheduleInput"];
+            individual: components["schemas"]["RetryScheduleInput"];
+            mass: components["schemas"]["RetryScheduleInput"];
+        };
         SettingsInput: {
             /** @description The org's calendar day for caps, the plan limit and suspensions */
             timeZone: string;
@@ -4653,6 +4666,7 @@ export interface components {
             archiveRetentionDays: number;
             /** @description Workflow mail carries the one-click unsubscribe headers too (mass email always carries them) */
             workflowUnsubscribe: boolean;
+            retrySchedules: components["schemas"]["RetrySchedulesInput"];
         };
         SuppressionInput: {
             /** @description Lower-case address */
@@ -5157,6 +5171,10 @@ export interface components {
                     reply: string | null;
                     ruleId: string | null;
                     durationMs: number;
+                    /** @description TLS version of the connection (TLSv1.3…); null: in clear, no connection, or not recorded */
+                    tlsVersion: string | null;
+                    /** @description Whether the server's certificate was verified (false with tlsVersion null: sent in clear); null: not recorded */
+                    tlsVerified: boolean | null;
                 }[];
                 bounces: {
                     /** @description Enhanced status code, e.g. 5.1.1 (empty when the report gave none) */
@@ -5341,7 +5359,7 @@ export interface components {
             id: string;
             url: string;
             description: string | null;
-            events: ("delivery.sent" | "delivery.deferred" | "delivery.bounced" | "delivery.complained" | "delivery.failed" | "delivery.expired" | "relay.suspended" | "relay.oauth_reauth" | "recipient.unsubscribed" | "org.complaint_rate_warning" | "org.mass_paused")[];
+            events: ("delivery.sent" | "delivery.deferred" | "delivery.delayed" | "delivery.bounced" | "delivery.complained" | "delivery.failed" | "delivery.expired" | "relay.suspended" | "relay.oauth_reauth" | "recipient.unsubscribed" | "org.complaint_rate_warning" | "org.mass_paused")[];
             enabled: boolean;
             /**
              * @description From the last 10 tried deliveries: failing when all failed, degraded when some did, ok otherwise
@@ -5359,7 +5377,7 @@ export interface components {
             id: string;
             url: string;
             description: string | null;
-            events: ("delivery.sent" | "delivery.deferred" | "delivery.bounced" | "delivery.complained" | "delivery.failed" | "delivery.expired" | "relay.suspended" | "relay.oauth_reauth" | "recipient.unsubscribed" | "org.complaint_rate_warning" | "org.mass_paused")[];
+            events: ("delivery.sent" | "delivery.deferred" | "delivery.delayed" | "delivery.bounced" | "delivery.complained" | "delivery.failed" | "delivery.expired" | "relay.suspended" | "relay.oauth_reauth" | "recipient.unsubscribed" | "org.complaint_rate_warning" | "org.mass_paused")[];
             enabled: boolean;
             /**
              * @description From the last 10 tried deliveries: failing when all failed, degraded when some did, ok otherwise
@@ -5633,6 +5651,18 @@ export interface components {
             unmatched: number;
             notBounces: number;
         };
+        RetrySchedule: {
+            /** @description Minutes to wait after the 1st, 2nd… failed attempt; the last wait repeats */
+            delaysMinutes: number[];
+            /** @description Hours after queueing at which a delivery still failing ends failed */
+            maxAgeHours: number;
+        };
+        /** @description Retries and maximum age per email type (defaults: workflow and individual 72 h, mass 24 h) */
+        RetrySchedules: {
+            workflow: components["schemas"]["RetrySchedule"];
+            individual: components["schemas"]["RetrySchedule"];
+            mass: components["schemas"]["RetrySchedule"];
+        };
         Settings: {
             /** @description The org's calendar day for caps, the plan limit and suspensions */
             timeZone: string;
@@ -5649,6 +5679,7 @@ export interface components {
             archiveRetentionDays: number;
             /** @description Workflow mail carries the one-click unsubscribe headers too (mass email always carries them) */
             workflowUnsubscribe: boolean;
+            retrySchedules: components["schemas"]["RetrySchedules"];
         };
         Suppression: {
             /** @description Lower-case address */
@@ -6153,6 +6184,10 @@ export interface components {
                     reply: string | null;
                     ruleId: string | null;
                     durationMs: number;
+                    /** @description TLS version of the connection (TLSv1.3…); null: in clear, no connection, or not recorded */
+                    tlsVersion: string | null;
+                    /** @description Whether the server's certificate was verified (false with tlsVersion null: sent in clear); null: not recorded */
+                    tlsVerified: boolean | null;
                 }[];
                 bounces: {
                     /** @description Enhanced status code, e.g. 5.1.1 (empty when the report gave none) */
@@ -6337,7 +6372,7 @@ export interface components {
             id: string;
             url: string;
             description: string | null;
-            events: ("delivery.sent" | "delivery.deferred" | "delivery.bounced" | "delivery.complained" | "delivery.failed" | "delivery.expired" | "relay.suspended" | "relay.oauth_reauth" | "recipient.unsubscribed" | "org.complaint_rate_warning" | "org.mass_paused")[];
+            events: ("delivery.sent" | "delivery.deferred" | "delivery.delayed" | "delivery.bounced" | "delivery.complained" | "delivery.failed" | "delivery.expired" | "relay.suspended" | "relay.oauth_reauth" | "recipient.unsubscribed" | "org.complaint_rate_warning" | "org.mass_paused")[];
             enabled: boolean;
             /**
              * @description From the last 10 tried deliveries: failing when all failed, degraded when some did, ok otherwise
@@ -6355,7 +6390,7 @@ export interface components {
             id: string;
             url: string;
             description: string | null;
-            events: ("delivery.sent" | "delivery.deferred" | "delivery.bounced" | "delivery.complained" | "delivery.failed" | "delivery.expired" | "relay.suspended" | "relay.oauth_reauth" | "recipient.unsubscribed" | "org.complaint_rate_warning" | "org.mass_paused")[];
+            events: ("delivery.sent" | "delivery.deferred" | "delivery.delayed" | "delivery.bounced" | "delivery.complained" | "delivery.failed" | "delivery.expired" | "relay.suspended" | "relay.oauth_reauth" | "recipient.unsubscribed" | "org.complaint_rate_warning" | "org.mass_paused")[];
             enabled: boolean;
             /**
              * @description From the last 10 tried deliveries: failing when all failed, degraded when some did, ok otherwise

@@ -81,6 +81,8 @@ export interface Config {
   ehloName: string;
   notifyFrom: string | undefined;
   directPort: number;
+  /** MTA-STS (RFC 8461): the policy fetch's port, and a private CA trusted besides the system's (tests only). */
+  mtaSts: { port: number; ca: string | undefined };
   webhooks: WebhookConfig;
   workerConcurrency: number;
   workerProcesses: number;
@@ -286,6 +288,10 @@ export function loadConfig(env: Env = process.env): Config {
     ehloName: raw.MAILROUTE_EHLO_NAME ?? hostname(),
     notifyFrom: raw.MAILROUTE_NOTIFY_FROM,
     directPort: raw.MAILROUTE_DIRECT_PORT,
+    mtaSts: {
+      port: raw.MAILROUTE_MTA_STS_TEST_PORT,
+      ca: raw.MAILROUTE_MTA_STS_TEST_CA ? readFileSync(raw.MAILROUTE_MTA_STS_TEST_CA, 'utf8') : undefined,
+    },
     webhooks: {
       ses: {
         topicArns: raw.MAILROUTE_WEBHOOK_SES_TOPIC_ARNS,

@@ -256,6 +256,16 @@ export const settingDocs: SettingDoc[] = [
     doc: 'Port of receiving servers for `direct` MX delivery (another only for test setups).',
   },
   {
+    key: 'MAILROUTE_MTA_STS_TEST_PORT',
+    defaultText: '443',
+    doc: 'Test setups only: the port of the HTTPS server MTA-STS policies are fetched from (`https://mta-sts.<domain>/.well-known/mta-sts.txt`).',
+  },
+  {
+    key: 'MAILROUTE_MTA_STS_TEST_CA',
+    defaultText: '(none: the system CAs only)',
+    doc: 'Test setups only: PEM file of a private CA trusted besides the system CAs for the MTA-STS policy fetch and for MX certificates under an `enforce` policy.',
+  },
+  {
     key: 'MAILROUTE_SMTP_TIMEOUT_SECONDS',
     defaultText: '30',
     doc: 'Outgoing SMTP: how long to wait to connect and for the greeting; a stalled reply waits twice as long.',
@@ -443,6 +453,8 @@ export const configSchema = z.object({
   MAILROUTE_EHLO_NAME: optionalText,
   MAILROUTE_NOTIFY_FROM: optionalText.pipe(z.email('must be an email address').optional()),
   MAILROUTE_DIRECT_PORT: port('MAILROUTE_DIRECT_PORT').default(25),
+  MAILROUTE_MTA_STS_TEST_PORT: port('MAILROUTE_MTA_STS_TEST_PORT').default(443),
+  MAILROUTE_MTA_STS_TEST_CA: optionalText,
   MAILROUTE_SMTP_TIMEOUT_SECONDS: z.coerce
     .number()
     .positive('must be a positive number of seconds')

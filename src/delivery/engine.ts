@@ -6,6 +6,7 @@
  */
 import type { AppContext } from '../context.js';
 import type { SigningKey } from '../dkim/sign.js';
+import { retryPolicyFor } from '../domain/retry-schedules.js';
 import { type ReturnPathRoute, returnPath, returnPathKind } from '../domain/return-path.js';
 import type { FallbackCause, RouteDecision } from '../domain/route-reasons.js';
 import { candidateRelays, hasRelaysFor, passedOver, whenNoRelaySent } from '../domain/routing.js';
@@ -248,11 +249,16 @@ export class DeliveryEngine {
     const because: FallbackCause =
       d.type === 'system' ? 'system' : hasRelays ? 'none_could_take' : 'no_relay';
     if (whenNoRelaySent(org.settings.relayFallback, hasRelays) === 'retry') {
-      const transition = retryOrFailTransition(d, now, {
-        status: '4.4.0',
-        reply: 'no relay could take the delivery; the org keeps mail on its relays',
-        tried: [...tried],
-      });
+      const transition = retryOrFailTransition(
+        d,
+        now,
+        {
+          status: '4.4.0',
+          reply: 'no relay could take the delivery; the org keeps mail on its relays',
+          tried: [...tried],
+        },
+        retryPolicyFor(org.settings.retrySchedules, d.type),
+      );
       return decided({ transition }, 'retry', because);
     }
     return decided(await this.throughPlatform(d, m, org, attempts), 'platform', because);
@@ -289,7 +295,8 @@ export class DeliveryEngine {
     if (c.breaker) await recordRelayFailure(this.ctx, relay, org.settings.timeZone, result.reply);
     tried.add(relay.id);
     if (org.settings.relayFallback === 'retry') {
-      const transition = retryOrFailTransition(d, now, { ...reply, tried: [] });
+      const policy = retryPolicyFor(org.settings.retrySchedules, d.type);
+      const transition = retryOrFailTransition(d, now, { ...reply, tried: [] }, policy);
       return { done: { transition }, route: 'retry', because: 'none_could_take' };
     }
     return undefined;
@@ -371,7 +378,7 @@ export class DeliveryEngine {
         archive: prepared,
       };
     }
-    return { transition: this.platformFailed(d, result) };
+    return { transition: this.platformFailed(d, result, org) };
   }
 
   /** The bounce a failed attempt is, classified, or undefined when it is none (`domain/smtp-bounce.ts`). */
@@ -379,13 +386,18 @@ export class DeliveryEngine {
     return smtpBounceOf(this.classifyBounce, result.classification!, result.reply, result.answered);
   }
 
-  private platformFailed(d: DeliveriesTable, result: AttemptResult): Transition {
+  private platformFailed(d: DeliveriesTable, result: AttemptResult, org: Org): Transition {
     const c = result.classification!;
     const reply = result.reply;
     if (c.action === 'bounce')
       return bouncedTransition(null, { status: c.status, reply }, this.bounceOf(result));
     return {
-      ...retryOrFailTransition(d, this.ctx.clock.now(), { status: c.status, reply, tried: [] }),
+      ...retryOrFailTransition(
+        d,
+        this.ctx.clock.now(),
+        { status: c.status, reply, tried: [] },
+        retryPolicyFor(org.settings.retrySchedules, d.type),
+      ),
       route: 'platform',
       relayId: null,
     };

@@ -10,8 +10,11 @@ import type { AppContext } from '../context.js';
 import { DnsError } from '../dns/resolver.js';
 import type { Answered } from '../domain/smtp-bounce.js';
 import { type Classification, classifyReply, fromNodemailerError } from '../domain/smtp-reply.js';
+import { mtaStsPolicy } from '../transports/mta-sts.js';
 import { type PlatformTarget, platformTargets } from '../transports/platform-transport.js';
 import type { SmtpPools } from '../transports/smtp-pools.js';
+import { tlsColumns } from './attempt-tls.js';
+import { mtaStsMismatch, stsRefusedLog } from './mta-sts-attempt.js';
 import { type AttemptResult, answeredStep, replyText } from './outcome.js';
 import type { Prepared } from './prepare.js';
 
@@ -55,12 +58,17 @@ export async function attemptPlatform(
   let targets: PlatformTarget[];
   let refused: string[];
   let nullMx: boolean | undefined;
+  let stsRefused: string[] | undefined;
+  // The recipient domain's MTA-STS policy (issue 21), for direct delivery only.
+  const sts =
+    ctx.config.platformSmtp.kind === 'direct' ? await mtaStsPolicy(ctx, recipientDomain) : undefined;
   try {
-    ({ targets, refused, nullMx } = await platformTargets(
+    ({ targets, refused, nullMx, stsRefused } = await platformTargets(
       ctx.config,
       ctx.dns,
       recipientDomain,
       localAddress,
+      sts,
     ));
   } catch (err) {
     // The lookup failed (SERVFAIL, timeout): nothing is known about the domain yet, so it defers.
@@ -78,6 +86,11 @@ export async function attemptPlatform(
     const text = `556 5.1.10 ${recipientDomain} accepts no mail (null MX)`;
     const c = classifyReply({ path: 'platform', command: 'rcpt', code: 556, enhanced: '5.1.10', text });
     return failure(c, text, null, 0, now, 'dns');
+  }
+  if (sts && stsRefused) stsRefusedLog(ctx, recipientDomain, sts, stsRefused);
+  if (sts?.mode === 'enforce' && targets.length === 0 && refused.length === 0 && stsRefused) {
+    const { c, text } = mtaStsMismatch(recipientDomain, stsRefused);
+    return failure(c, text, null, 0, now);
   }
   if (targets.length === 0 && refused.length > 0) {
     // Every MX address is one the host policy refuses. A permanent failure, not a deferral: the
@@ -120,12 +133,14 @@ export async function attemptPlatform(
           reply: out.response ?? '',
           rule_id: null,
           duration_ms: out.ms,
+          ...tlsColumns(out.tls),
         },
       };
     }
     const input = fromNodemailerError(out.error, 'platform');
     const c = classifyReply(input);
     last = failure(c, replyText(out.error), host, out.ms, now, answeredStep(input));
+    last.record = { ...last.record, ...tlsColumns(out.tls) };
     if (c.scope !== 'connection') break;
   }
   return last!;

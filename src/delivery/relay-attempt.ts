@@ -19,6 +19,7 @@ import {
 import type { RelaysTable } from '../store/schema.js';
 import { type RelayAuth, relayPoolKey, relayPoolOptions } from '../transports/relay-transport.js';
 import type { SmtpPools } from '../transports/smtp-pools.js';
+import { tlsColumns } from './attempt-tls.js';
 import { type AttemptResult, answeredStep, replyText } from './outcome.js';
 import type { Prepared } from './prepare.js';
 
@@ -130,6 +131,7 @@ export async function attemptRelay(
         reply: out.response ?? '',
         rule_id: null,
         duration_ms: out.ms,
+        ...tlsColumns(out.tls),
       },
     };
   }

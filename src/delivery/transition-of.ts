@@ -2,7 +2,8 @@
  * The ways one delivery's processing can end, as the transitions the queue writes
  * (`queue/transitions.ts`). Each end is built here once; the engine only chooses which.
  */
-import { defaultRetryPolicy, nextAttempt } from '../domain/retry.js';
+import { defaultRetryPolicy, nextAttempt, type RetryPolicy } from '../domain/retry.js';
+import { expiryReason } from '../domain/retry-schedules.js';
 import type { ReturnPathKind } from '../domain/return-path.js';
 import type { SmtpBounce } from '../domain/smtp-bounce.js';
 import type { Transition } from '../queue/transitions.js';
@@ -77,15 +78,17 @@ export function waitTransition(at: number, slowedDown?: { slowdowns: number } & 
 
 /**
  * A temporary failure on the final path: retry with backoff, or, once the queue lifetime is over,
- * fail for good (R16), keeping the last temporary reply as the reason. `tried` are the relays this
- * round already tried (null: start the next round afresh).
+ * fail for good (R16) with the reason: the maximum age of its type ran out, and the last temporary
+ * reply. `tried` are the relays this round already tried (null: start the next round afresh).
+ * `policy`: the retry schedule of the delivery's type in its org (`domain/retry-schedules.ts`).
  */
 export function retryOrFailTransition(
-  d: Pick<DeliveriesTable, 'attempts' | 'created_at'>,
+  d: Pick<DeliveriesTable, 'attempts' | 'created_at' | 'type'>,
   now: number,
   r: Reply & { tried?: string[] },
+  policy: RetryPolicy = defaultRetryPolicy,
 ): Transition {
-  const next = nextAttempt(defaultRetryPolicy, { attempts: d.attempts + 1, createdAt: d.created_at, now });
+  const next = nextAttempt(policy, { attempts: d.attempts + 1, createdAt: d.created_at, now });
   const base = {
     countsAsAttempt: true,
     lastStatus: r.status,
@@ -93,6 +96,6 @@ export function retryOrFailTransition(
     relaysTried: r.tried ?? null,
   };
   return 'expire' in next
-    ? { ...base, status: 'failed' }
+    ? { ...base, status: 'failed', lastReply: expiryReason(d.type, policy.maxAgeHours, r.reply) }
     : { ...base, status: 'deferred', nextAttemptAt: next.retryAt };
 }

@@ -205,6 +205,15 @@ export const smtpReplyRules: readonly ReplyRule[] = Object.freeze([
       "every address of the recipient domain's mail servers is one the host policy refuses (MAILROUTE_RELAY_HOSTS)",
   },
   {
+    // Platform delivery under an `enforce` MTA-STS policy (RFC 8461) that names none of the domain's
+    // MX hosts (`EMTASTS` is mailroute's own kind): never sent in clear or elsewhere, deferred until
+    // the domain's MX or policy changes, or the delivery reaches its maximum age.
+    id: 'mx.mta-sts-mismatch',
+    when: { path: 'platform', kinds: ['EMTASTS'] },
+    outcome: defer('4.7.5', 'recipient'),
+    reason: "none of the recipient domain's mail servers is named by its MTA-STS policy (enforce)",
+  },
+  {
     id: 'message.too-big',
     when: {
       any: [

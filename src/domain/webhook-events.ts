@@ -10,6 +10,7 @@ import type { BounceReason } from './bounce-reasons.js';
 export const webhookEventTypes = [
   'delivery.sent',
   'delivery.deferred',
+  'delivery.delayed',
   'delivery.bounced',
   'delivery.complained',
   'delivery.failed',

@@ -2,7 +2,7 @@
  * Claiming due deliveries (Postfix's `qmgr`): a batch of queued or deferred deliveries whose time
  * has come, most urgent type first. A claim is one statement: on PostgreSQL the rows are picked
  * `FOR UPDATE SKIP LOCKED`, so several workers never take the same delivery; SQLite has one writer
- * at a time. Deliveries left in `sending` by a worker that died go back to the queue once their
+ * at a time. Retries and fresh mail are claimed side by side (`claimDue`). Deliveries left in `sending` by a worker that died go back to the queue once their
  * lease has run out. Deliveries of a disabled org are skipped, not changed: they wait, held, until the
  * operator enables the org again (a delivery already claimed when its org is disabled finishes).
  */
@@ -33,13 +33,17 @@ export interface ClaimOptions {
   leaseMs: number;
 }
 
-/** The claim as one statement (exported so its query plan can be checked). */
-export function claimQuery(store: Store, o: ClaimOptions) {
+/**
+ * The claim of one kind of waiting delivery as one statement (exported so its query plan can be
+ * checked): `fresh` (queued: new mail, or mail waiting for a paced relay) or `retry` (deferred after
+ * a failed attempt), each walking its own partial index in priority order.
+ */
+export function claimQuery(store: Store, o: ClaimOptions, kind: 'fresh' | 'retry' = 'fresh') {
   const { db } = store;
   let due = db
     .selectFrom('deliveries')
     .select('id')
-    .where(isWaiting)
+    .where(kind === 'fresh' ? isQueued : isDeferred)
     .where('next_attempt_at', '<=', o.now)
     .where('deliveries.org_id', 'not in', disabledOrgs(store))
     .orderBy('priority')
@@ -53,8 +57,26 @@ export function claimQuery(store: Store, o: ClaimOptions) {
     .returningAll();
 }
 
+const isQueued = sql<boolean>`${sql.ref('status')} = 'queued'`;
+const isDeferred = sql<boolean>`${sql.ref('status')} = 'deferred'`;
+
+/**
+ * A batch of due deliveries. Retries take at most half of it while fresh mail waits, so a
+ * destination that keeps failing (its deliveries deferred, due again and again) never starves fresh
+ * mail to others (issue 21), and fresh mail never starves retries either: each side fills what the
+ * other leaves.
+ */
 export async function claimDue(store: Store, o: ClaimOptions): Promise<DeliveriesTable[]> {
-  const claimed = await claimQuery(store, o).execute();
+  const share = Math.max(1, Math.floor(o.limit / 2));
+  const retries = await claimQuery(store, { ...o, limit: Math.min(share, o.limit) }, 'retry').execute();
+  const freshLimit = o.limit - retries.length;
+  const fresh = freshLimit > 0 ? await claimQuery(store, { ...o, limit: freshLimit }, 'fresh').execute() : [];
+  const left = o.limit - retries.length - fresh.length;
+  const more =
+    left > 0 && retries.length === share
+      ? await claimQuery(store, { ...o, limit: left }, 'retry').execute()
+      : [];
+  const claimed = [...retries, ...fresh, ...more];
   return claimed.sort((a, b) => a.priority - b.priority || a.next_attempt_at - b.next_attempt_at);
 }
 

@@ -1,6 +1,7 @@
 /**
  * Every change of a claimed delivery's state, with its attempt records, archive, counters,
- * webhook event (`delivery.sent`, `.deferred`, `.bounced`, `.failed`), a refusal's bounce record and
+ * webhook event (`delivery.sent`, `.deferred`, `.bounced`, `.failed`, and `.delayed` with the first
+ * deferral), a refusal's bounce record and
  * suppression (source `smtp`, SPEC R18, R20) and, for a send through a
  * relay, the reset of that relay's consecutive-failure count (the breaker, SPEC R13), in
  * one transaction shared by the changes that finish together (group commit). Only the worker
@@ -260,36 +261,45 @@ const EVENT_OF: Partial<Record<DeliveryStatus, string>> = {
 function deliveryEvent(p: PendingTransition, suppressed: SuppressionReason | undefined) {
   const type = EVENT_OF[p.transition.status];
   if (!type) return [];
+  const types = isFirstDeferral(p) ? [type, 'delivery.delayed'] : [type];
   const d = p.delivery;
   const t = p.transition;
   const route = t.route === undefined ? d.route : t.route;
-  return [
-    {
-      id: newSortableId('evt'),
-      org_id: d.org_id,
-      type,
-      data: JSON.stringify({
-        deliveryId: d.id,
-        messageId: d.message_id,
-        recipient: d.recipient,
-        type: d.type,
-        status: t.status,
-        route,
-        smtpStatus: t.lastStatus ?? null,
-        reply: t.lastReply ?? null,
-        attempts: d.attempts + (t.countsAsAttempt ? 1 : 0),
-        nextAttemptAt:
-          t.status === 'deferred' && t.nextAttemptAt ? new Date(t.nextAttemptAt).toISOString() : null,
-        ...(t.bounce
-          ? {
-              class: t.bounce.class,
-              reason: t.bounce.reason,
-              source: smtpBounceSource,
-              suppressed: suppressed ?? null,
-            }
-          : {}),
-      }),
-      created_at: p.now,
-    },
-  ];
+  return types.map((type) => ({
+    id: newSortableId('evt'),
+    org_id: d.org_id,
+    type,
+    data: JSON.stringify({
+      deliveryId: d.id,
+      messageId: d.message_id,
+      recipient: d.recipient,
+      type: d.type,
+      status: t.status,
+      route,
+      smtpStatus: t.lastStatus ?? null,
+      reply: t.lastReply ?? null,
+      attempts: d.attempts + (t.countsAsAttempt ? 1 : 0),
+      nextAttemptAt:
+        t.status === 'deferred' && t.nextAttemptAt ? new Date(t.nextAttemptAt).toISOString() : null,
+      ...(t.bounce
+        ? {
+            class: t.bounce.class,
+            reason: t.bounce.reason,
+            source: smtpBounceSource,
+            suppressed: suppressed ?? null,
+          }
+        : {}),
+    }),
+    created_at: p.now,
+  }));
+}
+
+/**
+ * The first deferral of a delivery (issue 21): besides `delivery.deferred` it writes one
+ * `delivery.delayed`, with the next attempt time. Every attempt that counted before this one ended
+ * the delivery or deferred it, so a delivery deferred with no attempt counted yet is deferred for
+ * the first time (waits for a paced relay never count).
+ */
+function isFirstDeferral(p: PendingTransition): boolean {
+  return p.transition.status === 'deferred' && p.transition.countsAsAttempt && p.delivery.attempts === 0;
 }

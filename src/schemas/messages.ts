@@ -227,6 +227,16 @@ export const attemptSchema = z.object({
   reply: z.string().nullable(),
   ruleId: z.string().nullable(),
   durationMs: z.number(),
+  tlsVersion: z
+    .string()
+    .nullable()
+    .describe('TLS version of the connection (TLSv1.3…); null: in clear, no connection, or not recorded'),
+  tlsVerified: z
+    .boolean()
+    .nullable()
+    .describe(
+      "Whether the server's certificate was verified (false with tlsVersion null: sent in clear); null: not recorded",
+    ),
 });
 
 export const bounceEntrySchema = z.object({

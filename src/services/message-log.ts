@@ -162,6 +162,8 @@ export async function messageDetail(ctx: AppContext, orgId: string, id: string):
           reply: a.reply,
           ruleId: a.rule_id,
           durationMs: a.duration_ms,
+          tlsVersion: a.tls_version ?? null,
+          tlsVerified: a.tls_verified === null || a.tls_verified === undefined ? null : a.tls_verified === 1,
         })),
       bounces: bounces
         .filter((b) => b.delivery_id === d.id)

@@ -23,7 +23,10 @@ export async function updateSettings(
   const before = await getSettings(ctx, actor.orgId);
   const now = ctx.clock.now();
   const changed = Object.fromEntries(
-    Object.entries(patch).filter(([k, v]) => v !== undefined && before[k as keyof Settings] !== v),
+    Object.entries(patch).filter(
+      // Values compare as JSON: a retry schedule is an object, equal when its content is.
+      ([k, v]) => v !== undefined && JSON.stringify(before[k as keyof Settings]) !== JSON.stringify(v),
+    ),
   );
   if (Object.keys(changed).length === 0) return before;
   await ctx.store.db.transaction().execute(async (trx) => {

@@ -250,6 +250,24 @@ export interface AttemptsTable {
   reply: string | null;
   rule_id: string | null;
   duration_ms: number;
+  /** The TLS version of the connection (`TLSv1.3`…), null in clear or without a connection. */
+  tls_version?: string | null;
+  /** 1: the server's certificate was verified; 0: it was not, or the connection was in clear; null: not known. */
+  tls_verified?: number | null;
+}
+
+/** A recipient domain's MTA-STS policy (RFC 8461), cached until `expires_at` (issue 21). */
+export interface MtaStsPoliciesTable {
+  domain: string;
+  /** The `id` of the `_mta-sts` TXT record the policy was fetched under. */
+  policy_id: string;
+  mode: 'enforce' | 'testing' | 'none';
+  /** JSON array of the `mx` patterns. */
+  mx: string;
+  /** Seconds, as the policy says. */
+  max_age: number;
+  fetched_at: number;
+  expires_at: number;
 }
 
 export interface ArchivesTable {
@@ -421,6 +439,7 @@ export interface Database {
   signin_addresses: SigninAddressesTable;
   api_keys: ApiKeysTable;
   settings: SettingsTable;
+  mta_sts_policies: MtaStsPoliciesTable;
   audit_log: AuditLogTable;
   domains: DomainsTable;
   dkim_keys: DkimKeysTable;

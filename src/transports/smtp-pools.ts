@@ -5,6 +5,7 @@
  */
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
+import { type ConnectionTls, connectionTls } from './connection-tls.js';
 
 export type PoolOptions = SMTPPool.Options;
 
@@ -15,6 +16,8 @@ export interface SendOutcome {
   error?: unknown;
   host: string;
   ms: number;
+  /** The TLS of the connection that sent it (undefined: not known). */
+  tls?: ConnectionTls;
 }
 
 interface Entry {
@@ -80,16 +83,24 @@ export class SmtpPools {
   ): Promise<SendOutcome> {
     const started = Date.now();
     const host = `${options.host}:${options.port}`;
-    try {
-      const info = await this.get(key, options).sendMail({
-        envelope: { from: envelope.from, to: [envelope.to] },
-        raw,
-        messageId,
-      });
-      return { ok: true, response: String(info.response ?? ''), host, ms: Date.now() - started };
-    } catch (error) {
-      return { ok: false, error, host, ms: Date.now() - started };
-    }
+    return new Promise((resolve) => {
+      try {
+        const transporter = this.get(key, options);
+        // The callback form: the connection that sent is known only while the callback runs.
+        transporter.sendMail(
+          { envelope: { from: envelope.from, to: [envelope.to] }, raw, messageId },
+          (error, info) => {
+            const tls = connectionTls(transporter, raw);
+            const ms = Date.now() - started;
+            if (error) resolve({ ok: false, error, host, ms, ...(tls ? { tls } : {}) });
+            else
+              resolve({ ok: true, response: String(info.response ?? ''), host, ms, ...(tls ? { tls } : {}) });
+          },
+        );
+      } catch (error) {
+        resolve({ ok: false, error, host, ms: Date.now() - started });
+      }
+    });
   }
 
   closeIdle(now = Date.now()): void {

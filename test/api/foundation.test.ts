@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultRetrySchedules } from '../../src/domain/retry-schedules.js';
 import { ADMIN_EMAIL, ADMIN_KEY, ADMIN_PASSWORD, startTestApp, type TestApp } from '../helpers/app.js';
 import { dialects } from '../helpers/databases.js';
 
@@ -191,6 +192,7 @@ describe.each(dialects)('HTTP API foundation on %s', (dialect) => {
         softBounceWindowDays: 7,
         archiveRetentionDays: 365,
         workflowUnsubscribe: false,
+        retrySchedules: defaultRetrySchedules(),
       });
       const bad = await t.call('PATCH', '/api/v1/settings', {
         timeZone: 'Mars/Olympus',
@@ -209,6 +211,7 @@ describe.each(dialects)('HTTP API foundation on %s', (dialect) => {
         softBounceWindowDays: 7,
         archiveRetentionDays: 365,
         workflowUnsubscribe: false,
+        retrySchedules: defaultRetrySchedules(),
       });
       expect((await t.call('GET', '/api/v1/settings')).body).toEqual(ok.body);
       await t.call('PATCH', '/api/v1/settings', { timeZone: 'Asia/Tokyo', relayFallback: 'platform' });

@@ -24,9 +24,12 @@ describe('queue query plans on SQLite', () => {
     return res.rows.map((r) => r.detail).join('\n');
   }
 
-  it('a claim walks deliveries_waiting in its order, without sorting the table', async () => {
-    const p = await plan(claimQuery(ctx.store, { owner: 'o', limit: 16, now: 1, leaseMs: 1000 }));
-    expect(p).toContain('USING INDEX deliveries_waiting');
+  it.each([
+    ['fresh', 'deliveries_fresh_due'],
+    ['retry', 'deliveries_retry_due'],
+  ] as const)('a %s claim walks %s in its order, without sorting the table', async (kind, index) => {
+    const p = await plan(claimQuery(ctx.store, { owner: 'o', limit: 16, now: 1, leaseMs: 1000 }, kind));
+    expect(p).toContain(`USING INDEX ${index}`);
     expect(p).not.toMatch(/SCAN deliveries(?! USING)/);
     expect(p).not.toContain('TEMP B-TREE');
     // Disabled orgs are skipped through their own partial index, read once per claim.

@@ -634,6 +634,14 @@ const platformCases: Case[] = [
     bounced('mx.address-refused', '5.4.4', 'recipient'),
   ],
   [
+    'an enforce MTA-STS policy that names none of the MX hosts defers (4.7.5), never sent elsewhere',
+    failure('platform', 'connect', {
+      errorKind: 'EMTASTS',
+      text: '451 4.7.5 MTA-STS policy of example.net (enforce) names none of its MX hosts: mx.other.example',
+    }),
+    { ...deferred('mx.mta-sts-mismatch', '4.7.5'), scope: 'recipient' },
+  ],
+  [
     'an unrecognized error defers through the catch-all',
     failure('platform', 'connect', {}),
     deferred('error.unknown', '4.0.0'),

@@ -790,6 +790,21 @@ export const en = {
     failing: 'Failing',
     hint: '{{failures}} of the last {{count}} deliveries failed or are waiting to be retried',
   },
+  retrySchedules: {
+    title: 'Retries',
+    hint: 'How long mailroute keeps trying a delivery that fails temporarily, per email type. When the maximum age is reached it ends failed. The first deferral sends one delivery.delayed webhook event.',
+    types: { workflow: 'Workflow', individual: 'Individual', mass: 'Mass email' },
+    delays: 'Waits between attempts (minutes)',
+    delaysHint: 'Comma-separated, e.g. 1, 5, 15, 60, 240; at most {{max}}. The last wait repeats.',
+    maxAge: 'Maximum age (hours)',
+    maxAgeHint: 'From {{min}} to {{max}} hours after the message was accepted.',
+  },
+  mtaSts: {
+    tls: 'TLS',
+    verified: '{{version}}, certificate verified',
+    unverified: '{{version}}, certificate not verified',
+    clear: 'Not encrypted',
+  },
   numbers: {
     between: 'Enter a whole number from {{min}} to {{max}}.',
     whole: 'Enter a whole number.',

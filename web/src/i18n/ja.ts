@@ -784,6 +784,21 @@ export const ja: Resources = {
     failing: '失敗中',
     hint: '直近 {{count}} 件の送信のうち {{failures}} 件が失敗または再試行待ちです',
   },
+  retrySchedules: {
+    title: '再試行',
+    hint: '一時的に失敗した配信を、メールの種類ごとにどれだけの間試し続けるかを設定します。最大保持時間に達すると失敗で終わります。最初の延期時に delivery.delayed の Webhook イベントを 1 回送ります。',
+    types: { workflow: 'ワークフロー', individual: '個別', mass: '一斉メール' },
+    delays: '再試行の間隔（分）',
+    delaysHint: 'カンマ区切り（例: 1, 5, 15, 60, 240）、最大 {{max}} 個。最後の間隔が繰り返されます。',
+    maxAge: '最大保持時間（時間）',
+    maxAgeHint: 'メールを受け付けてから {{min}}〜{{max}} 時間。',
+  },
+  mtaSts: {
+    tls: 'TLS',
+    verified: '{{version}}、証明書を検証済み',
+    unverified: '{{version}}、証明書は未検証',
+    clear: '暗号化なし',
+  },
   numbers: {
     between: '{{min}}〜{{max}}の整数を入力してください。',
     whole: '整数を入力してください。',

@@ -1,4 +1,8 @@
-/** Every attempt of one delivery: when, which route and host, the outcome and the server's reply. */
+/**
+ * Every attempt of one delivery: when, which route and host, its TLS (version, and whether the
+ * certificate was verified), the outcome and the server's reply.
+ */
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { Attempt } from '../api/types';
 import { dateTime } from '../components/format';
@@ -17,6 +21,7 @@ export function AttemptsTable({ attempts }: { attempts: Attempt[] }) {
             <th scope="col">{t('message.at')}</th>
             <th scope="col">{t('message.route')}</th>
             <th scope="col">{t('message.host')}</th>
+            <th scope="col">{t('mtaSts.tls')}</th>
             <th scope="col">{t('message.action')}</th>
             <th scope="col">{t('message.code')}</th>
             <th scope="col">{t('message.reply')}</th>
@@ -31,6 +36,7 @@ export function AttemptsTable({ attempts }: { attempts: Attempt[] }) {
               <td>
                 <code>{a.host ?? '—'}</code>
               </td>
+              <td>{tlsText(t, a)}</td>
               <td>{attemptActionText(a.action)}</td>
               <td>{a.status ?? '—'}</td>
               <td className="wrap">
@@ -43,4 +49,11 @@ export function AttemptsTable({ attempts }: { attempts: Attempt[] }) {
       </table>
     </div>
   );
+}
+
+/** `TLSv1.3, certificate verified`, `Not encrypted`, or a dash when the attempt recorded nothing. */
+function tlsText(t: TFunction, a: Attempt): string {
+  if (a.tlsVersion)
+    return t(a.tlsVerified ? 'mtaSts.verified' : 'mtaSts.unverified', { version: a.tlsVersion });
+  return a.tlsVerified === false ? t('mtaSts.clear') : '—';
 }

@@ -1,6 +1,7 @@
 /**
  * 設定: the org's time zone ("today" for every limit), what happens when a relay cannot send, when
- * soft bounces suppress an address, and how long the archive keeps sent mail; below, the signed-in
+ * soft bounces suppress an address, how long the archive keeps sent mail, and the retry schedule of
+ * each email type; below, the signed-in
  * user's own password.
  */
 import { type FormEvent, useState } from 'react';
@@ -16,6 +17,7 @@ import { RadioGroup } from '../components/radio-group';
 import { rangeError } from '../components/range-error';
 import { useSession } from '../hooks/session';
 import { useResource } from '../hooks/use-resource';
+import { RetrySchedulesFieldset } from './retry-schedules-fieldset';
 
 const zones = (() => {
   try {
@@ -131,6 +133,12 @@ function SettingsForm({ initial, saved }: { initial: Settings; saved: () => void
           { value: 'on', label: t('settings.workflowUnsubscribeOn') },
         ]}
         onChange={(v) => setS({ ...s, workflowUnsubscribe: v === 'on' })}
+      />
+      <RetrySchedulesFieldset
+        value={s.retrySchedules}
+        disabled={!canEdit}
+        errors={error?.fields}
+        onChange={(retrySchedules) => setS({ ...s, retrySchedules })}
       />
       <button type="submit" disabled={!canEdit}>
         {t('app.save')}
