@@ -93,6 +93,8 @@ export async function startMailroute({ sinkPort, workers = 0, databaseUrl, concu
   return {
     api,
     submissionPort,
+    dataDir: dir,
+    schemaUrl: schema?.url,
     pids: procs.map((p) => p.pid),
     async stop() {
       for (const p of procs) p.kill('SIGTERM');
