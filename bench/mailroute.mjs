@@ -72,7 +72,8 @@ export async function startMailroute({ sinkPort, workers = 0, databaseUrl, concu
     spawn(process.execPath, [...nodeArgs, BIN, 'start'], { env, stdio: ['ignore', 'ignore', 'inherit'] }),
   ];
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
+  // Up to a minute: on a busy machine the first start (migrations) can take a while.
+  for (let i = 0; i < 600; i++) {
     try {
       if ((await fetch(`${base}/readyz`)).ok) break;
     } catch {}

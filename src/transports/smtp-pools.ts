@@ -3,7 +3,8 @@
  * stay open between messages; `maxMessages` is unbounded, or the pool reconnects every 100
  * messages). A pool whose configuration changed is replaced; idle pools are closed.
  */
-import nodemailer, { type Transporter } from 'nodemailer';
+import { Readable } from 'node:stream';
+import nodemailer, { type SentMessageInfo, type Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 
 export type PoolOptions = SMTPPool.Options;
@@ -45,6 +46,52 @@ function signatureOf(options: PoolOptions): string {
   });
 }
 
+const ASCII = /^[\x21-\x7e]+$/;
+
+/** The pool's own `send`, under nodemailer's `Mailer` (`transporter.transporter`). */
+interface PoolTransport {
+  send(mail: unknown, callback: (err: Error | null, info: SentMessageInfo) => void): void;
+}
+
+/**
+ * Hands a prepared message straight to the pool. `sendMail` would compose the raw message again
+ * (MailComposer, a MIME node and its stream pipeline) only to stream the same bytes out; the pool
+ * reads no more of a mail than this: the envelope, the Message-ID and a stream of the message
+ * (a Readable, so the pool can tell whether a closed connection read any of it and requeue it).
+ * Addresses beyond ASCII still go through `sendMail`, which converts their domains.
+ */
+function sendPrepared(
+  transporter: Transporter,
+  raw: Buffer,
+  envelope: { from: string; to: string },
+  messageId: string | undefined,
+): Promise<SentMessageInfo> {
+  const pool = (transporter as unknown as { transporter: PoolTransport }).transporter;
+  const id = messageId ?? '';
+  const mail = {
+    data: {},
+    message: {
+      getEnvelope: () => ({ from: envelope.from, to: [envelope.to] }),
+      messageId: () => id,
+      getHeader: (name: string) => (name.toLowerCase() === 'message-id' ? id : undefined),
+      createReadStream: () => {
+        let read = false;
+        return new Readable({
+          read() {
+            if (read) return;
+            read = true;
+            this.push(raw);
+            this.push(null);
+          },
+        });
+      },
+    },
+  };
+  return new Promise((resolve, reject) =>
+    pool.send(mail, (err, info) => (err ? reject(err) : resolve(info))),
+  );
+}
+
 export class SmtpPools {
   private pools = new Map<string, Entry>();
 
@@ -81,11 +128,15 @@ export class SmtpPools {
     const started = Date.now();
     const host = `${options.host}:${options.port}`;
     try {
-      const info = await this.get(key, options).sendMail({
-        envelope: { from: envelope.from, to: [envelope.to] },
-        raw,
-        messageId,
-      });
+      const transporter = this.get(key, options);
+      const info =
+        ASCII.test(envelope.from) && ASCII.test(envelope.to)
+          ? await sendPrepared(transporter, raw, envelope, messageId)
+          : await transporter.sendMail({
+              envelope: { from: envelope.from, to: [envelope.to] },
+              raw,
+              messageId,
+            });
       return { ok: true, response: String(info.response ?? ''), host, ms: Date.now() - started };
     } catch (error) {
       return { ok: false, error, host, ms: Date.now() - started };
