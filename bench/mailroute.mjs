@@ -48,11 +48,14 @@ export async function startMailroute({ sinkPort, workers = 0, databaseUrl, concu
   );
   const port = await freePort();
   const submissionPort = await freePort();
+  const bouncePort = await freePort();
   const env = {
     PATH: process.env.PATH,
     MAILROUTE_DATA_DIR: dir,
     MAILROUTE_HTTP_PORT: String(port),
     MAILROUTE_SUBMISSION_PORT: String(submissionPort),
+    // Its own bounce listener port, so runs (and other checkouts' runs) never collide on 2525.
+    MAILROUTE_BOUNCE_SMTP_PORT: String(bouncePort),
     MAILROUTE_EHLO_NAME: 'localhost',
     MAILROUTE_BOOTSTRAP_API_KEY: KEY,
     MAILROUTE_PLANS: plans,

@@ -33,19 +33,48 @@ export interface ClaimOptions {
   leaseMs: number;
 }
 
-/** The claim as one statement (exported so its query plan can be checked). */
+/** The queue priorities (`typePriority`, `domain/routing.ts`): 0 individual and system, 1 workflow, 2 mass. */
+export const PRIORITIES = [0, 1, 2] as const;
+
+/**
+ * The claim as one statement (exported so its query plan can be checked). Each priority's due
+ * deliveries are a range of `deliveries_waiting` (priority, next_attempt_at) read from its start,
+ * so the claim seeks them: walking the whole index in (priority, due time) order instead would
+ * read every delivery not yet due before it found out there were no more due ones, in proportion
+ * to the backlog (a million deferred deliveries after a relay outage).
+ */
 export function claimQuery(store: Store, o: ClaimOptions) {
   const { db } = store;
-  let due = db
-    .selectFrom('deliveries')
-    .select('id')
-    .where(isWaiting)
-    .where('next_attempt_at', '<=', o.now)
-    .where('deliveries.org_id', 'not in', disabledOrgs(store))
-    .orderBy('priority')
-    .orderBy('next_attempt_at')
+  type Range = ['=' | '<' | '>', number];
+  // Each priority is one seek; the two open ranges hold no deliveries `typePriority` makes, but a
+  // delivery queued with another priority is still claimed, after (or before) the others.
+  const ranges: Range[] = [
+    ['<', PRIORITIES[0]],
+    ...PRIORITIES.map((p): Range => ['=', p]),
+    ['>', PRIORITIES.at(-1)!],
+  ];
+  const members = ranges.map(([op, priority], i) => {
+    let due = db
+      .selectFrom('deliveries')
+      .select(['id', 'priority', 'next_attempt_at'])
+      .where(isWaiting)
+      .where('priority', op, priority)
+      .where('next_attempt_at', '<=', o.now)
+      .where('deliveries.org_id', 'not in', disabledOrgs(store))
+      .orderBy('priority')
+      .orderBy('next_attempt_at')
+      .limit(o.limit);
+    if (store.dialect === 'postgres') due = due.forUpdate().skipLocked();
+    return db.selectFrom(due.as(`p${i}`)).select(['id', 'priority', 'next_attempt_at']);
+  });
+  const [first, ...rest] = members;
+  const union = rest.reduce((u, m) => u.unionAll(m), first!);
+  const due = db
+    .selectFrom(union.as('due'))
+    .select('due.id')
+    .orderBy('due.priority')
+    .orderBy('due.next_attempt_at')
     .limit(o.limit);
-  if (store.dialect === 'postgres') due = due.forUpdate().skipLocked();
   return db
     .updateTable('deliveries')
     .set({ status: 'sending', lease_owner: o.owner, lease_until: o.now + o.leaseMs, updated_at: o.now })
