@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/context.js';
 import { claimDue, claimQuery, nextDueAt, nextDueQuery } from '../../src/queue/claim.js';
 import { openTestContext, type TestContext } from '../helpers/context.js';
+import { pgUrl } from '../helpers/databases.js';
 
 const DEPTH = 1_000_000;
 const NOW = 1_000_000_000;
@@ -77,5 +78,65 @@ describe('queue query plans with a million deliveries waiting on SQLite', () => 
         .map((i) => `dlv_${i}`),
     );
     expect(await nextDueAt(ctx.store)).toBe(NOW + 1001);
+  });
+});
+
+describe.skipIf(!pgUrl)('queue query plans with a million deliveries waiting on PostgreSQL', () => {
+  let t: TestContext;
+  let ctx: AppContext;
+
+  beforeAll(async () => {
+    t = await openTestContext('postgres');
+    ctx = t.ctx;
+    const db = ctx.store.db;
+    await db
+      .insertInto('orgs')
+      .values({ id: 'org_d', name: 'deep', plan: 'standard', datacenter: 'jp', created_at: 0 })
+      .execute();
+    await db
+      .insertInto('messages')
+      .values({
+        id: 'msg_d',
+        org_id: 'org_d',
+        type: 'mass',
+        from_address: 'news@sakura.com',
+        from_domain: 'sakura.com',
+        subject: 'Bulk',
+        content: '{}',
+        metadata: null,
+        size: 10,
+        recipient_count: DEPTH,
+        submitted_by: 'test',
+        created_at: 0,
+      })
+      .execute();
+    await sql`insert into deliveries (id, org_id, message_id, recipient, recipient_domain, type, priority, status,
+        attempts, next_attempt_at, slowdowns, created_at, updated_at)
+      select 'dlv_' || i, 'org_d', 'msg_d', 'r' || i || '@example.net', 'example.net', 'mass', i % 3,
+        case when i % 2 = 0 then 'queued' else 'deferred' end, 0,
+        case when i % 100000 = 0 then ${sql.lit(NOW - 1)} else ${sql.lit(NOW + 1000)} + i end, 0, 0, 0
+      from generate_series(1, ${sql.lit(DEPTH)}) as i`.execute(db);
+    await sql`analyze deliveries`.execute(db);
+  }, 300_000);
+  afterAll(() => t.close());
+
+  async function plan(q: { compile(): CompiledQuery }): Promise<string> {
+    const c = q.compile();
+    const res = await ctx.store.db.executeQuery<Record<string, string>>(
+      CompiledQuery.raw(`explain ${c.sql}`, [...c.parameters]),
+    );
+    return res.rows.map((r) => Object.values(r)[0]).join('\n');
+  }
+
+  it("a claim reads each priority's due range through an index, and no sequential scan", async () => {
+    const p = await plan(claimQuery(ctx.store, { owner: 'o', limit: 64, now: NOW, leaseMs: 1000 }));
+    // Each of the five ranges is read through an index bounded by the due time (deliveries_waiting,
+    // or deliveries_waiting_due with the priority as a filter): only due rows, never the backlog.
+    expect(p.match(/Index Scan using deliveries_waiting(_due)? on deliveries/g)).toHaveLength(5);
+    expect(p.match(/Index Cond: .*next_attempt_at <= /g)).toHaveLength(5);
+    expect(p).not.toMatch(/Seq Scan on deliveries/);
+    expect(await plan(nextDueQuery(ctx.store))).not.toMatch(/Seq Scan on deliveries/);
+    const claimed = await claimDue(ctx.store, { owner: 'o', limit: 64, now: NOW, leaseMs: 1000 });
+    expect(claimed).toHaveLength(10);
   });
 });
