@@ -48,11 +48,14 @@ export async function startMailroute({ sinkPort, workers = 0, databaseUrl, concu
   );
   const port = await freePort();
   const submissionPort = await freePort();
+  const bouncePort = await freePort();
   const env = {
     PATH: process.env.PATH,
     MAILROUTE_DATA_DIR: dir,
     MAILROUTE_HTTP_PORT: String(port),
     MAILROUTE_SUBMISSION_PORT: String(submissionPort),
+    // Its own bounce listener port, so runs (and other checkouts' runs) never collide on 2525.
+    MAILROUTE_BOUNCE_SMTP_PORT: String(bouncePort),
     MAILROUTE_EHLO_NAME: 'localhost',
     MAILROUTE_BOOTSTRAP_API_KEY: KEY,
     MAILROUTE_PLANS: plans,
@@ -72,7 +75,8 @@ export async function startMailroute({ sinkPort, workers = 0, databaseUrl, concu
     spawn(process.execPath, [...nodeArgs, BIN, 'start'], { env, stdio: ['ignore', 'ignore', 'inherit'] }),
   ];
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
+  // Up to a minute: on a busy machine the first start (migrations) can take a while.
+  for (let i = 0; i < 600; i++) {
     try {
       if ((await fetch(`${base}/readyz`)).ok) break;
     } catch {}
@@ -93,6 +97,8 @@ export async function startMailroute({ sinkPort, workers = 0, databaseUrl, concu
   return {
     api,
     submissionPort,
+    dataDir: dir,
+    schemaUrl: schema?.url,
     pids: procs.map((p) => p.pid),
     async stop() {
       for (const p of procs) p.kill('SIGTERM');

@@ -74,7 +74,7 @@ function configure(dir, smtpdPort, sinkPort) {
   mkdirSync(join(dir, 'queue'), { recursive: true });
 }
 
-export async function postfixReference(sink, n, body, hooks = {}) {
+export async function postfixReference(sink, n, body, hooks = {}, message = undefined) {
   if (!existsSync(POSTFIX)) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'mailroute-postfix-'));
   chmodSync(dir, 0o755);
@@ -95,7 +95,9 @@ export async function postfixReference(sink, n, body, hooks = {}) {
       await new Promise((r) => setTimeout(r, 100));
     }
     const stopped = hooks.onStarted?.(dir);
-    const r = hooks.send ? await hooks.send(port) : await sendAll({ port, n, body, tag: 'pf', sink });
+    const r = hooks.send
+      ? await hooks.send(port)
+      : await sendAll({ port, n, body, tag: 'pf', sink, message });
     stopped?.();
     return r;
   } finally {

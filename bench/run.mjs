@@ -1,5 +1,8 @@
 // `npm run bench`: mailroute's end-to-end throughput against references measured in the same run.
-// Usage: npm run bench -- [--n 20000] [--batch 1000] [--dkim] [--workers 2] [--mass 100000] [--no-postfix] [--smtp]
+// Usage: npm run bench -- [--n 20000] [--batch 1000] [--personalized] [--dkim] [--queued 1000000]
+//        [--workers 2] [--mass 100000] [--no-postfix] [--smtp]
+// (--personalized: a {{name}} merge field per recipient in the subject and body; the references
+// send the same personalized messages. --queued N: N deliveries wait in the queue before timing.)
 // (--smtp: SMTP submission into mailroute vs Postfix, both to the sink: see smtp-bench.mjs.)
 // (DATABASE_URL=postgres://… runs mailroute on PostgreSQL; --workers adds `mailroute worker` processes.)
 import { parseArgs } from 'node:util';
@@ -7,6 +10,7 @@ import { startMailroute } from './mailroute.mjs';
 import { nodemailerReference } from './nodemailer-ref.mjs';
 import { postfixReference } from './postfix-ref.mjs';
 import { cpuSeconds, peakRssMb, withChildren } from './proc.mjs';
+import { fillQueue } from './queue-fill.mjs';
 import { startSink } from './sink.mjs';
 import { benchSmtp } from './smtp-bench.mjs';
 
@@ -15,6 +19,8 @@ const { values: o } = parseArgs({
     n: { type: 'string', default: '20000' },
     batch: { type: 'string', default: '1000' },
     dkim: { type: 'boolean', default: false },
+    personalized: { type: 'boolean', default: false },
+    queued: { type: 'string', default: '0' },
     workers: { type: 'string', default: '0' },
     mass: { type: 'string', default: '0' },
     'no-postfix': { type: 'boolean', default: false },
@@ -24,6 +30,11 @@ const { values: o } = parseArgs({
 const N = Number(o.n);
 const BATCH = Number(o.batch);
 const BODY = `${'mailroute benchmark line of text. '.repeat(30)}\n`.slice(0, 1000);
+const QUEUED = Number(o.queued);
+
+/** What recipient i receives in a personalized run: the same text the merge fields make. */
+const personal = (i) => ({ subject: `Hello Recipient ${i}`, text: `Dear Recipient ${i},\n${BODY}` });
+const MESSAGE = o.personalized ? personal : undefined;
 
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const fmt = (x, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -50,21 +61,23 @@ async function benchMailroute(sink) {
       dkimSigning: o.dkim,
       maxConnections: 10,
     });
+    if (QUEUED > 0) await prefill(mr, sink);
     const submitted = new Map();
     const pids = mr.pids.flatMap(withChildren);
     const cpu0 = pids.map(cpuSeconds);
     const t0 = performance.now();
     for (let i = 0; i < N; i += BATCH) {
       const at = performance.now();
-      // Personalized, as a CRM sends it: one merge field per recipient in the subject and the body.
-      const recipients = Array.from({ length: Math.min(BATCH, N - i) }, (_, j) => ({
-        address: `r${i + j}@example.net`,
-        fields: { name: `Recipient ${i + j}` },
-      }));
+      // --personalized, as a CRM sends it: one merge field per recipient in the subject and the body.
+      const recipients = Array.from({ length: Math.min(BATCH, N - i) }, (_, j) =>
+        o.personalized
+          ? { address: `r${i + j}@example.net`, fields: { name: `Recipient ${i + j}` } }
+          : { address: `r${i + j}@example.net` },
+      );
       const r = await mr.api('POST', '/api/v1/mass-emails', {
         from: 'news@bench.example',
-        subject: 'Hello {{name}}',
-        text: `Dear {{name}},\n${BODY}`,
+        subject: o.personalized ? 'Hello {{name}}' : 'benchmark',
+        text: o.personalized ? `Dear {{name}},\n${BODY}` : BODY,
         recipients,
       });
       submitted.set(r.id, at);
@@ -86,6 +99,23 @@ async function benchMailroute(sink) {
   } finally {
     await mr.stop();
   }
+}
+
+/** --queued: one delivery sent first (for its org and message), then the backlog copied from it. */
+async function prefill(mr, sink) {
+  await mr.api('POST', '/api/v1/mass-emails', {
+    from: 'news@bench.example',
+    subject: 'prefill',
+    text: BODY,
+    recipients: [{ address: 'prefill@example.net' }],
+  });
+  while (sink.arrivals.size < 1) await new Promise((r) => setTimeout(r, 20));
+  const t = performance.now();
+  await fillQueue({ dataDir: mr.dataDir, schemaUrl: mr.schemaUrl, n: QUEUED });
+  console.log(
+    `queued      ${fmt(QUEUED)} deferred deliveries in ${fmt((performance.now() - t) / 1000, 1)} s`,
+  );
+  sink.reset();
 }
 
 /** Submit-to-sink latency per delivery: arrival time minus the start of its batch's request. */
@@ -135,13 +165,13 @@ if (o.smtp) {
   process.exit(0);
 }
 console.log(
-  `mailroute benchmark: ${fmt(N)} messages of 1 KB, batches of ${BATCH}, ${o.dkim ? 'DKIM RSA-2048' : 'no DKIM'}, ${process.env.DATABASE_URL ? 'PostgreSQL' : 'SQLite'}, ${1 + Number(o.workers)} process(es)`,
+  `mailroute benchmark: ${fmt(N)} ${o.personalized ? 'personalized' : 'identical'} messages of 1 KB, batches of ${BATCH}, ${QUEUED > 0 ? `${fmt(QUEUED)} queued before, ` : ''}${o.dkim ? 'DKIM RSA-2048' : 'no DKIM'}, ${process.env.DATABASE_URL ? 'PostgreSQL' : 'SQLite'}, ${1 + Number(o.workers)} process(es)`,
 );
 const mr = await benchMailroute(sink);
 sink.reset();
-const nm = await nodemailerReference(sink, N, BODY);
+const nm = await nodemailerReference(sink, N, BODY, MESSAGE);
 sink.reset();
-const pf = o['no-postfix'] ? undefined : await postfixReference(sink, N, BODY);
+const pf = o['no-postfix'] ? undefined : await postfixReference(sink, N, BODY, {}, MESSAGE);
 console.log('');
 console.log(
   `mailroute   submit ${fmt(mr.submitRate)} msg/s   end to end ${fmt(mr.e2eRate)} msg/s   p50 ${fmt(mr.p50)} ms   p99 ${fmt(mr.p99)} ms   CPU ${fmt(mr.cpu, 1)} s   peak RSS ${fmt(mr.rss)} MB`,

@@ -1,8 +1,9 @@
 // Sends n 1 KB messages over 10 pooled SMTP connections (64 in flight), each tagged with an id the
 // sink records; returns when the sink has them all. Used by both reference measurements.
+// `message(i)` (optional) gives the subject and text of message i, for personalized runs.
 import nodemailer from 'nodemailer';
 
-export async function sendAll({ port, n, body, tag, sink }) {
+export async function sendAll({ port, n, body, tag, sink, message }) {
   const t = nodemailer.createTransport({
     pool: true,
     host: '127.0.0.1',
@@ -17,11 +18,12 @@ export async function sendAll({ port, n, body, tag, sink }) {
   const worker = async () => {
     while (next < n) {
       const i = next++;
+      const m = message ? message(i) : { subject: 'benchmark', text: body };
       await t.sendMail({
         from: 'news@bench.example',
         to: `r${i}@example.net`,
-        subject: 'benchmark',
-        text: body,
+        subject: m.subject,
+        text: m.text,
         headers: { 'X-Mailroute-Delivery': `${tag}_${i}` },
       });
     }

@@ -8,10 +8,12 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { type MessageParts, messageParts } from '../dkim/canonical.js';
 import { mergedSubject } from '../domain/merge-fields.js';
+import type { AppliedRule } from '../schemas/content-rules.js';
 import type { MessageContent } from '../schemas/messages.js';
 import { composeRaw } from './compose-raw.js';
 import { additionsFor, addToHtml, addToText, rulesFor } from './content-rules.js';
 import { type MergeFields, merge } from './merge.js';
+import { fieldNames, type MergeTemplate, marksFor, mergeTemplate, stamp } from './merge-template.js';
 
 export { merge };
 
@@ -21,13 +23,31 @@ export interface Personalization {
   notice?: string;
 }
 
-function personalize(c: MessageContent, p: Personalization | undefined, recipientDomain: string | undefined) {
-  const add = additionsFor(rulesFor(c.rules, recipientDomain), p?.fields, p?.notice);
+interface Rendered {
+  subject: string;
+  text?: string;
+  html?: string;
+}
+
+/** The subject and bodies merged, each place with its own fields (the same, but for templates). */
+function render(
+  c: MessageContent,
+  rules: AppliedRule[],
+  fields: { subject?: MergeFields; text?: MergeFields; html?: MergeFields },
+  notice: string | undefined,
+): Rendered {
+  const textAdd = additionsFor(rules, fields.text, notice);
+  const htmlAdd = fields.html === fields.text ? textAdd : additionsFor(rules, fields.html, notice);
   return {
-    subject: mergedSubject(c.subject, p?.fields),
-    text: c.text === undefined ? undefined : addToText(merge(c.text, p?.fields, false), add),
-    html: c.html === undefined ? undefined : addToHtml(merge(c.html, p?.fields, true), add),
+    subject: mergedSubject(c.subject, fields.subject),
+    text: c.text === undefined ? undefined : addToText(merge(c.text, fields.text, false), textAdd),
+    html: c.html === undefined ? undefined : addToHtml(merge(c.html, fields.html, true), htmlAdd),
   };
+}
+
+function personalize(c: MessageContent, p: Personalization | undefined, recipientDomain: string | undefined) {
+  const f = p?.fields;
+  return render(c, rulesFor(c.rules, recipientDomain), { subject: f, text: f, html: f }, p?.notice);
 }
 
 export interface DeliveryParts {
@@ -46,7 +66,10 @@ export function messageIdOf(deliveryId: string, fromDomain: string): string {
 
 export function composeMime(c: MessageContent, d: DeliveryParts): Promise<Buffer> {
   if (c.raw !== undefined) return composeRaw(c, d, (parsed, parts) => composeMime(parsed, parts));
-  const body = personalize(c, d.personalization, d.recipientDomain);
+  return composeRendered(c, d, personalize(c, d.personalization, d.recipientDomain));
+}
+
+function composeRendered(c: MessageContent, d: DeliveryParts, body: Rendered): Promise<Buffer> {
   const composer = new MailComposer({
     from: c.from,
     to: d.personalization?.to ?? c.to,
@@ -107,29 +130,71 @@ export class MimeTemplates {
     const p = d.personalization;
     const to = p?.to;
     if (c.raw !== undefined) return messageParts(await composeMime(c, d));
-    if (p?.fields || p?.notice || (to !== undefined && !/^[\x21-\x7e]+$/.test(to)))
+    if (p?.notice || (to !== undefined && !/^[\x21-\x7e]+$/.test(to)))
       return messageParts(await composeMime(c, d));
     const rules = c.rules ? rulesFor(c.rules, d.recipientDomain).map((r) => r.id) : [];
     const key = rules.length > 0 ? `${messageId}|${rules.join(',')}` : messageId;
+    if (p?.fields) {
+      const merged = await this.merged(key, c, d, to !== undefined);
+      const stamped = merged && stamp(merged, p.fields);
+      if (!stamped) return messageParts(await composeMime(c, d));
+      return {
+        head: Buffer.from(this.stampHead(stamped.head, d, to), 'latin1'),
+        body: Buffer.from(stamped.body, 'latin1'),
+      };
+    }
     const template = await this.template(key, c, d, to !== undefined);
-    const head = template.head
+    return { head: Buffer.from(this.stampHead(template.head, d, to), 'latin1'), body: template.body };
+  }
+
+  private stampHead(head: string, d: DeliveryParts, to: string | undefined): string {
+    return head
       .replace(`<${ID_MARK}@`, `<${d.deliveryId}@`)
       .replace(`X-Mailroute-Delivery: ${ID_MARK}`, `X-Mailroute-Delivery: ${d.deliveryId}`)
       .replace(`To: ${TO_MARK}`, `To: ${to}`);
-    return { head: Buffer.from(head, 'latin1'), body: template.body };
+  }
+
+  private mergedCache = new Map<string, Promise<MergeTemplate | undefined>>();
+
+  /** The message composed once with marks for its merge fields (`merge-template.ts`). */
+  private merged(key: string, c: MessageContent, d: DeliveryParts, personalTo: boolean) {
+    let t = this.mergedCache.get(key);
+    if (!t) {
+      const rules = rulesFor(c.rules, d.recipientDomain);
+      const names = fieldNames(c, rules);
+      const marks = marksFor(names);
+      const rendered = render(c, rules, marks, undefined);
+      t = composeRendered(c, this.markedParts(d, personalTo), rendered).then((raw) => {
+        const parts = messageParts(raw);
+        return mergeTemplate(
+          names,
+          marks,
+          rendered,
+          parts.head.toString('latin1'),
+          parts.body.toString('latin1'),
+        );
+      });
+      if (this.mergedCache.size >= TEMPLATES) this.mergedCache.delete(this.mergedCache.keys().next().value!);
+      this.mergedCache.set(key, t);
+    }
+    return t;
+  }
+
+  private markedParts(d: DeliveryParts, personalTo: boolean): DeliveryParts {
+    return {
+      deliveryId: ID_MARK,
+      fromDomain: d.fromDomain,
+      date: d.date,
+      personalization: personalTo ? { to: TO_MARK } : undefined,
+      recipientDomain: d.recipientDomain,
+    };
   }
 
   /** `key`: the message id, with the ids of the domain-limited rules that apply when there are some. */
   private template(key: string, c: MessageContent, d: DeliveryParts, personalTo: boolean) {
     let t = this.cache.get(key);
     if (!t) {
-      t = composeMime(c, {
-        deliveryId: ID_MARK,
-        fromDomain: d.fromDomain,
-        date: d.date,
-        personalization: personalTo ? { to: TO_MARK } : undefined,
-        recipientDomain: d.recipientDomain,
-      }).then((raw) => {
+      t = composeMime(c, this.markedParts(d, personalTo)).then((raw) => {
         const parts = messageParts(raw);
         return { head: parts.head.toString('latin1'), body: parts.body };
       });

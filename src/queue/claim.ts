@@ -33,23 +33,50 @@ export interface ClaimOptions {
   leaseMs: number;
 }
 
+/** The queue priorities (`typePriority`, `domain/routing.ts`): 0 individual and system, 1 workflow, 2 mass. */
+export const PRIORITIES = [0, 1, 2] as const;
+
 /**
  * The claim of one kind of waiting delivery as one statement (exported so its query plan can be
  * checked): `fresh` (queued: new mail, or mail waiting for a paced relay) or `retry` (deferred after
- * a failed attempt), each walking its own partial index in priority order.
+ * a failed attempt), each from its own partial index (priority, next_attempt_at). Each priority's
+ * due deliveries are a range of that index read from its start,
+ * so the claim seeks them: walking the whole index in (priority, due time) order instead would
+ * read every delivery not yet due before it found out there were no more due ones, in proportion
+ * to the backlog (a million deferred deliveries after a relay outage).
  */
 export function claimQuery(store: Store, o: ClaimOptions, kind: 'fresh' | 'retry' = 'fresh') {
   const { db } = store;
-  let due = db
-    .selectFrom('deliveries')
-    .select('id')
-    .where(kind === 'fresh' ? isQueued : isDeferred)
-    .where('next_attempt_at', '<=', o.now)
-    .where('deliveries.org_id', 'not in', disabledOrgs(store))
-    .orderBy('priority')
-    .orderBy('next_attempt_at')
+  type Range = ['=' | '<' | '>', number];
+  // Each priority is one seek; the two open ranges hold no deliveries `typePriority` makes, but a
+  // delivery queued with another priority is still claimed, after (or before) the others.
+  const ranges: Range[] = [
+    ['<', PRIORITIES[0]],
+    ...PRIORITIES.map((p): Range => ['=', p]),
+    ['>', PRIORITIES.at(-1)!],
+  ];
+  const members = ranges.map(([op, priority], i) => {
+    let due = db
+      .selectFrom('deliveries')
+      .select(['id', 'priority', 'next_attempt_at'])
+      .where(kind === 'fresh' ? isQueued : isDeferred)
+      .where('priority', op, priority)
+      .where('next_attempt_at', '<=', o.now)
+      .where('deliveries.org_id', 'not in', disabledOrgs(store))
+      .orderBy('priority')
+      .orderBy('next_attempt_at')
+      .limit(o.limit);
+    if (store.dialect === 'postgres') due = due.forUpdate().skipLocked();
+    return db.selectFrom(due.as(`p${i}`)).select(['id', 'priority', 'next_attempt_at']);
+  });
+  const [first, ...rest] = members;
+  const union = rest.reduce((u, m) => u.unionAll(m), first!);
+  const due = db
+    .selectFrom(union.as('due'))
+    .select('due.id')
+    .orderBy('due.priority')
+    .orderBy('due.next_attempt_at')
     .limit(o.limit);
-  if (store.dialect === 'postgres') due = due.forUpdate().skipLocked();
   return db
     .updateTable('deliveries')
     .set({ status: 'sending', lease_owner: o.owner, lease_until: o.now + o.leaseMs, updated_at: o.now })

@@ -3,7 +3,8 @@
  * stay open between messages; `maxMessages` is unbounded, or the pool reconnects every 100
  * messages). A pool whose configuration changed is replaced; idle pools are closed.
  */
-import nodemailer, { type Transporter } from 'nodemailer';
+import { Readable } from 'node:stream';
+import nodemailer, { type SentMessageInfo, type Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { type ConnectionTls, connectionTls } from './connection-tls.js';
 
@@ -48,6 +49,52 @@ function signatureOf(options: PoolOptions): string {
   });
 }
 
+const ASCII = /^[\x21-\x7e]+$/;
+
+/** The pool's own `send`, under nodemailer's `Mailer` (`transporter.transporter`). */
+interface PoolTransport {
+  send(mail: unknown, callback: (err: Error | null, info: SentMessageInfo) => void): void;
+}
+
+/**
+ * Hands a prepared message straight to the pool. `sendMail` would compose the raw message again
+ * (MailComposer, a MIME node and its stream pipeline) only to stream the same bytes out; the pool
+ * reads no more of a mail than this: the envelope, the Message-ID and a stream of the message
+ * (a Readable, so the pool can tell whether a closed connection read any of it and requeue it).
+ * Addresses beyond ASCII still go through `sendMail`, which converts their domains.
+ */
+function sendPrepared(
+  transporter: Transporter,
+  raw: Buffer,
+  envelope: { from: string; to: string },
+  messageId: string | undefined,
+  callback: (err: Error | null, info?: SentMessageInfo) => void,
+): void {
+  const pool = (transporter as unknown as { transporter: PoolTransport }).transporter;
+  const id = messageId ?? '';
+  const mail = {
+    // `raw` is where connection-tls.ts finds the connection that carries this message.
+    data: { raw },
+    message: {
+      getEnvelope: () => ({ from: envelope.from, to: [envelope.to] }),
+      messageId: () => id,
+      getHeader: (name: string) => (name.toLowerCase() === 'message-id' ? id : undefined),
+      createReadStream: () => {
+        let read = false;
+        return new Readable({
+          read() {
+            if (read) return;
+            read = true;
+            this.push(raw);
+            this.push(null);
+          },
+        });
+      },
+    },
+  };
+  pool.send(mail, callback);
+}
+
 export class SmtpPools {
   private pools = new Map<string, Entry>();
 
@@ -87,16 +134,20 @@ export class SmtpPools {
       try {
         const transporter = this.get(key, options);
         // The callback form: the connection that sent is known only while the callback runs.
-        transporter.sendMail(
-          { envelope: { from: envelope.from, to: [envelope.to] }, raw, messageId },
-          (error, info) => {
-            const tls = connectionTls(transporter, raw);
-            const ms = Date.now() - started;
-            if (error) resolve({ ok: false, error, host, ms, ...(tls ? { tls } : {}) });
-            else
-              resolve({ ok: true, response: String(info.response ?? ''), host, ms, ...(tls ? { tls } : {}) });
-          },
-        );
+        const done = (error: Error | null, info?: SentMessageInfo) => {
+          const tls = connectionTls(transporter, raw);
+          const ms = Date.now() - started;
+          if (error) resolve({ ok: false, error, host, ms, ...(tls ? { tls } : {}) });
+          else
+            resolve({ ok: true, response: String(info?.response ?? ''), host, ms, ...(tls ? { tls } : {}) });
+        };
+        if (ASCII.test(envelope.from) && ASCII.test(envelope.to))
+          sendPrepared(transporter, raw, envelope, messageId, done);
+        else
+          transporter.sendMail(
+            { envelope: { from: envelope.from, to: [envelope.to] }, raw, messageId },
+            done,
+          );
       } catch (error) {
         resolve({ ok: false, error, host, ms: Date.now() - started });
       }
