@@ -130,7 +130,7 @@ async function benchMassAcceptance(sink, n) {
 const sink = await startSink();
 if (o.smtp) {
   console.log(`mailroute SMTP benchmark: ${fmt(N)} messages of 1 KB, 10 sessions`);
-  await benchSmtp(sink, N, BODY, fmt);
+  await benchSmtp(sink, N, BODY, fmt, { postfix: !o['no-postfix'], workers: Number(o.workers) });
   await sink.close();
   process.exit(0);
 }
