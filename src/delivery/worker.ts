@@ -13,12 +13,6 @@ import { claimDue, isSending, nextDueAt, reclaimExpiredLeases } from '../queue/c
 import { DeliveryEngine } from './engine.js';
 
 const RECLAIM_EVERY_MS = 5000;
-/**
- * After a claim that took every due delivery, a finishing delivery does not claim again before
- * this long (unless intake wakes the worker): with a short queue each one would otherwise claim
- * the one or two queued since, a statement (and a commit) per delivery.
- */
-const CLAIM_AGAIN_MS = 50;
 
 /** Lease owners are `host:pid:random`; one of this host whose process no longer exists is dead. */
 export function isDeadLocalOwner(owner: string): boolean {
@@ -69,16 +63,9 @@ export class Worker {
     this.loop = this.run();
   }
 
-  /** Mail was queued (or the org's relays changed): claim at the next turn. */
   wake(): void {
-    this.claimAfter = 0;
-    this.wakes++;
     this.wakeUp?.();
   }
-
-  /** Before this time (ms, `Date.now()`), only a `wake()` makes the loop claim: nothing more was due. */
-  private claimAfter = 0;
-  private wakes = 0;
 
   /**
    * Deliveries left in `sending` by a worker of this machine whose process is gone go back to the
@@ -131,13 +118,10 @@ export class Worker {
       );
       const free = this.opts.concurrency - this.active.size;
       let claimed = 0;
-      const mayFind = Date.now() >= this.claimAfter;
       // Claim in batches (a quarter of the slots at least), not one delivery per finished one.
-      const canClaim =
-        mayFind && free > 0 && (free >= Math.ceil(this.opts.concurrency / 4) || this.active.size === 0);
+      const canClaim = free > 0 && (free >= Math.ceil(this.opts.concurrency / 4) || this.active.size === 0);
       if (canClaim) {
         try {
-          const wakes = this.wakes;
           const batch = await claimDue(this.ctx.store, {
             owner: this.owner,
             limit: free,
@@ -145,21 +129,16 @@ export class Worker {
             leaseMs: this.opts.leaseMs ?? 300_000,
           });
           claimed = batch.length;
-          // Fewer than asked: the queue had no more due; look again on a wake-up or a little later.
-          if (claimed < free && this.wakes === wakes) this.claimAfter = Date.now() + CLAIM_AGAIN_MS;
           for (const d of batch) this.track(this.engine.process(d));
         } catch (err) {
           this.ctx.log.error({ err, event: 'queue.claim_failed' }, 'claiming deliveries failed');
         }
       }
-      if (!canClaim && (mayFind || this.active.size > 0)) {
-        // a finishing delivery (or the time to look again) wakes the loop
-        await this.sleep(mayFind ? poll : Math.min(poll, Math.max(0, this.claimAfter - Date.now())));
+      if (!canClaim) {
+        await this.sleep(poll); // a finishing delivery wakes the loop
       } else if (claimed === 0) {
         if (this.active.size === 0) await this.releaseReservations();
-        const wait = await this.idleWait(poll);
-        this.claimAfter = Math.min(this.claimAfter, Date.now() + wait);
-        await this.sleep(wait);
+        await this.sleep(await this.idleWait(poll));
       }
     }
   }
@@ -184,7 +163,7 @@ export class Worker {
       .catch((err) => this.ctx.log.error({ err, event: 'delivery.crashed' }, 'delivery processing crashed'))
       .finally(() => {
         this.active.delete(tracked);
-        this.wakeUp?.();
+        this.wake();
       });
     this.active.add(tracked);
   }
