@@ -1,6 +1,7 @@
 // `npm run bench`: mailroute's end-to-end throughput against references measured in the same run.
 // Usage: npm run bench -- [--n 20000] [--batch 1000] [--dkim] [--workers 2] [--mass 100000] [--no-postfix] [--smtp]
-// (--smtp: SMTP submission into mailroute vs Postfix, both to the sink: see smtp-bench.mjs.)
+// (--smtp: SMTP submission into mailroute vs Postfix, both to the sink: see smtp-bench.mjs; with --smtp,
+// --workers adds `mailroute worker` processes and --no-postfix skips the reference.)
 // (DATABASE_URL=postgres://… runs mailroute on PostgreSQL; --workers adds `mailroute worker` processes.)
 import { parseArgs } from 'node:util';
 import { startMailroute } from './mailroute.mjs';
