@@ -54,8 +54,8 @@ export async function startMailroute({ sinkPort, workers = 0, databaseUrl, concu
     MAILROUTE_DATA_DIR: dir,
     MAILROUTE_HTTP_PORT: String(port),
     MAILROUTE_SUBMISSION_PORT: String(submissionPort),
-    // Its own bounce listener port, so runs (and other checkouts' runs) never collide on 2525.
     MAILROUTE_BOUNCE_SMTP_PORT: String(bouncePort),
+    MAILROUTE_BOUNCE_SMTP_HOST: '127.0.0.1',
     MAILROUTE_EHLO_NAME: 'localhost',
     MAILROUTE_BOOTSTRAP_API_KEY: KEY,
     MAILROUTE_PLANS: plans,
@@ -69,10 +69,14 @@ export async function startMailroute({ sinkPort, workers = 0, databaseUrl, concu
     // delivers in its own process only; without, `start` forks as many as its default says.
     ...(workers > 0 ? { MAILROUTE_WORKER_PROCESSES: '1' } : {}),
     ...(schema ? { DATABASE_URL: schema.url } : {}),
+    ...(process.env.MR_SQL_PROF ? { MR_SQL_PROF: process.env.MR_SQL_PROF } : {}),
   };
   const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
   const procs = [
-    spawn(process.execPath, [...nodeArgs, BIN, 'start'], { env, stdio: ['ignore', 'ignore', 'inherit'] }),
+    spawn(process.execPath, [...nodeArgs, BIN, 'start'], {
+      env,
+      stdio: ['ignore', process.env.BENCH_LOG ? 'inherit' : 'ignore', 'inherit'],
+    }),
   ];
   const base = `http://127.0.0.1:${port}`;
   // Up to a minute: on a busy machine the first start (migrations) can take a while.
@@ -83,7 +87,12 @@ export async function startMailroute({ sinkPort, workers = 0, databaseUrl, concu
     await new Promise((r) => setTimeout(r, 100));
   }
   for (let i = 0; i < workers; i++)
-    procs.push(spawn(process.execPath, [BIN, 'worker'], { env, stdio: ['ignore', 'ignore', 'inherit'] }));
+    procs.push(
+      spawn(process.execPath, [BIN, 'worker'], {
+        env,
+        stdio: ['ignore', process.env.BENCH_LOG ? 'inherit' : 'ignore', 'inherit'],
+      }),
+    );
   const api = async (method, path, body) => {
     const res = await fetch(base + path, {
       method,

@@ -3,7 +3,8 @@
 //        [--workers 2] [--mass 100000] [--no-postfix] [--smtp]
 // (--personalized: a {{name}} merge field per recipient in the subject and body; the references
 // send the same personalized messages. --queued N: N deliveries wait in the queue before timing.)
-// (--smtp: SMTP submission into mailroute vs Postfix, both to the sink: see smtp-bench.mjs.)
+// (--smtp: SMTP submission into mailroute vs Postfix, both to the sink: see smtp-bench.mjs; with
+// --smtp, --workers adds `mailroute worker` processes and --no-postfix skips the reference.)
 // (DATABASE_URL=postgres://… runs mailroute on PostgreSQL; --workers adds `mailroute worker` processes.)
 import { parseArgs } from 'node:util';
 import { startMailroute } from './mailroute.mjs';
@@ -160,7 +161,7 @@ async function benchMassAcceptance(sink, n) {
 const sink = await startSink();
 if (o.smtp) {
   console.log(`mailroute SMTP benchmark: ${fmt(N)} messages of 1 KB, 10 sessions`);
-  await benchSmtp(sink, N, BODY, fmt);
+  await benchSmtp(sink, N, BODY, fmt, { postfix: !o['no-postfix'], workers: Number(o.workers) });
   await sink.close();
   process.exit(0);
 }

@@ -50,8 +50,8 @@ async function pump({ port, n, body, auth, sink }) {
   return { rate: n / ((done - t0) / 1000), submitRate: n / ((submitted - t0) / 1000) };
 }
 
-export async function benchSmtp(sink, n, body, fmt) {
-  const mr = await startMailroute({ sinkPort: sink.port });
+export async function benchSmtp(sink, n, body, fmt, { postfix = true, workers = 0 } = {}) {
+  const mr = await startMailroute({ sinkPort: sink.port, workers });
   let viaMailroute;
   try {
     const domain = await mr.api('POST', '/api/v1/domains', { name: 'bench.example' });
@@ -80,17 +80,19 @@ export async function benchSmtp(sink, n, body, fmt) {
   }
   sink.reset();
   let cpuPostfix;
-  const pf = await postfixReference(sink, n, body, {
-    send: (port) => pump({ port, n, body, sink }),
-    onStarted: (dir) => {
-      const pid = Number(readFileSync(join(dir, 'queue', 'pid', 'master.pid'), 'utf8').trim());
-      const before = withChildren(pid).reduce((a, p) => a + cpuWithReaped(p), 0);
-      return () => {
-        const after = withChildren(pid).reduce((a, p) => a + cpuWithReaped(p), 0);
-        cpuPostfix = ((after - before) * 1000) / n;
-      };
-    },
-  });
+  const pf = !postfix
+    ? undefined
+    : await postfixReference(sink, n, body, {
+        send: (port) => pump({ port, n, body, sink }),
+        onStarted: (dir) => {
+          const pid = Number(readFileSync(join(dir, 'queue', 'pid', 'master.pid'), 'utf8').trim());
+          const before = withChildren(pid).reduce((a, p) => a + cpuWithReaped(p), 0);
+          return () => {
+            const after = withChildren(pid).reduce((a, p) => a + cpuWithReaped(p), 0);
+            cpuPostfix = ((after - before) * 1000) / n;
+          };
+        },
+      });
   console.log('');
   console.log(
     `smtp → mailroute → sink   ${fmt(viaMailroute.rate)} msg/s end to end (submit ${fmt(viaMailroute.submitRate)} msg/s)   CPU ${fmt(viaMailroute.cpuMs, 2)} ms/msg`,

@@ -4,8 +4,16 @@
  */
 import { DateTime, IANAZone } from 'luxon';
 
+// luxon checks a zone by building an Intl formatter each time; the answer for a name never changes.
+const checked = new Map<string, boolean>();
+
 export function isValidTimeZone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
+  let valid = checked.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone);
+    if (checked.size < 1000) checked.set(zone, valid);
+  }
+  return valid;
 }
 
 /** The org's calendar day containing `at` (epoch ms), as `YYYY-MM-DD`. */

@@ -16,7 +16,7 @@ import type { NewDelivery } from '../queue/enqueue.js';
 import type { MessageContent } from '../schemas/messages.js';
 import { suppressedAmong } from '../store/repos/suppressions.js';
 import { rulesForSubmission } from './content-rules.js';
-import { type Accepted, accept, checkFromDomain, checkSize } from './submit.js';
+import { type Accepted, acceptAll, checkFromDomain, checkSize, type Submission } from './submit.js';
 
 export interface RawSubmission {
   type: EmailType;
@@ -36,21 +36,95 @@ export interface RawAccepted extends Accepted {
   suppressed: string[];
 }
 
-export async function submitRawMessage(
+interface Checked {
+  actor: Principal;
+  submission: Submission;
+  suppressed: string[];
+}
+
+/** What became of one message of a batch: accepted (durable), or the error that refused it. */
+export type RawOutcome = { accepted: RawAccepted } | { error: unknown };
+
+/**
+ * Several whole messages at once (the submission port's sessions that finished their DATA while
+ * the previous batch was being written): each under the rules of `submitRawMessage`, with the
+ * reads that the batch shares done once (the From domains, the suppression list, the content
+ * rules of each org and type) and one `acceptAll` (one transaction, one sync of the log).
+ */
+export async function submitRawMessages(
   ctx: AppContext,
-  actor: Principal,
-  s: RawSubmission,
-): Promise<RawAccepted> {
-  await checkFromDomain(ctx, actor.orgId, s.from);
-  checkSize(ctx, s.raw.length);
-  if (s.recipients.length > s.maxRecipients)
-    throw new AppError('limit_exceeded', `a message may have at most ${s.maxRecipients} recipients`);
-  await scanSubmission(ctx, s.parts);
-  const skip = await suppressedAmong(
-    ctx.store.db,
-    actor.orgId,
-    s.recipients.map((r) => r.address),
+  items: { actor: Principal; submission: RawSubmission }[],
+): Promise<RawOutcome[]> {
+  const once = <T>(memo: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> => {
+    let p = memo.get(key);
+    if (!p) {
+      p = load();
+      // Awaited by each item that needs it; a failure is that item's refusal.
+      p.catch(() => {});
+      memo.set(key, p);
+    }
+    return p;
+  };
+  const domains = new Map<string, Promise<void>>();
+  const rules = new Map<string, Promise<MessageContent['rules']>>();
+  const suppressions = new Map<string, Promise<Map<string, unknown>>>();
+  const recipientsOf = new Map<string, string[]>();
+  for (const { actor, submission } of items) {
+    const list = recipientsOf.get(actor.orgId) ?? [];
+    for (const r of submission.recipients) list.push(r.address);
+    recipientsOf.set(actor.orgId, list);
+  }
+  const checked = await Promise.all(
+    items.map(async ({ actor, submission: s }): Promise<Checked | { error: unknown }> => {
+      try {
+        await once(domains, `${actor.orgId} ${s.from.domain}`, () =>
+          checkFromDomain(ctx, actor.orgId, s.from),
+        );
+        checkSize(ctx, s.raw.length);
+        if (s.recipients.length > s.maxRecipients)
+          throw new AppError('limit_exceeded', `a message may have at most ${s.maxRecipients} recipients`);
+        await scanSubmission(ctx, s.parts);
+        const skip = await once(suppressions, actor.orgId, () =>
+          suppressedAmong(ctx.store.db, actor.orgId, recipientsOf.get(actor.orgId)!),
+        );
+        const applied = await once(rules, `${actor.orgId} ${s.type}`, () =>
+          rulesForSubmission(ctx, actor.orgId, s.type),
+        );
+        return { actor, ...deliveriesOf(s, skip, applied) };
+      } catch (error) {
+        return { error };
+      }
+    }),
   );
+  const ready = checked.flatMap((c) => ('error' in c ? [] : [c]));
+  let accepted: (Accepted | AppError)[] = [];
+  let failed: { error: unknown } | undefined;
+  try {
+    if (ready.length > 0) accepted = await acceptAll(ctx, ready);
+  } catch (error) {
+    failed = { error };
+  }
+  let next = 0;
+  return checked.map((c) => {
+    if ('error' in c) return c;
+    if (failed) return failed;
+    const a = accepted[next++]!;
+    if (a instanceof AppError) return { error: a };
+    if (c.suppressed.length > 0)
+      ctx.log.info(
+        { event: 'submission.suppressed_skipped', messageId: a.messageId, recipients: c.suppressed },
+        'suppressed recipients accepted and skipped',
+      );
+    return { accepted: { ...a, suppressed: c.suppressed } };
+  });
+}
+
+/** One delivery per distinct envelope recipient; suppressed ones recorded, not queued. */
+function deliveriesOf(
+  s: RawSubmission,
+  skip: Map<string, unknown>,
+  rules: MessageContent['rules'],
+): { submission: Submission; suppressed: string[] } {
   const seen = new Set<string>();
   const deliveries: NewDelivery[] = [];
   const suppressed: string[] = [];
@@ -72,20 +146,20 @@ export async function submitRawMessage(
     cc: [],
     subject: s.subject,
     raw: s.raw.toString('base64'),
-    rules: await rulesForSubmission(ctx, actor.orgId, s.type),
+    rules,
   };
-  const accepted = await accept(ctx, actor, {
-    type: s.type,
-    from: s.from,
-    content,
-    metadata: undefined,
-    deliveries,
-    size: s.raw.length,
-  });
-  if (suppressed.length > 0)
-    ctx.log.info(
-      { event: 'submission.suppressed_skipped', messageId: accepted.messageId, recipients: suppressed },
-      'suppressed recipients accepted and skipped',
-    );
-  return { ...accepted, suppressed };
+  return {
+    submission: { type: s.type, from: s.from, content, metadata: undefined, deliveries, size: s.raw.length },
+    suppressed,
+  };
+}
+
+export async function submitRawMessage(
+  ctx: AppContext,
+  actor: Principal,
+  s: RawSubmission,
+): Promise<RawAccepted> {
+  const [outcome] = await submitRawMessages(ctx, [{ actor, submission: s }]);
+  if ('error' in outcome!) throw outcome.error;
+  return outcome!.accepted;
 }

@@ -9,6 +9,7 @@
  * With a virus scanner configured (R24), the content is scanned before anything is queued. The
  * org's content rules for the email type (R25) are kept with the message, applied at composition.
  */
+import type { Kysely } from 'kysely';
 import { partsOf, scanSubmission } from '../antivirus/scan.js';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
@@ -16,6 +17,7 @@ import type { MessageType } from '../domain/email-types.js';
 import { AppError, invalidField } from '../domain/errors.js';
 import { type Mailbox, parseMailbox } from '../domain/mailbox.js';
 import { mergedSubject } from '../domain/merge-fields.js';
+import type { Plan } from '../domain/plans.js';
 import { typePriority } from '../domain/routing.js';
 import { dayKey, nextMidnight } from '../domain/time-zone.js';
 import { addWithin, current } from '../queue/counters.js';
@@ -24,7 +26,8 @@ import type { MassEmail, MessageContent, MessageSubmit } from '../schemas/messag
 import { lockOrg, planOf } from '../store/repos/orgs.js';
 import { orgSettings } from '../store/repos/settings.js';
 import { suppressedAmong } from '../store/repos/suppressions.js';
-import type { DeliveriesTable } from '../store/schema.js';
+import type { Database, DeliveriesTable } from '../store/schema.js';
+import { writeTransaction } from '../store/write-transaction.js';
 import { rulesForSubmission } from './content-rules.js';
 
 export interface Accepted {
@@ -95,44 +98,102 @@ export interface Submission {
   size: number;
 }
 
+interface AcceptAt {
+  now: number;
+  day: string;
+  timeZone: string;
+  plan: Plan;
+}
+
+/** Inside the caller's transaction: reserves the plan's limit for every queued delivery and enqueues. */
+async function reserveAndEnqueue(
+  trx: Kysely<Database>,
+  actor: Principal,
+  s: Submission,
+  at: AcceptAt,
+): Promise<Accepted> {
+  const { now, day, timeZone, plan } = at;
+  const queued = s.deliveries.filter((d) => d.status !== 'suppressed').length;
+  const key = { orgId: actor.orgId, day, scope: 'plan' };
+  if (queued > 0 && (await addWithin(trx, key, queued, plan.dailyLimit)) === undefined) {
+    const remaining = Math.max(0, plan.dailyLimit - (await current(trx, key)));
+    throw new AppError(
+      'daily_limit_exceeded',
+      `the "${plan.name}" plan allows ${plan.dailyLimit} emails a day; ${remaining} remain today and this submission has ${queued}`,
+      undefined,
+      { remaining, limit: plan.dailyLimit, resetAt: new Date(nextMidnight(now, timeZone)).toISOString() },
+    );
+  }
+  const message = {
+    org_id: actor.orgId,
+    type: s.type,
+    from_address: s.from.address,
+    from_domain: s.from.domain,
+    subject: s.content.subject,
+    content: JSON.stringify(s.content),
+    metadata: s.metadata ? JSON.stringify(s.metadata) : null,
+    size: s.size,
+    submitted_by: actor.label,
+  };
+  const r = await enqueue(trx, message, s.deliveries, { now, priority: typePriority(s.type) });
+  return { messageId: r.messageId, deliveries: r.deliveries };
+}
+
 /** Reserves the plan's limit for every queued delivery and enqueues, in one transaction. */
 export async function accept(ctx: AppContext, actor: Principal, s: Submission): Promise<Accepted> {
   const now = ctx.clock.now();
   const { timeZone } = await orgSettings(ctx.store.db, ctx.config.timeZone, actor.orgId);
   const day = dayKey(now, timeZone);
-  const queued = s.deliveries.filter((d) => d.status !== 'suppressed').length;
   const accepted = await ctx.store.db.transaction().execute(async (trx) => {
     await lockOrg(trx, ctx.store.dialect, actor.orgId);
     const plan = await planOf(trx, actor.orgId);
-    const key = { orgId: actor.orgId, day, scope: 'plan' };
-    if (queued > 0 && (await addWithin(trx, key, queued, plan.dailyLimit)) === undefined) {
-      const remaining = Math.max(0, plan.dailyLimit - (await current(trx, key)));
-      throw new AppError(
-        'daily_limit_exceeded',
-        `the "${plan.name}" plan allows ${plan.dailyLimit} emails a day; ${remaining} remain today and this submission has ${queued}`,
-        undefined,
-        { remaining, limit: plan.dailyLimit, resetAt: new Date(nextMidnight(now, timeZone)).toISOString() },
-      );
-    }
-    const message = {
-      org_id: actor.orgId,
-      type: s.type,
-      from_address: s.from.address,
-      from_domain: s.from.domain,
-      subject: s.content.subject,
-      content: JSON.stringify(s.content),
-      metadata: s.metadata ? JSON.stringify(s.metadata) : null,
-      size: s.size,
-      submitted_by: actor.label,
-    };
-    return enqueue(trx, message, s.deliveries, { now, priority: typePriority(s.type) }).then((r) => ({
-      messageId: r.messageId,
-      deliveries: r.deliveries,
-    }));
+    return reserveAndEnqueue(trx, actor, s, { now, day, timeZone, plan });
   });
   // Accepted means on disk: the 202 goes out only after the log is synced.
   await ctx.store.syncAccepted();
   return accepted;
+}
+
+/**
+ * Several submissions accepted together (the submission port's concurrent sessions): one
+ * transaction and one sync of the log for all, each reserved and enqueued exactly as `accept`
+ * does. A submission refused by its plan's daily limit gets its `AppError` and nothing of it is
+ * queued; the others go in. Any other failure fails them all (nothing of the batch is queued).
+ */
+export async function acceptAll(
+  ctx: AppContext,
+  items: { actor: Principal; submission: Submission }[],
+): Promise<(Accepted | AppError)[]> {
+  const now = ctx.clock.now();
+  const orgIds = [...new Set(items.map((i) => i.actor.orgId))].sort();
+  const zones = new Map<string, string>();
+  for (const orgId of orgIds)
+    zones.set(orgId, (await orgSettings(ctx.store.db, ctx.config.timeZone, orgId)).timeZone);
+  // Begun as the writer: another process (a delivery worker) may write between its reads and writes.
+  const results = await writeTransaction(ctx.store, async (trx) => {
+    const plans = new Map<string, Plan>();
+    // In one order, so that batches locking the same orgs (PostgreSQL) never wait on each other in a cycle.
+    for (const orgId of orgIds) {
+      await lockOrg(trx, ctx.store.dialect, orgId);
+      plans.set(orgId, await planOf(trx, orgId));
+    }
+    const out: (Accepted | AppError)[] = [];
+    for (const { actor, submission } of items) {
+      const timeZone = zones.get(actor.orgId)!;
+      const at = { now, day: dayKey(now, timeZone), timeZone, plan: plans.get(actor.orgId)! };
+      try {
+        out.push(await reserveAndEnqueue(trx, actor, submission, at));
+      } catch (err) {
+        // Refused before anything of it was written; the transaction goes on with the others.
+        if (err instanceof AppError) out.push(err);
+        else throw err;
+      }
+    }
+    return out;
+  });
+  // Accepted means on disk: no reply goes out before the log is synced.
+  await ctx.store.syncAccepted();
+  return results;
 }
 
 /** Refuses individual and workflow email to a suppressed address unless forced (SPEC R20). */

@@ -18,7 +18,8 @@ import {
   type SmtpAnswer,
   SUBMISSION_MAX_RECIPIENTS,
 } from '../domain/submission-rules.js';
-import { submitRawMessage } from '../intake/submit-raw.js';
+import { type RawOutcome, type RawSubmission, submitRawMessages } from '../intake/submit-raw.js';
+import { batches } from './batches.js';
 import { submissionCertificate } from './certificate.js';
 import { authenticate, type Sender } from './credentials.js';
 import { parseSubmission } from './parse.js';
@@ -89,6 +90,15 @@ export async function startSubmissionServer(
   const log = ctx.log.child({ component: 'submission' });
   const certificate = await submissionCertificate(ctx);
   const maxBytes = ctx.config.maxMessageBytes;
+  // Sessions that finish a message together share its transaction and sync; one wake-up per batch.
+  const submit = batches<{ actor: Sender; submission: RawSubmission }, RawOutcome>(
+    async (items) => {
+      const out = await submitRawMessages(ctx, items);
+      if (out.some((o) => 'accepted' in o)) ctx.events.queued();
+      return out;
+    },
+    { max: 64, inFlight: 2 },
+  );
 
   const make = (secure: boolean) => {
     const server: SMTPServer = new SMTPServer({
@@ -167,13 +177,12 @@ export async function startSubmissionServer(
       if (typeof p === 'string') throw new Reply(553, `5.1.3 <${r.address}>: ${p}`);
       return p;
     });
-    try {
-      const accepted = await submitRawMessage(ctx, sender, {
-        ...parsed,
-        recipients,
-        maxRecipients: SUBMISSION_MAX_RECIPIENTS,
-      });
-      ctx.events.queued();
+    const outcome = await submit({
+      actor: sender,
+      submission: { ...parsed, recipients, maxRecipients: SUBMISSION_MAX_RECIPIENTS },
+    });
+    if ('accepted' in outcome) {
+      const accepted = outcome.accepted;
       log.info(
         {
           event: 'submission.accepted',
@@ -187,17 +196,17 @@ export async function startSubmissionServer(
         'message accepted over SMTP',
       );
       return `2.0.0 Ok: queued as ${accepted.messageId}`;
-    } catch (err) {
-      if (err instanceof AppError) {
-        log.info(
-          { event: 'submission.refused', orgId: sender.orgId, code: err.code, reason: err.message },
-          'message refused over SMTP',
-        );
-        throw reply(answerFor(err.code, err.message, err.details));
-      }
-      log.error({ err, event: 'submission.failed' }, 'SMTP submission failed');
-      throw err;
     }
+    const err = outcome.error;
+    if (err instanceof AppError) {
+      log.info(
+        { event: 'submission.refused', orgId: sender.orgId, code: err.code, reason: err.message },
+        'message refused over SMTP',
+      );
+      throw reply(answerFor(err.code, err.message, err.details));
+    }
+    log.error({ err, event: 'submission.failed' }, 'SMTP submission failed');
+    throw err;
   }
 
   const listening: SMTPServer[] = [];

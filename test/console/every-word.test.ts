@@ -38,6 +38,8 @@ interface Walk {
 
 /** Every page of the console (web/src/app.tsx); add new pages here. */
 const routes: Walk[] = [
+  // The dashboard, the first page.
+  { path: '/' },
   { path: '/relays' },
   {
     path: '/relays',
