@@ -17,7 +17,7 @@ import { type AttemptRecord, type Transition, TransitionWriter } from '../queue/
 import { archiveSent } from '../store/archive-codec.js';
 import { bounceHandlingOf } from '../store/repos/relays.js';
 import type { DeliveriesTable, MessagesTable, RelaysTable } from '../store/schema.js';
-import { SmtpPools } from '../transports/smtp-pools.js';
+import { type SendPools, SmtpPools } from '../transports/smtp-pools.js';
 import { recordRelayFailure } from './breaker.js';
 import { unsubscribeKey, verpKey } from './derived-keys.js';
 import { type OrgState, OrgStates } from './org-state.js';
@@ -29,6 +29,7 @@ import { attemptRelay } from './relay-attempt.js';
 import { RelayPace } from './relay-pace.js';
 import { type OrgRelays, RelayStates } from './relay-states.js';
 import { RouteLog } from './route-log.js';
+import { Shaping } from './shaping.js';
 import { SigningKeys } from './signing-keys.js';
 import {
   bouncedTransition,
@@ -61,6 +62,7 @@ export class DeliveryEngine {
   private admission: RelayAdmission;
   private messages = new Map<string, Promise<MessagesTable>>();
   private relayStates: RelayStates;
+  private shaping: Shaping;
 
   /** `classifyBounce`: the bounce classifier (`bounces/classify.ts`), for refusals that are bounces. */
   constructor(
@@ -74,6 +76,7 @@ export class DeliveryEngine {
     this.slots = new RelaySlots(ctx.store.db);
     this.admission = new RelayAdmission(this.pace, this.slots);
     this.relayStates = new RelayStates(ctx.store.db);
+    this.shaping = new Shaping(ctx, this.pools, owner);
   }
 
   /**
@@ -207,7 +210,12 @@ export class DeliveryEngine {
       transition: { ...done.transition, reasons: routeLog.decided(route, because) },
     });
     for (const { row: relay } of candidates) {
-      const admission = await this.admission.admit(relay, d.org_id, org.settings.timeZone, now);
+      const admission = await this.admission.admit(
+        this.shaping.paced(relay),
+        d.org_id,
+        org.settings.timeZone,
+        now,
+      );
       if (admission.kind === 'paced') {
         const until = new Date(admission.until).toISOString();
         routeLog.add(
@@ -222,12 +230,22 @@ export class DeliveryEngine {
         tried.add(relay.id);
         continue;
       }
+      // Connections and rate shared by every process (issue 21).
+      const gate = await this.shaping.relay(relay, now);
+      if (gate.kind === 'wait') {
+        admission.release();
+        const until = new Date(gate.until).toISOString();
+        routeLog.add({ relay: relay.id, code: 'paced', until, perMinute: relay.rate_limit_per_minute ?? 0 });
+        return decided({ transition: waitTransition(gate.until) }, 'wait');
+      }
       let result: Awaited<ReturnType<DeliveryEngine['throughRelay']>>;
       try {
-        result = await this.throughRelay(d, m, org, relay);
+        result = await this.throughRelay(d, m, org, relay, gate.pools);
       } catch (err) {
         admission.release(); // e.g. a delivery that cannot be composed: nothing was sent
         throw err;
+      } finally {
+        gate.release();
       }
       attempts.push(result.record);
       if (result.sent) {
@@ -300,12 +318,13 @@ export class DeliveryEngine {
     m: MessagesTable,
     org: Org,
     relay: RelaysTable,
+    pools: SendPools,
   ): Promise<AttemptResult & { prepared?: Prepared }> {
     const key = relay.dkim_signing === 1 ? await this.keys.domainKey(d.org_id, m.from_domain) : undefined;
     const prepared = await this.prepareFor(d, m, org, { bounceHandling: bounceHandlingOf(relay) }, key);
     const result = await attemptRelay(
       this.ctx,
-      this.pools,
+      pools,
       relay,
       prepared,
       d.recipient,
@@ -347,19 +366,33 @@ export class DeliveryEngine {
     attempts: AttemptRecord[],
   ): Promise<Done> {
     const now = this.ctx.clock.now();
-    const key =
-      (await this.keys.domainKey(d.org_id, m.from_domain)) ??
-      (await this.keys.platformKey(org.dataCenter.bounceDomain));
-    const prepared = await this.prepareFor(d, m, org, 'platform', key);
-    const result = await attemptPlatform(
-      this.ctx,
-      this.pools,
-      prepared,
-      d.recipient,
-      d.recipient_domain,
-      org.dataCenter.egressAddress,
-    );
+    // The destination's shaping (issue 21): its pause, connections and rate, shared by every process.
+    const gate = await this.shaping.destination(d.recipient_domain, now);
+    if (gate.kind === 'wait') return { transition: waitTransition(gate.until) };
+    let prepared: Prepared;
+    let result: AttemptResult;
+    try {
+      const key =
+        (await this.keys.domainKey(d.org_id, m.from_domain)) ??
+        (await this.keys.platformKey(org.dataCenter.bounceDomain));
+      prepared = await this.prepareFor(d, m, org, 'platform', key);
+      result = await attemptPlatform(
+        this.ctx,
+        gate.pools,
+        prepared,
+        d.recipient,
+        d.recipient_domain,
+        org.dataCenter.egressAddress,
+      );
+    } finally {
+      gate.release();
+    }
     attempts.push(result.record);
+    const pausedUntil = gate.rule && !result.sent && (await this.shaping.pushback(gate.rule, result, now));
+    if (pausedUntil) {
+      const reply = { status: result.classification!.status, reply: result.reply };
+      return { transition: waitTransition(pausedUntil, { ...reply, slowdowns: d.slowdowns + 1 }) };
+    }
     if (result.sent) {
       const platformUsage = {
         key: { orgId: d.org_id, day: dayKey(now, org.settings.timeZone), scope: 'platform' },
@@ -393,6 +426,7 @@ export class DeliveryEngine {
 
   async close(): Promise<void> {
     await this.slots.releaseUnused();
+    await this.shaping.close();
     this.pools.closeAll();
   }
 }

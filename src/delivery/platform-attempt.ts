@@ -11,7 +11,7 @@ import { DnsError } from '../dns/resolver.js';
 import type { Answered } from '../domain/smtp-bounce.js';
 import { type Classification, classifyReply, fromNodemailerError } from '../domain/smtp-reply.js';
 import { type PlatformTarget, platformTargets } from '../transports/platform-transport.js';
-import type { SmtpPools } from '../transports/smtp-pools.js';
+import type { SendPools } from '../transports/smtp-pools.js';
 import { type AttemptResult, answeredStep, replyText } from './outcome.js';
 import type { Prepared } from './prepare.js';
 
@@ -45,7 +45,7 @@ function failure(
 
 export async function attemptPlatform(
   ctx: AppContext,
-  pools: SmtpPools,
+  pools: SendPools,
   prepared: Prepared,
   recipient: string,
   recipientDomain: string,

@@ -25,6 +25,7 @@ import * as m0013 from './0013-unsubscribes.js';
 import * as m0014 from './0014-api-key-default-type.js';
 import * as m0015 from './0015-route-reasons.js';
 import * as m0017 from './0017-attempts-by-relay.js';
+import * as m0021 from './0021-shared-limits.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '0014-api-key-default-type': m0014,
   '0015-route-reasons': m0015,
   '0017-attempts-by-relay': m0017,
+  '0021-shared-limits': m0021,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
