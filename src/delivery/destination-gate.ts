@@ -100,8 +100,19 @@ export class DestinationGate {
     const keys = destinationKeys(rule.id);
     const lease = await this.leases.acquire(keys.conn, rule.maxConnections, rule.messagesPerConnection);
     if (!lease) return { kind: 'wait', until: now + BUSY_WAIT_MS, cause: 'connections' };
-    const halvings = state
-      ? halvingsAt({ halvings: state.halvings, at: state.halved_at }, recoverMinutesOf(rule), now)
+    // A pushback may have paused it while this delivery waited for a connection.
+    const paused = await this.state(rule.id);
+    if (paused?.paused_until && paused.paused_until > now) {
+      lease.release();
+      return {
+        kind: 'wait',
+        until: paused.paused_until,
+        cause: 'paused',
+        reply: paused.paused_reply ?? undefined,
+      };
+    }
+    const halvings = paused
+      ? halvingsAt({ halvings: paused.halvings, at: paused.halved_at }, recoverMinutesOf(rule), now)
       : 0;
     const perMinute = rateWith(rule.ratePerMinute, halvings);
     if (perMinute !== null) {
