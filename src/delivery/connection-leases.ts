@@ -39,6 +39,8 @@ interface Limit {
   ensured: number;
   held: Map<number, Held>;
   waiters: ((h: Held) => void)[];
+  /** Looking for a slot another process gives back, while deliveries here wait for one. */
+  polling: boolean;
 }
 
 export interface LeaseTimes {
@@ -47,9 +49,11 @@ export interface LeaseTimes {
   waitMs: number;
   /** Between closing a connection and giving its slot back, for the socket to end. */
   graceMs: number;
+  /** How often waiting deliveries look for a slot another process gave back. */
+  pollMs: number;
 }
 
-const defaults: LeaseTimes = { ttlMs: 30_000, lingerMs: 1_000, waitMs: 10_000, graceMs: 50 };
+const defaults: LeaseTimes = { ttlMs: 30_000, lingerMs: 500, waitMs: 10_000, graceMs: 50, pollMs: 100 };
 
 export class ConnectionLeases {
   private limits = new Map<string, Limit>();
@@ -69,29 +73,18 @@ export class ConnectionLeases {
   async acquire(key: string, max: number, perConnection: number): Promise<Lease | undefined> {
     let l = this.limits.get(key);
     if (!l) {
-      l = { key, max, perConnection, ensured: 0, held: new Map(), waiters: [] };
+      l = { key, max, perConnection, ensured: 0, held: new Map(), waiters: [], polling: false };
       this.limits.set(key, l);
     }
     l.max = max;
     l.perConnection = perConnection;
     for (const h of l.held.values()) if (!h.busy && h.slot < max) return this.lease(l, h);
-    if (l.held.size < max) {
-      if (l.ensured < max) {
-        await ensureSlots(this.db, key, max);
-        l.ensured = max;
-      }
-      const now = Date.now();
-      const [slot] = await takeSlots(this.db, key, max, 1, this.holder, now, now + this.times.ttlMs);
-      if (slot !== undefined) {
-        const h: Held = { slot, busy: false, poolKeys: new Set() };
-        l.held.set(slot, h);
-        this.renewing();
-        return this.lease(l, h);
-      }
+    if (l.held.size < max && l.waiters.length === 0) {
+      const h = await this.take(l);
+      if (h) return this.lease(l, h);
     }
-    if (l.held.size === 0) return undefined;
     const limit = l;
-    return new Promise((resolve) => {
+    const got = new Promise<Lease | undefined>((resolve) => {
       const waiter = (h: Held) => {
         clearTimeout(timer);
         resolve(this.lease(limit, h));
@@ -102,6 +95,43 @@ export class ConnectionLeases {
       }, this.times.waitMs);
       limit.waiters.push(waiter);
     });
+    void this.poll(limit);
+    return got;
+  }
+
+  /** Leases one more slot of `l` from the database, if one is free. */
+  private async take(l: Limit): Promise<Held | undefined> {
+    if (l.ensured < l.max) {
+      await ensureSlots(this.db, l.key, l.max);
+      l.ensured = l.max;
+    }
+    const now = Date.now();
+    const [slot] = await takeSlots(this.db, l.key, l.max, 1, this.holder, now, now + this.times.ttlMs);
+    if (slot === undefined) return undefined;
+    const h: Held = { slot, busy: false, poolKeys: new Set() };
+    l.held.set(slot, h);
+    this.renewing();
+    return h;
+  }
+
+  /** While deliveries wait and this process may hold more, looks for a slot given back elsewhere. */
+  private async poll(l: Limit): Promise<void> {
+    if (l.polling) return;
+    l.polling = true;
+    try {
+      while (l.waiters.length > 0 && l.held.size < l.max && this.limits.get(l.key) === l) {
+        const h = await this.take(l).catch(() => undefined);
+        if (h) {
+          const next = l.waiters.shift();
+          if (next) next(h);
+          else this.done(l, h);
+          continue;
+        }
+        await new Promise((r) => setTimeout(r, this.times.pollMs));
+      }
+    } finally {
+      l.polling = false;
+    }
   }
 
   private lease(l: Limit, h: Held): Lease {

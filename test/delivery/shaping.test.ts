@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { type CountingReceiver, startCountingReceiver } from '../helpers/counting-receiver.js';
 import { dialects } from '../helpers/databases.js';
 import { until } from '../helpers/delivery.js';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
@@ -15,70 +15,13 @@ import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
  * `421 4.7.28` after 50 messages pauses its destination, which resumes after the pause, with
  * nothing lost.
  */
-interface Receiver {
-  port: number;
-  open: () => number;
-  maxOpen: () => number;
-  received: string[];
-  /** After `after` recipients accepted (counted from `from`), answer 421 4.7.28 while `on`. */
-  pushback: { after: number; on: boolean; accepted: number };
-  close(): Promise<void>;
-}
-
-async function startReceiver(maxClients: number): Promise<Receiver> {
-  let open = 0;
-  let maxOpen = 0;
-  const received: string[] = [];
-  const pushback = { after: Number.POSITIVE_INFINITY, on: true, accepted: 0 };
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    maxClients,
-    logger: false,
-    onRcptTo(address, _session, cb) {
-      if (pushback.on && pushback.accepted >= pushback.after) {
-        const err = Object.assign(new Error('4.7.28 Our system has detected an unusual rate of mail'), {
-          responseCode: 421,
-        });
-        return cb(err);
-      }
-      pushback.accepted++;
-      cb();
-    },
-    onData(stream, session, cb) {
-      stream.resume();
-      stream.on('end', () => {
-        for (const r of session.envelope.rcptTo) received.push(r.address);
-        cb();
-      });
-    },
-  });
-  // Every TCP connection, refused ones included.
-  const net = (server as unknown as { server: import('node:net').Server }).server;
-  net.on('connection', (socket) => {
-    open++;
-    maxOpen = Math.max(maxOpen, open);
-    socket.on('close', () => open--);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (net.address() as { port: number }).port;
-  return {
-    port,
-    open: () => open,
-    maxOpen: () => maxOpen,
-    received,
-    pushback,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
-
 describe.each(dialects)('destination shaping on %s', (dialect) => {
   let t: TestApp;
   let dns: TestDnsServer;
-  let rx: Receiver;
+  let rx: CountingReceiver;
 
   beforeAll(async () => {
-    rx = await startReceiver(2);
+    rx = await startCountingReceiver(2);
     dns = await startDnsServer({
       'ruled.example': { MX: [{ exchange: 'mx1.lab.example', priority: 10 }] },
       'mx1.lab.example': { A: ['127.0.0.1'] },
