@@ -24,6 +24,7 @@ import { complianceRoutes } from './routes/compliance.js';
 import { consoleRoutes } from './routes/console.js';
 import { contentRuleRoutes } from './routes/content-rules.js';
 import { datacenterRoutes } from './routes/datacenters.js';
+import { destinationRoutes } from './routes/destinations.js';
 import { domainRoutes } from './routes/domains.js';
 import { healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
@@ -88,6 +89,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     bounceMailboxRoutes,
     oauthRoutes,
     datacenterRoutes,
+    destinationRoutes,
     userRoutes,
     messageRoutes,
     suppressionRoutes,

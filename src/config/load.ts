@@ -88,6 +88,8 @@ export interface Config {
   shaping: readonly ShapingRule[];
   /** Relay and destination limits held across processes in the database (`off`: per process). */
   sharedLimits: boolean;
+  /** Orgs (ids or names) whose admins may resume destinations. */
+  platformAdminOrgs: readonly string[];
   webhooks: WebhookConfig;
   workerConcurrency: number;
   workerProcesses: number;
@@ -296,6 +298,10 @@ export function loadConfig(env: Env = process.env): Config {
     directPort: raw.MAILROUTE_DIRECT_PORT,
     shaping: rulesInForce(shapingFile, builtInShapingRules),
     sharedLimits: raw.MAILROUTE_SHARED_LIMITS === 'on',
+    platformAdminOrgs: (raw.MAILROUTE_PLATFORM_ADMIN_ORGS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
     webhooks: {
       ses: {
         topicArns: raw.MAILROUTE_WEBHOOK_SES_TOPIC_ARNS,
