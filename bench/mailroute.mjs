@@ -38,7 +38,7 @@ async function freshSchema(url) {
   };
 }
 
-export async function startMailroute({ sinkPort, workers = 0, databaseUrl, concurrency = 64 }) {
+export async function startMailroute({ sinkPort, workers = 0, databaseUrl, concurrency = 64, extraEnv = {} }) {
   const schema = databaseUrl ? await freshSchema(databaseUrl) : undefined;
   const dir = mkdtempSync(join(tmpdir(), 'mailroute-bench-'));
   const plans = join(dir, 'plans.json');
@@ -62,6 +62,7 @@ export async function startMailroute({ sinkPort, workers = 0, databaseUrl, concu
     MAILROUTE_PLATFORM_SMTP: `smtp://127.0.0.1:${sinkPort}`,
     MAILROUTE_WORKER_CONCURRENCY: String(concurrency),
     MAILROUTE_LOG_LEVEL: 'warn',
+    ...extraEnv,
     // With --workers, the extra processes are the `mailroute worker`s started below, and `start`
     // delivers in its own process only; without, `start` forks as many as its default says.
     ...(workers > 0 ? { MAILROUTE_WORKER_PROCESSES: '1' } : {}),
@@ -72,7 +73,8 @@ export async function startMailroute({ sinkPort, workers = 0, databaseUrl, concu
     spawn(process.execPath, [...nodeArgs, BIN, 'start'], { env, stdio: ['ignore', 'ignore', 'inherit'] }),
   ];
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
+  // Up to a minute: a busy machine starts slowly.
+  for (let i = 0; i < 600; i++) {
     try {
       if ((await fetch(`${base}/readyz`)).ok) break;
     } catch {}

@@ -1,5 +1,6 @@
 // `npm run bench`: mailroute's end-to-end throughput against references measured in the same run.
-// Usage: npm run bench -- [--n 20000] [--batch 1000] [--dkim] [--workers 2] [--mass 100000] [--no-postfix] [--smtp]
+// Usage: npm run bench -- [--n 20000] [--batch 1000] [--dkim] [--workers 2] [--mass 100000] [--no-postfix] [--smtp] [--shaping]
+// (--shaping: first a run with MAILROUTE_SHARED_LIMITS=off, the limits of issue 21 per process, as the 'before'.)
 // (--smtp: SMTP submission into mailroute vs Postfix, both to the sink: see smtp-bench.mjs.)
 // (DATABASE_URL=postgres://… runs mailroute on PostgreSQL; --workers adds `mailroute worker` processes.)
 import { parseArgs } from 'node:util';
@@ -19,6 +20,7 @@ const { values: o } = parseArgs({
     mass: { type: 'string', default: '0' },
     'no-postfix': { type: 'boolean', default: false },
     smtp: { type: 'boolean', default: false },
+    shaping: { type: 'boolean', default: false },
   },
 });
 const N = Number(o.n);
@@ -28,11 +30,12 @@ const BODY = `${'mailroute benchmark line of text. '.repeat(30)}\n`.slice(0, 100
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const fmt = (x, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
-async function benchMailroute(sink) {
+async function benchMailroute(sink, extraEnv = {}) {
   const mr = await startMailroute({
     sinkPort: sink.port,
     workers: Number(o.workers),
     databaseUrl: process.env.DATABASE_URL,
+    extraEnv,
   });
   try {
     const domain = await mr.api('POST', '/api/v1/domains', {
@@ -137,6 +140,8 @@ if (o.smtp) {
 console.log(
   `mailroute benchmark: ${fmt(N)} messages of 1 KB, batches of ${BATCH}, ${o.dkim ? 'DKIM RSA-2048' : 'no DKIM'}, ${process.env.DATABASE_URL ? 'PostgreSQL' : 'SQLite'}, ${1 + Number(o.workers)} process(es)`,
 );
+const before = o.shaping ? await benchMailroute(sink, { MAILROUTE_SHARED_LIMITS: 'off' }) : undefined;
+sink.reset();
 const mr = await benchMailroute(sink);
 sink.reset();
 const nm = await nodemailerReference(sink, N, BODY);
@@ -146,6 +151,10 @@ console.log('');
 console.log(
   `mailroute   submit ${fmt(mr.submitRate)} msg/s   end to end ${fmt(mr.e2eRate)} msg/s   p50 ${fmt(mr.p50)} ms   p99 ${fmt(mr.p99)} ms   CPU ${fmt(mr.cpu, 1)} s   peak RSS ${fmt(mr.rss)} MB`,
 );
+if (before)
+  console.log(
+    `shared limits off (before issue 21's limits): end to end ${fmt(before.e2eRate)} msg/s   CPU ${fmt(before.cpu, 1)} s   (on / off = ${fmt(mr.e2eRate / before.e2eRate, 2)})`,
+  );
 console.log(
   `nodemailer  pool straight to the sink: ${fmt(nm.rate)} msg/s   (mailroute / nodemailer = ${fmt(mr.e2eRate / nm.rate, 2)})`,
 );
