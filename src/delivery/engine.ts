@@ -230,22 +230,19 @@ export class DeliveryEngine {
         tried.add(relay.id);
         continue;
       }
-      // Connections and rate shared by every process (issue 21).
-      const gate = await this.shaping.relay(relay, now);
-      if (gate.kind === 'wait') {
-        admission.release();
-        const until = new Date(gate.until).toISOString();
-        routeLog.add({ relay: relay.id, code: 'paced', until, perMinute: relay.rate_limit_per_minute ?? 0 });
-        return decided({ transition: waitTransition(gate.until) }, 'wait');
-      }
       let result: Awaited<ReturnType<DeliveryEngine['throughRelay']>>;
       try {
-        result = await this.throughRelay(d, m, org, relay, gate.pools);
+        result = await this.throughRelay(d, m, org, relay, now);
       } catch (err) {
         admission.release(); // e.g. a delivery that cannot be composed: nothing was sent
         throw err;
-      } finally {
-        gate.release();
+      }
+      if ('until' in result) {
+        // Connections or rate shared by every process (issue 21) say: later.
+        admission.release();
+        const until = new Date(result.until).toISOString();
+        routeLog.add({ relay: relay.id, code: 'paced', until, perMinute: relay.rate_limit_per_minute ?? 0 });
+        return decided({ transition: waitTransition(result.until) }, 'wait');
       }
       attempts.push(result.record);
       if (result.sent) {
@@ -318,19 +315,26 @@ export class DeliveryEngine {
     m: MessagesTable,
     org: Org,
     relay: RelaysTable,
-    pools: SendPools,
-  ): Promise<AttemptResult & { prepared?: Prepared }> {
+    now: number,
+  ): Promise<(AttemptResult & { prepared?: Prepared }) | { until: number }> {
     const key = relay.dkim_signing === 1 ? await this.keys.domainKey(d.org_id, m.from_domain) : undefined;
     const prepared = await this.prepareFor(d, m, org, { bounceHandling: bounceHandlingOf(relay) }, key);
-    const result = await attemptRelay(
-      this.ctx,
-      pools,
-      relay,
-      prepared,
-      d.recipient,
-      org.dataCenter.egressAddress,
-    );
-    return { ...result, prepared };
+    // The connection is leased once the message is ready, so composing never holds one (issue 21).
+    const gate = await this.shaping.relay(relay, now);
+    if (gate.kind === 'wait') return { until: gate.until };
+    try {
+      const result = await attemptRelay(
+        this.ctx,
+        gate.pools,
+        relay,
+        prepared,
+        d.recipient,
+        org.dataCenter.egressAddress,
+      );
+      return { ...result, prepared };
+    } finally {
+      gate.release();
+    }
   }
 
   /** The message as it leaves by this route: its return path, composed and signed. */
@@ -366,16 +370,16 @@ export class DeliveryEngine {
     attempts: AttemptRecord[],
   ): Promise<Done> {
     const now = this.ctx.clock.now();
-    // The destination's shaping (issue 21): its pause, connections and rate, shared by every process.
+    const key =
+      (await this.keys.domainKey(d.org_id, m.from_domain)) ??
+      (await this.keys.platformKey(org.dataCenter.bounceDomain));
+    const prepared = await this.prepareFor(d, m, org, 'platform', key);
+    // The destination's shaping (issue 21): its pause, connections and rate, shared by every process;
+    // the connection is leased once the message is ready, so composing never holds one.
     const gate = await this.shaping.destination(d.recipient_domain, now);
     if (gate.kind === 'wait') return { transition: waitTransition(gate.until) };
-    let prepared: Prepared;
     let result: AttemptResult;
     try {
-      const key =
-        (await this.keys.domainKey(d.org_id, m.from_domain)) ??
-        (await this.keys.platformKey(org.dataCenter.bounceDomain));
-      prepared = await this.prepareFor(d, m, org, 'platform', key);
       result = await attemptPlatform(
         this.ctx,
         gate.pools,
