@@ -38,7 +38,13 @@ async function freshSchema(url) {
   };
 }
 
-export async function startMailroute({ sinkPort, workers = 0, databaseUrl, concurrency = 64, extraEnv = {} }) {
+export async function startMailroute({
+  sinkPort,
+  workers = 0,
+  databaseUrl,
+  concurrency = 64,
+  extraEnv = {},
+}) {
   const schema = databaseUrl ? await freshSchema(databaseUrl) : undefined;
   const dir = mkdtempSync(join(tmpdir(), 'mailroute-bench-'));
   const plans = join(dir, 'plans.json');
