@@ -17,7 +17,7 @@ import { type AttemptRecord, type Transition, TransitionWriter } from '../queue/
 import { archiveSent } from '../store/archive-codec.js';
 import { bounceHandlingOf } from '../store/repos/relays.js';
 import type { DeliveriesTable, MessagesTable, RelaysTable } from '../store/schema.js';
-import { type SendPools, SmtpPools } from '../transports/smtp-pools.js';
+import { SmtpPools } from '../transports/smtp-pools.js';
 import { recordRelayFailure } from './breaker.js';
 import { unsubscribeKey, verpKey } from './derived-keys.js';
 import { type OrgState, OrgStates } from './org-state.js';
