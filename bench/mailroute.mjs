@@ -38,7 +38,13 @@ async function freshSchema(url) {
   };
 }
 
-export async function startMailroute({ sinkPort, workers = 0, databaseUrl, concurrency = 64 }) {
+export async function startMailroute({
+  sinkPort,
+  workers = 0,
+  databaseUrl,
+  concurrency = 64,
+  extraEnv = {},
+}) {
   const schema = databaseUrl ? await freshSchema(databaseUrl) : undefined;
   const dir = mkdtempSync(join(tmpdir(), 'mailroute-bench-'));
   const plans = join(dir, 'plans.json');
@@ -65,6 +71,7 @@ export async function startMailroute({ sinkPort, workers = 0, databaseUrl, concu
     MAILROUTE_PLATFORM_SMTP: `smtp://127.0.0.1:${sinkPort}`,
     MAILROUTE_WORKER_CONCURRENCY: String(concurrency),
     MAILROUTE_LOG_LEVEL: 'warn',
+    ...extraEnv,
     // With --workers, the extra processes are the `mailroute worker`s started below, and `start`
     // delivers in its own process only; without, `start` forks as many as its default says.
     ...(workers > 0 ? { MAILROUTE_WORKER_PROCESSES: '1' } : {}),

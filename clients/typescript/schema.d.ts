@@ -2398,6 +2398,101 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/destinations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Destination"][];
+                            /** @description Whether the caller may resume a destination (platform admins only) */
+                            canResume: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/destinations/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The destination (rule id) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Destination"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -5116,6 +5211,36 @@ export interface components {
             dnsRecord: components["schemas"]["DnsRecordInput"];
             createdAt: string;
         };
+        DestinationInput: {
+            /** @description The rule id: the destination */
+            id: string;
+            domains: string[];
+            mxSuffixes: string[];
+            maxConnections: number;
+            messagesPerConnection: number;
+            /** @description The rule's rate; null: none */
+            ratePerMinute: number | null;
+            /** @description The rate in force now, lower while a pushback halved it; null: none */
+            currentRatePerMinute: number | null;
+            /** @description Connections open to it now, over all processes */
+            connectionsInUse: number;
+            /** @description Messages sent to it in the last minute (with a rate only) */
+            sentLastMinute: number;
+            /** @description ISO time the pause ends; null: not paused */
+            pausedUntil: string | null;
+            /** @description The reply that paused or slowed it last */
+            pausedBy: string | null;
+            pushback: {
+                /** @description Regular expression the reply must match */
+                reply: string | null;
+                /** @description The reply classifier's rule id it must have */
+                classifiedAs: string | null;
+                /** @enum {string} */
+                action: "pause" | "halve";
+                /** @description pause: how long; halve: how long each step of recovery takes */
+                minutes: number;
+            }[];
+        };
         LogEntryInput: {
             messageId: string;
             deliveryId: string;
@@ -6128,6 +6253,36 @@ export interface components {
             /** @description The TXT record to publish so the signatures verify */
             dnsRecord: components["schemas"]["DnsRecord"];
             createdAt: string;
+        };
+        Destination: {
+            /** @description The rule id: the destination */
+            id: string;
+            domains: string[];
+            mxSuffixes: string[];
+            maxConnections: number;
+            messagesPerConnection: number;
+            /** @description The rule's rate; null: none */
+            ratePerMinute: number | null;
+            /** @description The rate in force now, lower while a pushback halved it; null: none */
+            currentRatePerMinute: number | null;
+            /** @description Connections open to it now, over all processes */
+            connectionsInUse: number;
+            /** @description Messages sent to it in the last minute (with a rate only) */
+            sentLastMinute: number;
+            /** @description ISO time the pause ends; null: not paused */
+            pausedUntil: string | null;
+            /** @description The reply that paused or slowed it last */
+            pausedBy: string | null;
+            pushback: {
+                /** @description Regular expression the reply must match */
+                reply: string | null;
+                /** @description The reply classifier's rule id it must have */
+                classifiedAs: string | null;
+                /** @enum {string} */
+                action: "pause" | "halve";
+                /** @description pause: how long; halve: how long each step of recovery takes */
+                minutes: number;
+            }[];
         };
         LogEntry: {
             messageId: string;

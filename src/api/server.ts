@@ -26,6 +26,7 @@ import { consoleRoutes } from './routes/console.js';
 import { contentRuleRoutes } from './routes/content-rules.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { datacenterRoutes } from './routes/datacenters.js';
+import { destinationRoutes } from './routes/destinations.js';
 import { domainRoutes } from './routes/domains.js';
 import { healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
@@ -90,6 +91,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     bounceMailboxRoutes,
     oauthRoutes,
     datacenterRoutes,
+    destinationRoutes,
     userRoutes,
     messageRoutes,
     campaignRoutes,

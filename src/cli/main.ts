@@ -15,6 +15,7 @@ import { registerKeyCommand } from './commands/key.js';
 import { registerOrgCommand } from './commands/org.js';
 import { registerRelayCommand } from './commands/relay.js';
 import { registerSendCommand } from './commands/send.js';
+import { registerShapingCommand } from './commands/shaping.js';
 import { registerSmtpCommand } from './commands/smtp.js';
 import { registerWorkerCommand } from './commands/worker.js';
 
@@ -69,6 +70,7 @@ registerRelayCommand(program);
 registerBouncesCommand(program);
 registerDemoCommand(program);
 registerSmtpCommand(program);
+registerShapingCommand(program);
 registerDnsCommand(program);
 
 program.parseAsync(process.argv).catch(fail);

@@ -9,8 +9,11 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { type DataCenter, dataCenterSchema, defaultDataCenters } from '../domain/datacenters.js';
 import { builtInPlans, type Plan, planSchema } from '../domain/plans.js';
+import { rulesInForce, type ShapingRule } from '../domain/shaping.js';
+import { builtInShapingRules } from '../domain/shaping-defaults.js';
 import type { SigninPolicy } from '../domain/signin-throttle.js';
 import { configSchema, settingDocs } from './schema.js';
+import { shapingRuleSchema } from './shaping.js';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -83,6 +86,12 @@ export interface Config {
   directPort: number;
   /** MTA-STS (RFC 8461): the policy fetch's port, and a private CA trusted besides the system's (tests only). */
   mtaSts: { port: number; ca: string | undefined };
+  /** Destination shaping rules in force, the operator's first (issue 21). */
+  shaping: readonly ShapingRule[];
+  /** Relay and destination limits held across processes in the database (`off`: per process). */
+  sharedLimits: boolean;
+  /** Orgs (ids or names) whose admins may resume destinations. */
+  platformAdminOrgs: readonly string[];
   webhooks: WebhookConfig;
   workerConcurrency: number;
   workerProcesses: number;
@@ -208,6 +217,11 @@ export function loadConfig(env: Env = process.env): Config {
     listFile('MAILROUTE_DATACENTERS', raw.MAILROUTE_DATACENTERS, dataCenterSchema, problems) ??
     defaultDataCenters;
   checkNames(plans, dataCenters, raw.MAILROUTE_DEFAULT_PLAN, problems);
+  const shapingFile = raw.MAILROUTE_SHAPING
+    ? (listFile('MAILROUTE_SHAPING', raw.MAILROUTE_SHAPING, shapingRuleSchema, problems) ?? [])
+    : [];
+  const dupRule = shapingFile.find((r, i) => shapingFile.findIndex((q) => q.id === r.id) !== i);
+  if (dupRule) problems.push(`MAILROUTE_SHAPING: rule "${dupRule.id}" is listed twice`);
   if (!raw.MAILROUTE_SUBMISSION_TLS_CERT !== !raw.MAILROUTE_SUBMISSION_TLS_KEY)
     problems.push('MAILROUTE_SUBMISSION_TLS_CERT and MAILROUTE_SUBMISSION_TLS_KEY: give both or neither');
   if (problems.length > 0) throw new ConfigError(problems);
@@ -292,6 +306,12 @@ export function loadConfig(env: Env = process.env): Config {
       port: raw.MAILROUTE_MTA_STS_TEST_PORT,
       ca: raw.MAILROUTE_MTA_STS_TEST_CA ? readFileSync(raw.MAILROUTE_MTA_STS_TEST_CA, 'utf8') : undefined,
     },
+    shaping: rulesInForce(shapingFile, builtInShapingRules),
+    sharedLimits: raw.MAILROUTE_SHARED_LIMITS === 'on',
+    platformAdminOrgs: (raw.MAILROUTE_PLATFORM_ADMIN_ORGS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
     webhooks: {
       ses: {
         topicArns: raw.MAILROUTE_WEBHOOK_SES_TOPIC_ARNS,

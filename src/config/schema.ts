@@ -148,6 +148,21 @@ export const settingDocs: SettingDoc[] = [
     doc: 'Path to a JSON array of plans: `name`, `dailyLimit`, `maxDomains`, `maxRelaysPerDomain`.',
   },
   {
+    key: 'MAILROUTE_SHAPING',
+    defaultText: 'the built-in rules only',
+    doc: 'Path to a JSON array of destination shaping rules (`id`, `domains`, `mxSuffixes`, `maxConnections`, `messagesPerConnection`, `ratePerMinute`, `pushback`); they come before the built-in ones and replace those with the same `id`.',
+  },
+  {
+    key: 'MAILROUTE_PLATFORM_ADMIN_ORGS',
+    defaultText: '(none)',
+    doc: 'Orgs (ids or names, comma-separated) whose admins are platform admins: they may resume a paused destination in the console. Without any, only `mailroute shaping resume` does.',
+  },
+  {
+    key: 'MAILROUTE_SHARED_LIMITS',
+    defaultText: 'on',
+    doc: '`on`: connection and rate limits of relays and destinations hold across all worker processes (leases and tokens in the database). `off`: each process keeps its own, as before issue 21 (for benchmarks).',
+  },
+  {
     key: 'MAILROUTE_DEFAULT_PLAN',
     defaultText: 'standard',
     doc: 'Plan of org `default` and of orgs created without `--plan`.',
@@ -395,6 +410,9 @@ export const configSchema = z.object({
   MAILROUTE_MASTER_KEY: optionalText,
   MAILROUTE_DATACENTERS: optionalText,
   MAILROUTE_PLANS: optionalText,
+  MAILROUTE_SHAPING: optionalText,
+  MAILROUTE_PLATFORM_ADMIN_ORGS: optionalText,
+  MAILROUTE_SHARED_LIMITS: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
   MAILROUTE_DEFAULT_PLAN: z.string().min(1).default('standard'),
   MAILROUTE_TIMEZONE: z
     .string()

@@ -30,6 +30,7 @@ import { attemptRelay } from './relay-attempt.js';
 import { RelayPace } from './relay-pace.js';
 import { type OrgRelays, RelayStates } from './relay-states.js';
 import { RouteLog } from './route-log.js';
+import { Shaping } from './shaping.js';
 import { SigningKeys } from './signing-keys.js';
 import {
   bouncedTransition,
@@ -62,6 +63,7 @@ export class DeliveryEngine {
   private admission: RelayAdmission;
   private messages = new Map<string, Promise<MessagesTable>>();
   private relayStates: RelayStates;
+  private shaping: Shaping;
 
   /** `classifyBounce`: the bounce classifier (`bounces/classify.ts`), for refusals that are bounces. */
   constructor(
@@ -75,6 +77,7 @@ export class DeliveryEngine {
     this.slots = new RelaySlots(ctx.store.db);
     this.admission = new RelayAdmission(this.pace, this.slots);
     this.relayStates = new RelayStates(ctx.store.db);
+    this.shaping = new Shaping(ctx, this.pools, owner);
   }
 
   /**
@@ -208,7 +211,12 @@ export class DeliveryEngine {
       transition: { ...done.transition, reasons: routeLog.decided(route, because) },
     });
     for (const { row: relay } of candidates) {
-      const admission = await this.admission.admit(relay, d.org_id, org.settings.timeZone, now);
+      const admission = await this.admission.admit(
+        this.shaping.paced(relay),
+        d.org_id,
+        org.settings.timeZone,
+        now,
+      );
       if (admission.kind === 'paced') {
         const until = new Date(admission.until).toISOString();
         routeLog.add(
@@ -225,10 +233,17 @@ export class DeliveryEngine {
       }
       let result: Awaited<ReturnType<DeliveryEngine['throughRelay']>>;
       try {
-        result = await this.throughRelay(d, m, org, relay);
+        result = await this.throughRelay(d, m, org, relay, now);
       } catch (err) {
         admission.release(); // e.g. a delivery that cannot be composed: nothing was sent
         throw err;
+      }
+      if ('until' in result) {
+        // Connections or rate shared by every process (issue 21) say: later.
+        admission.release();
+        const until = new Date(result.until).toISOString();
+        routeLog.add({ relay: relay.id, code: 'paced', until, perMinute: relay.rate_limit_per_minute ?? 0 });
+        return decided({ transition: waitTransition(result.until) }, 'wait');
       }
       attempts.push(result.record);
       if (result.sent) {
@@ -307,18 +322,26 @@ export class DeliveryEngine {
     m: MessagesTable,
     org: Org,
     relay: RelaysTable,
-  ): Promise<AttemptResult & { prepared?: Prepared }> {
+    now: number,
+  ): Promise<(AttemptResult & { prepared?: Prepared }) | { until: number }> {
     const key = relay.dkim_signing === 1 ? await this.keys.domainKey(d.org_id, m.from_domain) : undefined;
     const prepared = await this.prepareFor(d, m, org, { bounceHandling: bounceHandlingOf(relay) }, key);
-    const result = await attemptRelay(
-      this.ctx,
-      this.pools,
-      relay,
-      prepared,
-      d.recipient,
-      org.dataCenter.egressAddress,
-    );
-    return { ...result, prepared };
+    // The connection is leased once the message is ready, so composing never holds one (issue 21).
+    const gate = await this.shaping.relay(relay, now);
+    if (gate.kind === 'wait') return { until: gate.until };
+    try {
+      const result = await attemptRelay(
+        this.ctx,
+        gate.pools,
+        relay,
+        prepared,
+        d.recipient,
+        org.dataCenter.egressAddress,
+      );
+      return { ...result, prepared };
+    } finally {
+      gate.release();
+    }
   }
 
   /** The message as it leaves by this route: its return path, composed and signed. */
@@ -358,15 +381,29 @@ export class DeliveryEngine {
       (await this.keys.domainKey(d.org_id, m.from_domain)) ??
       (await this.keys.platformKey(org.dataCenter.bounceDomain));
     const prepared = await this.prepareFor(d, m, org, 'platform', key);
-    const result = await attemptPlatform(
-      this.ctx,
-      this.pools,
-      prepared,
-      d.recipient,
-      d.recipient_domain,
-      org.dataCenter.egressAddress,
-    );
+    // The destination's shaping (issue 21): its pause, connections and rate, shared by every process;
+    // the connection is leased once the message is ready, so composing never holds one.
+    const gate = await this.shaping.destination(d.recipient_domain, now);
+    if (gate.kind === 'wait') return { transition: waitTransition(gate.until) };
+    let result: AttemptResult;
+    try {
+      result = await attemptPlatform(
+        this.ctx,
+        gate.pools,
+        prepared,
+        d.recipient,
+        d.recipient_domain,
+        org.dataCenter.egressAddress,
+      );
+    } finally {
+      gate.release();
+    }
     attempts.push(result.record);
+    const pausedUntil = gate.rule && !result.sent && (await this.shaping.pushback(gate.rule, result, now));
+    if (pausedUntil) {
+      const reply = { status: result.classification!.status, reply: result.reply };
+      return { transition: waitTransition(pausedUntil, { ...reply, slowdowns: d.slowdowns + 1 }) };
+    }
     if (result.sent) {
       const platformUsage = {
         key: { orgId: d.org_id, day: dayKey(now, org.settings.timeZone), scope: 'platform' },
@@ -405,6 +442,7 @@ export class DeliveryEngine {
 
   async close(): Promise<void> {
     await this.slots.releaseUnused();
+    await this.shaping.close();
     this.pools.closeAll();
   }
 }

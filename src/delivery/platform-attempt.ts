@@ -12,7 +12,7 @@ import type { Answered } from '../domain/smtp-bounce.js';
 import { type Classification, classifyReply, fromNodemailerError } from '../domain/smtp-reply.js';
 import { mtaStsPolicy } from '../transports/mta-sts.js';
 import { type PlatformTarget, platformTargets } from '../transports/platform-transport.js';
-import type { SmtpPools } from '../transports/smtp-pools.js';
+import type { SendPools } from '../transports/smtp-pools.js';
 import { tlsColumns } from './attempt-tls.js';
 import { mtaStsMismatch, stsRefusedLog } from './mta-sts-attempt.js';
 import { type AttemptResult, answeredStep, replyText } from './outcome.js';
@@ -48,7 +48,7 @@ function failure(
 
 export async function attemptPlatform(
   ctx: AppContext,
-  pools: SmtpPools,
+  pools: SendPools,
   prepared: Prepared,
   recipient: string,
   recipientDomain: string,

@@ -18,7 +18,7 @@ import {
 } from '../domain/smtp-reply.js';
 import type { RelaysTable } from '../store/schema.js';
 import { type RelayAuth, relayPoolKey, relayPoolOptions } from '../transports/relay-transport.js';
-import type { SmtpPools } from '../transports/smtp-pools.js';
+import type { SendPools } from '../transports/smtp-pools.js';
 import { tlsColumns } from './attempt-tls.js';
 import { type AttemptResult, answeredStep, replyText } from './outcome.js';
 import type { Prepared } from './prepare.js';
@@ -74,7 +74,7 @@ function failure(
 
 export async function attemptRelay(
   ctx: AppContext,
-  pools: SmtpPools,
+  pools: SendPools,
   r: RelaysTable,
   prepared: Prepared,
   recipient: string,

@@ -430,6 +430,25 @@ export interface ContentRulesTable {
   updated_at: number;
 }
 
+/** One numbered slot of a limit shared by all processes (issue 21); free once `expires_at` passed. */
+export interface LimitSlotsTable {
+  /** `conn:relay:<id>`, `conn:dest:<rule>`, `rate:relay:<id>`, `rate:dest:<rule>`. */
+  key: string;
+  slot: number;
+  holder: string;
+  expires_at: number;
+}
+
+/** A destination's pause after a pushback and its halved rate (issue 21). */
+export interface DestinationStatesTable {
+  destination: string;
+  paused_until: number | null;
+  paused_reply: string | null;
+  halvings: number;
+  halved_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   orgs: OrgsTable;
   plans: PlansTable;
@@ -460,4 +479,6 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   content_rules: ContentRulesTable;
+  limit_slots: LimitSlotsTable;
+  destination_states: DestinationStatesTable;
 }

@@ -10,6 +10,9 @@ import { type ConnectionTls, connectionTls } from './connection-tls.js';
 
 export type PoolOptions = SMTPPool.Options;
 
+/** What sending needs of the pools (`delivery/slot-pools.ts` narrows them to one leased connection). */
+export type SendPools = Pick<SmtpPools, 'send'>;
+
 export interface SendOutcome {
   ok: boolean;
   /** The server's last reply (success) or the error nodemailer raised. */
@@ -109,7 +112,7 @@ export class SmtpPools {
     const transporter = nodemailer.createTransport({
       ...options,
       pool: true,
-      maxMessages: Number.POSITIVE_INFINITY,
+      maxMessages: options.maxMessages ?? Number.POSITIVE_INFINITY,
       logger: false,
       debug: false,
     });
@@ -152,6 +155,14 @@ export class SmtpPools {
         resolve({ ok: false, error, host, ms: Date.now() - started });
       }
     });
+  }
+
+  /** Closes one pool (its connections end once their message is done). */
+  close(key: string): void {
+    const e = this.pools.get(key);
+    if (!e) return;
+    e.transporter.close();
+    this.pools.delete(key);
   }
 
   closeIdle(now = Date.now()): void {

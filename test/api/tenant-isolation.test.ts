@@ -34,6 +34,8 @@ const notOrgScoped: Record<string, string> = {
     'public one-click unsubscribe page: the signed token (HMAC) is the credential, not an org’s key',
   'POST /u/{token}':
     'public one-click unsubscribe (RFC 8058): the signed token (HMAC) is the credential, not an org’s key',
+  'POST /api/v1/destinations/{id}/resume':
+    'destinations are platform-wide (platform delivery is shared): only platform admins resume one; test/api/destinations.test.ts',
   'GET /api/v1/oauth/callback':
     'public: the browser returns from the provider; the one-time state (a secret) names the flow',
 };

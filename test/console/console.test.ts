@@ -233,6 +233,7 @@ describe.skipIf(chromiumMissing)('admin console in chromium', () => {
   it('shows the other pages without errors', async () => {
     const pages: [string, string, string][] = [
       ['/ip-allow-list', 'IP allow-list', 'ip-allow-list'],
+      ['/destinations', 'Destinations', 'destinations'],
       ['/reports', 'Reports', 'reports'],
       ['/suppressions', 'Suppressions', 'suppressions'],
       ['/notifications', 'Notifications', 'notifications'],

@@ -8,6 +8,7 @@ import { ApiKeysPage } from './pages/api-keys-page';
 import { AuditLogPage } from './pages/audit-log-page';
 import { BouncesPage } from './pages/bounces-page';
 import { ContentRulesPage } from './pages/content-rules-page';
+import { DestinationsPage } from './pages/destinations-page';
 import { DomainsPage } from './pages/domains-page';
 import { IpAllowListPage } from './pages/ip-allow-list-page';
 import { LoginPage } from './pages/login-page';
@@ -39,6 +40,7 @@ function SignedIn() {
         <Route path="/relays/:id/health" element={<RelayHealthPage />} />
         <Route path="/domains" element={<DomainsPage />} />
         <Route path="/ip-allow-list" element={<IpAllowListPage />} />
+        <Route path="/destinations" element={<DestinationsPage />} />
         <Route path="/messages" element={<MessagesPage />} />
         <Route path="/messages/:id" element={<MessagePage />} />
         <Route path="/reports" element={<ReportsPage />} />

@@ -26,6 +26,7 @@ import * as m0014 from './0014-api-key-default-type.js';
 import * as m0015 from './0015-route-reasons.js';
 import * as m0017 from './0017-attempts-by-relay.js';
 import * as m0018 from './0018-delivery-subjects.js';
+import * as m0021 from './0021-shared-limits.js';
 import * as m0022 from './0022-mta-sts-retries.js';
 
 const migrations: Record<string, Migration> = {
@@ -46,6 +47,7 @@ const migrations: Record<string, Migration> = {
   '0015-route-reasons': m0015,
   '0017-attempts-by-relay': m0017,
   '0018-delivery-subjects': m0018,
+  '0021-shared-limits': m0021,
   '0022-mta-sts-retries': m0022,
 };
 

@@ -104,3 +104,4 @@ export type BounceMailboxInput = z.input<typeof bounceMailboxInputSchema>;
 export type BounceMailboxPoll = z.output<typeof bounceMailboxPollSchema>;
 export type ComplaintRateView = z.output<typeof complaintRateSchema>;
 export type ComplianceCheckView = z.output<typeof complianceCheckSchema>;
+export type { DestinationView } from '../../../src/schemas/destinations.js';

@@ -15,6 +15,7 @@ const menu = [
   ['/relays', 'nav.relays'],
   ['/domains', 'nav.domains'],
   ['/ip-allow-list', 'nav.ipAllowList'],
+  ['/destinations', 'nav.destinations'],
   ['/messages', 'nav.messages'],
   ['/reports', 'nav.reports'],
   ['/bounces', 'nav.bounces'],

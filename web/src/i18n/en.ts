@@ -33,6 +33,7 @@ export const en = {
     relays: 'Email relay',
     domains: 'Domains',
     ipAllowList: 'IP allow-list',
+    destinations: 'Destinations',
     messages: 'Message log',
     reports: 'Reports',
     bounces: 'Bounces',
@@ -1103,6 +1104,24 @@ export const en = {
       fail: 'does not pass on {{routes}}',
       dns_error: 'the lookup failed; check again',
     },
+  },
+  destinations: {
+    title: 'Destinations',
+    intro:
+      'Platform delivery shapes its mail to the large receivers: at most so many connections and messages a minute, over every worker process. When a receiver pushes back, the destination pauses or slows down, then recovers. These limits are the platform’s, the same for every org.',
+    open: 'Open',
+    paused: 'Paused',
+    slowed: 'Slowed down',
+    mx: 'MX {{suffix}}',
+    connections: 'Connections',
+    inUse: '{{used}} in use of {{max}}',
+    perConnection: 'Messages per connection',
+    rate: 'Rate',
+    noRate: 'No limit',
+    rateNow: '{{sent}} sent in the last minute; {{rate}} a minute allowed now (rule: {{base}})',
+    pausedUntil: 'Paused until',
+    pausedBy: 'Reply that paused or slowed it',
+    resume: 'Resume now',
   },
 } as const;
 
