@@ -61,6 +61,8 @@ describe.skipIf(chromiumMissing)('the console under its Content-Security-Policy'
     const response = await page.goto(`${t.url}/`);
     expect(response?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
     await signIn(page, `${t.url}/`, ADMIN_EMAIL, ADMIN_PASSWORD);
+    // Signing in lands on the dashboard; the relays are one page on.
+    await page.goto(`${t.url}/relays`);
     const row = page.locator('tr[data-relay="Office relay"]');
     await row.getByRole('button', { name: 'Disable' }).click();
     await visible(row.getByText('Disabled', { exact: true }));

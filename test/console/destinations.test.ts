@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pauseDestination } from '../../src/store/repos/destination-states.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, type TestApp } from '../helpers/app.js';
-import { assertConsoleBuilt, chromiumMissing, launch } from './browser.js';
+import { assertConsoleBuilt, chromiumMissing, launch, menuLink } from './browser.js';
 
 describe.skipIf(chromiumMissing)('the destinations page', () => {
   let t: TestApp;
@@ -26,7 +26,9 @@ describe.skipIf(chromiumMissing)('the destinations page', () => {
     await page.getByLabel('メールアドレス').fill(ADMIN_EMAIL);
     await page.getByLabel('パスワード').fill(ADMIN_PASSWORD);
     await page.getByRole('button', { name: 'ログイン' }).click();
-    await page.getByRole('link', { name: '配信先' }).first().click();
+    await page.locator('button.menu-toggle').waitFor();
+    // At phone width the menu opens from its button first.
+    await (await menuLink(page, '配信先')).click();
   });
   afterAll(async () => {
     await browser?.close();

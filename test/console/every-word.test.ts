@@ -238,6 +238,8 @@ describe.skipIf(chromiumMissing)('every word of the console in Japanese', () => 
       202,
     );
     seeded.massId = mass.id;
+    // The plan's name is the operator's data (MAILROUTE_PLANS), shown on the dashboard.
+    data.add((await call('GET', '/api/v1/dashboard')).plan.name);
     await settled(t, mass.id);
     seeded.bouncedId = await send('workflow', 'fumei@example.net', '請求書のご案内');
     const bounced = await call('GET', `/api/v1/messages/${seeded.bouncedId}`);

@@ -1067,6 +1067,7 @@ export const en = {
       delivery_bounced: 'Bounced',
       delivery_complained: 'Complaint',
       delivery_failed: 'Failed',
+      delivery_delayed: 'Delayed (first deferral)',
       delivery_expired: 'Expired (no longer sent)',
       relay_suspended: 'Relay server suspended',
       relay_oauth_reauth: 'OAuth2 sign-in needs renewing',

@@ -1061,6 +1061,7 @@ export const ja: Resources = {
     webhookEvents: {
       delivery_sent: '送信完了',
       delivery_deferred: '保留（再試行予定）',
+      delivery_delayed: '送信遅延（初回の保留）',
       delivery_bounced: '不達',
       delivery_complained: '苦情',
       delivery_failed: '送信失敗',

@@ -44,6 +44,10 @@ function fieldIssueKey(i: FieldIssue): string {
  */
 export function issueText(i: FieldIssue): string {
   if (i18n.language === 'en' && !/^Invalid /.test(i.message)) return i.message;
+  // A number checked against both ends says both ("1〜100の整数"), not only the end it crossed.
+  const between = /^must be between (-?\d+) and (-?\d+)$/.exec(i.message);
+  if (between) return i18n.t('numbers.between', { min: between[1], max: between[2] });
+  if (i.message === 'must be a whole number') return i18n.t('numbers.whole');
   const key = `words.fieldIssues.${fieldIssueKey(i)}`;
   return has(key) ? i18n.t(key, i.params ?? {}) : i.message;
 }
