@@ -4,6 +4,7 @@
  */
 import { useTranslation } from 'react-i18next';
 import { routeKinds } from '../../../src/domain/campaign-progress.js';
+import { deliveryStatuses } from '../../../src/domain/delivery-statuses.js';
 import type { MessageProgress } from './types';
 
 /** The bar's segments, in order, and the statuses each one counts. */
@@ -16,18 +17,8 @@ const segments = [
   ['waiting', ['queued', 'sending']],
 ] as const;
 
-/** The statuses listed under the bar, when there are any (queued and sent always). */
-const listed = [
-  'queued',
-  'sending',
-  'deferred',
-  'sent',
-  'bounced',
-  'complained',
-  'failed',
-  'expired',
-  'suppressed',
-] as const;
+/** The statuses listed under the bar (all, in the log's order), when there are any (some always). */
+const listed = deliveryStatuses;
 const always = new Set<string>(['queued', 'sent', 'bounced', 'failed', 'suppressed']);
 
 const share = (n: number, total: number) => (total > 0 ? (100 * n) / total : 0);

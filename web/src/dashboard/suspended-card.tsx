@@ -4,12 +4,8 @@
  */
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { post } from '../api/client';
-import type { RelayView } from '../api/types';
-import { ErrorBanner } from '../components/error-banner';
 import { dateTime } from '../components/format';
-import { useAction } from '../hooks/use-action';
-import { SuspendedReason } from '../relays/suspension-notice';
+import { ResumeButton, SuspendedReason } from '../relays/suspension-notice';
 import type { DashboardRelay } from './types';
 
 function SuspendedRelay({
@@ -22,7 +18,6 @@ function SuspendedRelay({
   resumed: () => void;
 }) {
   const { t } = useTranslation();
-  const resume = useAction(() => post<RelayView>(`/api/v1/relays/${encodeURIComponent(relay.id)}/resume`));
   return (
     <li data-relay={relay.name} className="dash-suspended-relay">
       <p className="dash-relay-head">
@@ -34,16 +29,12 @@ function SuspendedRelay({
         </span>
       </p>
       <SuspendedReason relay={relay} />
-      <ErrorBanner error={resume.error} />
-      <button
-        type="button"
-        disabled={!canEdit || resume.busy}
-        onClick={async () => {
-          if ((await resume.run()) !== undefined) resumed();
-        }}
-      >
-        {t('dashboard.suspended.resume')}
-      </button>
+      <ResumeButton
+        relay={relay}
+        canEdit={canEdit}
+        resumed={resumed}
+        label={t('dashboard.suspended.resume')}
+      />
     </li>
   );
 }

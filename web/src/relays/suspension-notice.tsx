@@ -29,13 +29,32 @@ export function SuspensionNotice({
   resumed: () => void;
 }) {
   const { t } = useTranslation();
-  const resume = useAction(() => post<RelayView>(`/api/v1/relays/${encodeURIComponent(relay.id)}/resume`));
   if (relay.status !== 'suspended') return null;
   return (
     <section className="banner info suspension" aria-labelledby="suspension-title">
       <h2 id="suspension-title">{t('suspension.title', { until: dateTime(relay.suspendedUntil) })}</h2>
       <p>{t('suspension.meanwhile')}</p>
       <SuspendedReason relay={relay} />
+      <ResumeButton relay={relay} canEdit={canEdit} resumed={resumed} label={t('suspension.resume')} />
+    </section>
+  );
+}
+
+/** Resumes a suspended relay now (`POST /api/v1/relays/:id/resume`), with the error if it fails. */
+export function ResumeButton({
+  relay,
+  canEdit,
+  resumed,
+  label,
+}: {
+  relay: Pick<RelayView, 'id'>;
+  canEdit: boolean;
+  resumed: () => void;
+  label: string;
+}) {
+  const resume = useAction(() => post<RelayView>(`/api/v1/relays/${encodeURIComponent(relay.id)}/resume`));
+  return (
+    <>
       <ErrorBanner error={resume.error} />
       <button
         type="button"
@@ -44,8 +63,8 @@ export function SuspensionNotice({
           if ((await resume.run()) !== undefined) resumed();
         }}
       >
-        {t('suspension.resume')}
+        {label}
       </button>
-    </section>
+    </>
   );
 }
