@@ -17,6 +17,7 @@ import { Worker } from './delivery/worker.js';
 import { createResolver, type DnsResolver } from './dns/resolver.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { AppError } from './domain/errors.js';
+import { oneClickCapable } from './domain/unsubscribe-token.js';
 import { ProcessEvents } from './events.js';
 import { createLogger } from './log.js';
 import { loadMasterKey } from './secrets/master-key.js';
@@ -114,6 +115,11 @@ export async function openContext(config: Config, options: AppOptions = {}): Pro
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const ctx = await openContext(config, options);
+  if (options.worker !== false && !oneClickCapable(config.http.publicUrl))
+    ctx.log.warn(
+      { event: 'config.public_url_not_https', publicUrl: config.http.publicUrl },
+      'MAILROUTE_PUBLIC_URL is not https: mass email gets a List-Unsubscribe header without List-Unsubscribe-Post, since one-click unsubscribe (RFC 8058) needs an https URL, and large mailbox providers require it of bulk senders',
+    );
   await bootstrap(ctx);
   const http = options.http === false ? undefined : await buildServer(ctx);
   const bounces =

@@ -229,10 +229,6 @@ export function loadConfig(env: Env = process.env): Config {
   const warnings = Object.keys(env)
     .filter((k) => k.startsWith('MAILROUTE_') && !knownKeys.has(k) && !k.startsWith('MAILROUTE_TEST_'))
     .map((k) => `unknown setting ${k} is ignored`);
-  if (!/^https:\/\//i.test(raw.MAILROUTE_PUBLIC_URL ?? ''))
-    warnings.push(
-      'MAILROUTE_PUBLIC_URL is not https: mass email gets a List-Unsubscribe header without List-Unsubscribe-Post, since one-click unsubscribe (RFC 8058) needs an https URL, and large mailbox providers require it of bulk senders',
-    );
 
   return deepFreeze({
     http: {

@@ -91,6 +91,12 @@ export const consolePages: ConsolePage[] = [
   },
   { route: '/reports', name: 'reports', path: () => '/reports', ready: 'main h1' },
   {
+    route: '/destinations',
+    name: 'destinations',
+    path: () => '/destinations',
+    ready: 'section.destination',
+  },
+  {
     route: '/bounces',
     name: 'bounces',
     path: () => '/bounces',

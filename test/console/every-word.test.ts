@@ -75,6 +75,7 @@ const routes: Walk[] = [
   { path: (s) => `/messages/${s.failingId}` },
   { path: (s) => `/messages/${s.bouncedId}` },
   { path: '/reports' },
+  { path: '/destinations' },
   { path: '/bounces' },
   { path: '/suppressions' },
   { path: '/content-rules' },

@@ -53,8 +53,12 @@ async function signedIn(browser: Browser, t: TestApp, locale: string, viewport: 
 async function open(page: Page, t: TestApp, seed: ConsoleSeed, p: ConsolePage): Promise<void> {
   await page.goto(`${t.url}${p.path(seed)}`);
   await page.locator(p.ready).first().waitFor({ state: 'visible' });
-  await page.locator('.state.loading, [role="status"].loading').waitFor({ state: 'detached' });
-  await page.locator('[aria-busy="true"]').waitFor({ state: 'detached' });
+  // Every loading state, however many a page has (the dashboard loads several cards).
+  await expect
+    .poll(() => page.locator('.state.loading, [role="status"].loading, [aria-busy="true"]').count(), {
+      timeout: 15_000,
+    })
+    .toBe(0);
 }
 
 async function measure(page: Page, name: string): Promise<Measure> {

@@ -147,6 +147,8 @@ describe.each(dialects)('database statements per delivery on %s', (dialect) => {
   }, 90_000);
 
   it(`stays bounded with a worker that takes one delivery at a time (${N} deliveries)`, async () => {
-    expect(await measure(1)).toBeLessThan(8);
+    // One more than before issue 21: a claim asks for due retries and then for fresh mail (two
+    // statements when no retry is due), so that a failing destination never starves fresh mail.
+    expect(await measure(1)).toBeLessThan(9);
   }, 90_000);
 });

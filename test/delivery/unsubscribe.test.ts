@@ -270,3 +270,21 @@ describe.each(dialects)('one-click unsubscribe on %s', (dialect) => {
     expect(headerOf(raw, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
   });
 });
+
+describe('a public URL that is not https', () => {
+  it('is warned about at start, naming what mass email then lacks', async () => {
+    const plain = await startTestApp('sqlite');
+    try {
+      const warning = plain.logs.find((l) => l.includes('"event":"config.public_url_not_https"'));
+      expect(warning).toContain('List-Unsubscribe-Post');
+    } finally {
+      await plain.close();
+    }
+    const secure = await startTestApp('sqlite', { MAILROUTE_PUBLIC_URL: 'https://mail.sakura.example' });
+    try {
+      expect(secure.logs.join('')).not.toContain('public_url_not_https');
+    } finally {
+      await secure.close();
+    }
+  });
+});

@@ -139,7 +139,7 @@ describe.skipIf(!pgUrl)('queue query plans with a million deliveries waiting on 
     // never the backlog.
     for (const kind of ['fresh', 'retry'] as const) {
       const p = await plan(claimQuery(ctx.store, { owner: 'o', limit: 64, now: NOW, leaseMs: 1000 }, kind));
-      expect(p.match(/Index Scan using deliveries_\w+ on deliveries/g)).toHaveLength(5);
+      expect(p.match(/Index Scan using deliveries_(?!pkey)\w+ on deliveries/g)).toHaveLength(5);
       expect(p.match(/Index Cond: .*next_attempt_at <= /g)).toHaveLength(5);
       expect(p).not.toMatch(/Seq Scan on deliveries/);
     }

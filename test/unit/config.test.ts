@@ -182,16 +182,9 @@ describe('configuration', () => {
   });
 
   it('warns about unknown MAILROUTE_ variables', () => {
-    expect(
-      loadConfig({ MAILROUTE_HTTP_PROT: '1', MAILROUTE_PUBLIC_URL: 'https://mail.example' }).warnings,
-    ).toEqual(['unknown setting MAILROUTE_HTTP_PROT is ignored']);
-  });
-
-  it('warns that a plain-http public URL gives mass email no one-click unsubscribe', () => {
-    expect(loadConfig({ MAILROUTE_PUBLIC_URL: 'http://mail.example' }).warnings).toEqual([
-      expect.stringContaining('List-Unsubscribe-Post'),
+    expect(loadConfig({ MAILROUTE_HTTP_PROT: '1' }).warnings).toEqual([
+      'unknown setting MAILROUTE_HTTP_PROT is ignored',
     ]);
-    expect(loadConfig({ MAILROUTE_PUBLIC_URL: 'https://mail.example' }).warnings).toEqual([]);
   });
 
   it('loads plans and data centers from JSON files and checks them', () => {

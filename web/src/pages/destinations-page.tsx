@@ -39,7 +39,10 @@ function DestinationCard({
   return (
     <section className="card destination" aria-labelledby={`dest-${d.id}`}>
       <div className="page-head">
-        <h2 id={`dest-${d.id}`}>{d.id}</h2>
+        {/* The rule's id and what it matches are the operator's names, as in MAILROUTE_SHAPING. */}
+        <h2 id={`dest-${d.id}`} data-technical>
+          {d.id}
+        </h2>
         {d.pausedUntil ? (
           <span className="badge status-suspended">{t('destinations.paused')}</span>
         ) : slowed ? (
@@ -48,7 +51,7 @@ function DestinationCard({
           <span className="badge status-active">{t('destinations.open')}</span>
         )}
       </div>
-      <p className="muted">
+      <p className="muted" data-technical>
         {[...d.domains, ...d.mxSuffixes.map((s) => t('destinations.mx', { suffix: s }))].join(', ')}
       </p>
       <dl className="facts">
