@@ -1790,7 +1790,10 @@ export interface paths {
         /** SPF, DKIM key, DMARC on every route, FCrDNS of the egress address and TLS to the relays */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description probe: connect to each relay to find its TLS; settings: read it off the relay settings (no connection) */
+                    relayTls?: "probe" | "settings";
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -1806,6 +1809,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["ComplianceCheck"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Default Response */

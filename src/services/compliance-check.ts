@@ -99,10 +99,15 @@ async function probeTls(ctx: AppContext, orgId: string, relayId: string): Promis
   }
 }
 
+/**
+ * `relayTls`: `probe` connects to each relay to find its TLS; `settings` reads it off the relay's
+ * settings, for callers that want only the DNS records (the Domains page's ✓ or ✗ per record).
+ */
 export async function checkCompliance(
   ctx: AppContext,
   orgId: string,
   domainId: string,
+  relayTls: 'probe' | 'settings' = 'probe',
 ): Promise<ComplianceCheck> {
   const { db } = ctx.store;
   const domain = await db
@@ -133,7 +138,7 @@ export async function checkCompliance(
       relays.map(async (r) => {
         const [check, tlsProbe] = await Promise.all([
           checkRelayAuthentication(ctx, orgId, r.id),
-          r.security === 'none' ? undefined : probeTls(ctx, orgId, r.id),
+          r.security === 'none' || relayTls === 'settings' ? undefined : probeTls(ctx, orgId, r.id),
         ]);
         return { name: r.name, security: r.security, check, ...(tlsProbe ? { tlsProbe } : {}) };
       }),

@@ -190,6 +190,21 @@ describe.each(dialects)('compliance check on %s', (dialect) => {
       expect(tls('NoStarttls').message.en).toMatch(/STARTTLS/);
       // The probe went through TLS and stopped before any mail: no message reached the relays.
       for (const s of servers) expect(s.received.messages).toEqual([]);
+
+      // Asked for the records only (the Domains page), it connects to no relay at all.
+      const before = servers.map((s) => s.connections());
+      const quiet = await t.call('GET', `/api/v1/domains/${d.id}/compliance?relayTls=settings`);
+      expect(quiet.status).toBe(200);
+      expect(servers.map((s) => s.connections())).toEqual(before);
+      expect(quiet.body.records.map((r: { record: string }) => r.record)).toEqual([
+        'verification',
+        'dkim',
+        'spf',
+        'dmarc',
+      ]);
+      expect(
+        (await t.call('GET', `/api/v1/domains/${d.id}/compliance?relayTls=sometimes`)).body.error.fields,
+      ).toHaveProperty('relayTls');
     } finally {
       await Promise.all(servers.map((s) => s.close()));
     }
