@@ -3,12 +3,12 @@
  * number") in the user's language; any other message is shown as the API wrote it.
  */
 import type { TFunction } from 'i18next';
+import { numberRangeText } from '../i18n/words';
 
 export function rangeError(t: TFunction, message: string | undefined): string | undefined {
   if (!message) return undefined;
-  const between = /^must be between (\d+) and (\d+)$/.exec(message);
-  if (between) return t('numbers.between', { min: between[1], max: between[2] });
-  if (message === 'must be a whole number') return t('numbers.whole');
+  const range = numberRangeText(message);
+  if (range) return range;
   if (/expected number/.test(message)) return t('numbers.required');
   return message;
 }

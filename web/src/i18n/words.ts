@@ -45,11 +45,18 @@ function fieldIssueKey(i: FieldIssue): string {
 export function issueText(i: FieldIssue): string {
   if (i18n.language === 'en' && !/^Invalid /.test(i.message)) return i.message;
   // A number checked against both ends says both ("1〜100の整数"), not only the end it crossed.
-  const between = /^must be between (-?\d+) and (-?\d+)$/.exec(i.message);
-  if (between) return i18n.t('numbers.between', { min: between[1], max: between[2] });
-  if (i.message === 'must be a whole number') return i18n.t('numbers.whole');
+  const range = numberRangeText(i.message);
+  if (range) return range;
   const key = `words.fieldIssues.${fieldIssueKey(i)}`;
   return has(key) ? i18n.t(key, i.params ?? {}) : i.message;
+}
+
+/** The API's words for a whole number out of its range, in the console's language; else undefined. */
+export function numberRangeText(message: string): string | undefined {
+  const between = /^must be between (-?\d+) and (-?\d+)$/.exec(message);
+  if (between) return i18n.t('numbers.between', { min: between[1], max: between[2] });
+  if (message === 'must be a whole number') return i18n.t('numbers.whole');
+  return undefined;
 }
 
 /** Field messages by field, from the API's issues (or its plain `fields` when it sent none). */
