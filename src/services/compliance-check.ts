@@ -19,6 +19,7 @@ import {
 } from '../domain/compliance.js';
 import { type DomainRecordCheck, domainRecordChecks } from '../domain/domain-record-checks.js';
 import { notFound } from '../domain/errors.js';
+import type { RelayTestResult } from '../schemas/relays.js';
 import { findOrg } from '../store/repos/orgs.js';
 import { checkPlatformAuthentication, checkRelayAuthentication } from './authentication-check.js';
 import { testSavedRelay } from './relay-test.js';
@@ -65,17 +66,7 @@ const unreachable = {
 };
 
 /** TLS as a live connection to the relay found it: the probe's `tls` step, or where it stopped. */
-interface ProbeSteps {
-  steps: {
-    step: string;
-    ok: boolean;
-    detail?: string;
-    explanation?: { ja: string; en: string };
-    certificate?: { verdict: string };
-  }[];
-}
-
-export function tlsFactOf(result: ProbeSteps): TlsProbeFact {
+export function tlsFactOf(result: RelayTestResult): TlsProbeFact {
   const step = result.steps.find((s) => s.step === 'tls');
   if (!step) {
     const stopped = result.steps.find((s) => !s.ok);
