@@ -4,7 +4,9 @@
  */
 import i18n from 'i18next';
 
-const locale = () => (i18n.language === 'ja' ? 'ja-JP' : 'en-GB');
+/** The locale dates, numbers and zone names are written in, for the console's language. */
+export const localeOf = (language: string) => (language === 'ja' ? 'ja-JP' : 'en-GB');
+const locale = () => localeOf(i18n.language);
 
 /** Before the session names the org's zone (or if the browser does not know it), the browser's own. */
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;

@@ -4,17 +4,18 @@
  * each email type; below, the signed-in
  * user's own password.
  */
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PasswordForm } from '../account/password-form';
 import { ApiError, patch } from '../api/client';
 import type { Settings } from '../api/types';
 import { ErrorBanner, SuccessBanner } from '../components/error-banner';
 import { Field } from '../components/field';
-import { setTimeZone } from '../components/format';
+import { localeOf, setTimeZone } from '../components/format';
 import { LoadState } from '../components/load-state';
 import { RadioGroup } from '../components/radio-group';
 import { rangeError } from '../components/range-error';
+import { zoneLabel } from '../components/zone-label';
 import { useSession } from '../hooks/session';
 import { useResource } from '../hooks/use-resource';
 import { RetrySchedulesFieldset } from './retry-schedules-fieldset';
@@ -28,9 +29,10 @@ const zones = (() => {
 })();
 
 function SettingsForm({ initial, saved }: { initial: Settings; saved: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { canEdit } = useSession();
   const [s, setS] = useState(initial);
+  const locale = localeOf(i18n.language);
   const [error, setError] = useState<ApiError>();
   const [done, setDone] = useState(false);
   const submit = async (e: FormEvent) => {
@@ -46,7 +48,10 @@ function SettingsForm({ initial, saved }: { initial: Settings; saved: () => void
       setError(err instanceof ApiError ? err : new ApiError(0, 'network', String(err)));
     }
   };
-  const options = zones.includes(s.timeZone) ? zones : [s.timeZone, ...zones];
+  const options = useMemo(() => {
+    const ids = zones.includes(initial.timeZone) ? zones : [initial.timeZone, ...zones];
+    return ids.map((id) => ({ id, label: zoneLabel(id, locale) }));
+  }, [initial.timeZone, locale]);
   return (
     <form className="card settings" onSubmit={submit} noValidate>
       <ErrorBanner error={error && Object.keys(error.fields).length === 0 ? error : undefined} />
@@ -58,8 +63,8 @@ function SettingsForm({ initial, saved }: { initial: Settings; saved: () => void
           onChange={(e) => setS({ ...s, timeZone: e.target.value })}
         >
           {options.map((z) => (
-            <option key={z} value={z}>
-              {z}
+            <option key={z.id} value={z.id}>
+              {z.label}
             </option>
           ))}
         </select>
