@@ -4941,6 +4941,87 @@ export interface components {
             /** @description Every relay of the org, in the order routing saw them */
             relays: components["schemas"]["RelayReasonInput"][];
         };
+        LogEntryInput: {
+            messageId: string;
+            deliveryId: string;
+            type: string;
+            from: string;
+            /** @description The subject this recipient got, after merge fields */
+            subject: string;
+            recipient: string;
+            /** @enum {string} */
+            status: "queued" | "sending" | "deferred" | "sent" | "bounced" | "complained" | "failed" | "expired" | "suppressed";
+            route: string | null;
+            routeName: string | null;
+            attempts: number;
+            lastStatus: string | null;
+            lastReply: string | null;
+            /** @description The reply rule (`domain/smtp-reply-rules.ts`, e.g. conn.refused) that classified lastReply at the delivery's latest attempt; null: no reply, or a reply given without an attempt */
+            lastReplyRule: string | null;
+            /** @description Why the delivery took its route (null: not routed yet, or routed before reasons were kept) */
+            routeReasons: components["schemas"]["RouteReasonsInput"] | null;
+            createdAt: string;
+            updatedAt: string;
+        };
+        MessageDetailInput: {
+            id: string;
+            type: string;
+            from: string;
+            subject: string;
+            size: number;
+            submittedBy: string;
+            metadata: {
+                [key: string]: unknown;
+            } | null;
+            createdAt: string;
+            deliveries: {
+                id: string;
+                recipient: string;
+                /** @enum {string} */
+                status: "queued" | "sending" | "deferred" | "sent" | "bounced" | "complained" | "failed" | "expired" | "suppressed";
+                route: string | null;
+                routeName: string | null;
+                lastStatus: string | null;
+                lastReply: string | null;
+                nextAttemptAt: string | null;
+                sentAt: string | null;
+                /** @description Why the delivery took its route: every relay of the org, taken or passed over, and why */
+                routeReasons: components["schemas"]["RouteReasonsInput"] | null;
+                archived: boolean;
+                attempts: {
+                    at: string;
+                    route: string;
+                    routeName: string;
+                    host: string | null;
+                    action: string;
+                    status: string | null;
+                    reply: string | null;
+                    ruleId: string | null;
+                    durationMs: number;
+                    /** @description TLS version of the connection (TLSv1.3…); null: in clear, no connection, or not recorded */
+                    tlsVersion: string | null;
+                    /** @description Whether the server's certificate was verified (false with tlsVersion null: sent in clear); null: not recorded */
+                    tlsVerified: boolean | null;
+                }[];
+                bounces: {
+                    /** @description Enhanced status code, e.g. 5.1.1 (empty when the report gave none) */
+                    status: string;
+                    /** @description failed, delayed, delivered… as reported */
+                    action: string;
+                    diagnosticCode: string;
+                    /** @enum {string} */
+                    class: "hard" | "soft" | "complaint" | "auto-reply" | "delivered" | "unknown";
+                    /**
+                     * @description Why it bounced. `user-unknown`: the mailbox does not exist; `host-unknown`: the recipient domain or its mail server does not exist; `has-moved`: the recipient has moved to another address; `mailbox-full`: the mailbox is over its quota; `exceed-limit`: the message exceeds a size limit of the mailbox or the server; `message-too-big`: the message is larger than the server accepts; `filtered`: a recipient or content filter refused it; `rejected`: the server refused the sender; `blocked`: the sending address or IP is blocked (block list, reputation); `spam-detected`: the content was judged to be spam; `virus-detected`: the content was judged to carry a virus; `policy-violation`: refused under the receiving site’s policy; `security-error`: authentication failed (SPF, DKIM, DMARC, TLS); `no-relaying`: the server does not relay for this domain; `not-accept`: the domain accepts no mail (null MX); `suspend`: the mailbox is suspended or disabled; `expired`: delivery did not succeed within the retry period; `too-many-connections`: too many connections to the server; `rate-limited`: too many messages: the server asked to slow down; `network-error`: a network or DNS failure on the way; `system-error`: an error of the receiving system; `system-full`: the receiving system is out of storage; `content-error`: the content is malformed or not allowed; `syntax-error`: an SMTP command or address was malformed; `vacation`: an automatic reply (out of office), not a bounce; `feedback`: a complaint: the recipient reported the mail as spam; `delivered`: delivered successfully (a success report); `undefined`: the report gives no recognisable reason.
+                     * @enum {string}
+                     */
+                    reason: "user-unknown" | "host-unknown" | "has-moved" | "mailbox-full" | "exceed-limit" | "message-too-big" | "filtered" | "rejected" | "blocked" | "spam-detected" | "virus-detected" | "policy-violation" | "security-error" | "no-relaying" | "not-accept" | "suspend" | "expired" | "too-many-connections" | "rate-limited" | "network-error" | "system-error" | "system-full" | "content-error" | "syntax-error" | "vacation" | "feedback" | "delivered" | "undefined";
+                    /** @description `listener`, `api`, `webhook:<provider>`, `imap`, or `smtp` (refused while sending) */
+                    source: string;
+                    at: string;
+                }[];
+            }[];
+        };
         MessageProgressInput: {
             id: string;
             type: string;
@@ -4997,6 +5078,8 @@ export interface components {
             attempts: number;
             lastStatus: string | null;
             lastReply: string | null;
+            /** @description The reply rule (`domain/smtp-reply-rules.ts`, e.g. conn.refused) that classified lastReply at the delivery's latest attempt; null: no reply, or a reply given without an attempt */
+            lastReplyRule: string | null;
             nextAttemptAt: string | null;
             sentAt: string | null;
             updatedAt: string;
@@ -5251,85 +5334,6 @@ export interface components {
                 action: "pause" | "halve";
                 /** @description pause: how long; halve: how long each step of recovery takes */
                 minutes: number;
-            }[];
-        };
-        LogEntryInput: {
-            messageId: string;
-            deliveryId: string;
-            type: string;
-            from: string;
-            /** @description The subject this recipient got, after merge fields */
-            subject: string;
-            recipient: string;
-            /** @enum {string} */
-            status: "queued" | "sending" | "deferred" | "sent" | "bounced" | "complained" | "failed" | "expired" | "suppressed";
-            route: string | null;
-            routeName: string | null;
-            attempts: number;
-            lastStatus: string | null;
-            lastReply: string | null;
-            /** @description Why the delivery took its route (null: not routed yet, or routed before reasons were kept) */
-            routeReasons: components["schemas"]["RouteReasonsInput"] | null;
-            createdAt: string;
-            updatedAt: string;
-        };
-        MessageDetailInput: {
-            id: string;
-            type: string;
-            from: string;
-            subject: string;
-            size: number;
-            submittedBy: string;
-            metadata: {
-                [key: string]: unknown;
-            } | null;
-            createdAt: string;
-            deliveries: {
-                id: string;
-                recipient: string;
-                /** @enum {string} */
-                status: "queued" | "sending" | "deferred" | "sent" | "bounced" | "complained" | "failed" | "expired" | "suppressed";
-                route: string | null;
-                routeName: string | null;
-                lastStatus: string | null;
-                lastReply: string | null;
-                nextAttemptAt: string | null;
-                sentAt: string | null;
-                /** @description Why the delivery took its route: every relay of the org, taken or passed over, and why */
-                routeReasons: components["schemas"]["RouteReasonsInput"] | null;
-                archived: boolean;
-                attempts: {
-                    at: string;
-                    route: string;
-                    routeName: string;
-                    host: string | null;
-                    action: string;
-                    status: string | null;
-                    reply: string | null;
-                    ruleId: string | null;
-                    durationMs: number;
-                    /** @description TLS version of the connection (TLSv1.3…); null: in clear, no connection, or not recorded */
-                    tlsVersion: string | null;
-                    /** @description Whether the server's certificate was verified (false with tlsVersion null: sent in clear); null: not recorded */
-                    tlsVerified: boolean | null;
-                }[];
-                bounces: {
-                    /** @description Enhanced status code, e.g. 5.1.1 (empty when the report gave none) */
-                    status: string;
-                    /** @description failed, delayed, delivered… as reported */
-                    action: string;
-                    diagnosticCode: string;
-                    /** @enum {string} */
-                    class: "hard" | "soft" | "complaint" | "auto-reply" | "delivered" | "unknown";
-                    /**
-                     * @description Why it bounced. `user-unknown`: the mailbox does not exist; `host-unknown`: the recipient domain or its mail server does not exist; `has-moved`: the recipient has moved to another address; `mailbox-full`: the mailbox is over its quota; `exceed-limit`: the message exceeds a size limit of the mailbox or the server; `message-too-big`: the message is larger than the server accepts; `filtered`: a recipient or content filter refused it; `rejected`: the server refused the sender; `blocked`: the sending address or IP is blocked (block list, reputation); `spam-detected`: the content was judged to be spam; `virus-detected`: the content was judged to carry a virus; `policy-violation`: refused under the receiving site’s policy; `security-error`: authentication failed (SPF, DKIM, DMARC, TLS); `no-relaying`: the server does not relay for this domain; `not-accept`: the domain accepts no mail (null MX); `suspend`: the mailbox is suspended or disabled; `expired`: delivery did not succeed within the retry period; `too-many-connections`: too many connections to the server; `rate-limited`: too many messages: the server asked to slow down; `network-error`: a network or DNS failure on the way; `system-error`: an error of the receiving system; `system-full`: the receiving system is out of storage; `content-error`: the content is malformed or not allowed; `syntax-error`: an SMTP command or address was malformed; `vacation`: an automatic reply (out of office), not a bounce; `feedback`: a complaint: the recipient reported the mail as spam; `delivered`: delivered successfully (a success report); `undefined`: the report gives no recognisable reason.
-                     * @enum {string}
-                     */
-                    reason: "user-unknown" | "host-unknown" | "has-moved" | "mailbox-full" | "exceed-limit" | "message-too-big" | "filtered" | "rejected" | "blocked" | "spam-detected" | "virus-detected" | "policy-violation" | "security-error" | "no-relaying" | "not-accept" | "suspend" | "expired" | "too-many-connections" | "rate-limited" | "network-error" | "system-error" | "system-full" | "content-error" | "syntax-error" | "vacation" | "feedback" | "delivered" | "undefined";
-                    /** @description `listener`, `api`, `webhook:<provider>`, `imap`, or `smtp` (refused while sending) */
-                    source: string;
-                    at: string;
-                }[];
             }[];
         };
         AuthenticationCheckInput: {
@@ -5984,6 +5988,87 @@ export interface components {
             /** @description Every relay of the org, in the order routing saw them */
             relays: components["schemas"]["RelayReason"][];
         };
+        LogEntry: {
+            messageId: string;
+            deliveryId: string;
+            type: string;
+            from: string;
+            /** @description The subject this recipient got, after merge fields */
+            subject: string;
+            recipient: string;
+            /** @enum {string} */
+            status: "queued" | "sending" | "deferred" | "sent" | "bounced" | "complained" | "failed" | "expired" | "suppressed";
+            route: string | null;
+            routeName: string | null;
+            attempts: number;
+            lastStatus: string | null;
+            lastReply: string | null;
+            /** @description The reply rule (`domain/smtp-reply-rules.ts`, e.g. conn.refused) that classified lastReply at the delivery's latest attempt; null: no reply, or a reply given without an attempt */
+            lastReplyRule: string | null;
+            /** @description Why the delivery took its route (null: not routed yet, or routed before reasons were kept) */
+            routeReasons: components["schemas"]["RouteReasons"] | null;
+            createdAt: string;
+            updatedAt: string;
+        };
+        MessageDetail: {
+            id: string;
+            type: string;
+            from: string;
+            subject: string;
+            size: number;
+            submittedBy: string;
+            metadata: {
+                [key: string]: unknown;
+            } | null;
+            createdAt: string;
+            deliveries: {
+                id: string;
+                recipient: string;
+                /** @enum {string} */
+                status: "queued" | "sending" | "deferred" | "sent" | "bounced" | "complained" | "failed" | "expired" | "suppressed";
+                route: string | null;
+                routeName: string | null;
+                lastStatus: string | null;
+                lastReply: string | null;
+                nextAttemptAt: string | null;
+                sentAt: string | null;
+                /** @description Why the delivery took its route: every relay of the org, taken or passed over, and why */
+                routeReasons: components["schemas"]["RouteReasons"] | null;
+                archived: boolean;
+                attempts: {
+                    at: string;
+                    route: string;
+                    routeName: string;
+                    host: string | null;
+                    action: string;
+                    status: string | null;
+                    reply: string | null;
+                    ruleId: string | null;
+                    durationMs: number;
+                    /** @description TLS version of the connection (TLSv1.3…); null: in clear, no connection, or not recorded */
+                    tlsVersion: string | null;
+                    /** @description Whether the server's certificate was verified (false with tlsVersion null: sent in clear); null: not recorded */
+                    tlsVerified: boolean | null;
+                }[];
+                bounces: {
+                    /** @description Enhanced status code, e.g. 5.1.1 (empty when the report gave none) */
+                    status: string;
+                    /** @description failed, delayed, delivered… as reported */
+                    action: string;
+                    diagnosticCode: string;
+                    /** @enum {string} */
+                    class: "hard" | "soft" | "complaint" | "auto-reply" | "delivered" | "unknown";
+                    /**
+                     * @description Why it bounced. `user-unknown`: the mailbox does not exist; `host-unknown`: the recipient domain or its mail server does not exist; `has-moved`: the recipient has moved to another address; `mailbox-full`: the mailbox is over its quota; `exceed-limit`: the message exceeds a size limit of the mailbox or the server; `message-too-big`: the message is larger than the server accepts; `filtered`: a recipient or content filter refused it; `rejected`: the server refused the sender; `blocked`: the sending address or IP is blocked (block list, reputation); `spam-detected`: the content was judged to be spam; `virus-detected`: the content was judged to carry a virus; `policy-violation`: refused under the receiving site’s policy; `security-error`: authentication failed (SPF, DKIM, DMARC, TLS); `no-relaying`: the server does not relay for this domain; `not-accept`: the domain accepts no mail (null MX); `suspend`: the mailbox is suspended or disabled; `expired`: delivery did not succeed within the retry period; `too-many-connections`: too many connections to the server; `rate-limited`: too many messages: the server asked to slow down; `network-error`: a network or DNS failure on the way; `system-error`: an error of the receiving system; `system-full`: the receiving system is out of storage; `content-error`: the content is malformed or not allowed; `syntax-error`: an SMTP command or address was malformed; `vacation`: an automatic reply (out of office), not a bounce; `feedback`: a complaint: the recipient reported the mail as spam; `delivered`: delivered successfully (a success report); `undefined`: the report gives no recognisable reason.
+                     * @enum {string}
+                     */
+                    reason: "user-unknown" | "host-unknown" | "has-moved" | "mailbox-full" | "exceed-limit" | "message-too-big" | "filtered" | "rejected" | "blocked" | "spam-detected" | "virus-detected" | "policy-violation" | "security-error" | "no-relaying" | "not-accept" | "suspend" | "expired" | "too-many-connections" | "rate-limited" | "network-error" | "system-error" | "system-full" | "content-error" | "syntax-error" | "vacation" | "feedback" | "delivered" | "undefined";
+                    /** @description `listener`, `api`, `webhook:<provider>`, `imap`, or `smtp` (refused while sending) */
+                    source: string;
+                    at: string;
+                }[];
+            }[];
+        };
         MessageProgress: {
             id: string;
             type: string;
@@ -6040,6 +6125,8 @@ export interface components {
             attempts: number;
             lastStatus: string | null;
             lastReply: string | null;
+            /** @description The reply rule (`domain/smtp-reply-rules.ts`, e.g. conn.refused) that classified lastReply at the delivery's latest attempt; null: no reply, or a reply given without an attempt */
+            lastReplyRule: string | null;
             nextAttemptAt: string | null;
             sentAt: string | null;
             updatedAt: string;
@@ -6294,85 +6381,6 @@ export interface components {
                 action: "pause" | "halve";
                 /** @description pause: how long; halve: how long each step of recovery takes */
                 minutes: number;
-            }[];
-        };
-        LogEntry: {
-            messageId: string;
-            deliveryId: string;
-            type: string;
-            from: string;
-            /** @description The subject this recipient got, after merge fields */
-            subject: string;
-            recipient: string;
-            /** @enum {string} */
-            status: "queued" | "sending" | "deferred" | "sent" | "bounced" | "complained" | "failed" | "expired" | "suppressed";
-            route: string | null;
-            routeName: string | null;
-            attempts: number;
-            lastStatus: string | null;
-            lastReply: string | null;
-            /** @description Why the delivery took its route (null: not routed yet, or routed before reasons were kept) */
-            routeReasons: components["schemas"]["RouteReasons"] | null;
-            createdAt: string;
-            updatedAt: string;
-        };
-        MessageDetail: {
-            id: string;
-            type: string;
-            from: string;
-            subject: string;
-            size: number;
-            submittedBy: string;
-            metadata: {
-                [key: string]: unknown;
-            } | null;
-            createdAt: string;
-            deliveries: {
-                id: string;
-                recipient: string;
-                /** @enum {string} */
-                status: "queued" | "sending" | "deferred" | "sent" | "bounced" | "complained" | "failed" | "expired" | "suppressed";
-                route: string | null;
-                routeName: string | null;
-                lastStatus: string | null;
-                lastReply: string | null;
-                nextAttemptAt: string | null;
-                sentAt: string | null;
-                /** @description Why the delivery took its route: every relay of the org, taken or passed over, and why */
-                routeReasons: components["schemas"]["RouteReasons"] | null;
-                archived: boolean;
-                attempts: {
-                    at: string;
-                    route: string;
-                    routeName: string;
-                    host: string | null;
-                    action: string;
-                    status: string | null;
-                    reply: string | null;
-                    ruleId: string | null;
-                    durationMs: number;
-                    /** @description TLS version of the connection (TLSv1.3…); null: in clear, no connection, or not recorded */
-                    tlsVersion: string | null;
-                    /** @description Whether the server's certificate was verified (false with tlsVersion null: sent in clear); null: not recorded */
-                    tlsVerified: boolean | null;
-                }[];
-                bounces: {
-                    /** @description Enhanced status code, e.g. 5.1.1 (empty when the report gave none) */
-                    status: string;
-                    /** @description failed, delayed, delivered… as reported */
-                    action: string;
-                    diagnosticCode: string;
-                    /** @enum {string} */
-                    class: "hard" | "soft" | "complaint" | "auto-reply" | "delivered" | "unknown";
-                    /**
-                     * @description Why it bounced. `user-unknown`: the mailbox does not exist; `host-unknown`: the recipient domain or its mail server does not exist; `has-moved`: the recipient has moved to another address; `mailbox-full`: the mailbox is over its quota; `exceed-limit`: the message exceeds a size limit of the mailbox or the server; `message-too-big`: the message is larger than the server accepts; `filtered`: a recipient or content filter refused it; `rejected`: the server refused the sender; `blocked`: the sending address or IP is blocked (block list, reputation); `spam-detected`: the content was judged to be spam; `virus-detected`: the content was judged to carry a virus; `policy-violation`: refused under the receiving site’s policy; `security-error`: authentication failed (SPF, DKIM, DMARC, TLS); `no-relaying`: the server does not relay for this domain; `not-accept`: the domain accepts no mail (null MX); `suspend`: the mailbox is suspended or disabled; `expired`: delivery did not succeed within the retry period; `too-many-connections`: too many connections to the server; `rate-limited`: too many messages: the server asked to slow down; `network-error`: a network or DNS failure on the way; `system-error`: an error of the receiving system; `system-full`: the receiving system is out of storage; `content-error`: the content is malformed or not allowed; `syntax-error`: an SMTP command or address was malformed; `vacation`: an automatic reply (out of office), not a bounce; `feedback`: a complaint: the recipient reported the mail as spam; `delivered`: delivered successfully (a success report); `undefined`: the report gives no recognisable reason.
-                     * @enum {string}
-                     */
-                    reason: "user-unknown" | "host-unknown" | "has-moved" | "mailbox-full" | "exceed-limit" | "message-too-big" | "filtered" | "rejected" | "blocked" | "spam-detected" | "virus-detected" | "policy-violation" | "security-error" | "no-relaying" | "not-accept" | "suspend" | "expired" | "too-many-connections" | "rate-limited" | "network-error" | "system-error" | "system-full" | "content-error" | "syntax-error" | "vacation" | "feedback" | "delivered" | "undefined";
-                    /** @description `listener`, `api`, `webhook:<provider>`, `imap`, or `smtp` (refused while sending) */
-                    source: string;
-                    at: string;
-                }[];
             }[];
         };
         AuthenticationCheck: {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { routeKinds } from '../domain/campaign-progress.js';
 import { deliveryStatuses } from '../domain/delivery-statuses.js';
 import { deliveryStatusSchema } from './delivery-statuses.js';
+import { lastReplyRuleSchema } from './messages.js';
 import { pageQuerySchema, pageSchema } from './pages.js';
 import { routeReasonsSchema } from './route-reasons.js';
 
@@ -72,6 +73,7 @@ export const recipientSchema = z
     attempts: z.number(),
     lastStatus: z.string().nullable(),
     lastReply: z.string().nullable(),
+    lastReplyRule: lastReplyRuleSchema,
     nextAttemptAt: z.string().nullable(),
     sentAt: z.string().nullable(),
     updatedAt: z.string(),

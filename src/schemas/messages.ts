@@ -193,6 +193,14 @@ export const mboxQuerySchema = z.object({
     .describe('Messages in this part at most (default and most 50,000)'),
 });
 
+/** The rule that classified a delivery's last reply, so that clients can explain it. */
+export const lastReplyRuleSchema = z
+  .string()
+  .nullable()
+  .describe(
+    "The reply rule (`domain/smtp-reply-rules.ts`, e.g. conn.refused) that classified lastReply at the delivery's latest attempt; null: no reply, or a reply given without an attempt",
+  );
+
 export const logEntrySchema = z
   .object({
     messageId: z.string(),
@@ -207,6 +215,7 @@ export const logEntrySchema = z
     attempts: z.number(),
     lastStatus: z.string().nullable(),
     lastReply: z.string().nullable(),
+    lastReplyRule: lastReplyRuleSchema,
     routeReasons: routeReasonsSchema
       .nullable()
       .describe('Why the delivery took its route (null: not routed yet, or routed before reasons were kept)'),

@@ -14,6 +14,7 @@ import { iso } from '../schemas/common.js';
 import { routeReasonsView } from '../schemas/route-reasons.js';
 import type { Database } from '../store/schema.js';
 import { decodeCursor, encodeCursor } from './cursors.js';
+import { lastReplyRules } from './last-reply-rules.js';
 import { containsAnyCase, routeNames } from './message-log.js';
 
 /** Stored reasons that say the platform took it because none of the org's relays could. */
@@ -129,6 +130,7 @@ export async function listRecipients(ctx: AppContext, orgId: string, id: string,
       )
     : new Set<string>();
   const names = await routeNames(ctx, orgId);
+  const rules = await lastReplyRules(db, rows);
   const last = rows.at(-1);
   return {
     items: rows.map((d) => ({
@@ -142,6 +144,7 @@ export async function listRecipients(ctx: AppContext, orgId: string, id: string,
       attempts: d.attempts,
       lastStatus: d.last_status,
       lastReply: d.last_reply,
+      lastReplyRule: rules.get(d.id) ?? null,
       nextAttemptAt: d.status === 'deferred' || d.status === 'queued' ? iso(d.next_attempt_at) : null,
       sentAt: iso(d.sent_at),
       updatedAt: iso(d.updated_at)!,

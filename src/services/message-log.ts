@@ -11,6 +11,7 @@ import type { LogQuery, MessageDetail } from '../schemas/messages.js';
 import { routeReasonsView } from '../schemas/route-reasons.js';
 import { readArchived } from '../store/archive-codec.js';
 import { decodeCursor, encodeCursor } from './cursors.js';
+import { lastReplyRules } from './last-reply-rules.js';
 
 export async function routeNames(ctx: AppContext, orgId: string): Promise<Map<string, string>> {
   const relays = await ctx.store.db
@@ -75,6 +76,7 @@ export async function listLog(ctx: AppContext, orgId: string, q: LogQuery) {
     );
   const rows = await query.orderBy('d.created_at', 'desc').orderBy('d.id', 'desc').limit(q.limit).execute();
   const names = await routeNames(ctx, orgId);
+  const rules = await lastReplyRules(ctx.store.db, rows);
   const last = rows.at(-1);
   return {
     items: rows.map((r) => ({
@@ -90,6 +92,7 @@ export async function listLog(ctx: AppContext, orgId: string, q: LogQuery) {
       attempts: r.attempts,
       lastStatus: r.last_status,
       lastReply: r.last_reply,
+      lastReplyRule: rules.get(r.id) ?? null,
       routeReasons: routeReasonsView(r.route_reasons, names),
       createdAt: iso(r.created_at)!,
       updatedAt: iso(r.updated_at)!,

@@ -146,7 +146,14 @@ describe.skipIf(chromiumMissing)('every word of the console in Japanese', () => 
 
   beforeAll(async () => {
     assertConsoleBuilt();
-    relaySmtp = await startSmtpServer({ mode: 'plain' });
+    relaySmtp = await startSmtpServer({
+      mode: 'plain',
+      refuseRecipient: {
+        pattern: /^gone@/,
+        code: 550,
+        message: '5.1.1 Recipient address rejected: User unknown',
+      },
+    });
     platform = await startSmtpServer({ mode: 'plain' });
     hook = await startWebhookReceiver();
     t = await startTestApp('sqlite', {
@@ -223,6 +230,8 @@ describe.skipIf(chromiumMissing)('every word of the console in Japanese', () => 
     seeded.workflowId = await send('workflow', 'tanaka@example.net', 'ご注文の発送');
     seeded.individualId = await send('individual', 'suzuki@example.net', '打ち合わせの件');
     seeded.failingId = seeded.individualId;
+    // Refused by the relay (550 5.1.1): the log explains the reply by the rule that classified it.
+    await send('workflow', 'gone@example.net', 'ご登録内容の確認');
     const mass = await call(
       'POST',
       '/api/v1/mass-emails',
@@ -334,6 +343,7 @@ describe.skipIf(chromiumMissing)('every word of the console in Japanese', () => 
       next: string;
       created: string;
       sentEvent: string;
+      userUnknown: string;
     }) => {
       await page.goto(`${t.url}/relays/new`);
       await page.getByRole('button', { name: /設定する|Set up/ }).click();
@@ -343,6 +353,11 @@ describe.skipIf(chromiumMissing)('every word of the console in Japanese', () => 
       await visible(page.getByText(w.next).first());
       // The reply stays beside its explanation, verbatim.
       await visible(page.locator('[data-raw]', { hasText: 'ECONNREFUSED' }).first());
+      // The log explains each last reply by the rule that classified it, the reply kept beside it.
+      await page.goto(`${t.url}/messages?recipient=gone@example.net`);
+      const reply = page.locator('td.last-reply');
+      await visible(reply.getByText(w.userUnknown));
+      await visible(reply.locator('[data-raw]', { hasText: '550 5.1.1' }));
       await page.goto(`${t.url}/audit-log`);
       const row = page.getByRole('row').filter({ hasText: w.created }).filter({ hasText: '本社リレー' });
       await visible(row);
@@ -356,6 +371,7 @@ describe.skipIf(chromiumMissing)('every word of the console in Japanese', () => 
       next: ja.words.attemptActions.fallback,
       created: ja.words.audit.actions.relay_create,
       sentEvent: ja.words.webhookEvents.delivery_sent,
+      userUnknown: ja.words.replyRules['rcpt_user-unknown'],
     });
     await page.getByLabel('言語').selectOption('en');
     await expectations({
@@ -364,6 +380,7 @@ describe.skipIf(chromiumMissing)('every word of the console in Japanese', () => 
       next: en.words.attemptActions.fallback,
       created: en.words.audit.actions.relay_create,
       sentEvent: en.words.webhookEvents.delivery_sent,
+      userUnknown: en.words.replyRules['rcpt_user-unknown'],
     });
   }, 120_000);
 });

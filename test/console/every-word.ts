@@ -33,6 +33,8 @@ const dataShapes = [
   // IANA time zone names, as the settings page lists them.
   /\b(Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|Europe|Indian|Pacific|Etc)\/[A-Za-z_+\-/0-9]+/g,
   /\bUTC\b/g,
+  // Offsets from GMT, as Intl writes them beside a zone's name (`GMT+9`, `GMT-3:30`, `GMT`).
+  /\bGMT([+\-\u2212]\d{1,2}(:\d{2})?)?(?![A-Za-z])/g,
   /\brua=mailto:\S*/g,
   /\b(rsa|ed25519)-\d+\b/gi,
   /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z\b/g,

@@ -33,9 +33,7 @@ describe.skipIf(chromiumMissing)('soft-bounce settings in the console', () => {
     await page.goto(`${t.url}/settings`);
     // The org's time zone (the default, Asia/Tokyo) is named in Japanese with its offset, after its id.
     expect((await t.call('GET', '/api/v1/settings')).body.timeZone).toBe('Asia/Tokyo');
-    const shown = await page
-      .getByLabel('タイムゾーン')
-      .evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent);
+    const shown = await page.getByLabel('タイムゾーン').locator('option:checked').textContent();
     expect(shown).toBe('Asia/Tokyo — 日本標準時 (GMT+9)');
     const group = page.getByRole('group', { name: 'ソフトバウンス' });
     await visible(group.getByText('7日以内にソフトバウンス', { exact: false }));

@@ -177,6 +177,11 @@ describe.each(dialects)('delivery through relays and the platform on %s', (diale
       route: 'relay',
       relays: [{ relay: r.id, name: 'r', code: 'bounced', status: '5.1.1', rule: 'rcpt.user-unknown' }],
     });
+    // The log names the rule that classified the last reply, so the console can explain it.
+    const logged = (await t.call('GET', '/api/v1/messages?recipient=nobody@example.net')).body.items;
+    expect(
+      logged.map((x: { lastReply: string; lastReplyRule: string }) => [x.lastReply, x.lastReplyRule]),
+    ).toEqual([[detail.deliveries[0].lastReply, 'rcpt.user-unknown']]);
     expect(platform.received.rcptTo.length).toBe(platformBefore);
     await t.call('DELETE', `/api/v1/relays/${r.id}`);
   });

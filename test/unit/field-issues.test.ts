@@ -54,11 +54,20 @@ describe('the every-word matcher', () => {
       '2026/12/03 10:00',
       'x@example.net',
       '127.0.0.1:25',
+      'Asia/Tokyo — 日本標準時 (GMT+9)',
+      'Asia/Kolkata — インド標準時 (GMT+5:30)',
     ])
       expect(m.accepts(s), s).toBe(true);
   });
   it('refuses English, also inside a rendered template', () => {
-    for (const s of ['sent', 'relay.create', 'fallback を作成しました', 'connect ECONNREFUSED 127.0.0.1:25'])
+    for (const s of [
+      'sent',
+      'relay.create',
+      'fallback を作成しました',
+      'connect ECONNREFUSED 127.0.0.1:25',
+      'Asia/Tokyo — Japan Standard Time (GMT+9)',
+      'GMTime',
+    ])
       expect(m.accepts(s), s).toBe(false);
   });
 });

@@ -4,7 +4,7 @@
  * New York is GMT-5 in January and GMT-4 in July, Kolkata is GMT+5:30.
  */
 import { describe, expect, it } from 'vitest';
-import { zoneLabel } from '../../web/src/components/zone-label.js';
+import { nameAddsNothing, zoneLabel } from '../../web/src/components/zone-label.js';
 
 const january = new Date(Date.UTC(2027, 0, 15, 12));
 const july = new Date(Date.UTC(2027, 6, 15, 12));
@@ -24,5 +24,13 @@ describe('time-zone labels', () => {
   it('says the offset once where the language has no name for the zone, and falls back to the id', () => {
     expect(zoneLabel('Etc/GMT-3', 'ja-JP', july)).toBe('Etc/GMT-3 (GMT+3)');
     expect(zoneLabel('Not/AZone', 'ja-JP', july)).toBe('Not/AZone');
+  });
+
+  it('drops a name that only repeats the city of the id or the offset', () => {
+    expect(nameAddsNothing('America/Punta_Arenas', 'Punta Arenas時間')).toBe(true);
+    expect(nameAddsNothing('America/Inuvik', '米国山岳部時間（Inuvik）')).toBe(true);
+    expect(nameAddsNothing('Etc/GMT-3', 'GMT+03:00')).toBe(true);
+    expect(nameAddsNothing('America/Punta_Arenas', 'プンタアレナス時間')).toBe(false);
+    expect(nameAddsNothing('Asia/Tokyo', 'Japan Standard Time')).toBe(false);
   });
 });

@@ -10,6 +10,7 @@ import { ApiError, get, query } from '../api/client';
 import type { Page } from '../api/types';
 import { dateTime } from '../components/format';
 import { Empty, ErrorState } from '../components/load-state';
+import { ReplyExplained } from '../messages/reply-explained';
 import { RouteReasonShort, RouteReasonsDetail } from '../messages/route-reasons';
 import { StatusBadge } from '../messages/status-badge';
 import type { Recipient } from './types';
@@ -27,7 +28,9 @@ function RecipientRow({ messageId, r }: { messageId: string; r: Recipient }) {
         <span className="campaign-recipient-address">{r.recipient}</span>
         <span className="campaign-recipient-subject">{r.subject}</span>
         {r.lastReply && r.status !== 'sent' && (
-          <span className="campaign-recipient-reply mono">{r.lastReply}</span>
+          <span className="campaign-recipient-reply">
+            <ReplyExplained ruleId={r.lastReplyRule} reply={r.lastReply} />
+          </span>
         )}
       </div>
       <div className="campaign-recipient-side">

@@ -13,13 +13,21 @@ const part = (zone: string, locale: string, timeZoneName: 'longGeneric' | 'short
 /** A "name" that is only an offset from GMT or UTC, as Intl gives for zones it cannot name. */
 const offsetOnly = /^(GMT|UTC)([+\-\u2212]\d{1,2}(:\d{2})?)?$/;
 
+/**
+ * Whether a zone's name tells nothing beside its id: only an offset, or the id's own city in Latin
+ * letters (a browser without a translation writes "Punta Arenas時間" in Japanese).
+ */
+export function nameAddsNothing(zone: string, name: string): boolean {
+  const city = (zone.split('/').at(-1) ?? zone).replace(/_/g, ' ');
+  return offsetOnly.test(name) || name.includes(city);
+}
+
 export function zoneLabel(zone: string, locale: string, at: Date = new Date()): string {
   try {
     const name = part(zone, locale, 'longGeneric', at);
     const offset = part(zone, locale, 'shortOffset', at);
     if (!name || !offset) return zone;
-    // Where the language has no name for the zone, its "name" is the offset again: say it once.
-    return offsetOnly.test(name) ? `${zone} (${offset})` : `${zone} — ${name} (${offset})`;
+    return nameAddsNothing(zone, name) ? `${zone} (${offset})` : `${zone} — ${name} (${offset})`;
   } catch {
     return zone;
   }

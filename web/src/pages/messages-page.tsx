@@ -8,6 +8,7 @@ import { dateTime, dayEndIso, dayStartIso } from '../components/format';
 import { Empty, ErrorState } from '../components/load-state';
 import { useResource } from '../hooks/use-resource';
 import { filterKeys, type LogFilter, LogFilters } from '../messages/log-filters';
+import { ReplyExplained } from '../messages/reply-explained';
 import { RouteReasonShort } from '../messages/route-reasons';
 import { StatusBadge } from '../messages/status-badge';
 
@@ -123,8 +124,8 @@ export function MessagesPage() {
                     <td>
                       <StatusBadge status={r.status} />
                     </td>
-                    <td className="clip mono" data-raw="">
-                      {r.lastReply ?? ''}
+                    <td className="last-reply">
+                      <ReplyExplained ruleId={r.lastReplyRule} reply={r.lastReply} />
                     </td>
                   </tr>
                 ))}
