@@ -18,6 +18,13 @@ export interface FieldIssue {
   message: string;
 }
 
+/** What a pure check found wrong, coded for translation like any field issue (no field yet). */
+export interface CodedProblem {
+  code: string;
+  message: string;
+  params?: IssueParams;
+}
+
 export const fieldIssue = (
   field: string,
   code: string,

@@ -11,6 +11,8 @@
  *   compose (`MergeError`), which fails it for good instead of retrying it.
  */
 
+import type { CodedProblem } from './field-issues.js';
+
 export const TAG = /\{\{\s*(\w{1,64})\s*\}\}/g;
 /** Anything between double braces that could have been meant as a tag. */
 const BRACED = /\{\{([^{}]{0,200})\}\}/g;
@@ -27,17 +29,30 @@ export class MergeError extends Error {
 
 export type FieldValue = string | number;
 
-/** Why a template cannot be merged, or undefined when it can. */
-export function templateProblem(template: string): string | undefined {
+/** Why a template cannot be merged, coded (`merge_tag`, `reserved_field`), or undefined when it can. */
+export function templateIssue(template: string): CodedProblem | undefined {
   for (const m of template.matchAll(BRACED)) {
     const inner = m[1]!;
+    const tag = m[0].slice(0, 80);
     if (!NAME.test(inner))
-      return `${m[0].slice(0, 80)} is not a merge tag: write {{name}}, the name 1 to 64 letters, digits and _`;
+      return {
+        code: 'merge_tag',
+        params: { tag },
+        message: `${tag} is not a merge tag: write {{name}}, the name 1 to 64 letters, digits and _`,
+      };
     const name = inner.trim();
-    if (isReservedName(name)) return `{{${name}}} is a reserved name, not a merge field`;
+    if (isReservedName(name))
+      return {
+        code: 'reserved_field',
+        params: { name },
+        message: `{{${name}}} is a reserved name, not a merge field`,
+      };
   }
   return undefined;
 }
+
+/** Why a template cannot be merged, in English, or undefined when it can. */
+export const templateProblem = (template: string): string | undefined => templateIssue(template)?.message;
 
 /** The recipient's own value of a field as text; '' when the field is not theirs. */
 export function fieldText(fields: object | undefined, name: string): string {

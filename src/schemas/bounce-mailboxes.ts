@@ -4,6 +4,7 @@
  * with the relay's own OAuth connection (Gmail relays, whose consent covers IMAP).
  */
 import { z } from 'zod';
+import { coded } from './coded-check.js';
 import { hostSchema, portSchema, securitySchema, usernameSchema, writeOnlyPasswordSchema } from './relays.js';
 
 /** IMAP atom characters (RFC 3501 `atom`): no specials, spaces or controls. */
@@ -21,7 +22,7 @@ const folderSchema = z
   .max(200, 'must be at most 200 characters')
   .refine(
     (v) => ![...v].some((ch) => ch.charCodeAt(0) < 0x20 || ch === '*' || ch === '%'),
-    'must not contain control characters, "*" or "%"',
+    coded('folder_characters', 'must not contain control characters, "*" or "%"'),
   );
 
 export const bounceMailboxAuthInputSchema = z.discriminatedUnion(

@@ -5,8 +5,9 @@
  */
 import { z } from 'zod';
 import { normalizeDomain } from '../domain/domain-names.js';
-import { fragmentProblem } from '../domain/html-fragment.js';
-import { templateProblem } from '../domain/merge-fields.js';
+import { fragmentIssue } from '../domain/html-fragment.js';
+import { templateIssue } from '../domain/merge-fields.js';
+import { addCoded } from './coded-check.js';
 import { emailTypeSchema } from './relays.js';
 
 export const contentPositionSchema = z.enum(['notice', 'footer'], {
@@ -19,7 +20,7 @@ const domainSchema = z
   .transform((s, ctx) => {
     const d = normalizeDomain(s);
     if (!d) {
-      ctx.addIssue({ code: 'custom', message: 'must be a domain name such as example.com' });
+      addCoded(ctx, { code: 'domain_name', message: 'must be a domain name such as example.com' });
       return z.NEVER;
     }
     return d;
@@ -33,16 +34,16 @@ const fields = {
     .min(1, 'must not be empty')
     .max(10_000, 'must be at most 10000 characters')
     .superRefine((t, ctx) => {
-      const problem = templateProblem(t);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      const problem = templateIssue(t);
+      if (problem) addCoded(ctx, problem);
     })
     .describe('Plain-text version; `{{field}}` merges as in mass email'),
   html: z
     .string()
     .max(20_000, 'must be at most 20000 characters')
     .superRefine((h, ctx) => {
-      const problem = fragmentProblem(h) ?? templateProblem(h);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      const problem = fragmentIssue(h) ?? templateIssue(h);
+      if (problem) addCoded(ctx, problem);
     })
     .nullable()
     .describe('HTML version (a fragment); when absent the text version is used, escaped'),

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { isIpAddress } from '../domain/cidr.js';
 import { exportFormats } from '../domain/datacenter-exports.js';
+import { coded } from './coded-check.js';
 import { dnsRecordSchema } from './domains.js';
 
 const mustBeIp = 'must be an IPv4 or IPv6 address';
@@ -34,7 +35,7 @@ export type DataCenterView = z.infer<typeof dataCenterViewSchema>;
 export const dataCenterListSchema = z.object({ items: z.array(dataCenterViewSchema) });
 
 export const containsQuerySchema = z.object({
-  ip: z.string({ error: mustBeIp }).max(100, mustBeIp).refine(isIpAddress, mustBeIp),
+  ip: z.string({ error: mustBeIp }).max(100, mustBeIp).refine(isIpAddress, coded('ip_address', mustBeIp)),
 });
 
 export const containsResultSchema = z

@@ -4,8 +4,9 @@
  */
 import { z } from 'zod';
 import { hasControlCharacters, parseMailbox } from '../domain/mailbox.js';
-import { templateProblem } from '../domain/merge-fields.js';
+import { templateIssue } from '../domain/merge-fields.js';
 import { bounceReasonSchema } from './bounce-reasons.js';
+import { addCoded, coded } from './coded-check.js';
 import type { AppliedRule } from './content-rules.js';
 import { deliveryStatusSchema } from './delivery-statuses.js';
 import { pageQuerySchema, pageSchema } from './pages.js';
@@ -24,13 +25,16 @@ const oneLine = (max: number) =>
   z
     .string()
     .max(max, `must be at most ${max} characters`)
-    .refine((s) => !hasControlCharacters(s), 'must not contain line breaks or control characters');
+    .refine(
+      (s) => !hasControlCharacters(s),
+      coded('control_characters', 'must not contain line breaks or control characters'),
+    );
 
 /** A text that `{{field}}` tags merge into: refused when a tag is malformed or reserved. */
 export const mergeTemplate = <T extends z.ZodType<string>>(schema: T) =>
   schema.superRefine((s, ctx) => {
-    const problem = templateProblem(s);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    const problem = templateIssue(s);
+    if (problem) addCoded(ctx, problem);
   });
 
 /** Custom `X-` headers, and the submitter's own `List-Unsubscribe` (kept as given; RFC 2369). */

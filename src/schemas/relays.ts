@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { BounceHandling, BounceHandlingInput } from '../domain/bounce-handling.js';
 import { emailTypes } from '../domain/email-types.js';
 import { type RelayWarning, relayWarningCodes } from '../domain/relay-warnings.js';
+import { coded } from './coded-check.js';
 
 export const emailTypeSchema = z.enum(emailTypes, { error: 'must be "workflow", "mass" or "individual"' });
 
@@ -90,7 +91,7 @@ const fields = {
   emailTypes: z
     .array(emailTypeSchema)
     .min(1, 'select at least one email type')
-    .refine((a) => new Set(a).size === a.length, 'must not repeat a type'),
+    .refine((a) => new Set(a).size === a.length, coded('repeated', 'must not repeat a type')),
   dkimSigning: z.boolean(),
   bounceHandling: bounceHandlingSchema,
   authentication: authenticationInputSchema,

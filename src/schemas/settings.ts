@@ -10,6 +10,7 @@ import {
   type RetrySchedules,
 } from '../domain/retry-schedules.js';
 import { isValidTimeZone } from '../domain/time-zone.js';
+import { coded } from './coded-check.js';
 
 const range = (min: number, max: number) => `must be between ${min} and ${max}`;
 
@@ -47,7 +48,7 @@ export const settingsSchema = z
   .object({
     timeZone: z
       .string()
-      .refine(isValidTimeZone, 'must be an IANA time zone such as Asia/Tokyo or UTC')
+      .refine(isValidTimeZone, coded('time_zone', 'must be an IANA time zone such as Asia/Tokyo or UTC'))
       .describe("The org's calendar day for caps, the plan limit and suspensions"),
     relayFallback: z
       .enum(['platform', 'retry'], { error: 'must be "platform" or "retry"' })

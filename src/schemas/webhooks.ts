@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { webhookEventTypes } from '../domain/webhook-events.js';
+import { coded } from './coded-check.js';
 import { pageQuerySchema, pageSchema } from './pages.js';
 
 export const webhookEventTypeSchema = z.enum(webhookEventTypes, {
@@ -30,15 +31,18 @@ export function urlHasCredentials(s: string): boolean {
 const url = z
   .string()
   .max(2000, 'must be at most 2000 characters')
-  .refine((s) => {
-    try {
-      const u = new URL(s);
-      return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
-    } catch {
-      return false;
-    }
-  }, 'must be an http or https URL')
-  .refine((s) => !urlHasCredentials(s), urlCredentialsMessage);
+  .refine(
+    (s) => {
+      try {
+        const u = new URL(s);
+        return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+      } catch {
+        return false;
+      }
+    },
+    coded('http_url', 'must be an http or https URL'),
+  )
+  .refine((s) => !urlHasCredentials(s), coded('url_credentials', urlCredentialsMessage));
 
 const fields = {
   url,

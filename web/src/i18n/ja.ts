@@ -915,6 +915,22 @@ export const ja: Resources = {
       same_password: '現在のパスワードとは異なるパスワードにしてください',
       domain_not_of_org: '{{domain}} はこの組織のドメインではありません。先に追加して確認してください',
       domain_not_verified: '{{domain}} はまだ確認されていません。TXTレコードを公開して確認してください',
+      domain_name: 'example.com のようなドメイン名を入力してください',
+      merge_tag:
+        '{{tag}} は差し込みタグではありません。差し込みタグは二重の波かっこで囲んだ名前で、名前は英数字と _ の1〜64文字です',
+      reserved_field: '「{{name}}」は予約された名前のため、差し込み項目には使えません',
+      html_refused: '{{element}} は使えません（本文に差し込まれるため）',
+      html_mismatch: '{{element}} が、開いている要素 {{open}} と対応していません',
+      html_stray_close: '{{element}} に対応する開始タグがありません',
+      html_unclosed: '{{element}} が閉じられていません',
+      control_characters: '改行や制御文字は使えません',
+      repeated: '同じ種類が重複しています',
+      time_zone: 'Asia/Tokyo や UTC のようなIANAタイムゾーン名にしてください',
+      http_url: 'http または https のURLを入力してください',
+      url_credentials:
+        'URLにユーザー名やパスワード（user:pass@）は含められません。送信元の確認には X-Mailroute-Signature ヘッダーを使ってください',
+      folder_characters: '制御文字、「*」、「%」は使えません',
+      ip_address: 'IPv4 または IPv6 アドレスを入力してください',
     },
     limits: {
       maxDomains: 'このプランで登録できるドメインは {{max}} 件までです。',
