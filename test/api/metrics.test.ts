@@ -10,6 +10,7 @@ import { dialects } from '../helpers/databases.js';
 import { settled, until } from '../helpers/delivery.js';
 import { type Family, parsePrometheus, parserMissing, sampleValue } from '../helpers/prometheus.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-servers.js';
+import { stopWorker } from '../helpers/stop.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
@@ -231,7 +232,7 @@ describe.skipIf(parserMissing !== undefined).each(dialects)('GET /metrics on %s'
     // The platform answers 451 to this one: deferred, retried a minute later.
     const deferred = await send('individual', 'later@example.net');
     expect(deferred.status).toBe('deferred');
-    await t.app.worker!.stop();
+    await stopWorker(t.app.worker!);
     const res = await t.call('POST', '/api/v1/messages', {
       type: 'individual',
       from: 'amelia@sakura.com',

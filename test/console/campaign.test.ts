@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, type TestApp } from '../helpers/app.js';
 import { until } from '../helpers/delivery.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-servers.js';
+import { stopWorker } from '../helpers/stop.js';
 import { assertConsoleBuilt, chromiumMissing, launch, screenshot, signIn, visible } from './browser.js';
 
 const RECIPIENTS = 400;
@@ -82,7 +83,7 @@ describe.skipIf(chromiumMissing)('a campaign in the console', () => {
     });
     expect(relay.status, JSON.stringify(relay.body)).toBe(201);
     // The worker stopped, so that the pages see the campaign before anything of it went out.
-    await t.app.worker!.stop();
+    await stopWorker(t.app.worker!);
     const mass = await t.call('POST', '/api/v1/mass-emails', {
       from: 'news@sakura.com',
       subject: '{{name}} 様、12月のご案内',

@@ -7,6 +7,7 @@ import { claimDue } from '../../src/queue/claim.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { dialects } from '../helpers/databases.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-servers.js';
+import { closeApp, stopWorker } from '../helpers/stop.js';
 
 /**
  * The relay breaker (SPEC R13) with two worker processes on one database: each is an app of its own
@@ -37,7 +38,7 @@ describe.each(dialects)('the relay breaker across two worker processes on %s', (
       MAILROUTE_LOG_LEVEL: 'warn',
     });
     // The test app only takes mail in; the two worker processes below deliver it.
-    await t.app.worker!.stop();
+    await stopWorker(t.app.worker!);
     domainId = (await t.call('POST', '/api/v1/domains', { name: 'sakura.com' })).body.id;
     const worker = async (name: string) => {
       const app = await createApp(t.app.ctx.config, {
@@ -84,7 +85,7 @@ describe.each(dialects)('the relay breaker across two worker processes on %s', (
   });
   afterAll(async () => {
     for (const e of engines) await e.close();
-    for (const a of apps) await a.close();
+    for (const a of apps) await closeApp(a);
     await t.close();
     await platform.close();
     await relayServer.close();

@@ -10,6 +10,7 @@ import {
   type TestSmtpServer,
   testCertificates,
 } from '../helpers/smtp-servers.js';
+import { stopWorker } from '../helpers/stop.js';
 
 type Fault = {
   name: string;
@@ -267,7 +268,7 @@ describe('relays that fail in every way', () => {
   });
 
   it('leaves nothing in sending: a delivery whose worker died is taken over once its lease runs out', async () => {
-    await t.app.worker!.stop();
+    await stopWorker(t.app.worker!);
     const msg = (
       await t.call('POST', '/api/v1/messages', {
         type: 'individual',
@@ -295,7 +296,7 @@ describe('relays that fail in every way', () => {
         'the orphan to be sent',
       );
     } finally {
-      await worker.stop();
+      await stopWorker(worker);
     }
   });
 });

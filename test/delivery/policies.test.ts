@@ -4,6 +4,7 @@ import { startTestApp, type TestApp } from '../helpers/app.js';
 import { dialects } from '../helpers/databases.js';
 import { settled, until } from '../helpers/delivery.js';
 import { closedPort, startSmtpServer, type TestSmtpServer } from '../helpers/smtp-servers.js';
+import { stopWorker } from '../helpers/stop.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 describe.each(dialects)('delivery policies on %s', (dialect) => {
@@ -225,7 +226,7 @@ describe.each(dialects)('delivery policies on %s', (dialect) => {
 
   it('claims individual email before workflow before mass (R9b)', async () => {
     const { ctx } = t.app;
-    await t.app.worker!.stop();
+    await stopWorker(t.app.worker!);
     const mass = await t.call('POST', '/api/v1/mass-emails', {
       from: 'a@sakura.com',
       subject: 's',

@@ -9,6 +9,7 @@ import { startTestApp, type TestApp } from '../helpers/app.js';
 import { dialects } from '../helpers/databases.js';
 import { until } from '../helpers/delivery.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-servers.js';
+import { stopWorker } from '../helpers/stop.js';
 
 const HOUR = 3_600_000;
 
@@ -113,7 +114,7 @@ describe.each(dialects)('retry schedules on %s', (dialect) => {
   });
 
   it('retries of a failing destination do not starve fresh mail to others', async () => {
-    await t.app.worker!.stop();
+    await stopWorker(t.app.worker!);
     const { db } = t.app.ctx.store;
     const send = async (to: string) =>
       (

@@ -6,6 +6,7 @@ import { type CountingReceiver, startCountingReceiver } from '../helpers/countin
 import { dialects } from '../helpers/databases.js';
 import { until } from '../helpers/delivery.js';
 import { plansFile } from '../helpers/plans.js';
+import { closeApp } from '../helpers/stop.js';
 
 /**
  * A relay's limits hold across worker processes (issue 21): on PostgreSQL three workers (each an
@@ -37,7 +38,7 @@ describe.each(dialects)('relay limits across worker processes on %s', (dialect) 
     domainId = (await t.call('POST', '/api/v1/domains', { name: 'sakura.com' })).body.id;
   });
   afterAll(async () => {
-    for (const a of extra) await a.close();
+    for (const a of extra) await closeApp(a);
     await t.close();
     for (const r of receivers) await r.close();
   });

@@ -9,6 +9,7 @@ import { dialects } from '../helpers/databases.js';
 import { until } from '../helpers/delivery.js';
 import { plansFile } from '../helpers/plans.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-servers.js';
+import { closeApp, stopWorker } from '../helpers/stop.js';
 
 /**
  * Counts every statement Kysely sends (inside transactions too); BEGIN and COMMIT are not counted.
@@ -66,7 +67,7 @@ describe.each(dialects)('database statements per delivery on %s', (dialect) => {
       MAILROUTE_DEFAULT_PLAN: 'wide',
       MAILROUTE_LOG_LEVEL: 'warn',
     });
-    await t.app.worker!.stop();
+    await stopWorker(t.app.worker!);
     domainId = (await t.call('POST', '/api/v1/domains', { name: 'sakura.com' })).body.id;
     const r = await t.call('POST', '/api/v1/relays', {
       name: 'healthy',
@@ -80,7 +81,7 @@ describe.each(dialects)('database statements per delivery on %s', (dialect) => {
     expect(r.status).toBe(201);
   });
   afterAll(async () => {
-    for (const w of workers) await w.close();
+    for (const w of workers) await closeApp(w);
     await t.close();
     await relay.close();
   });
@@ -118,7 +119,7 @@ describe.each(dialects)('database statements per delivery on %s', (dialect) => {
       'every delivery sent',
     );
     const counted = counter.n;
-    await worker.stop();
+    await stopWorker(worker);
     const sent = await t.app.ctx.store.db
       .selectFrom('deliveries')
       .select((eb) => eb.fn.countAll().as('n'))

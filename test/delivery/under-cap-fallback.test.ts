@@ -21,6 +21,7 @@ import { dialects } from '../helpers/databases.js';
 import { until } from '../helpers/delivery.js';
 import { plansFile } from '../helpers/plans.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-servers.js';
+import { stopWorker } from '../helpers/stop.js';
 
 const N = 200;
 const CAP = 1000;
@@ -51,7 +52,7 @@ describe.each(dialects)('a slow relay under its cap with 64 sends in flight on %
       MAILROUTE_DEFAULT_PLAN: 'wide',
       MAILROUTE_LOG_LEVEL: 'warn',
     });
-    await t.app.worker!.stop();
+    await stopWorker(t.app.worker!);
     const domainId = (await t.call('POST', '/api/v1/domains', { name: 'sakura.com' })).body.id;
     const r = await t.call('POST', '/api/v1/relays', {
       name: 'slow',

@@ -6,6 +6,7 @@ import { dialects } from '../helpers/databases.js';
 import { deliveriesIn, until } from '../helpers/delivery.js';
 import { plansFile } from '../helpers/plans.js';
 import { closedPort, startSmtpServer, type TestSmtpServer } from '../helpers/smtp-servers.js';
+import { closeApp } from '../helpers/stop.js';
 
 const N = 10_000;
 
@@ -37,7 +38,7 @@ describe.each(dialects)('several workers sharing one queue on %s', (dialect) => 
     domainId = (await t.call('POST', '/api/v1/domains', { name: 'sakura.com' })).body.id;
   });
   afterAll(async () => {
-    for (const a of extra) await a.close();
+    for (const a of extra) await closeApp(a);
     await t.close();
     await platform.close();
     await relay.close();

@@ -11,6 +11,7 @@ import { createLogger } from '../../src/log.js';
 import { type App, createApp } from '../../src/main.js';
 import { TestClock } from './clock.js';
 import { createTestDatabase, type TestDialect } from './databases.js';
+import { closeApp } from './stop.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 export const ADMIN_EMAIL = 'admin@example.test';
@@ -85,7 +86,7 @@ export async function startTestApp(dialect: TestDialect, env: Record<string, str
       return { status: res.status, body: parsed, headers: res.headers };
     },
     async close() {
-      await app.close();
+      await closeApp(app);
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
