@@ -55,6 +55,17 @@ export interface LeaseTimes {
 
 const defaults: LeaseTimes = { ttlMs: 30_000, lingerMs: 500, waitMs: 10_000, graceMs: 50, pollMs: 100 };
 
+/** The options of a pool of one connection, made once per options object (the pools compare them). */
+const narrowed = new WeakMap<PoolOptions, { perConnection: number; options: PoolOptions }>();
+
+function oneConnection(options: PoolOptions, perConnection: number): PoolOptions {
+  const hit = narrowed.get(options);
+  if (hit && hit.perConnection === perConnection) return hit.options;
+  const one = { ...options, maxConnections: 1, maxMessages: perConnection };
+  narrowed.set(options, { perConnection, options: one });
+  return one;
+}
+
 export class ConnectionLeases {
   private limits = new Map<string, Limit>();
   private renewer: NodeJS.Timeout | undefined;
@@ -147,13 +158,7 @@ export class ConnectionLeases {
           h.poolKeys.clear();
           h.poolKeys.add(k);
         }
-        return this.pools.send(
-          k,
-          { ...options, maxConnections: 1, maxMessages: l.perConnection },
-          raw,
-          envelope,
-          messageId,
-        );
+        return this.pools.send(k, oneConnection(options, l.perConnection), raw, envelope, messageId);
       },
     };
     return {

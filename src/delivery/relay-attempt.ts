@@ -17,8 +17,13 @@ import {
   type SmtpStep,
 } from '../domain/smtp-reply.js';
 import type { RelaysTable } from '../store/schema.js';
-import { type RelayAuth, relayPoolKey, relayPoolOptions } from '../transports/relay-transport.js';
-import type { SendPools } from '../transports/smtp-pools.js';
+import {
+  type RelayAuth,
+  type RelayConnection,
+  relayPoolKey,
+  relayPoolOptions,
+} from '../transports/relay-transport.js';
+import type { PoolOptions, SendPools } from '../transports/smtp-pools.js';
 import { tlsColumns } from './attempt-tls.js';
 import { type AttemptResult, answeredStep, replyText } from './outcome.js';
 import type { Prepared } from './prepare.js';
@@ -72,6 +77,36 @@ function failure(
   };
 }
 
+/**
+ * The pool options of a relay row, made once for the deliveries that share the row (those of one
+ * claimed batch read it together, `relay-states.ts`) while the connection is the same: the pools
+ * compare options by their identity first (`transports/smtp-pools.ts`).
+ */
+const optionsOfRow = new WeakMap<RelaysTable, { c: RelayConnection; options: PoolOptions }>();
+
+const sameAuth = (a: RelayAuth, b: RelayAuth): boolean =>
+  a.type === 'password' && b.type === 'password'
+    ? a.username === b.username && a.password === b.password
+    : a.type === 'oauth2' && b.type === 'oauth2'
+      ? a.user === b.user && a.accessToken === b.accessToken
+      : a.type === b.type;
+
+function poolOptionsOf(r: RelaysTable, c: RelayConnection): PoolOptions {
+  const hit = optionsOfRow.get(r);
+  if (
+    hit &&
+    hit.c.address === c.address &&
+    hit.c.localAddress === c.localAddress &&
+    hit.c.ehloName === c.ehloName &&
+    hit.c.timeoutMs === c.timeoutMs &&
+    sameAuth(hit.c.auth, c.auth)
+  )
+    return hit.options;
+  const options = relayPoolOptions(r, c);
+  optionsOfRow.set(r, { c, options });
+  return options;
+}
+
 export async function attemptRelay(
   ctx: AppContext,
   pools: SendPools,
@@ -103,7 +138,7 @@ export async function attemptRelay(
     });
     return failure(r, c, (err as Error).message, 0, now);
   }
-  const options = relayPoolOptions(r, {
+  const options = poolOptionsOf(r, {
     address,
     localAddress,
     ehloName: ctx.config.ehloName,

@@ -16,9 +16,21 @@ export function isValidTimeZone(zone: string): boolean {
   return valid;
 }
 
+/** The last day asked for per zone, with its bounds: every delivery asks, and the day rarely changes. */
+const lastDay = new Map<string, { start: number; end: number; key: string }>();
+
 /** The org's calendar day containing `at` (epoch ms), as `YYYY-MM-DD`. */
 export function dayKey(at: number, zone: string): string {
-  return DateTime.fromMillis(at, { zone }).toISODate()!;
+  const hit = lastDay.get(zone);
+  if (hit && at >= hit.start && at < hit.end) return hit.key;
+  const t = DateTime.fromMillis(at, { zone });
+  const key = t.toISODate()!;
+  const start = t.startOf('day');
+  if (start.isValid) {
+    if (lastDay.size >= 1000) lastDay.clear();
+    lastDay.set(zone, { start: start.toMillis(), end: start.plus({ days: 1 }).toMillis(), key });
+  }
+  return key;
 }
 
 /** Epoch ms of the start of the next calendar day after `at` in `zone`. */

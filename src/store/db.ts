@@ -17,6 +17,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/load.js';
+import { type Checkpointer, startCheckpointer } from './checkpointer.js';
 import { preparePrivateDir, securePrivateDatabase } from './file-modes.js';
 import { groupSync } from './group-sync.js';
 import type { Database } from './schema.js';
@@ -112,6 +113,14 @@ export function openStore(config: DatabaseConfig): Store {
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  // Checkpoints run on a thread of their own (`checkpointer.ts`); an in-memory database has none.
+  let checkpointer: Checkpointer | undefined;
+  if (config.path !== ':memory:') {
+    database.pragma('wal_autocheckpoint = 0');
+    checkpointer = startCheckpointer(config.path, () => {
+      if (database.open) database.pragma('wal_autocheckpoint = 1000');
+    });
+  }
   const wal = walSyncer(`${config.path}-wal`);
   // Concurrent submissions (API requests, SMTP sessions) share an fsync of the log.
   const syncWal = groupSync(() => wal.sync());
@@ -122,6 +131,7 @@ export function openStore(config: DatabaseConfig): Store {
     syncAccepted: () => (config.path === ':memory:' ? Promise.resolve() : syncWal()),
     close: async () => {
       await db.destroy();
+      await checkpointer?.stop();
       await wal.close();
     },
   };

@@ -52,6 +52,12 @@ function signatureOf(options: PoolOptions): string {
   });
 }
 
+/**
+ * Signatures by options object: callers that send many messages with the same options (one relay
+ * row for a claimed batch) hand the same object, and options are never changed once handed over.
+ */
+const signatures = new WeakMap<PoolOptions, string>();
+
 const ASCII = /^[\x21-\x7e]+$/;
 
 /** The pool's own `send`, under nodemailer's `Mailer` (`transporter.transporter`). */
@@ -102,7 +108,11 @@ export class SmtpPools {
   private pools = new Map<string, Entry>();
 
   private get(key: string, options: PoolOptions): Transporter {
-    const signature = signatureOf(options);
+    let signature = signatures.get(options);
+    if (signature === undefined) {
+      signature = signatureOf(options);
+      signatures.set(options, signature);
+    }
     const hit = this.pools.get(key);
     if (hit && hit.signature === signature) {
       hit.lastUsed = Date.now();

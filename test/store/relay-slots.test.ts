@@ -64,3 +64,13 @@ describe.each(dialects)('relay cap slots taken concurrently on %s', (dialect) =>
     expect(await current(ctx.store.db, key)).toBe(980);
   });
 });
+
+describe('the size of a relay cap reservation', () => {
+  it('is 16 for ordinary caps and grows with large ones, to 256 at most', async () => {
+    const { chunkFor } = await import('../../src/queue/relay-slots.js');
+    expect(chunkFor(1000)).toBe(16);
+    expect(chunkFor(4096)).toBe(16);
+    expect(chunkFor(20_000)).toBe(78);
+    expect(chunkFor(10_000_000)).toBe(256);
+  });
+});
