@@ -47,6 +47,13 @@ export class Worker {
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
   private unsubscribe: (() => void) | undefined;
+  /**
+   * Whether a claim may find deliveries that the last one did not see: mail was queued since (or
+   * leases were reclaimed), or the last claim took as many as it asked for. Otherwise a finishing
+   * delivery first asks when the next one falls due (one cheap read) instead of claiming (two
+   * statements that write), which with mail trickling in was most of the queue's cost.
+   */
+  private mayHaveMore = true;
 
   constructor(
     private ctx: AppContext,
@@ -60,13 +67,20 @@ export class Worker {
     liveOwners.add(this.owner);
     await this.releaseOrphans();
     this.running = true;
-    this.unsubscribe = this.ctx.events.onQueued(() => this.wake());
+    this.unsubscribe = this.ctx.events.onQueued(() => {
+      this.mayHaveMore = true;
+      this.wake();
+    });
     this.loop = this.run();
   }
 
   wake(): void {
-    this.wakeUp?.();
+    if (this.wakeUp) this.wakeUp();
+    else this.wokenEarly = true;
   }
+
+  /** A wake-up that came while the loop was not asleep (claiming): its next sleep returns at once. */
+  private wokenEarly = false;
 
   /**
    * Deliveries left in `sending` by a worker of this machine whose process is gone go back to the
@@ -104,6 +118,7 @@ export class Worker {
     if (Date.now() - this.lastReclaim < RECLAIM_EVERY_MS) return;
     this.lastReclaim = Date.now();
     const n = await reclaimExpiredLeases(this.ctx.store, this.ctx.clock.now());
+    if (n > 0) this.mayHaveMore = true;
     if (n > 0)
       this.ctx.log.warn(
         { event: 'queue.leases_reclaimed', deliveries: n },
@@ -125,19 +140,31 @@ export class Worker {
       // once the deliveries claimed ahead have all started.
       const canClaim =
         this.ahead.length === 0 && free > 0 && (free >= Math.ceil(concurrency / 4) || this.active.size === 0);
+      // What this pass reads covers the wake-ups so far; only later ones cut its sleep short.
+      this.wokenEarly = false;
+      const waitMs = canClaim && !this.mayHaveMore ? await this.untilDue(poll) : 0;
+      if (waitMs > 0) {
+        if (this.active.size === 0) await this.releaseReservations();
+        await this.sleep(waitMs);
+        continue;
+      }
       if (canClaim) {
+        this.mayHaveMore = false;
         try {
           const now = this.ctx.clock.now();
+          const limit = free + this.prefetch();
           const batch = await claimDue(this.ctx.store, {
             owner: this.owner,
-            limit: free + this.prefetch(),
+            limit,
             now,
             leaseMs: this.leaseMs(),
           });
           claimed = batch.length;
+          if (claimed === limit) this.mayHaveMore = true;
           for (const d of batch.slice(0, free)) this.track(this.engine.process(d, batch));
           for (const d of batch.slice(free)) this.ahead.push({ d, batch, claimedAt: now });
         } catch (err) {
+          this.mayHaveMore = true;
           this.ctx.log.error({ err, event: 'queue.claim_failed' }, 'claiming deliveries failed');
         }
       }
@@ -201,6 +228,13 @@ export class Worker {
     }
   }
 
+  /** 0 when a delivery is due now, else how long to sleep before one may be (at most `poll`). */
+  private async untilDue(poll: number): Promise<number> {
+    const due = await nextDueAt(this.ctx.store).catch(() => this.ctx.clock.now());
+    if (due === undefined) return poll;
+    return Math.max(0, Math.min(poll, due - this.ctx.clock.now()));
+  }
+
   private async idleWait(poll: number): Promise<number> {
     const due = await nextDueAt(this.ctx.store).catch(() => undefined);
     if (due === undefined) return poll;
@@ -218,6 +252,12 @@ export class Worker {
   }
 
   private sleep(ms: number): Promise<void> {
+    // Stopping: the loop ends now, never after a poll's sleep.
+    if (!this.running) return Promise.resolve();
+    if (this.wokenEarly) {
+      this.wokenEarly = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {

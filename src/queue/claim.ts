@@ -8,6 +8,7 @@
  */
 import { sql } from 'kysely';
 import type { Store } from '../store/db.js';
+import { reusable } from '../store/reusable-query.js';
 import type { DeliveriesTable } from '../store/schema.js';
 
 /**
@@ -87,6 +88,31 @@ export function claimQuery(store: Store, o: ClaimOptions, kind: 'fresh' | 'retry
 const isQueued = sql<boolean>`${sql.ref('status')} = 'queued'`;
 const isDeferred = sql<boolean>`${sql.ref('status')} = 'deferred'`;
 
+type ClaimValues = { owner: string; limit: number; now: number; leaseUntil: number };
+type CompiledClaim = (v: ClaimValues) => ReturnType<ReturnType<typeof claimQuery>['compile']>;
+const compiledClaims = new WeakMap<Store, Record<'fresh' | 'retry', CompiledClaim>>();
+
+/** `claimQuery` compiled once per store and kind (compiling it cost more CPU than running it). */
+function runClaim(store: Store, o: ClaimOptions, kind: 'fresh' | 'retry') {
+  let c = compiledClaims.get(store);
+  if (!c) {
+    const of = (k: 'fresh' | 'retry') =>
+      reusable(
+        (v: ClaimValues) =>
+          claimQuery(
+            store,
+            { owner: v.owner, limit: v.limit, now: v.now, leaseMs: v.leaseUntil - v.now },
+            k,
+          ).compile(),
+        { owner: '', limit: 0, now: 0, leaseUntil: 0 },
+      );
+    c = { fresh: of('fresh'), retry: of('retry') };
+    compiledClaims.set(store, c);
+  }
+  const q = c[kind]({ owner: o.owner, limit: o.limit, now: o.now, leaseUntil: o.now + o.leaseMs });
+  return store.db.executeQuery(q).then((r) => r.rows);
+}
+
 /**
  * A batch of due deliveries. Retries take at most half of it while fresh mail waits, so a
  * destination that keeps failing (its deliveries deferred, due again and again) never starves fresh
@@ -95,14 +121,12 @@ const isDeferred = sql<boolean>`${sql.ref('status')} = 'deferred'`;
  */
 export async function claimDue(store: Store, o: ClaimOptions): Promise<DeliveriesTable[]> {
   const share = Math.max(1, Math.floor(o.limit / 2));
-  const retries = await claimQuery(store, { ...o, limit: Math.min(share, o.limit) }, 'retry').execute();
+  const retries = await runClaim(store, { ...o, limit: Math.min(share, o.limit) }, 'retry');
   const freshLimit = o.limit - retries.length;
-  const fresh = freshLimit > 0 ? await claimQuery(store, { ...o, limit: freshLimit }, 'fresh').execute() : [];
+  const fresh = freshLimit > 0 ? await runClaim(store, { ...o, limit: freshLimit }, 'fresh') : [];
   const left = o.limit - retries.length - fresh.length;
   const more =
-    left > 0 && retries.length === share
-      ? await claimQuery(store, { ...o, limit: left }, 'retry').execute()
-      : [];
+    left > 0 && retries.length === share ? await runClaim(store, { ...o, limit: left }, 'retry') : [];
   const claimed = [...retries, ...fresh, ...more];
   return claimed.sort((a, b) => a.priority - b.priority || a.next_attempt_at - b.next_attempt_at);
 }

@@ -91,13 +91,16 @@ export async function startSubmissionServer(
   const certificate = await submissionCertificate(ctx);
   const maxBytes = ctx.config.maxMessageBytes;
   // Sessions that finish a message together share its transaction and sync; one wake-up per batch.
+  // One batch at a time: the messages that arrive during a batch's write and sync make the next,
+  // larger, batch. Two at a time overlapped the sync but halved the batches, and the per-batch
+  // statements and commits cost more CPU a message (3.4 against 2.8 ms in the benchmark).
   const submit = batches<{ actor: Sender; submission: RawSubmission }, RawOutcome>(
     async (items) => {
       const out = await submitRawMessages(ctx, items);
       if (out.some((o) => 'accepted' in o)) ctx.events.queued();
       return out;
     },
-    { max: 64, inFlight: 2 },
+    { max: 64, inFlight: 1 },
   );
 
   const make = (secure: boolean) => {

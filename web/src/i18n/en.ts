@@ -920,7 +920,8 @@ export const en = {
       same_password: 'must differ from the current password',
       domain_not_of_org: '{{domain}} is not a domain of this org; add and verify it first',
       domain_name: 'Enter a domain name such as example.com',
-      merge_tag: '{{tag}} is not a merge tag: a tag is a name in double braces, 1 to 64 letters, digits and _',
+      merge_tag:
+        '{{tag}} is not a merge tag: a tag is a name in double braces, 1 to 64 letters, digits and _',
       reserved_field: '{{name}} is a reserved name, not a merge field',
       html_refused: 'Must not contain {{element}}: it is inserted into the body',
       html_mismatch: '{{element}} does not close the element open there ({{open}})',
