@@ -253,7 +253,7 @@ export const settingDocs: SettingDoc[] = [
   {
     key: 'MAILROUTE_MASS_INTAKE_CHUNK',
     defaultText: '10000',
-    doc: 'Recipients of a big mass email (a body over 1 MiB, or of unknown length) checked and queued together while its body is read.',
+    doc: 'Recipients of a big mass email (a body over 1 MiB, or chunked) checked and queued together while its body is read.',
   },
   {
     key: 'MAILROUTE_COMPLAINT_MIN_DELIVERED',
