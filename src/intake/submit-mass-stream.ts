@@ -18,7 +18,7 @@ import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
 import { type AppError, invalidField, invalidFields } from '../domain/errors.js';
-import { parseMailbox } from '../domain/mailbox.js';
+import { type Mailbox, parseMailbox } from '../domain/mailbox.js';
 import { typePriority } from '../domain/routing.js';
 import {
   beginMessage,
@@ -126,14 +126,16 @@ export async function submitMassEmailStream(
         now,
       );
     }
+    // Each address parsed once (the schema has checked it): for the suppression list and the delivery.
+    const boxes = recipients.map((r) => parseMailbox(r.address) as Mailbox);
     const listed = await suppressedAmong(
       store.db,
       orgId,
-      recipients.map((r) => (parseMailbox(r.address) as { address: string }).address),
+      boxes.map((b) => b.address),
     );
     const deliveries: NewDelivery[] = [];
-    for (const r of recipients) {
-      const d = massDelivery(r, subject, seen, (a) => listed.has(a));
+    for (const [i, r] of recipients.entries()) {
+      const d = massDelivery(r, subject, seen, (a) => listed.has(a), boxes[i]);
       if (!d) continue;
       deliveries.push(d);
       if (d.status === 'suppressed') suppressedCount++;

@@ -287,8 +287,8 @@ export function massDelivery(
   subject: string,
   seen: Set<string>,
   suppressed: (address: string) => boolean,
+  box: Mailbox = mailbox(r.address),
 ): NewDelivery | undefined {
-  const box = mailbox(r.address);
   const key = box.address.toLowerCase();
   if (seen.has(key)) return undefined;
   seen.add(key);
