@@ -112,6 +112,7 @@ export async function startMailroute({
   };
   return {
     api,
+    base,
     submissionPort,
     dataDir: dir,
     schemaUrl: schema?.url,

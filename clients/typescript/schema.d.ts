@@ -2909,6 +2909,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description A body over 1 MiB (or of unknown length) is read as it arrives; at most 600 MiB. */
         post: {
             parameters: {
                 query?: never;
@@ -2934,6 +2935,7 @@ export interface paths {
                             [key: string]: string | number | boolean;
                         };
                         replyTo?: string;
+                        /** @description At most 1,000,000 recipients. A big list is read as it arrives (put `recipients` last in the body for the least memory) and queued only once all of it is read and checked. */
                         recipients: {
                             address: string;
                             /** @description Values for `{{name}}` tags: text, or numbers (written in decimal) */

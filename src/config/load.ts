@@ -79,6 +79,8 @@ export interface Config {
   bootstrap: { apiKey?: string; adminEmail?: string; adminPassword?: string };
   oauth: Record<'gmail' | 'microsoft365', OAuthProvider>;
   maxMessageBytes: number;
+  /** Recipients of a streamed mass email checked and queued together. */
+  massIntakeChunk: number;
   /** Delivered mass emails of an org's day below which the complaint-rate guard does not act. */
   complaintMinDelivered: number;
   ehloName: string;
@@ -294,6 +296,7 @@ export function loadConfig(env: Env = process.env): Config {
       },
     },
     maxMessageBytes: raw.MAILROUTE_MAX_MESSAGE_BYTES,
+    massIntakeChunk: raw.MAILROUTE_MASS_INTAKE_CHUNK,
     complaintMinDelivered: raw.MAILROUTE_COMPLAINT_MIN_DELIVERED,
     ehloName: raw.MAILROUTE_EHLO_NAME ?? hostname(),
     notifyFrom: raw.MAILROUTE_NOTIFY_FROM,

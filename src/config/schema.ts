@@ -251,6 +251,11 @@ export const settingDocs: SettingDoc[] = [
     doc: 'Largest message accepted (text, HTML and decoded attachments).',
   },
   {
+    key: 'MAILROUTE_MASS_INTAKE_CHUNK',
+    defaultText: '10000',
+    doc: 'Recipients of a big mass email (a body over 1 MiB, or chunked) checked and queued together while its body is read.',
+  },
+  {
     key: 'MAILROUTE_COMPLAINT_MIN_DELIVERED',
     defaultText: '1000',
     doc: 'Mass emails an org must have delivered in its day before the complaint-rate guard warns (over 0.1%) or pauses its mass email (over 0.3%).',
@@ -463,6 +468,12 @@ export const configSchema = z.object({
     .int('must be a whole number of bytes')
     .min(1024, 'must be at least 1024')
     .default(26_214_400),
+  MAILROUTE_MASS_INTAKE_CHUNK: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(100_000, 'must be at most 100000')
+    .default(10_000),
   MAILROUTE_COMPLAINT_MIN_DELIVERED: z.coerce
     .number()
     .int('must be a whole number')

@@ -22,7 +22,13 @@ import { typePriority } from '../domain/routing.js';
 import { dayKey, nextMidnight } from '../domain/time-zone.js';
 import { addWithin, current } from '../queue/counters.js';
 import { enqueue, type NewDelivery } from '../queue/enqueue.js';
-import type { MassEmail, MessageContent, MessageSubmit } from '../schemas/messages.js';
+import type {
+  MassEmail,
+  MassEmailHead,
+  MassRecipient,
+  MessageContent,
+  MessageSubmit,
+} from '../schemas/messages.js';
 import { lockOrg, planOf } from '../store/repos/orgs.js';
 import { orgSettings } from '../store/repos/settings.js';
 import { suppressedAmong } from '../store/repos/suppressions.js';
@@ -105,16 +111,15 @@ interface AcceptAt {
   plan: Plan;
 }
 
-/** Inside the caller's transaction: reserves the plan's limit for every queued delivery and enqueues. */
-async function reserveAndEnqueue(
+/** Inside the caller's transaction: counts `queued` deliveries against the plan's daily limit, or refuses them all. */
+async function reserveWithin(
   trx: Kysely<Database>,
-  actor: Principal,
-  s: Submission,
+  orgId: string,
+  queued: number,
   at: AcceptAt,
-): Promise<Accepted> {
+): Promise<void> {
   const { now, day, timeZone, plan } = at;
-  const queued = s.deliveries.filter((d) => d.status !== 'suppressed').length;
-  const key = { orgId: actor.orgId, day, scope: 'plan' };
+  const key = { orgId, day, scope: 'plan' };
   if (queued > 0 && (await addWithin(trx, key, queued, plan.dailyLimit)) === undefined) {
     const remaining = Math.max(0, plan.dailyLimit - (await current(trx, key)));
     throw new AppError(
@@ -124,6 +129,18 @@ async function reserveAndEnqueue(
       { remaining, limit: plan.dailyLimit, resetAt: new Date(nextMidnight(now, timeZone)).toISOString() },
     );
   }
+}
+
+/** Inside the caller's transaction: reserves the plan's limit for every queued delivery and enqueues. */
+async function reserveAndEnqueue(
+  trx: Kysely<Database>,
+  actor: Principal,
+  s: Submission,
+  at: AcceptAt,
+): Promise<Accepted> {
+  const { now } = at;
+  const queued = s.deliveries.filter((d) => d.status !== 'suppressed').length;
+  await reserveWithin(trx, actor.orgId, queued, at);
   const message = {
     org_id: actor.orgId,
     type: s.type,
@@ -261,6 +278,71 @@ export async function submitMessage(ctx: AppContext, actor: Principal, m: Messag
   return accept(ctx, actor, { type: m.type, from, content, metadata: m.metadata, deliveries, size });
 }
 
+/**
+ * One recipient of a mass email as its delivery: undefined when the address came before in the
+ * same mass email (`seen` holds the lowercased addresses so far).
+ */
+export function massDelivery(
+  r: MassRecipient,
+  subject: string,
+  seen: Set<string>,
+  suppressed: (address: string) => boolean,
+  box: Mailbox = mailbox(r.address),
+): NewDelivery | undefined {
+  const key = box.address.toLowerCase();
+  if (seen.has(key)) return undefined;
+  seen.add(key);
+  const personalization =
+    r.fields || r.notice
+      ? { fields: r.fields, notice: r.notice, to: formatMailbox(box) }
+      : { to: formatMailbox(box) };
+  return {
+    recipient: box.address,
+    recipientDomain: box.domain,
+    personalization,
+    subject: mergedSubject(subject, r.fields),
+    status: suppressed(key) ? 'suppressed' : 'queued',
+  };
+}
+
+/** What a mass email stores once: its content, without recipients. */
+export async function massContent(ctx: AppContext, orgId: string, m: MassEmailHead): Promise<MessageContent> {
+  return {
+    from: formatMailbox(mailbox(m.from)),
+    to: [],
+    cc: [],
+    replyTo: m.replyTo ? formatMailbox(mailbox(m.replyTo)) : undefined,
+    subject: m.subject,
+    text: m.text,
+    html: m.html,
+    headers: m.headers,
+    rules: await rulesForSubmission(ctx, orgId, 'mass'),
+  };
+}
+
+/** Refuses a mass email whose From is not the org's, or whose content is too big or infected. */
+export async function checkMassHead(ctx: AppContext, orgId: string, m: MassEmailHead): Promise<number> {
+  await checkFromDomain(ctx, orgId, mailbox(m.from));
+  const size = contentSize(m);
+  checkSize(ctx, size);
+  await scanSubmission(ctx, partsOf(m));
+  return size;
+}
+
+/** Reserves the plan's daily limit for `queued` deliveries of the org, inside the caller's transaction. */
+export async function reservePlan(
+  ctx: AppContext,
+  trx: Kysely<Database>,
+  orgId: string,
+  queued: number,
+): Promise<void> {
+  const now = ctx.clock.now();
+  const { timeZone } = await orgSettings(trx, ctx.config.timeZone, orgId);
+  await lockOrg(trx, ctx.store.dialect, orgId);
+  const plan = await planOf(trx, orgId);
+  await reserveWithin(trx, orgId, queued, { now, day: dayKey(now, timeZone), timeZone, plan });
+}
+
 export async function submitMassEmail(
   ctx: AppContext,
   actor: Principal,
@@ -268,10 +350,7 @@ export async function submitMassEmail(
   given?: (address: string) => boolean,
 ): Promise<{ messageId: string; accepted: number; suppressed: number }> {
   const from = mailbox(m.from);
-  await checkFromDomain(ctx, actor.orgId, from);
-  const size = contentSize(m);
-  checkSize(ctx, size);
-  await scanSubmission(ctx, partsOf(m));
+  const size = await checkMassHead(ctx, actor.orgId, m);
   const listed = given
     ? undefined
     : await suppressedAmong(
@@ -283,33 +362,10 @@ export async function submitMassEmail(
   const seen = new Set<string>();
   const deliveries: NewDelivery[] = [];
   for (const r of m.recipients) {
-    const box = mailbox(r.address);
-    const key = box.address.toLowerCase();
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const personalization =
-      r.fields || r.notice
-        ? { fields: r.fields, notice: r.notice, to: formatMailbox(box) }
-        : { to: formatMailbox(box) };
-    deliveries.push({
-      recipient: box.address,
-      recipientDomain: box.domain,
-      personalization,
-      subject: mergedSubject(m.subject, r.fields),
-      status: suppressed(key) ? 'suppressed' : 'queued',
-    });
+    const d = massDelivery(r, m.subject, seen, suppressed);
+    if (d) deliveries.push(d);
   }
-  const content: MessageContent = {
-    from: formatMailbox(from),
-    to: [],
-    cc: [],
-    replyTo: m.replyTo ? formatMailbox(mailbox(m.replyTo)) : undefined,
-    subject: m.subject,
-    text: m.text,
-    html: m.html,
-    headers: m.headers,
-    rules: await rulesForSubmission(ctx, actor.orgId, 'mass'),
-  };
+  const content = await massContent(ctx, actor.orgId, m);
   const accepted = await accept(ctx, actor, {
     type: 'mass',
     from,

@@ -3,8 +3,9 @@
  * together, inside the caller's transaction, so that what was accepted is exactly what is queued.
  * Everything that sends mail (the API, mailroute's own notices) comes through here.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { newId } from '../domain/ids.js';
+import type { Dialect } from '../store/db.js';
 import type { Database, DeliveriesTable, MessagesTable } from '../store/schema.js';
 
 export interface NewDelivery {
@@ -66,4 +67,105 @@ export async function enqueue(
       .execute();
   }
   return { messageId, deliveries: rows };
+}
+
+/**
+ * The due time of deliveries written while their mass email is still being received: later than
+ * any claim looks, so no worker takes one before `releaseHeld` makes them due together.
+ */
+export const HELD_UNTIL = Number.MAX_SAFE_INTEGER;
+
+/**
+ * A big mass email, queued in chunks as its recipients arrive (`intake/submit-mass-stream.ts`).
+ * `beginMessage` writes the message; `enqueueChunk` writes one chunk of its deliveries in one
+ * statement, due at `dueAt` (now, or `HELD_UNTIL` when the chunks are committed one by one);
+ * `finishMessage` writes what was known only at the end, and `releaseHeld` makes held deliveries
+ * due in one statement. `dropMessage` takes back a message that was refused before it was accepted.
+ */
+export async function beginMessage(db: Kysely<Database>, message: NewMessage, now: number): Promise<string> {
+  const messageId = newId('msg');
+  await db
+    .insertInto('messages')
+    .values({ ...message, id: messageId, recipient_count: 0, created_at: now })
+    .execute();
+  return messageId;
+}
+
+export interface ChunkOf {
+  messageId: string;
+  orgId: string;
+  type: MessagesTable['type'];
+  /** The message's subject: a delivery keeps its own only when it differs. */
+  subject: string;
+  priority: number;
+  now: number;
+  dueAt: number;
+}
+
+export async function enqueueChunk(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  of: ChunkOf,
+  deliveries: NewDelivery[],
+): Promise<void> {
+  if (deliveries.length === 0) return;
+  const ids: string[] = [];
+  const recipients: string[] = [];
+  const domains: string[] = [];
+  const statuses: string[] = [];
+  const personalizations: (string | null)[] = [];
+  const subjects: (string | null)[] = [];
+  for (const d of deliveries) {
+    ids.push(newId('dlv'));
+    recipients.push(d.recipient);
+    domains.push(d.recipientDomain);
+    statuses.push(d.status ?? 'queued');
+    personalizations.push(d.personalization === undefined ? null : JSON.stringify(d.personalization));
+    subjects.push(d.subject !== undefined && d.subject !== of.subject ? d.subject : null);
+  }
+  // One statement per chunk with a handful of parameters: the rows travel as one JSON text
+  // (SQLite) or as arrays (PostgreSQL), not as a parameter per column and row.
+  const rows =
+    dialect === 'postgres'
+      ? sql`select * from unnest(${ids}::text[], ${recipients}::text[], ${domains}::text[], ${statuses}::text[], ${personalizations}::text[], ${subjects}::text[]) as r(id, recipient, domain, status, personalization, subject)`
+      : sql`select value ->> 0 as id, value ->> 1 as recipient, value ->> 2 as domain, value ->> 3 as status, value ->> 4 as personalization, value ->> 5 as subject from json_each(${JSON.stringify(
+          ids.map((id, i) => [id, recipients[i], domains[i], statuses[i], personalizations[i], subjects[i]]),
+        )})`;
+  await sql`insert into deliveries (id, org_id, message_id, recipient, recipient_domain, type, priority,
+      status, route, relay_id, attempts, next_attempt_at, lease_until, lease_owner, personalization,
+      relays_tried, slowdowns, last_status, last_reply, created_at, updated_at, sent_at,
+      return_path_kind, route_reasons, subject)
+    select r.id, ${of.orgId}, ${of.messageId}, r.recipient, r.domain, ${of.type}, cast(${of.priority} as integer),
+      r.status, null, null, 0, cast(${of.dueAt} as bigint), null, null, r.personalization,
+      null, 0, null, null, cast(${of.now} as bigint), cast(${of.now} as bigint), null,
+      null, null, r.subject
+    from (${rows}) r`.execute(db);
+}
+
+export async function finishMessage(
+  db: Kysely<Database>,
+  messageId: string,
+  set: Pick<
+    MessagesTable,
+    'from_address' | 'from_domain' | 'content' | 'metadata' | 'size' | 'subject' | 'recipient_count'
+  >,
+): Promise<void> {
+  await db.updateTable('messages').set(set).where('id', '=', messageId).execute();
+}
+
+/** Makes the held deliveries of a message due now; returns how many. */
+export async function releaseHeld(db: Kysely<Database>, messageId: string, now: number): Promise<number> {
+  const r = await db
+    .updateTable('deliveries')
+    .set({ next_attempt_at: now })
+    .where('message_id', '=', messageId)
+    .where('next_attempt_at', '=', HELD_UNTIL)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/** Deletes a message that was never accepted and its deliveries (none of them was ever due). */
+export async function dropMessage(db: Kysely<Database>, messageId: string): Promise<void> {
+  await db.deleteFrom('deliveries').where('message_id', '=', messageId).execute();
+  await db.deleteFrom('messages').where('id', '=', messageId).execute();
 }

@@ -102,36 +102,53 @@ export const messageSubmitSchema = z
   });
 export type MessageSubmit = z.infer<typeof messageSubmitSchema>;
 
+/** The most recipients one mass email may name; bigger lists are split into several mass emails. */
+export const MAX_MASS_RECIPIENTS = 1_000_000;
+
+/** One recipient of a mass email; a streamed intake checks each with this same schema. */
+export const massRecipientSchema = z
+  .object({
+    address: mailbox,
+    fields: z
+      .record(
+        z.string().regex(/^\w{1,64}$/, 'field names are letters, digits and _'),
+        z.union([z.string().max(10_000), z.number()], {
+          error: 'must be text or a number',
+        }),
+      )
+      .optional()
+      .describe('Values for `{{name}}` tags: text, or numbers (written in decimal)'),
+    notice: z.string().max(10_000).optional(),
+  })
+  .strict();
+export type MassRecipient = z.infer<typeof massRecipientSchema>;
+
+const giveTextOrHtml = {
+  check: (m: { text?: string; html?: string }) => m.text !== undefined || m.html !== undefined,
+  params: { message: 'give text or html', path: ['text'] },
+};
+
+/** A mass email without its recipients: what a streamed intake checks once the body has been read. */
+export const massEmailHeadSchema = z
+  .object({ ...common, replyTo: mailbox.optional() })
+  .strict()
+  .refine(giveTextOrHtml.check, giveTextOrHtml.params);
+export type MassEmailHead = z.infer<typeof massEmailHeadSchema>;
+
 export const massEmailSchema = z
   .object({
     ...common,
     replyTo: mailbox.optional(),
     recipients: z
-      .array(
-        z
-          .object({
-            address: mailbox,
-            fields: z
-              .record(
-                z.string().regex(/^\w{1,64}$/, 'field names are letters, digits and _'),
-                z.union([z.string().max(10_000), z.number()], {
-                  error: 'must be text or a number',
-                }),
-              )
-              .optional()
-              .describe('Values for `{{name}}` tags: text, or numbers (written in decimal)'),
-            notice: z.string().max(10_000).optional(),
-          })
-          .strict(),
-      )
+      .array(massRecipientSchema)
       .min(1, 'must name at least one recipient')
-      .max(200_000),
+      .max(MAX_MASS_RECIPIENTS, `must name at most ${MAX_MASS_RECIPIENTS} recipients`)
+      .describe(
+        `At most ${MAX_MASS_RECIPIENTS.toLocaleString('en-US')} recipients. A big list is read as it arrives (put \`recipients\` last in the body for the least memory) and queued only once all of it is read and checked.`,
+      ),
   })
   .strict()
-  .refine((m) => m.text !== undefined || m.html !== undefined, {
-    message: 'give text or html',
-    path: ['text'],
-  });
+  .refine(giveTextOrHtml.check, giveTextOrHtml.params);
 export type MassEmail = z.infer<typeof massEmailSchema>;
 
 export const submittedSchema = z.object({

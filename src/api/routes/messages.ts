@@ -3,10 +3,11 @@
  * `GET /api/v1/messages` (the log), `GET /api/v1/messages/:id`, `GET /api/v1/messages/:id/raw`,
  * `GET /api/v1/messages/export.mbox` (the archive of a time range).
  */
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { submitMassEmail, submitMessage } from '../../intake/submit.js';
+import { submitMassEmailStream } from '../../intake/submit-mass-stream.js';
 import { errorBodySchema, idParamsSchema } from '../../schemas/common.js';
 import {
   logPageSchema,
@@ -21,6 +22,13 @@ import {
 import { exportMbox } from '../../services/mbox-export.js';
 import { archivedMime, listLog, messageDetail } from '../../services/message-log.js';
 import { principalOf } from '../auth.js';
+import {
+  MASS_BODY_LIMIT,
+  massEmailValidator,
+  parseMassEmailBodies,
+  STREAM_ABOVE,
+  StreamedBody,
+} from '../mass-email-body.js';
 
 export const messageRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
@@ -53,18 +61,40 @@ export const messageRoutes =
         });
       },
     );
-    app.post(
-      '/api/v1/mass-emails',
-      {
-        config: { access: 'send' },
-        schema: { tags, body: massEmailSchema, response: { 202: massSubmittedSchema, ...errors } },
-      },
-      async (request, reply) => {
-        const r = await submitMassEmail(ctx, principalOf(request), request.body);
-        ctx.events.queued();
-        return reply.code(202).send({ id: r.messageId, accepted: r.accepted, suppressed: r.suppressed });
-      },
-    );
+    // In a scope of its own: its body parser leaves a big body unread (`mass-email-body.ts`).
+    await app.register(async (scope) => {
+      parseMassEmailBodies(scope);
+      scope.withTypeProvider<ZodTypeProvider>().post(
+        '/api/v1/mass-emails',
+        {
+          config: { access: 'send' },
+          validatorCompiler: massEmailValidator,
+          schema: {
+            tags,
+            description: `A body over ${STREAM_ABOVE / 1024 / 1024} MiB (or of unknown length) is read as it arrives; at most ${MASS_BODY_LIMIT / 1024 / 1024} MiB.`,
+            body: massEmailSchema,
+            response: { 202: massSubmittedSchema, ...errors },
+          },
+        },
+        async (request, reply) => {
+          const body: unknown = request.body;
+          const actor = principalOf(request);
+          let r: Awaited<ReturnType<typeof submitMassEmail>>;
+          if (body instanceof StreamedBody) {
+            try {
+              r = await submitMassEmailStream(ctx, actor, body.pieces(), {
+                chunkSize: ctx.config.massIntakeChunk,
+              });
+            } catch (err) {
+              body.discard();
+              throw err;
+            }
+          } else r = await submitMassEmail(ctx, actor, request.body);
+          ctx.events.queued();
+          return reply.code(202).send({ id: r.messageId, accepted: r.accepted, suppressed: r.suppressed });
+        },
+      );
+    });
     app.get(
       '/api/v1/messages',
       {
