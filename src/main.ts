@@ -20,6 +20,7 @@ import { AppError } from './domain/errors.js';
 import { oneClickCapable } from './domain/unsubscribe-token.js';
 import { ProcessEvents } from './events.js';
 import { createLogger } from './log.js';
+import { dropAbandonedIntakes } from './queue/enqueue.js';
 import { loadMasterKey } from './secrets/master-key.js';
 import { createSecrets } from './secrets/secrets.js';
 import { ArchiveRetentionJob } from './services/archive-retention.js';
@@ -121,6 +122,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       'MAILROUTE_PUBLIC_URL is not https: mass email gets a List-Unsubscribe header without List-Unsubscribe-Post, since one-click unsubscribe (RFC 8058) needs an https URL, and large mailbox providers require it of bulk senders',
     );
   await bootstrap(ctx);
+  if (options.http !== false && ctx.store.dialect === 'sqlite') {
+    const dropped = await dropAbandonedIntakes(ctx.store.db);
+    if (dropped.length > 0)
+      ctx.log.warn(
+        { event: 'intake.abandoned_dropped', messages: dropped },
+        `removed ${dropped.length} mass emails whose intake a stopped process left unfinished (never accepted)`,
+      );
+  }
   const http = options.http === false ? undefined : await buildServer(ctx);
   const bounces =
     (options.bounces ?? options.http !== false)

@@ -169,3 +169,19 @@ export async function dropMessage(db: Kysely<Database>, messageId: string): Prom
   await db.deleteFrom('deliveries').where('message_id', '=', messageId).execute();
   await db.deleteFrom('messages').where('id', '=', messageId).execute();
 }
+
+/**
+ * Deletes the mass emails whose streamed intake a stopped process left half done (SQLite commits
+ * their chunks held, `HELD_UNTIL`): none was accepted (no 202), so none may be sent, and nothing
+ * else would ever remove them. Run where intake runs, before it takes mail; returns their ids.
+ */
+export async function dropAbandonedIntakes(db: Kysely<Database>): Promise<string[]> {
+  const held = await db
+    .selectFrom('deliveries')
+    .select('message_id')
+    .distinct()
+    .where('next_attempt_at', '=', HELD_UNTIL)
+    .execute();
+  for (const { message_id } of held) await dropMessage(db, message_id);
+  return held.map((h) => h.message_id);
+}
