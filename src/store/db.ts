@@ -22,6 +22,9 @@ import { preparePrivateDir, securePrivateDatabase } from './file-modes.js';
 import { groupSync } from './group-sync.js';
 import type { Database } from './schema.js';
 
+/** The log size, in pages, at which the main connection checkpoints if the thread has not. */
+const WAL_BACKSTOP_PAGES = 8000;
+
 export type Dialect = 'sqlite' | 'postgres';
 
 export interface Store {
@@ -116,7 +119,10 @@ export function openStore(config: DatabaseConfig): Store {
   // Checkpoints run on a thread of their own (`checkpointer.ts`); an in-memory database has none.
   let checkpointer: Checkpointer | undefined;
   if (config.path !== ':memory:') {
-    database.pragma('wal_autocheckpoint = 0');
+    // A backstop only: if the thread falls behind a long stream of commits (a loaded machine), the
+    // commit that takes the log past 8,000 pages (32 MB, twice the thread's restart threshold)
+    // checkpoints on this connection as SQLite does by default, so the log stays bounded.
+    database.pragma(`wal_autocheckpoint = ${WAL_BACKSTOP_PAGES}`);
     checkpointer = startCheckpointer(config.path, () => {
       if (database.open) database.pragma('wal_autocheckpoint = 1000');
     });

@@ -62,7 +62,17 @@ describe.each(dialects)('several workers sharing one queue on %s', (dialect) => 
       },
       120_000,
       'every delivery sent',
-    );
+    ).catch(async (err) => {
+      // Say what the unsent ones are doing, so a failure here can be read.
+      const open = await t.app.ctx.store.db
+        .selectFrom('deliveries')
+        .select(['status', 'route', 'last_reply', 'lease_owner', 'next_attempt_at'])
+        .where('message_id', '=', messageId)
+        .where('status', '!=', 'sent')
+        .limit(5)
+        .execute();
+      throw new Error(`${(err as Error).message}; unsent, e.g.: ${JSON.stringify(open)} (now ${Date.now()})`);
+    });
     const rows = await t.app.ctx.store.db
       .selectFrom('deliveries')
       .select(['id', 'route', 'status'])
