@@ -17,13 +17,9 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/load.js';
-import { type Checkpointer, startCheckpointer } from './checkpointer.js';
 import { preparePrivateDir, securePrivateDatabase } from './file-modes.js';
 import { groupSync } from './group-sync.js';
 import type { Database } from './schema.js';
-
-/** The log size, in pages, at which the main connection checkpoints if the thread has not. */
-const WAL_BACKSTOP_PAGES = 8000;
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -116,17 +112,6 @@ export function openStore(config: DatabaseConfig): Store {
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  // Checkpoints run on a thread of their own (`checkpointer.ts`); an in-memory database has none.
-  let checkpointer: Checkpointer | undefined;
-  if (config.path !== ':memory:') {
-    // A backstop only: if the thread falls behind a long stream of commits (a loaded machine), the
-    // commit that takes the log past 8,000 pages (32 MB, twice the thread's restart threshold)
-    // checkpoints on this connection as SQLite does by default, so the log stays bounded.
-    database.pragma(`wal_autocheckpoint = ${WAL_BACKSTOP_PAGES}`);
-    checkpointer = startCheckpointer(config.path, () => {
-      if (database.open) database.pragma('wal_autocheckpoint = 1000');
-    });
-  }
   const wal = walSyncer(`${config.path}-wal`);
   // Concurrent submissions (API requests, SMTP sessions) share an fsync of the log.
   const syncWal = groupSync(() => wal.sync());
@@ -137,7 +122,6 @@ export function openStore(config: DatabaseConfig): Store {
     syncAccepted: () => (config.path === ':memory:' ? Promise.resolve() : syncWal()),
     close: async () => {
       await db.destroy();
-      await checkpointer?.stop();
       await wal.close();
     },
   };
