@@ -103,8 +103,7 @@ export class DeliveryEngine {
     return this.slots.releaseUnused();
   }
 
-  /** `batch`: the claim `d` came in, whose deliveries share one read of the org's relays. */
-  async process(d: DeliveriesTable, batch?: object): Promise<void> {
+  async process(d: DeliveriesTable): Promise<void> {
     const attempts: AttemptRecord[] = [];
     let done: Done;
     try {
@@ -113,7 +112,7 @@ export class DeliveryEngine {
       const [m, org, relays] = await Promise.all([
         this.message(d.message_id),
         this.orgs.get(d.org_id),
-        d.type === 'system' ? NO_RELAYS : this.relayStates.read(d.org_id, batch),
+        d.type === 'system' ? NO_RELAYS : this.relayStates.read(d.org_id),
       ]);
       done = await this.route(d, m, { ...org, ...relays }, attempts);
     } catch (err) {

@@ -161,7 +161,7 @@ export class Worker {
           });
           claimed = batch.length;
           if (claimed === limit) this.mayHaveMore = true;
-          for (const d of batch.slice(0, free)) this.track(this.engine.process(d, batch));
+          for (const d of batch.slice(0, free)) this.track(this.engine.process(d));
           for (const d of batch.slice(free)) this.ahead.push({ d, batch, claimedAt: now });
         } catch (err) {
           this.mayHaveMore = true;
@@ -185,8 +185,13 @@ export class Worker {
    */
   private ahead: { d: DeliveriesTable; batch: object; claimedAt: number }[] = [];
 
+  /**
+   * Off for now: with a batch claimed ahead, CI saw a relay capped at 3 take 4 and multi-process
+   * runs on PostgreSQL stall, intermittently; until that is understood a worker claims only what it
+   * starts. (It was `concurrency` for workers of concurrency 16 and more.)
+   */
   private prefetch(): number {
-    return this.opts.concurrency >= 16 ? this.opts.concurrency : 0;
+    return 0;
   }
 
   private leaseMs(): number {
@@ -204,7 +209,7 @@ export class Worker {
     while (this.ahead.length > 0 && this.active.size < this.opts.concurrency) {
       const next = this.ahead.shift()!;
       if (now - next.claimedAt > this.leaseMs() / 2) stale.push(next.d.id);
-      else this.track(this.engine.process(next.d, next.batch));
+      else this.track(this.engine.process(next.d));
     }
     if (stale.length > 0) await this.unclaim(stale);
   }
