@@ -9,8 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { AppContext } from '../context.js';
 import type { SmtpBounceClassifier } from '../domain/smtp-bounce.js';
-import { claimDue, isSending, nextDueAt, reclaimExpiredLeases, releaseClaims } from '../queue/claim.js';
-import type { DeliveriesTable } from '../store/schema.js';
+import { claimDue, isSending, nextDueAt, reclaimExpiredLeases } from '../queue/claim.js';
 import { DeliveryEngine } from './engine.js';
 
 const RECLAIM_EVERY_MS = 5000;
@@ -133,16 +132,14 @@ export class Worker {
       await this.reclaim().catch((err) =>
         this.ctx.log.error({ err, event: 'queue.reclaim_failed' }, 'reclaiming leases failed'),
       );
-      await this.startClaimed();
       const free = concurrency - this.active.size;
       let claimed = 0;
-      // Claim in batches (a quarter of the slots at least), not one delivery per finished one, and
-      // once the deliveries claimed ahead have all started.
-      const canClaim =
-        this.ahead.length === 0 && free > 0 && (free >= Math.ceil(concurrency / 4) || this.active.size === 0);
+      // Claim in batches (a quarter of the slots at least), not one delivery per finished one.
+      const canClaim = free > 0 && (free >= Math.ceil(concurrency / 4) || this.active.size === 0);
       // What this pass reads covers the wake-ups so far; only later ones cut its sleep short.
       this.wokenEarly = false;
-      const waitMs = canClaim && !this.mayHaveMore ? await this.untilDue(poll) : 0;
+      const waitMs =
+        canClaim && !this.mayHaveMore ? await this.untilDue(poll, () => this.ctx.clock.now()) : 0;
       if (waitMs > 0) {
         if (this.active.size === 0) await this.releaseReservations();
         await this.sleep(waitMs);
@@ -151,18 +148,15 @@ export class Worker {
       if (canClaim) {
         this.mayHaveMore = false;
         try {
-          const now = this.ctx.clock.now();
-          const limit = free + this.prefetch();
           const batch = await claimDue(this.ctx.store, {
             owner: this.owner,
-            limit,
-            now,
-            leaseMs: this.leaseMs(),
+            limit: free,
+            now: this.ctx.clock.now(),
+            leaseMs: this.opts.leaseMs ?? 300_000,
           });
           claimed = batch.length;
-          if (claimed === limit) this.mayHaveMore = true;
-          for (const d of batch.slice(0, free)) this.track(this.engine.process(d));
-          for (const d of batch.slice(free)) this.ahead.push({ d, batch, claimedAt: now });
+          if (claimed === free) this.mayHaveMore = true;
+          for (const d of batch) this.track(this.engine.process(d));
         } catch (err) {
           this.mayHaveMore = true;
           this.ctx.log.error({ err, event: 'queue.claim_failed' }, 'claiming deliveries failed');
@@ -172,55 +166,8 @@ export class Worker {
         await this.sleep(poll); // a finishing delivery wakes the loop
       } else if (claimed === 0) {
         if (this.active.size === 0) await this.releaseReservations();
-        await this.sleep(await this.idleWait(poll));
+        await this.sleep(await this.untilDue(poll, () => undefined));
       }
-    }
-  }
-
-  /**
-   * Deliveries claimed ahead of free slots, in claim order (most urgent first): a busy worker claims
-   * a second batch's worth with the slots it fills, so the claims (each a commit that rewrites the
-   * claimed rows' pages and index entries) come about four times less often. Only busy workers do
-   * (concurrency 16 and more): one that takes a few at a time claims just what it starts.
-   */
-  private ahead: { d: DeliveriesTable; batch: object; claimedAt: number }[] = [];
-
-  /**
-   * Off for now: with a batch claimed ahead, CI saw a relay capped at 3 take 4 and multi-process
-   * runs on PostgreSQL stall, intermittently; until that is understood a worker claims only what it
-   * starts. (It was `concurrency` for workers of concurrency 16 and more.)
-   */
-  private prefetch(): number {
-    return 0;
-  }
-
-  private leaseMs(): number {
-    return this.opts.leaseMs ?? 300_000;
-  }
-
-  /**
-   * Starts deliveries claimed ahead as slots free up. One claimed more than half its lease ago (the
-   * worker was slowed down, say by relays that time out) goes back to the queue instead: its lease
-   * could run out while it is sent.
-   */
-  private async startClaimed(): Promise<void> {
-    const now = this.ctx.clock.now();
-    const stale: string[] = [];
-    while (this.ahead.length > 0 && this.active.size < this.opts.concurrency) {
-      const next = this.ahead.shift()!;
-      if (now - next.claimedAt > this.leaseMs() / 2) stale.push(next.d.id);
-      else this.track(this.engine.process(next.d));
-    }
-    if (stale.length > 0) await this.unclaim(stale);
-  }
-
-  /** Puts deliveries this worker claimed but did not start back in the queue, unchanged. */
-  private async unclaim(ids: string[]): Promise<void> {
-    try {
-      await releaseClaims(this.ctx.store, this.owner, ids);
-    } catch (err) {
-      // Their leases run out and another claim takes them then.
-      this.ctx.log.error({ err, event: 'queue.release_failed' }, 'returning claimed deliveries failed');
     }
   }
 
@@ -233,15 +180,13 @@ export class Worker {
     }
   }
 
-  /** 0 when a delivery is due now, else how long to sleep before one may be (at most `poll`). */
-  private async untilDue(poll: number): Promise<number> {
-    const due = await nextDueAt(this.ctx.store).catch(() => this.ctx.clock.now());
-    if (due === undefined) return poll;
-    return Math.max(0, Math.min(poll, due - this.ctx.clock.now()));
-  }
-
-  private async idleWait(poll: number): Promise<number> {
-    const due = await nextDueAt(this.ctx.store).catch(() => undefined);
+  /**
+   * 0 when a delivery is due now, else how long to sleep before one may be (at most `poll`). When
+   * the read fails, `onError` says when to assume one is due: now before a claim (so the claim, and
+   * its error log, happen), or never after an empty one (sleep a poll).
+   */
+  private async untilDue(poll: number, onError: () => number | undefined): Promise<number> {
+    const due = await nextDueAt(this.ctx.store).catch(onError);
     if (due === undefined) return poll;
     return Math.max(0, Math.min(poll, due - this.ctx.clock.now()));
   }
@@ -281,8 +226,6 @@ export class Worker {
     this.unsubscribe?.();
     this.wake();
     await this.loop;
-    const unstarted = this.ahead.splice(0).map((a) => a.d.id);
-    if (unstarted.length > 0) await this.unclaim(unstarted);
     await Promise.all(this.active);
     liveOwners.delete(this.owner);
     await this.engine.close();

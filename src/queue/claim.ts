@@ -131,21 +131,6 @@ export async function claimDue(store: Store, o: ClaimOptions): Promise<Deliverie
   return claimed.sort((a, b) => a.priority - b.priority || a.next_attempt_at - b.next_attempt_at);
 }
 
-/**
- * Puts deliveries a worker claimed but never started back in the queue, as a lease that runs out
- * does (`queued`, no lease), provided the worker still holds them.
- */
-export async function releaseClaims(store: Store, owner: string, ids: string[]): Promise<void> {
-  for (let i = 0; i < ids.length; i += 500)
-    await store.db
-      .updateTable('deliveries')
-      .set({ status: 'queued', lease_owner: null, lease_until: null })
-      .where(isSending)
-      .where('lease_owner', '=', owner)
-      .where('id', 'in', ids.slice(i, i + 500))
-      .execute();
-}
-
 /** Puts deliveries whose lease ran out (their worker died) back in the queue; returns how many. */
 export async function reclaimExpiredLeases(store: Store, now: number): Promise<number> {
   const res = await reclaimQuery(store, now).executeTakeFirst();
