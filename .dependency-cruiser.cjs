@@ -25,7 +25,7 @@ const layers = [
   ['services', '^src/services/'],
   ['metrics', '^src/metrics/'],
   ['api', '^src/api/'],
-  ['process', '^src/(main|worker-processes)\\.ts$'],
+  ['process', '^src/(main|open-context|worker-processes)\\.ts$'],
   ['cli', '^src/cli/'],
 ];
 

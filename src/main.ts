@@ -3,44 +3,27 @@
  * HTTP server, bounce listener, SMTP submission server and delivery worker. Starts the parts, and stops them in reverse order
  * on SIGTERM/SIGINT.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildServer } from './api/server.js';
+import { decoyHash } from './auth/passwords.js';
 import { classify } from './bounces/classify.js';
 import { type BounceListener, startBounceListener } from './bounces/listener.js';
 import { BounceMailboxPoller } from './bounces/mailbox-poller.js';
 import type { Config } from './config/load.js';
 import type { AppContext } from './context.js';
 import { Worker } from './delivery/worker.js';
-import { createResolver, type DnsResolver } from './dns/resolver.js';
-import { type Clock, systemClock } from './domain/clock.js';
-import { AppError } from './domain/errors.js';
 import { oneClickCapable } from './domain/unsubscribe-token.js';
-import { ProcessEvents } from './events.js';
-import { createLogger } from './log.js';
+import { type ContextOptions, openContext } from './open-context.js';
 import { dropAbandonedIntakes } from './queue/enqueue.js';
-import { loadMasterKey } from './secrets/master-key.js';
-import { createSecrets } from './secrets/secrets.js';
 import { ArchiveRetentionJob } from './services/archive-retention.js';
 import { bootstrap } from './services/orgs.js';
-import { openStore } from './store/db.js';
-import { databaseLocation, holdsMailroute } from './store/existing.js';
-import { octal, preparePrivateDir } from './store/file-modes.js';
-import { migrateToLatest } from './store/migrations/index.js';
 import { type SubmissionServer, startSubmissionServer } from './submission/server.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 
-export interface AppOptions {
-  clock?: Clock;
-  log?: Logger;
-  dns?: DnsResolver;
-  /**
-   * Work only on a database that already holds mailroute (commands other than `start` and
-   * `migrate`): refuse, naming where it looked, rather than create an empty one and a new key.
-   */
-  existing?: boolean;
+export { type ContextOptions, openContext } from './open-context.js';
+
+export interface AppOptions extends ContextOptions {
   /** Run the HTTP server (default true). */
   http?: boolean;
   /** Run a delivery worker (default true). */
@@ -65,55 +48,6 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** Opens the store and runs migrations; used by `start` and `migrate`. */
-/** Refuses a database that does not hold mailroute yet, or whose master key is missing. */
-async function requireExisting(config: Config): Promise<void> {
-  const where = `${databaseLocation(config.database)} (MAILROUTE_DATA_DIR=${config.dataDir})`;
-  if (!(await holdsMailroute(config.database)))
-    throw new AppError(
-      'not_found',
-      `no mailroute database at ${where}; point MAILROUTE_DATA_DIR or DATABASE_URL at the server's, or run \`mailroute migrate\` to create one`,
-    );
-  if (!config.masterKey && !existsSync(join(config.dataDir, 'master.key')))
-    throw new AppError(
-      'not_found',
-      `the master key of ${where} is missing: set MAILROUTE_MASTER_KEY or restore ${join(config.dataDir, 'master.key')}; a new key could not read the stored secrets`,
-    );
-}
-
-export async function openContext(config: Config, options: AppOptions = {}): Promise<AppContext> {
-  const log = options.log ?? createLogger(config.logLevel);
-  for (const w of config.warnings) log.warn({ event: 'config.warning' }, w);
-  if (options.existing) await requireExisting(config);
-  const dataDir = preparePrivateDir(config.dataDir);
-  if (dataDir.looseMode !== undefined)
-    log.warn(
-      { event: 'data_dir.loose_mode', path: config.dataDir, mode: octal(dataDir.looseMode) },
-      `the data directory is ${octal(dataDir.looseMode)}: other local users may read it; chmod 700 it`,
-    );
-  const master = loadMasterKey(config.masterKey, config.dataDir);
-  if (master.origin === 'generated')
-    log.warn({ event: 'secrets.key_generated', path: master.path }, 'generated a new master key; back it up');
-  const store = openStore(config.database);
-  try {
-    const applied = await migrateToLatest(store.db);
-    if (applied.length > 0)
-      log.info({ event: 'db.migrated', applied, dialect: store.dialect }, 'database migrated');
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
-  return {
-    config,
-    store,
-    secrets: createSecrets(master.key),
-    clock: options.clock ?? systemClock,
-    log,
-    dns: options.dns ?? createResolver(config.dnsServers),
-    events: new ProcessEvents(),
-  };
-}
-
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const ctx = await openContext(config, options);
   if (options.worker !== false && !oneClickCapable(config.http.publicUrl))
@@ -130,6 +64,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         `removed ${dropped.length} mass emails whose intake a stopped process left unfinished (never accepted)`,
       );
   }
+  // The decoy hash that sign-ins of unknown emails are checked against, made now rather than by the
+  // first of them.
+  if (options.http !== false) void decoyHash(ctx.passwordHashing);
   const http = options.http === false ? undefined : await buildServer(ctx);
   const bounces =
     (options.bounces ?? options.http !== false)

@@ -2,12 +2,13 @@
  * The `mailroute` command line: start the service, run migrations, manage orgs and their keys, test
  * relays, parse bounces. Configuration
  * errors print what is wrong with which key and exit with status 2.
+ *
+ * Each command loads the libraries it needs when it runs (`await import`), so that a command on the
+ * database does not load the HTTP server, the SMTP servers and the mail parsers of `start`.
  */
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { AppError } from '../domain/errors.js';
-import { createApp, openContext, stopOnSignals } from '../main.js';
-import { startWorkerProcesses } from '../worker-processes.js';
 import { registerBouncesCommand } from './commands/bounces.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDnsCommand } from './commands/dns.js';
@@ -43,6 +44,8 @@ program
   .option('-p, --port <port>', 'HTTP port (overrides MAILROUTE_HTTP_PORT)')
   .action(async (opts: { port?: string }) => {
     const config = loadConfig(opts.port ? { ...process.env, MAILROUTE_HTTP_PORT: opts.port } : process.env);
+    const { createApp, stopOnSignals } = await import('../main.js');
+    const { startWorkerProcesses } = await import('../worker-processes.js');
     const app = await createApp(config);
     const children = startWorkerProcesses(app, config.workerProcesses - 1);
     const closeAll = async () => {
@@ -57,7 +60,9 @@ program
   .command('migrate')
   .description('bring the database schema up to date and exit')
   .action(async () => {
-    const ctx = await openContext(loadConfig());
+    const config = loadConfig();
+    const { openContext } = await import('../open-context.js');
+    const ctx = await openContext(config);
     await ctx.store.close();
     console.log(`database is up to date (${ctx.store.dialect})`);
   });

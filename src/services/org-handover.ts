@@ -40,7 +40,7 @@ export async function createFirstAdmin(
     email: adminEmail(email),
     name: 'Administrator',
     role: 'admin',
-    password_hash: await hashPassword(password),
+    password_hash: await hashPassword(password, ctx.passwordHashing),
     created_at: now,
     updated_at: now,
   };

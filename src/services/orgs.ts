@@ -140,7 +140,7 @@ async function bootstrapAdmin(ctx: AppContext, org: Org): Promise<void> {
     email,
     name: 'Administrator',
     role: 'admin' as const,
-    password_hash: await hashPassword(adminPassword),
+    password_hash: await hashPassword(adminPassword, ctx.passwordHashing),
     created_at: now,
     updated_at: now,
   };

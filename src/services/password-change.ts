@@ -36,7 +36,7 @@ export async function changeOwnPassword(
   if (input.newPassword === input.currentPassword)
     throw invalidField('newPassword', 'must differ from the current password', 'same_password');
   await signinSucceeded(ctx, user.email, address);
-  const hash = await hashPassword(input.newPassword);
+  const hash = await hashPassword(input.newPassword, ctx.passwordHashing);
   const now = ctx.clock.now();
   const keep = hashToken(sessionToken);
   return ctx.store.db.transaction().execute(async (trx) => {

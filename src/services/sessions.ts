@@ -24,7 +24,7 @@ async function matching(ctx: AppContext, email: string, password: string): Promi
     .orderBy('created_at')
     .execute();
   if (users.length === 0) {
-    await verifyPassword(password, await decoyHash);
+    await verifyPassword(password, await decoyHash(ctx.passwordHashing));
     return [];
   }
   const ok = await Promise.all(users.map((u) => verifyPassword(password, u.password_hash)));

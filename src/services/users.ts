@@ -55,7 +55,7 @@ export async function createUser(
     email: input.email.toLowerCase(),
     name: input.name,
     role: input.role,
-    password_hash: await hashPassword(input.password),
+    password_hash: await hashPassword(input.password, ctx.passwordHashing),
     created_at: now,
     updated_at: now,
   };
@@ -105,7 +105,7 @@ export async function updateUser(
   patch: { name?: string; role?: 'admin' | 'member'; password?: string },
 ): Promise<UserView> {
   const now = ctx.clock.now();
-  const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
+  const passwordHash = patch.password ? await hashPassword(patch.password, ctx.passwordHashing) : undefined;
   return ctx.store.db.transaction().execute(async (trx) => {
     await lockOrg(trx, ctx.store.dialect, actor.orgId);
     const old = await load(trx, actor.orgId, id);

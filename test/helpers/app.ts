@@ -19,6 +19,13 @@ export const ADMIN_PASSWORD = 'correct horse battery staple';
 
 export { TestClock } from './clock.js';
 
+/**
+ * scrypt at 2^10 rather than the product's 2^15 for the users of test apps: a few milliseconds a
+ * hash instead of about 170 ms of CPU, over the hundreds of sign-ins and users the tests make. The
+ * product's own cost is checked where the bootstrap admin is stored (test/store/foundation).
+ */
+export const TEST_PASSWORD_HASHING = { N: 1024, r: 8, p: 1 } as const;
+
 export interface TestApp {
   app: App;
   url: string;
@@ -58,7 +65,12 @@ export async function startTestApp(dialect: TestDialect, env: Record<string, str
     ...env,
   });
   const clock = new TestClock();
-  const app = await createApp(config, { clock, log: createLogger('info', sink), bouncePort: 0 });
+  const app = await createApp(config, {
+    clock,
+    log: createLogger('info', sink),
+    bouncePort: 0,
+    passwordHashing: TEST_PASSWORD_HASHING,
+  });
   const port = await app.listen(0);
   const url = `http://127.0.0.1:${port}`;
   return {

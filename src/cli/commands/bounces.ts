@@ -5,7 +5,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { parseBounce } from '../../bounces/parse.js';
 import type { BounceReport } from '../../domain/bounce-report.js';
 
 function jsonLine(file: string, report: BounceReport): string {
@@ -45,6 +44,7 @@ export function registerBouncesCommand(program: Command): void {
     .description('parse saved bounce messages (.eml) and show each recipient, status, class and reason')
     .option('--json', 'one JSON line per file')
     .action(async (files: string[], opts: { json?: boolean }) => {
+      const { parseBounce } = await import('../../bounces/parse.js');
       let failed = false;
       for (const file of files) {
         try {

@@ -11,9 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
-import { createApp } from '../../main.js';
 import { demoDomain, type LogLine, sendSamples, settled, setUp } from '../demo/scenario.js';
-import { type Sink, startSink } from '../demo/sink.js';
+import type { Sink } from '../demo/sink.js';
 
 interface DemoOptions {
   port: string;
@@ -33,6 +32,8 @@ export function registerDemoCommand(program: Command): void {
     .option('-p, --port <port>', 'HTTP port of the API and console (0: any free port)', '8080')
     .option('--keep', 'keep the data directory when stopping')
     .action(async (opts: DemoOptions) => {
+      const { createApp } = await import('../../main.js');
+      const { startSink } = await import('../demo/sink.js');
       const dir = mkdtempSync(join(tmpdir(), 'mailroute-demo-'));
       const sinks: Sink[] = [];
       const say = (line: string) => process.stdout.write(`${line}\n`);

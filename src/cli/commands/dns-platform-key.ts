@@ -4,9 +4,7 @@
  */
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
-import { openContext } from '../../main.js';
 import type { PlatformDkimView } from '../../schemas/datacenters.js';
-import { platformDkim } from '../../services/platform-keys.js';
 
 function print(k: PlatformDkimView) {
   console.log(`data center ${k.dataCenter}: platform delivery signs as d=${k.domain}`);
@@ -26,7 +24,10 @@ export function registerPlatformKeyCommand(dns: Command): void {
     .option('--datacenter <id>', 'this data center only (default: every configured data center)')
     .option('--json', 'print one JSON line per data center')
     .action(async (opts: { datacenter?: string; json?: boolean }) => {
-      const ctx = await openContext(loadConfig(), { existing: true });
+      const config = loadConfig();
+      const { openContext } = await import('../../open-context.js');
+      const { platformDkim } = await import('../../services/platform-keys.js');
+      const ctx = await openContext(config, { existing: true });
       try {
         const ids = opts.datacenter ? [opts.datacenter] : ctx.config.dataCenters.map((dc) => dc.id);
         for (const id of ids) {

@@ -4,8 +4,7 @@
  */
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
-import { openContext } from '../../main.js';
-import { type DnsCheck, dnsCheck } from '../../services/dns-check.js';
+import type { DnsCheck } from '../../services/dns-check.js';
 import { registerPlatformKeyCommand } from './dns-platform-key.js';
 
 function print({ relay, check: c }: DnsCheck, lang: 'en' | 'ja') {
@@ -45,7 +44,10 @@ export function registerDnsCommand(program: Command): void {
     .option('--json', 'print one JSON line per check')
     .option('--lang <lang>', 'language of the findings: en or ja', 'en')
     .action(async (domain: string, opts: { relay?: string; org?: string; json?: boolean; lang: string }) => {
-      const ctx = await openContext(loadConfig(), { existing: true });
+      const config = loadConfig();
+      const { openContext } = await import('../../open-context.js');
+      const { dnsCheck } = await import('../../services/dns-check.js');
+      const ctx = await openContext(config, { existing: true });
       try {
         const checks = await dnsCheck(ctx, domain, { relayId: opts.relay, orgId: opts.org });
         for (const c of checks) {

@@ -1,7 +1,5 @@
 /** `mailroute key create --org <org> [--role admin|send] [--name N]`: an org's API key, printed once. */
 import { type Command, Option } from 'commander';
-import { insertApiKey } from '../../services/api-keys.js';
-import { resolveOrg } from '../../services/operator-orgs.js';
 import { withDatabase } from './org.js';
 
 export function registerKeyCommand(program: Command): void {
@@ -13,6 +11,8 @@ export function registerKeyCommand(program: Command): void {
     .addOption(new Option('--role <role>', 'admin or send').choices(['admin', 'send']).default('send'))
     .option('--name <name>', 'a name to tell the key apart', 'operator')
     .action(async (o: { org: string; role: 'admin' | 'send'; name: string }) => {
+      const { insertApiKey } = await import('../../services/api-keys.js');
+      const { resolveOrg } = await import('../../services/operator-orgs.js');
       const created = await withDatabase(async (ctx) => {
         const org = await resolveOrg(ctx.store.db, o.org);
         return { org, key: await insertApiKey(ctx, org.id, 'system', { name: o.name, role: o.role }) };

@@ -6,11 +6,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import type { AppContext } from '../../context.js';
-import { openContext } from '../../main.js';
-import { insertApiKey } from '../../services/api-keys.js';
-import { changePlan, listOrgs, type OrgSummary, setOrgDisabled } from '../../services/operator-orgs.js';
-import { adminEmail, createFirstAdmin } from '../../services/org-handover.js';
-import { createOrg } from '../../services/orgs.js';
+import type { OrgSummary } from '../../services/operator-orgs.js';
 
 interface CreateOptions {
   plan?: string;
@@ -20,8 +16,11 @@ interface CreateOptions {
   apiKey?: boolean;
 }
 
+/** Runs `run` on the server's existing database (the database libraries are loaded only now). */
 export async function withDatabase<T>(run: (ctx: AppContext) => Promise<T>): Promise<T> {
-  const ctx = await openContext(loadConfig(), { existing: true });
+  const config = loadConfig();
+  const { openContext } = await import('../../open-context.js');
+  const ctx = await openContext(config, { existing: true });
   try {
     return await run(ctx);
   } finally {
@@ -30,6 +29,9 @@ export async function withDatabase<T>(run: (ctx: AppContext) => Promise<T>): Pro
 }
 
 async function create(ctx: AppContext, name: string, opts: CreateOptions) {
+  const { adminEmail, createFirstAdmin } = await import('../../services/org-handover.js');
+  const { createOrg } = await import('../../services/orgs.js');
+  const { insertApiKey } = await import('../../services/api-keys.js');
   const email = opts.adminEmail === undefined ? undefined : adminEmail(opts.adminEmail);
   const org = await createOrg(ctx, {
     name,
@@ -97,6 +99,7 @@ export function registerOrgCommand(program: Command): void {
     .description('list orgs: plan, disabled, and counts of users, keys, domains, relays, queued mail')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
+      const { listOrgs } = await import('../../services/operator-orgs.js');
       const orgs = await withDatabase(listOrgs);
       console.log(opts.json ? JSON.stringify(orgs) : table(orgs));
     });
@@ -104,6 +107,7 @@ export function registerOrgCommand(program: Command): void {
     .command('plan <org> <plan>')
     .description('move an org (id or name) to another configured plan')
     .action(async (ref: string, plan: string) => {
+      const { changePlan } = await import('../../services/operator-orgs.js');
       const o = await withDatabase((ctx) => changePlan(ctx, ref, plan));
       console.log(JSON.stringify({ id: o.id, name: o.name, plan: o.plan }));
     });
@@ -115,6 +119,7 @@ export function registerOrgCommand(program: Command): void {
       .command(`${command} <org>`)
       .description(`${command} an org (id or name): ${what}`)
       .action(async (ref: string) => {
+        const { setOrgDisabled } = await import('../../services/operator-orgs.js');
         const o = await withDatabase((ctx) => setOrgDisabled(ctx, ref, disabled));
         console.log(JSON.stringify({ id: o.id, name: o.name, disabled: o.disabled_at !== null }));
       });

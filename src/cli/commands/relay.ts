@@ -2,9 +2,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { AppError } from '../../domain/errors.js';
-import { openContext } from '../../main.js';
 import type { RelayTestResult } from '../../schemas/relays.js';
-import { testSavedRelay } from '../../services/relay-test.js';
 
 function print(result: RelayTestResult, lang: 'en' | 'ja') {
   for (const s of result.steps) {
@@ -29,7 +27,10 @@ export function registerRelayCommand(program: Command): void {
     .option('--json', 'print the result as JSON')
     .option('--lang <lang>', 'language of the explanations: en or ja', 'en')
     .action(async (id: string, opts: { json?: boolean; lang: string }) => {
-      const ctx = await openContext(loadConfig(), { existing: true });
+      const config = loadConfig();
+      const { openContext } = await import('../../open-context.js');
+      const { testSavedRelay } = await import('../../services/relay-test.js');
+      const ctx = await openContext(config, { existing: true });
       try {
         const row = await ctx.store.db
           .selectFrom('relays')

@@ -2,10 +2,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { AppError } from '../../domain/errors.js';
-import { submitMessage } from '../../intake/submit.js';
-import { openContext } from '../../main.js';
 import { messageSubmitSchema } from '../../schemas/messages.js';
-import { findOrgByName } from '../../store/repos/orgs.js';
 
 interface SendOptions {
   from: string;
@@ -42,7 +39,11 @@ export function registerSendCommand(program: Command): void {
           'validation_failed',
           parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
         );
-      const ctx = await openContext(loadConfig(), { existing: true });
+      const config = loadConfig();
+      const { openContext } = await import('../../open-context.js');
+      const { submitMessage } = await import('../../intake/submit.js');
+      const { findOrgByName } = await import('../../store/repos/orgs.js');
+      const ctx = await openContext(config, { existing: true });
       try {
         const org = await findOrgByName(ctx.store.db, o.org);
         if (!org) throw new AppError('not_found', `org "${o.org}" not found`);

@@ -7,7 +7,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import type { ShapingRule } from '../../domain/shaping.js';
-import { listDestinations, resumeNow } from '../../services/destinations.js';
 import { withDatabase } from './org.js';
 
 function pushbackText(rule: ShapingRule): string {
@@ -44,8 +43,9 @@ export function registerShapingCommand(program: Command): void {
     .command('status')
     .description("each destination's connections in use, rate and pause, over all worker processes")
     .option('--json', 'one JSON line per destination')
-    .action((opts: { json?: boolean }) =>
-      withDatabase(async (ctx) => {
+    .action(async (opts: { json?: boolean }) => {
+      const { listDestinations } = await import('../../services/destinations.js');
+      await withDatabase(async (ctx) => {
         for (const d of await listDestinations(ctx)) {
           if (opts.json) {
             console.log(JSON.stringify(d));
@@ -58,16 +58,17 @@ export function registerShapingCommand(program: Command): void {
             `${d.id.padEnd(12)} ${`${d.connectionsInUse}/${d.maxConnections} conn`.padEnd(10)} ${rate.padEnd(18)} ${paused}`,
           );
         }
-      }),
-    );
+      });
+    });
   shaping
     .command('resume')
     .description("end a destination's pause and halved rate now")
     .argument('<id>', 'the destination (rule id)')
-    .action((id: string) =>
-      withDatabase(async (ctx) => {
+    .action(async (id: string) => {
+      const { resumeNow } = await import('../../services/destinations.js');
+      await withDatabase(async (ctx) => {
         await resumeNow(ctx, 'operator', id);
         console.log(`destination ${id} resumed`);
-      }),
-    );
+      });
+    });
 }
