@@ -71,7 +71,15 @@ describe.each(dialects)('several workers sharing one queue on %s', (dialect) => 
         .where('status', '!=', 'sent')
         .limit(5)
         .execute();
-      throw new Error(`${(err as Error).message}; unsent, e.g.: ${JSON.stringify(open)} (now ${Date.now()})`);
+      const left = await t.app.ctx.store.db
+        .selectFrom('deliveries')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('message_id', '=', messageId)
+        .where('status', '!=', 'sent')
+        .executeTakeFirstOrThrow();
+      throw new Error(
+        `${(err as Error).message}; ${left.n} unsent, e.g.: ${JSON.stringify(open)} (test clock ${t.app.ctx.clock.now()}, real ${Date.now()})`,
+      );
     });
     const rows = await t.app.ctx.store.db
       .selectFrom('deliveries')
