@@ -11,19 +11,25 @@ import { ensurePlatformKey } from './platform-key.js';
 const TTL_MS = 60_000;
 
 export class SigningKeys {
-  private cache = new Map<string, { key: SigningKey | undefined; until: number }>();
+  /**
+   * Keys by org and domain, or by bounce domain, as promises: the deliveries in flight that find
+   * the entry missing or stale share one read and one decryption of the key, instead of
+   * each making their own (a worker has up to 64 at once, every minute).
+   */
+  private cache = new Map<string, { key: Promise<SigningKey | undefined>; until: number }>();
 
   constructor(private ctx: AppContext) {}
 
-  private async cached(
-    id: string,
-    load: () => Promise<SigningKey | undefined>,
-  ): Promise<SigningKey | undefined> {
+  private cached(id: string, load: () => Promise<SigningKey | undefined>): Promise<SigningKey | undefined> {
     const now = Date.now();
     const hit = this.cache.get(id);
     if (hit && hit.until > now) return hit.key;
-    const key = await load();
-    this.cache.set(id, { key, until: now + TTL_MS });
+    const key = load();
+    const entry = { key, until: now + TTL_MS };
+    this.cache.set(id, entry);
+    key.catch(() => {
+      if (this.cache.get(id) === entry) this.cache.delete(id);
+    });
     return key;
   }
 

@@ -46,9 +46,47 @@ export function relaxedHeader(name: string, value: string): string {
     .trim()}`;
 }
 
+const SP = 0x20;
+const TAB = 0x09;
+const CR = 0x0d;
+const LF = 0x0a;
+
+/**
+ * The relaxed body in one pass over the bytes (a delivery's body is canonicalized for every
+ * signature of personalized mail): whitespace runs become one space, whitespace before a line
+ * break goes, and the lines left empty at the end go; a last line without a break gets one. Only
+ * CRLF ends a line, as in the message; bare CR and LF are content.
+ */
 export function relaxedBody(body: Buffer): Buffer {
-  const lines = body.toString('latin1').split('\r\n');
-  const out = lines.map((l) => l.replace(/[ \t]+/g, ' ').replace(/ $/, ''));
-  while (out.length > 0 && out[out.length - 1] === '') out.pop();
-  return Buffer.from(out.length === 0 ? '' : `${out.join('\r\n')}\r\n`, 'latin1');
+  const out = Buffer.allocUnsafe(body.length + 2);
+  const n = body.length;
+  let o = 0;
+  /** The length of the output up to the end of its last non-empty line. */
+  let kept = 0;
+  /** The current line has content written (it is not empty so far). */
+  let content = false;
+  let space = false;
+  for (let i = 0; i < n; i++) {
+    const c = body[i]!;
+    if (c === CR && i + 1 < n && body[i + 1] === LF) {
+      out[o++] = CR;
+      out[o++] = LF;
+      i++;
+      if (content) kept = o;
+      content = false;
+      space = false;
+    } else if (c === SP || c === TAB) space = true;
+    else {
+      if (space) out[o++] = SP;
+      space = false;
+      out[o++] = c;
+      content = true;
+    }
+  }
+  if (content) {
+    out[o++] = CR;
+    out[o++] = LF;
+    kept = o;
+  }
+  return out.subarray(0, kept);
 }

@@ -6,8 +6,14 @@
  * the bottleneck of delivery.)
  */
 import { createHash, createPrivateKey, type KeyObject, sign } from 'node:crypto';
-import { promisify } from 'node:util';
-import { headerFields, type MessageParts, messageParts, relaxedBody, relaxedHeader } from './canonical.js';
+import {
+  type HeaderField,
+  headerFields,
+  type MessageParts,
+  messageParts,
+  relaxedBody,
+  relaxedHeader,
+} from './canonical.js';
 import type { DkimAlgorithm } from './keys.js';
 
 export interface SigningKey {
@@ -38,7 +44,6 @@ const SIGNED = [
   'x-mailroute-delivery',
 ];
 
-const signAsync = promisify(sign);
 const keys = new Map<string, KeyObject>();
 
 function keyObject(pem: string): KeyObject {
@@ -51,11 +56,21 @@ function keyObject(pem: string): KeyObject {
   return k;
 }
 
-/** Folds the header at its tag separators and inside the signature, as RFC 6376 allows. */
-function fold(header: string): string {
-  const [head, signature = ''] = header.split(/(?<=b=)(?=[^;]*$)/);
-  const tags = head!.replace(/; /g, ';\r\n ');
-  return `${tags}${signature.replace(/(.{72})/g, '$1\r\n ').replace(/\r\n $/, '')}`;
+/** `crypto.sign` with its callback: the RSA or Ed25519 operation runs in libuv's thread pool. */
+function signAsync(algorithm: string | null, data: Buffer, key: KeyObject): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    sign(algorithm, data, key, (err, signature) => (err ? reject(err) : resolve(signature))),
+  );
+}
+
+/**
+ * The DKIM-Signature field, folded at its tag separators and inside the signature (RFC 6376
+ * §3.5 allows whitespace there; relaxed canonicalization and the removal of `b=`'s value undo it).
+ */
+function signatureField(value: string, signature: string): string {
+  let b = '';
+  for (let i = 0; i < signature.length; i += 72) b += `${i > 0 ? '\r\n ' : ''}${signature.slice(i, i + 72)}`;
+  return `DKIM-Signature: ${value.replaceAll('; ', ';\r\n ')}${b}\r\n`;
 }
 
 /**
@@ -77,29 +92,37 @@ export function signMessage(raw: Buffer, key: SigningKey, now: Date): Promise<Bu
   return signParts(messageParts(raw), key, now);
 }
 
+/** The header fields to sign: of a name given twice, the last one, which verifiers take (RFC 6376 §5.4.2). */
+function fieldsToSign(head: Buffer): HeaderField[] {
+  const last = new Map<string, HeaderField>();
+  for (const h of headerFields(head)) last.set(h.name.trim().toLowerCase(), h);
+  const signed: HeaderField[] = [];
+  for (const n of SIGNED) {
+    const h = last.get(n);
+    if (h) signed.push(h);
+  }
+  return signed;
+}
+
 /** Signs a message given as its header block and body; returns the signed message. */
 export async function signParts(parts: MessageParts, key: SigningKey, now: Date): Promise<Buffer> {
   try {
-    const headers = headerFields(parts.head);
+    const signed = fieldsToSign(parts.head);
     const bodyHash = bodyHashOf(parts.body);
-    const signed = SIGNED.flatMap((n) => {
-      const h = headers.find((x) => x.name.toLowerCase() === n);
-      return h ? [h] : [];
-    });
     const a = key.algorithm === 'ed25519' ? 'ed25519-sha256' : 'rsa-sha256';
     const t = Math.floor(now.getTime() / 1000);
-    const value = `v=1; a=${a}; c=relaxed/relaxed; d=${key.domain}; s=${key.selector}; t=${t}; h=${signed.map((h) => h.name.toLowerCase()).join(':')}; bh=${bodyHash}; b=`;
-    const data = `${signed.map((h) => `${relaxedHeader(h.name, h.value)}\r\n`).join('')}${relaxedHeader('DKIM-Signature', value)}`;
+    const names = signed.map((h) => h.name.trim().toLowerCase()).join(':');
+    const value = `v=1; a=${a}; c=relaxed/relaxed; d=${key.domain}; s=${key.selector}; t=${t}; h=${names}; bh=${bodyHash}; b=`;
+    let data = '';
+    for (const h of signed) data += `${relaxedHeader(h.name, h.value)}\r\n`;
+    data += relaxedHeader('DKIM-Signature', value);
     const k = keyObject(key.privateKeyPem);
     const signature =
       key.algorithm === 'ed25519'
         ? await signAsync(null, createHash('sha256').update(data, 'latin1').digest(), k)
         : await signAsync('sha256', Buffer.from(data, 'latin1'), k);
-    return Buffer.concat([
-      Buffer.from(`${fold(`DKIM-Signature: ${value}${signature.toString('base64')}`)}\r\n`, 'latin1'),
-      parts.head,
-      parts.body,
-    ]);
+    const field = Buffer.from(signatureField(value, signature.toString('base64')), 'latin1');
+    return Buffer.concat([field, parts.head, parts.body]);
   } catch (err) {
     throw new DkimSignError(`DKIM signing for ${key.domain} failed: ${(err as Error).message}`);
   }

@@ -90,6 +90,56 @@ describe('DKIM signing', () => {
     }
   });
 
+  it('signs personalized deliveries, each with its own body, as the relay sends them', async () => {
+    const templates = new MimeTemplates();
+    const content = {
+      from: 'news@sakura.com',
+      to: [],
+      cc: [],
+      subject: 'Hello {{name}}',
+      text: `Dear {{name}},\n${'a line of  text. '.repeat(40)}\n\n`,
+    };
+    const date = new Date('2026-11-28T03:00:00Z');
+    const key = { domain: 'sakura.com', algorithm: 'rsa-2048' as const, ...keys['rsa-2048'] };
+    const unsubscribe = Buffer.from(
+      'List-Unsubscribe: <https://mr.example/u/t1>, <mailto:u+t1@bounce.example>\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n',
+    );
+    const bodies = new Set<string>();
+    for (const i of [1, 2, 3]) {
+      const parts = await templates.composeParts('msg_p', content, {
+        deliveryId: `dlv_${i}`,
+        fromDomain: 'sakura.com',
+        date,
+        personalization: { to: `r${i}@example.net`, fields: { name: `Recipient ${i}` } },
+      });
+      bodies.add(parts.body.toString('latin1'));
+      const signed = await signParts(
+        { head: Buffer.concat([unsubscribe, parts.head]), body: parts.body },
+        key,
+        date,
+      );
+      const field = /^DKIM-Signature: [\s\S]*?\r\n(?=\S)/.exec(signed.toString('latin1'))![0];
+      expect(field.replace(/\r\n\s+/g, ' ')).toContain(
+        'h=from:to:subject:date:message-id:mime-version:content-type:content-transfer-encoding:list-unsubscribe:list-unsubscribe-post:x-mailroute-delivery;',
+      );
+      expect(await verifyDkim(signed, dns.address)).toEqual([{ domain: 'sakura.com', result: 'pass' }]);
+    }
+    expect(bodies.size).toBe(3);
+  });
+
+  it('signs the last of two fields of one name, the one verifiers take', async () => {
+    const text =
+      'From: a@sakura.com\r\nSubject: first\r\nTo: b@example.net\r\nSubject: second\r\n\r\nHi.\r\n';
+    for (const algorithm of ['rsa-2048', 'ed25519'] as const) {
+      const signed = await signMessage(
+        Buffer.from(text),
+        { domain: 'sakura.com', algorithm, ...keys[algorithm] },
+        new Date(),
+      );
+      expect(await verifyDkim(signed, dns.address)).toEqual([{ domain: 'sakura.com', result: 'pass' }]);
+    }
+  });
+
   it.each([
     ['Subject', ' A  long\r\n  subject\twith\t tabs ', 'subject:A long subject with tabs'],
     ['FROM', '   a@sakura.com', 'from:a@sakura.com'],
@@ -101,7 +151,33 @@ describe('DKIM signing', () => {
     ['trailing whitespace and empty lines go', 'a  b \t\r\nc\r\n\r\n\r\n', 'a b\r\nc\r\n'],
     ['an empty body stays empty', '', ''],
     ['a missing final line break is added', 'x', 'x\r\n'],
+    ['lines of whitespace alone at the end go', 'a\r\n \t\r\n  \r\n', 'a\r\n'],
+    ['an empty line inside stays', 'a\r\n\r\n b\t', 'a\r\n\r\n b\r\n'],
+    ['bare CR and LF are content', 'a\nb \r c\r\n', 'a\nb \r c\r\n'],
+    ['a body of whitespace only is empty', ' \t ', ''],
   ])('canonicalizes the body relaxed: %s', (_name, body, expected) => {
     expect(relaxedBody(Buffer.from(body)).toString()).toBe(expected);
+  });
+
+  it('canonicalizes any body as the rule reads, line by line (RFC 6376 §3.4.4)', () => {
+    const byTheRule = (body: string) => {
+      const lines = body.split('\r\n').map((l) => l.replace(/[ \t]+/g, ' ').replace(/ $/, ''));
+      while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+      return lines.length === 0 ? '' : `${lines.join('\r\n')}\r\n`;
+    };
+    const alphabet = ['a', 'b', ' ', '\t', '\r\n', '\r', '\n', '\u00e9'];
+    let seed = 1;
+    const random = () => {
+      seed = (seed * 48271) % 2147483647;
+      return seed / 2147483647;
+    };
+    for (let i = 0; i < 3000; i++) {
+      let body = '';
+      const n = Math.floor(random() * 24);
+      for (let j = 0; j < n; j++) body += alphabet[Math.floor(random() * alphabet.length)];
+      expect(relaxedBody(Buffer.from(body, 'latin1')).toString('latin1'), JSON.stringify(body)).toBe(
+        byTheRule(body),
+      );
+    }
   });
 });
