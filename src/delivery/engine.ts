@@ -46,6 +46,8 @@ type Org = OrgState & OrgRelays;
 type Done = { transition: Transition; archive?: Prepared; counters?: { key: CounterKey; n: number }[] };
 
 const MESSAGE_CACHE = 2000;
+/** Messages read in one query at most (the deliveries of one claim ask for theirs together). */
+const MESSAGES_PER_READ = 200;
 /** How long a paused org's mass delivery waits before it is looked at again (resuming wakes it). */
 const PAUSED_WAIT_MS = 5 * 60_000;
 
@@ -82,20 +84,55 @@ export class DeliveryEngine {
 
   /**
    * Messages never change once accepted: read each once. The read itself is shared, so the
-   * deliveries of one mass email claimed together wait for one query instead of each sending one.
+   * deliveries of one mass email claimed together wait for one query instead of each sending one;
+   * and the messages asked for in one turn (the deliveries of one claimed batch start together)
+   * are read in one query.
    */
   private message(id: string): Promise<MessagesTable> {
     const hit = this.messages.get(id);
     if (hit) return hit;
-    const read = this.ctx.store.db
-      .selectFrom('messages')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
+    let wanted = this.wanted;
+    if (!wanted) {
+      const batch = new Map<string, { resolve: (m: MessagesTable) => void; reject: (e: unknown) => void }>();
+      this.wanted = wanted = batch;
+      queueMicrotask(() => {
+        this.wanted = undefined;
+        void this.readMessages(batch);
+      });
+    }
+    const read = new Promise<MessagesTable>((resolve, reject) => wanted.set(id, { resolve, reject }));
     read.catch(() => this.messages.delete(id));
     if (this.messages.size >= MESSAGE_CACHE) this.messages.delete(this.messages.keys().next().value!);
     this.messages.set(id, read);
     return read;
+  }
+
+  private wanted:
+    | Map<string, { resolve: (m: MessagesTable) => void; reject: (e: unknown) => void }>
+    | undefined;
+
+  private async readMessages(
+    batch: Map<string, { resolve: (m: MessagesTable) => void; reject: (e: unknown) => void }>,
+  ): Promise<void> {
+    const ids = [...batch.keys()];
+    for (let i = 0; i < ids.length; i += MESSAGES_PER_READ) {
+      const chunk = ids.slice(i, i + MESSAGES_PER_READ);
+      try {
+        const rows = await this.ctx.store.db
+          .selectFrom('messages')
+          .selectAll()
+          .where('id', 'in', chunk)
+          .execute();
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        for (const id of chunk) {
+          const row = byId.get(id);
+          if (row) batch.get(id)!.resolve(row);
+          else batch.get(id)!.reject(new Error(`message ${id} not found`));
+        }
+      } catch (err) {
+        for (const id of chunk) batch.get(id)!.reject(err);
+      }
+    }
   }
 
   /** Hands unused relay-cap reservations back (the worker calls this when it falls idle). */
@@ -103,14 +140,19 @@ export class DeliveryEngine {
     return this.slots.releaseUnused();
   }
 
-  async process(d: DeliveriesTable): Promise<void> {
+  /**
+   * Routes, sends and records one claimed delivery. `message`: its message when the caller has it
+   * (intake handed both over), else read. Returns when it is due again if it went back to the
+   * queue (a wait or a retry), so the worker knows without asking the database.
+   */
+  async process(d: DeliveriesTable, message?: MessagesTable): Promise<number | undefined> {
     const attempts: AttemptRecord[] = [];
     let done: Done;
     try {
       // The relays are read now, for this batch, never from a cache: another process may have
       // suspended or disabled one a moment ago.
       const [m, org, relays] = await Promise.all([
-        this.message(d.message_id),
+        message ?? this.message(d.message_id),
         this.orgs.get(d.org_id),
         d.type === 'system' ? NO_RELAYS : this.relayStates.read(d.org_id),
       ]);
@@ -129,25 +171,30 @@ export class DeliveryEngine {
       archive: done.archive && { stored: archiveSent(done.archive.raw) },
       counters: done.counters,
     });
-    if (!ok)
+    if (!ok) {
       this.ctx.log.warn(
         { event: 'delivery.lease_lost', delivery: d.id },
         'lease lost before the result was written',
       );
-    if (ok)
-      this.ctx.log.info(
-        {
-          event: `delivery.${done.transition.status}`,
-          delivery: d.id,
-          route: done.transition.route ?? d.route,
-          ...(done.transition.bounce && {
-            bounceClass: done.transition.bounce.class,
-            bounceReason: done.transition.bounce.reason,
-            bounceRule: done.transition.bounce.ruleId,
-          }),
-        },
-        `delivery ${done.transition.status}`,
-      );
+      return undefined;
+    }
+    this.ctx.log.info(
+      {
+        event: `delivery.${done.transition.status}`,
+        delivery: d.id,
+        route: done.transition.route ?? d.route,
+        ...(done.transition.bounce && {
+          bounceClass: done.transition.bounce.class,
+          bounceReason: done.transition.bounce.reason,
+          bounceRule: done.transition.bounce.ruleId,
+        }),
+      },
+      `delivery ${done.transition.status}`,
+    );
+    const t = done.transition;
+    return t.status === 'queued' || t.status === 'deferred'
+      ? (t.nextAttemptAt ?? d.next_attempt_at)
+      : undefined;
   }
 
   /** An unexpected error inside mailroute: a temporary failure, retried with backoff. */
