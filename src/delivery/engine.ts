@@ -46,8 +46,6 @@ type Org = OrgState & OrgRelays;
 type Done = { transition: Transition; archive?: Prepared; counters?: { key: CounterKey; n: number }[] };
 
 const MESSAGE_CACHE = 2000;
-/** Messages read in one query at most (the deliveries of one claim ask for theirs together). */
-const MESSAGES_PER_READ = 200;
 /** How long a paused org's mass delivery waits before it is looked at again (resuming wakes it). */
 const PAUSED_WAIT_MS = 5 * 60_000;
 
@@ -84,55 +82,20 @@ export class DeliveryEngine {
 
   /**
    * Messages never change once accepted: read each once. The read itself is shared, so the
-   * deliveries of one mass email claimed together wait for one query instead of each sending one;
-   * and the messages asked for in one turn (the deliveries of one claimed batch start together)
-   * are read in one query.
+   * deliveries of one mass email claimed together wait for one query instead of each sending one.
    */
   private message(id: string): Promise<MessagesTable> {
     const hit = this.messages.get(id);
     if (hit) return hit;
-    let wanted = this.wanted;
-    if (!wanted) {
-      const batch = new Map<string, { resolve: (m: MessagesTable) => void; reject: (e: unknown) => void }>();
-      this.wanted = wanted = batch;
-      queueMicrotask(() => {
-        this.wanted = undefined;
-        void this.readMessages(batch);
-      });
-    }
-    const read = new Promise<MessagesTable>((resolve, reject) => wanted.set(id, { resolve, reject }));
+    const read = this.ctx.store.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     read.catch(() => this.messages.delete(id));
     if (this.messages.size >= MESSAGE_CACHE) this.messages.delete(this.messages.keys().next().value!);
     this.messages.set(id, read);
     return read;
-  }
-
-  private wanted:
-    | Map<string, { resolve: (m: MessagesTable) => void; reject: (e: unknown) => void }>
-    | undefined;
-
-  private async readMessages(
-    batch: Map<string, { resolve: (m: MessagesTable) => void; reject: (e: unknown) => void }>,
-  ): Promise<void> {
-    const ids = [...batch.keys()];
-    for (let i = 0; i < ids.length; i += MESSAGES_PER_READ) {
-      const chunk = ids.slice(i, i + MESSAGES_PER_READ);
-      try {
-        const rows = await this.ctx.store.db
-          .selectFrom('messages')
-          .selectAll()
-          .where('id', 'in', chunk)
-          .execute();
-        const byId = new Map(rows.map((r) => [r.id, r]));
-        for (const id of chunk) {
-          const row = byId.get(id);
-          if (row) batch.get(id)!.resolve(row);
-          else batch.get(id)!.reject(new Error(`message ${id} not found`));
-        }
-      } catch (err) {
-        for (const id of chunk) batch.get(id)!.reject(err);
-      }
-    }
   }
 
   /** Hands unused relay-cap reservations back (the worker calls this when it falls idle). */
@@ -143,7 +106,7 @@ export class DeliveryEngine {
   /**
    * Routes, sends and records one claimed delivery. `message`: its message when the caller has it
    * (intake handed both over), else read. Returns when it is due again if it went back to the
-   * queue (a wait or a retry), so the worker knows without asking the database.
+   * queue (a wait or a retry).
    */
   async process(d: DeliveriesTable, message?: MessagesTable): Promise<number | undefined> {
     const attempts: AttemptRecord[] = [];

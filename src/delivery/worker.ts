@@ -135,37 +135,13 @@ export class Worker {
     };
   }
 
-  /** From outside (intake, a parent process, a test): something may be due that was not before. */
   wake(): void {
-    this.forgetDue();
     this.poke();
   }
 
   private poke(): void {
     if (this.wakeUp) this.wakeUp();
     else this.wokenEarly = true;
-  }
-
-  /**
-   * The last answer to "when is the next delivery due" (`at`, undefined: none waits), trusted until
-   * `until` (real time, a poll interval after it was read): a busy worker asked it again each time
-   * a delivery finished, one statement per delivery. What makes mail due sooner forgets or lowers
-   * it: mail queued in this process or a wake-up from outside (`wake`), leases reclaimed, and
-   * deliveries this worker put back in the queue (`noteDue`). Mail that another process defers is
-   * seen within a poll interval, as by a worker that sleeps.
-   */
-  private due: { at: number | undefined; until: number } | undefined;
-  /** Counts what made the remembered time stale: a read begun before one of them is not kept. */
-  private dueChanges = 0;
-
-  private forgetDue(): void {
-    this.due = undefined;
-    this.dueChanges++;
-  }
-
-  private noteDue(at: number): void {
-    this.dueChanges++;
-    if (this.due) this.due.at = this.due.at === undefined ? at : Math.min(this.due.at, at);
   }
 
   /** A wake-up that came while the loop was not asleep (claiming): its next sleep returns at once. */
@@ -207,10 +183,7 @@ export class Worker {
     if (Date.now() - this.lastReclaim < RECLAIM_EVERY_MS) return;
     this.lastReclaim = Date.now();
     const n = await reclaimExpiredLeases(this.ctx.store, this.ctx.clock.now());
-    if (n > 0) {
-      this.mayHaveMore = true;
-      this.forgetDue();
-    }
+    if (n > 0) this.mayHaveMore = true;
     if (n > 0)
       this.ctx.log.warn(
         { event: 'queue.leases_reclaimed', deliveries: n },
@@ -240,8 +213,6 @@ export class Worker {
       }
       if (canClaim) {
         this.mayHaveMore = false;
-        // What it claims is no longer waiting: the next due time is read again after it.
-        this.forgetDue();
         this.claiming = free;
         try {
           const batch = await claimDue(this.ctx.store, {
@@ -289,23 +260,7 @@ export class Worker {
    * its error log, happen), or never after an empty one (sleep a poll).
    */
   private async untilDue(poll: number, onError: () => number | undefined): Promise<number> {
-    let due: number | undefined;
-    if (this.due && performance.now() < this.due.until) due = this.due.at;
-    else {
-      const read = performance.now();
-      const changes = this.dueChanges;
-      due = await nextDueAt(this.ctx.store).then(
-        (at) => {
-          // Kept only if nothing made it stale while it was read (that also woke the loop).
-          if (changes === this.dueChanges) this.due = { at, until: read + poll };
-          return at;
-        },
-        () => {
-          this.forgetDue();
-          return onError();
-        },
-      );
-    }
+    const due = await nextDueAt(this.ctx.store).catch(onError);
     if (due === undefined) return poll;
     return Math.max(0, Math.min(poll, due - this.ctx.clock.now()));
   }
@@ -313,11 +268,8 @@ export class Worker {
   private track(p: Promise<number | undefined>): void {
     const tracked = p
       .then(
-        (again) => {
-          if (again !== undefined) this.noteDue(again);
-        },
+        () => undefined,
         (err) => {
-          this.forgetDue();
           this.ctx.log.error({ err, event: 'delivery.crashed' }, 'delivery processing crashed');
         },
       )
