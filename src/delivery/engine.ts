@@ -103,14 +103,19 @@ export class DeliveryEngine {
     return this.slots.releaseUnused();
   }
 
-  async process(d: DeliveriesTable): Promise<void> {
+  /**
+   * Routes, sends and records one claimed delivery. `message`: its message when the caller has it
+   * (intake handed both over), else read. Returns when it is due again if it went back to the
+   * queue (a wait or a retry).
+   */
+  async process(d: DeliveriesTable, message?: MessagesTable): Promise<number | undefined> {
     const attempts: AttemptRecord[] = [];
     let done: Done;
     try {
       // The relays are read now, for this batch, never from a cache: another process may have
       // suspended or disabled one a moment ago.
       const [m, org, relays] = await Promise.all([
-        this.message(d.message_id),
+        message ?? this.message(d.message_id),
         this.orgs.get(d.org_id),
         d.type === 'system' ? NO_RELAYS : this.relayStates.read(d.org_id),
       ]);
@@ -129,25 +134,30 @@ export class DeliveryEngine {
       archive: done.archive && { stored: archiveSent(done.archive.raw) },
       counters: done.counters,
     });
-    if (!ok)
+    if (!ok) {
       this.ctx.log.warn(
         { event: 'delivery.lease_lost', delivery: d.id },
         'lease lost before the result was written',
       );
-    if (ok)
-      this.ctx.log.info(
-        {
-          event: `delivery.${done.transition.status}`,
-          delivery: d.id,
-          route: done.transition.route ?? d.route,
-          ...(done.transition.bounce && {
-            bounceClass: done.transition.bounce.class,
-            bounceReason: done.transition.bounce.reason,
-            bounceRule: done.transition.bounce.ruleId,
-          }),
-        },
-        `delivery ${done.transition.status}`,
-      );
+      return undefined;
+    }
+    this.ctx.log.info(
+      {
+        event: `delivery.${done.transition.status}`,
+        delivery: d.id,
+        route: done.transition.route ?? d.route,
+        ...(done.transition.bounce && {
+          bounceClass: done.transition.bounce.class,
+          bounceReason: done.transition.bounce.reason,
+          bounceRule: done.transition.bounce.ruleId,
+        }),
+      },
+      `delivery ${done.transition.status}`,
+    );
+    const t = done.transition;
+    return t.status === 'queued' || t.status === 'deferred'
+      ? (t.nextAttemptAt ?? d.next_attempt_at)
+      : undefined;
   }
 
   /** An unexpected error inside mailroute: a temporary failure, retried with backoff. */

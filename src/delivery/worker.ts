@@ -4,11 +4,19 @@
  * intake, or the poll interval. On SQLite (one process) it first returns deliveries that a dead
  * process left in `sending`; on PostgreSQL their leases simply run out. `stop()` lets the
  * deliveries in flight finish.
+ *
+ * When it is the only delivery process (`MAILROUTE_WORKER_PROCESSES=1`), it also takes mail from
+ * this process's intake without claiming it back (`reserve`, `events.ts`): the intake writes the
+ * deliveries of its transaction already `sending` under this worker's lease, in free slots held for
+ * it, and hands them over after the commit. Only while the worker has no older mail to claim
+ * (its last claim took all there was), so the queue's order holds; a delivery is still leased
+ * before it is sent, and caps are taken when it is routed, as for a claimed one.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { AppContext } from '../context.js';
 import type { SmtpBounceClassifier } from '../domain/smtp-bounce.js';
+import type { HandedDelivery, TakerSlots } from '../events.js';
 import { claimDue, isSending, nextDueAt, reclaimExpiredLeases } from '../queue/claim.js';
 import { DeliveryEngine } from './engine.js';
 
@@ -53,6 +61,12 @@ export class Worker {
    * statements that write), which with mail trickling in was most of the queue's cost.
    */
   private mayHaveMore = true;
+  /** Slots held for an intake transaction (`reserve`), and those asked for by the claim in flight. */
+  private reserved = 0;
+  private claiming = 0;
+  /** Slots held and not yet started or given back: `stop()` waits for them. */
+  private holds = new Set<Promise<void>>();
+  private withdraw: (() => void) | undefined;
 
   constructor(
     private ctx: AppContext,
@@ -70,10 +84,62 @@ export class Worker {
       this.mayHaveMore = true;
       this.wake();
     });
+    if (this.ctx.config.workerProcesses <= 1) this.withdraw = this.ctx.events.offerTaker(this);
     this.loop = this.run();
   }
 
+  private leaseMs(): number {
+    return this.opts.leaseMs ?? 300_000;
+  }
+
+  /**
+   * Up to `n` free slots for deliveries that intake is about to queue (`events.ts`), or none while
+   * this worker may have older mail to claim, is stopping, or is full. Slots asked for by a claim
+   * in flight are not free: the worker never holds more than `concurrency` deliveries.
+   */
+  reserve(n: number): TakerSlots | undefined {
+    // While it returns its unused relay-cap reservations, a delivery would find them neither here
+    // nor yet in the database: it waits for the claim instead.
+    if (!this.running || this.mayHaveMore || this.releasing) return undefined;
+    const k = Math.min(n, this.opts.concurrency - this.active.size - this.reserved - this.claiming);
+    if (k <= 0) return undefined;
+    this.reserved += k;
+    let settle!: () => void;
+    const hold = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    this.holds.add(hold);
+    let open = true;
+    const close = (): boolean => {
+      if (!open) return false;
+      open = false;
+      this.reserved -= k;
+      this.holds.delete(hold);
+      settle();
+      return true;
+    };
+    return {
+      owner: this.owner,
+      n: k,
+      leaseMs: this.leaseMs(),
+      start: (handed: HandedDelivery[]) => {
+        if (!open) return;
+        // Every delivery handed is leased to this worker: each is processed, even past `k`.
+        for (const h of handed) this.track(this.engine.process(h.delivery, h.message));
+        close();
+        if (handed.length < k) this.poke();
+      },
+      cancel: () => {
+        if (close()) this.poke();
+      },
+    };
+  }
+
   wake(): void {
+    this.poke();
+  }
+
+  private poke(): void {
     if (this.wakeUp) this.wakeUp();
     else this.wokenEarly = true;
   }
@@ -132,7 +198,7 @@ export class Worker {
       await this.reclaim().catch((err) =>
         this.ctx.log.error({ err, event: 'queue.reclaim_failed' }, 'reclaiming leases failed'),
       );
-      const free = concurrency - this.active.size;
+      const free = concurrency - this.active.size - this.reserved;
       let claimed = 0;
       // Claim in batches (a quarter of the slots at least), not one delivery per finished one.
       const canClaim = free > 0 && (free >= Math.ceil(concurrency / 4) || this.active.size === 0);
@@ -147,12 +213,13 @@ export class Worker {
       }
       if (canClaim) {
         this.mayHaveMore = false;
+        this.claiming = free;
         try {
           const batch = await claimDue(this.ctx.store, {
             owner: this.owner,
             limit: free,
             now: this.ctx.clock.now(),
-            leaseMs: this.opts.leaseMs ?? 300_000,
+            leaseMs: this.leaseMs(),
           });
           claimed = batch.length;
           if (claimed === free) this.mayHaveMore = true;
@@ -160,6 +227,8 @@ export class Worker {
         } catch (err) {
           this.mayHaveMore = true;
           this.ctx.log.error({ err, event: 'queue.claim_failed' }, 'claiming deliveries failed');
+        } finally {
+          this.claiming = 0;
         }
       }
       if (!canClaim) {
@@ -171,12 +240,17 @@ export class Worker {
     }
   }
 
+  private releasing = false;
+
   /** Idle: unused relay-cap reservations go back to the shared counters. */
   private async releaseReservations(): Promise<void> {
+    this.releasing = true;
     try {
       await this.engine.idle();
     } catch (err) {
       this.ctx.log.error({ err, event: 'queue.release_failed' }, 'returning relay reservations failed');
+    } finally {
+      this.releasing = false;
     }
   }
 
@@ -191,12 +265,17 @@ export class Worker {
     return Math.max(0, Math.min(poll, due - this.ctx.clock.now()));
   }
 
-  private track(p: Promise<void>): void {
+  private track(p: Promise<number | undefined>): void {
     const tracked = p
-      .catch((err) => this.ctx.log.error({ err, event: 'delivery.crashed' }, 'delivery processing crashed'))
+      .then(
+        () => undefined,
+        (err) => {
+          this.ctx.log.error({ err, event: 'delivery.crashed' }, 'delivery processing crashed');
+        },
+      )
       .finally(() => {
         this.active.delete(tracked);
-        this.wake();
+        this.poke();
       });
     this.active.add(tracked);
   }
@@ -223,9 +302,12 @@ export class Worker {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.withdraw?.();
     this.unsubscribe?.();
     this.wake();
     await this.loop;
+    // Slots held for an intake transaction: its deliveries are leased to this worker once it commits.
+    await Promise.all(this.holds);
     await Promise.all(this.active);
     liveOwners.delete(this.owner);
     await this.engine.close();

@@ -20,6 +20,8 @@ import { mergedSubject } from '../domain/merge-fields.js';
 import type { Plan } from '../domain/plans.js';
 import { typePriority } from '../domain/routing.js';
 import { dayKey, nextMidnight } from '../domain/time-zone.js';
+import type { HandedDelivery } from '../events.js';
+import { disabledAmong } from '../queue/claim.js';
 import { addWithin, current } from '../queue/counters.js';
 import { enqueue, type NewDelivery } from '../queue/enqueue.js';
 import type {
@@ -32,7 +34,7 @@ import type {
 import { lockOrg, planOf } from '../store/repos/orgs.js';
 import { orgSettings } from '../store/repos/settings.js';
 import { suppressedAmong } from '../store/repos/suppressions.js';
-import type { Database, DeliveriesTable } from '../store/schema.js';
+import type { Database, DeliveriesTable, MessagesTable } from '../store/schema.js';
 import { writeTransaction } from '../store/write-transaction.js';
 import { rulesForSubmission } from './content-rules.js';
 
@@ -131,16 +133,22 @@ async function reserveWithin(
   }
 }
 
-/** Inside the caller's transaction: reserves the plan's limit for every queued delivery and enqueues. */
+const queuedIn = (s: Submission) => s.deliveries.filter((d) => d.status !== 'suppressed').length;
+
+/**
+ * Inside the caller's transaction: reserves the plan's limit for every queued delivery (unless the
+ * caller reserved it already, `reserved`) and enqueues, leased to a worker of this process when
+ * `lease` is given.
+ */
 async function reserveAndEnqueue(
   trx: Kysely<Database>,
   actor: Principal,
   s: Submission,
   at: AcceptAt,
-): Promise<Accepted> {
+  o: { reserved?: boolean; lease?: { owner: string; until: number } } = {},
+): Promise<Accepted & { message: MessagesTable }> {
   const { now } = at;
-  const queued = s.deliveries.filter((d) => d.status !== 'suppressed').length;
-  await reserveWithin(trx, actor.orgId, queued, at);
+  if (!o.reserved) await reserveWithin(trx, actor.orgId, queuedIn(s), at);
   const message = {
     org_id: actor.orgId,
     type: s.type,
@@ -152,8 +160,12 @@ async function reserveAndEnqueue(
     size: s.size,
     submitted_by: actor.label,
   };
-  const r = await enqueue(trx, message, s.deliveries, { now, priority: typePriority(s.type) });
-  return { messageId: r.messageId, deliveries: r.deliveries };
+  const r = await enqueue(trx, message, s.deliveries, {
+    now,
+    priority: typePriority(s.type),
+    ...(o.lease && { lease: o.lease }),
+  });
+  return { messageId: r.messageId, message: r.message, deliveries: r.deliveries };
 }
 
 /** Reserves the plan's limit for every queued delivery and enqueues, in one transaction. */
@@ -176,6 +188,12 @@ export async function accept(ctx: AppContext, actor: Principal, s: Submission): 
  * transaction and one sync of the log for all, each reserved and enqueued exactly as `accept`
  * does. A submission refused by its plan's daily limit gets its `AppError` and nothing of it is
  * queued; the others go in. Any other failure fails them all (nothing of the batch is queued).
+ *
+ * An org's submissions that fit its daily limit together are reserved in one statement; when they
+ * do not, each is reserved (or refused) alone, in order, as before. A worker of this process with
+ * free slots takes the new deliveries at once (`events.ts`): they are written leased to it, as if
+ * it had claimed them in this transaction, and handed over after the sync; the others wait in the
+ * queue, and the workers are woken for them.
  */
 export async function acceptAll(
   ctx: AppContext,
@@ -186,30 +204,74 @@ export async function acceptAll(
   const zones = new Map<string, string>();
   for (const orgId of orgIds)
     zones.set(orgId, (await orgSettings(ctx.store.db, ctx.config.timeZone, orgId)).timeZone);
-  // Begun as the writer: another process (a delivery worker) may write between its reads and writes.
-  const results = await writeTransaction(ctx.store, async (trx) => {
-    const plans = new Map<string, Plan>();
-    // In one order, so that batches locking the same orgs (PostgreSQL) never wait on each other in a cycle.
-    for (const orgId of orgIds) {
-      await lockOrg(trx, ctx.store.dialect, orgId);
-      plans.set(orgId, await planOf(trx, orgId));
-    }
-    const out: (Accepted | AppError)[] = [];
-    for (const { actor, submission } of items) {
-      const timeZone = zones.get(actor.orgId)!;
-      const at = { now, day: dayKey(now, timeZone), timeZone, plan: plans.get(actor.orgId)! };
-      try {
-        out.push(await reserveAndEnqueue(trx, actor, submission, at));
-      } catch (err) {
-        // Refused before anything of it was written; the transaction goes on with the others.
-        if (err instanceof AppError) out.push(err);
-        else throw err;
+  const queuedOf = new Map<string, number>();
+  for (const { actor, submission } of items)
+    queuedOf.set(actor.orgId, (queuedOf.get(actor.orgId) ?? 0) + queuedIn(submission));
+  const total = [...queuedOf.values()].reduce((a, b) => a + b, 0);
+  const slots = total > 0 ? ctx.events.taker()?.reserve(total) : undefined;
+  const handed: HandedDelivery[] = [];
+  let left = 0;
+  let results: (Accepted | AppError)[];
+  try {
+    // Begun as the writer: another process (a delivery worker) may write between its reads and writes.
+    results = await writeTransaction(ctx.store, async (trx) => {
+      handed.length = 0;
+      left = 0;
+      const at = new Map<string, AcceptAt>();
+      const reserved = new Set<string>();
+      // In one order, so that batches locking the same orgs (PostgreSQL) never wait on each other in a cycle.
+      for (const orgId of orgIds) {
+        await lockOrg(trx, ctx.store.dialect, orgId);
+        const plan = await planOf(trx, orgId);
+        const timeZone = zones.get(orgId)!;
+        const day = dayKey(now, timeZone);
+        at.set(orgId, { now, day, timeZone, plan });
+        const n = queuedOf.get(orgId)!;
+        if (n > 0 && (await addWithin(trx, { orgId, day, scope: 'plan' }, n, plan.dailyLimit)) !== undefined)
+          reserved.add(orgId);
       }
-    }
-    return out;
-  });
-  // Accepted means on disk: no reply goes out before the log is synced.
-  await ctx.store.syncAccepted();
+      // A disabled org's mail waits unclaimed (`queue/claim.ts`): it is never handed over either.
+      const disabled = slots ? await disabledAmong(trx, orgIds) : new Set<string>();
+      let free = slots?.n ?? 0;
+      const out: (Accepted | AppError)[] = [];
+      for (const { actor, submission } of items) {
+        const q = queuedIn(submission);
+        const lease =
+          slots && q > 0 && q <= free && !disabled.has(actor.orgId)
+            ? { owner: slots.owner, until: now + slots.leaseMs }
+            : undefined;
+        try {
+          const r = await reserveAndEnqueue(trx, actor, submission, at.get(actor.orgId)!, {
+            reserved: reserved.has(actor.orgId),
+            lease,
+          });
+          out.push({ messageId: r.messageId, deliveries: r.deliveries });
+          if (lease) {
+            free -= q;
+            for (const d of r.deliveries)
+              if (d.status === 'sending') handed.push({ delivery: d, message: r.message });
+          } else left += q;
+        } catch (err) {
+          // Refused before anything of it was written; the transaction goes on with the others.
+          if (err instanceof AppError) out.push(err);
+          else throw err;
+        }
+      }
+      return out;
+    });
+  } catch (err) {
+    slots?.cancel();
+    throw err;
+  }
+  try {
+    // Accepted means on disk: no reply goes out before the log is synced.
+    await ctx.store.syncAccepted();
+  } finally {
+    // Committed: what was written leased to the worker is its own now, synced or not.
+    if (handed.length > 0) slots!.start(handed);
+    else slots?.cancel();
+    if (left > 0) ctx.events.queued();
+  }
   return results;
 }
 

@@ -6,10 +6,10 @@
  * lease has run out. Deliveries of a disabled org are skipped, not changed: they wait, held, until the
  * operator enables the org again (a delivery already claimed when its org is disabled finishes).
  */
-import { sql } from 'kysely';
+import { type CompiledQuery, type Kysely, sql } from 'kysely';
 import type { Store } from '../store/db.js';
 import { reusable } from '../store/reusable-query.js';
-import type { DeliveriesTable } from '../store/schema.js';
+import type { Database, DeliveriesTable } from '../store/schema.js';
 
 /**
  * The queue's states as literals, not bound parameters: a partial index (`where status in
@@ -145,9 +145,17 @@ export function reclaimQuery(store: Store, now: number) {
     .where('lease_until', '<', now);
 }
 
+const compiledNextDue = new WeakMap<Store, CompiledQuery<{ next_attempt_at: number }>>();
+
 /** When the next delivery falls due, so an idle worker can sleep until then. */
 export async function nextDueAt(store: Store): Promise<number | undefined> {
-  const row = await nextDueQuery(store).executeTakeFirst();
+  // Compiled once per store: it has no values of its own, and a busy worker asks often.
+  let q = compiledNextDue.get(store);
+  if (!q) {
+    q = nextDueQuery(store).compile();
+    compiledNextDue.set(store, q);
+  }
+  const row = (await store.db.executeQuery(q)).rows[0];
   return row ? Number(row.next_attempt_at) : undefined;
 }
 
@@ -159,4 +167,16 @@ export function nextDueQuery(store: Store) {
     .where('deliveries.org_id', 'not in', disabledOrgs(store))
     .orderBy('next_attempt_at')
     .limit(1);
+}
+
+/** Which of these orgs are disabled: their deliveries are not claimed while they are. */
+export async function disabledAmong(db: Kysely<Database>, orgIds: string[]): Promise<Set<string>> {
+  if (orgIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('orgs')
+    .select('id')
+    .where('id', 'in', orgIds)
+    .where('disabled_at', 'is not', null)
+    .execute();
+  return new Set(rows.map((r) => r.id));
 }

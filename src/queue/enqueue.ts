@@ -22,17 +22,25 @@ export type NewMessage = Omit<MessagesTable, 'id' | 'created_at' | 'recipient_co
 
 const INSERT_CHUNK = 500;
 
+/**
+ * `lease`: the queued deliveries go in already claimed, `sending` under this lease (a worker of the
+ * process took them from intake, `events.ts`), as if claimed in the same transaction.
+ */
 export async function enqueue(
   db: Kysely<Database>,
   message: NewMessage,
   deliveries: NewDelivery[],
-  opts: { now: number; priority: number },
-): Promise<{ messageId: string; deliveries: DeliveriesTable[] }> {
+  opts: { now: number; priority: number; lease?: { owner: string; until: number } },
+): Promise<{ messageId: string; message: MessagesTable; deliveries: DeliveriesTable[] }> {
   const messageId = newId('msg');
-  await db
-    .insertInto('messages')
-    .values({ ...message, id: messageId, recipient_count: deliveries.length, created_at: opts.now })
-    .execute();
+  const row: MessagesTable = {
+    ...message,
+    id: messageId,
+    recipient_count: deliveries.length,
+    created_at: opts.now,
+  };
+  await db.insertInto('messages').values(row).execute();
+  const { lease } = opts;
   const rows: DeliveriesTable[] = deliveries.map((d) => ({
     id: newId('dlv'),
     org_id: message.org_id,
@@ -41,13 +49,13 @@ export async function enqueue(
     recipient_domain: d.recipientDomain,
     type: message.type,
     priority: opts.priority,
-    status: d.status ?? 'queued',
+    ...(d.status === 'suppressed' || !lease
+      ? { status: d.status ?? 'queued', lease_until: null, lease_owner: null }
+      : { status: 'sending' as const, lease_until: lease.until, lease_owner: lease.owner }),
     route: null,
     relay_id: null,
     attempts: 0,
     next_attempt_at: opts.now,
-    lease_until: null,
-    lease_owner: null,
     personalization: d.personalization === undefined ? null : JSON.stringify(d.personalization),
     relays_tried: null,
     slowdowns: 0,
@@ -66,7 +74,7 @@ export async function enqueue(
       .values(rows.slice(i, i + INSERT_CHUNK))
       .execute();
   }
-  return { messageId, deliveries: rows };
+  return { messageId, message: row, deliveries: rows };
 }
 
 /**
