@@ -73,12 +73,14 @@ describe.each(dialects)('several workers sharing one queue on %s', (dialect) => 
         .execute();
       const left = await t.app.ctx.store.db
         .selectFrom('deliveries')
-        .select((eb) => eb.fn.countAll().as('n'))
+        .select(['status', 'lease_owner', (eb) => eb.fn.countAll().as('n')])
         .where('message_id', '=', messageId)
         .where('status', '!=', 'sent')
-        .executeTakeFirstOrThrow();
+        .groupBy(['status', 'lease_owner'])
+        .execute();
+      const busy = [t.app, ...extra].map((a) => a.worker?.inFlight() ?? 0);
       throw new Error(
-        `${(err as Error).message}; ${left.n} unsent, e.g.: ${JSON.stringify(open)} (test clock ${t.app.ctx.clock.now()}, real ${Date.now()})`,
+        `${(err as Error).message}; unsent by status and owner: ${JSON.stringify(left)}; e.g.: ${JSON.stringify(open)}; deliveries in flight per worker: ${busy.join(', ')} (test clock ${t.app.ctx.clock.now()}, real ${Date.now()})`,
       );
     });
     const rows = await t.app.ctx.store.db
