@@ -135,6 +135,11 @@ export class Worker {
     };
   }
 
+  /** How many deliveries this worker is sending now (a test's diagnosis of a stall reads it). */
+  inFlight(): number {
+    return this.active.size;
+  }
+
   wake(): void {
     this.poke();
   }
