@@ -93,6 +93,10 @@ describe.each(dialects)('a streamed mass email on %s', (dialect) => {
     expect(Object.keys(res.body.error.fields)).toEqual(['recipients.950.address']);
     expect(await count('deliveries')).toBe(before.deliveries);
     expect(await count('messages')).toBe(before.messages);
+    if (dialect === 'sqlite')
+      expect(
+        (await sql`select name from sqlite_temp_master where name like 'mass_intake_%'`.execute(db())).rows,
+      ).toEqual([]);
   });
 
   it('refuses a body that is not JSON, and a recipient with an unknown member, naming it', async () => {
