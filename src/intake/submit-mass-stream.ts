@@ -35,8 +35,10 @@ import { issueOfZod } from '../schemas/field-issues.js';
 import {
   MAX_MASS_RECIPIENTS,
   type MassEmailHead,
+  type MassRecipient,
   massEmailHeadSchema,
   massRecipientSchema,
+  plainMassRecipient,
 } from '../schemas/messages.js';
 import { suppressedAmong } from '../store/repos/suppressions.js';
 import type { Database } from '../store/schema.js';
@@ -122,14 +124,28 @@ export async function submitMassEmailStream(
 
   /** Checks a chunk of recipients (a 400 names the first bad one) and makes their deliveries. */
   const deliveriesOf = async (chunk: Element[], subject: string): Promise<NewDelivery[]> => {
-    const recipients = chunk.map(({ index, value }) => {
+    const recipients: MassRecipient[] = new Array(chunk.length);
+    const boxes: Mailbox[] = new Array(chunk.length);
+    for (let i = 0; i < chunk.length; i++) {
+      const { index, value } = chunk[i]!;
+      // Each address parsed once: for its check, the suppression list and the delivery.
+      const plain = plainMassRecipient(value);
+      if (plain) {
+        recipients[i] = plain.recipient;
+        boxes[i] = plain.box;
+        continue;
+      }
       const r = massRecipientSchema.safeParse(value);
-      if (r.success) return r.data;
-      const found = r.error.issues.map((i) => issueOfZod(i, ['recipients', index, ...i.path].join('.')));
-      throw invalidFields(`invalid body: ${found.map((f) => `${f.field}: ${f.message}`).join('; ')}`, found);
-    });
-    // Each address parsed once (the schema has checked it): for the suppression list and the delivery.
-    const boxes = recipients.map((r) => parseMailbox(r.address) as Mailbox);
+      if (!r.success) {
+        const found = r.error.issues.map((i) => issueOfZod(i, ['recipients', index, ...i.path].join('.')));
+        throw invalidFields(
+          `invalid body: ${found.map((f) => `${f.field}: ${f.message}`).join('; ')}`,
+          found,
+        );
+      }
+      recipients[i] = r.data;
+      boxes[i] = parseMailbox(r.data.address) as Mailbox;
+    }
     const listed = await suppressedAmong(
       store.db,
       orgId,
