@@ -20,8 +20,21 @@ export function domainToASCII(input: string): string {
   return url.hostname === 'a' ? 'a' : '';
 }
 
+const normalized = new Map<string, string | undefined>();
+/** Distinct names remembered; then forgotten all at once (a mass email names few domains). */
+const NORMALIZED_KEPT = 10_000;
+
 /** The ASCII, lowercase form of a domain name, or undefined when it is not a valid one. */
 export function normalizeDomain(input: string): string | undefined {
+  const known = normalized.get(input);
+  if (known !== undefined || normalized.has(input)) return known;
+  const result = normalizeUncached(input);
+  if (normalized.size >= NORMALIZED_KEPT) normalized.clear();
+  normalized.set(input, result);
+  return result;
+}
+
+function normalizeUncached(input: string): string | undefined {
   const trimmed = input.trim().replace(/\.$/, '');
   // The URL parser stops a host at `?` and `#` and decodes `%41`: none of them belongs in a name.
   if (!trimmed || /[\s/@:?#%\\[\]]/.test(trimmed)) return undefined;

@@ -60,6 +60,43 @@ export function newId(prefix: IdPrefix): string {
   return `${prefix}_${base32(random(16))}`;
 }
 
+/** `ALPHABET`'s characters in byte order, so that a string of them sorts as the number it encodes. */
+const ORDERED = '234567abcdefghijklmnopqrstuvwxyz';
+let orderedMs = 0;
+let orderedSeq = 0;
+let orderedTime = '';
+
+/**
+ * An identifier of `newId`'s form (a prefix and 26 characters of `a-z2-7`) that sorts by creation:
+ * 9 characters of milliseconds (until the year 3084), 3 of a sequence within the millisecond
+ * (strictly increasing within one process), then 14 random ones (70 bits: still never guessable).
+ * Deliveries queued in bulk (a mass email of a million) get these, so each row lands at the end of
+ * the primary-key index and the index by message instead of on a random page of them.
+ */
+export function newOrderedId(prefix: IdPrefix): string {
+  const now = Date.now();
+  if (now > orderedMs) {
+    orderedMs = now;
+    orderedSeq = 0;
+    orderedTime = '';
+  } else if (++orderedSeq === 1 << 15) {
+    // A 32,768th id in one millisecond: borrow the next one.
+    orderedMs++;
+    orderedSeq = 0;
+    orderedTime = '';
+  }
+  if (orderedTime === '') {
+    let ms = orderedMs;
+    for (let i = 0; i < 9; i++) {
+      orderedTime = ORDERED[ms % 32]! + orderedTime;
+      ms = Math.floor(ms / 32);
+    }
+  }
+  const s = orderedSeq;
+  const seq = ORDERED[(s >> 10) & 31]! + ORDERED[(s >> 5) & 31]! + ORDERED[s & 31]!;
+  return `${prefix}_${orderedTime}${seq}${base32(random(9)).slice(0, 14)}`;
+}
+
 let lastMs = 0;
 let counter = 0;
 

@@ -1,40 +1,44 @@
 /**
  * A big mass email taken as its body arrives (issue 22: a million recipients within 1 GB): the
  * members of the body come one by one, and its recipients in chunks, each checked with the same
- * zod rules as a small one, looked up in the suppression list and queued by `enqueueChunk` in one
- * statement, then let go. Nothing per recipient is kept but its lowercased address (duplicates are
+ * zod rules as a small one, looked up in the suppression list and written in one statement, then
+ * let go. Nothing per recipient is kept in memory but its lowercased address (duplicates are
  * skipped as in `submitMassEmail`).
  *
  * It is all or nothing, as a small mass email: a bad recipient anywhere, a From that is not the
- * org's or the plan's daily limit refuses it whole, and no delivery of it is ever claimed before
- * it is accepted. On PostgreSQL everything is one transaction (other transactions do not see its
- * rows, and its row locks block no claim). On SQLite a write transaction blocks every other
- * writer, workers included, so each chunk commits on its own with its deliveries held
- * (`HELD_UNTIL`: no claim sees them as due), and one statement makes them all due, in the
- * transaction that reserves the plan's limit; a refused mass email's rows are deleted.
+ * org's or the plan's daily limit refuses it whole, and nothing of it is in the queue, the log or
+ * any count before it is accepted. On PostgreSQL everything is one transaction (other transactions
+ * do not see its rows, and its row locks block no claim), and each chunk goes into the queue
+ * (`enqueueChunk`) while the next one is checked. On SQLite a write transaction blocks every other
+ * writer, workers included, so the chunks wait in a temporary table of the connection
+ * (`StagedDeliveries`), and the transaction that reserves the plan's limit moves them all into the
+ * queue; a refused mass email's staging table is dropped.
  * The 202 goes out after `syncAccepted`, as for every accepted submission.
  */
 import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
 import { type AppError, invalidField, invalidFields } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
 import { type Mailbox, parseMailbox } from '../domain/mailbox.js';
 import { typePriority } from '../domain/routing.js';
 import {
   beginMessage,
-  dropMessage,
+  type ChunkOf,
   enqueueChunk,
   finishMessage,
-  HELD_UNTIL,
   type NewDelivery,
-  releaseHeld,
+  type NewMessage,
+  StagedDeliveries,
 } from '../queue/enqueue.js';
 import { issueOfZod } from '../schemas/field-issues.js';
 import {
   MAX_MASS_RECIPIENTS,
   type MassEmailHead,
+  type MassRecipient,
   massEmailHeadSchema,
   massRecipientSchema,
+  plainMassRecipient,
 } from '../schemas/messages.js';
 import { suppressedAmong } from '../store/repos/suppressions.js';
 import type { Database } from '../store/schema.js';
@@ -73,6 +77,7 @@ export async function submitMassEmailStream(
   const orgId = actor.orgId;
   const now = ctx.clock.now();
   const priority = typePriority('mass');
+  const messageId = newId('msg');
   const head: Record<string, unknown> = {};
   let headChecked: { keys: number; head: MassEmailHead; size: number } | undefined;
   let sawRecipients = false;
@@ -81,7 +86,9 @@ export async function submitMassEmailStream(
   let suppressedCount = 0;
   const seen = new Set<string>();
   let pending: Element[] = [];
-  let messageId: string | undefined;
+  let begun = false;
+  // The write of the chunk before: on PostgreSQL the next chunk is checked while it runs.
+  let writing: Promise<void> | undefined;
 
   /** Checks the head as far as it has come; the checks that need the database only once it is whole. */
   const checkHead = async (final: boolean): Promise<void> => {
@@ -99,35 +106,46 @@ export async function submitMassEmailStream(
     headChecked = { keys, head: r.data, size: await checkMassHead(ctx, orgId, r.data) };
   };
 
-  const queueChunk = async (db: Kysely<Database>, chunk: Element[], dueAt: number): Promise<void> => {
-    const subject = head.subject as string;
-    const recipients = chunk.map(({ index, value }) => {
+  /** The message as far as it is known: its From and subject may come after the recipients. */
+  const placeholder = (): NewMessage => {
+    const from = parseMailbox(String(head.from));
+    return {
+      org_id: orgId,
+      type: 'mass',
+      from_address: typeof from === 'string' ? '' : from.address,
+      from_domain: typeof from === 'string' ? '' : from.domain,
+      subject: head.subject as string,
+      content: '{}',
+      metadata: null,
+      size: 0,
+      submitted_by: actor.label,
+    };
+  };
+
+  /** Checks a chunk of recipients (a 400 names the first bad one) and makes their deliveries. */
+  const deliveriesOf = async (chunk: Element[], subject: string): Promise<NewDelivery[]> => {
+    const recipients: MassRecipient[] = new Array(chunk.length);
+    const boxes: Mailbox[] = new Array(chunk.length);
+    for (let i = 0; i < chunk.length; i++) {
+      const { index, value } = chunk[i]!;
+      // Each address parsed once: for its check, the suppression list and the delivery.
+      const plain = plainMassRecipient(value);
+      if (plain) {
+        recipients[i] = plain.recipient;
+        boxes[i] = plain.box;
+        continue;
+      }
       const r = massRecipientSchema.safeParse(value);
-      if (r.success) return r.data;
-      const found = r.error.issues.map((i) => issueOfZod(i, ['recipients', index, ...i.path].join('.')));
-      throw invalidFields(`invalid body: ${found.map((f) => `${f.field}: ${f.message}`).join('; ')}`, found);
-    });
-    if (messageId === undefined) {
-      await checkHead(false);
-      const from = parseMailbox(String(head.from));
-      messageId = await beginMessage(
-        db,
-        {
-          org_id: orgId,
-          type: 'mass',
-          from_address: typeof from === 'string' ? '' : from.address,
-          from_domain: typeof from === 'string' ? '' : from.domain,
-          subject,
-          content: '{}',
-          metadata: null,
-          size: 0,
-          submitted_by: actor.label,
-        },
-        now,
-      );
+      if (!r.success) {
+        const found = r.error.issues.map((i) => issueOfZod(i, ['recipients', index, ...i.path].join('.')));
+        throw invalidFields(
+          `invalid body: ${found.map((f) => `${f.field}: ${f.message}`).join('; ')}`,
+          found,
+        );
+      }
+      recipients[i] = r.data;
+      boxes[i] = parseMailbox(r.data.address) as Mailbox;
     }
-    // Each address parsed once (the schema has checked it): for the suppression list and the delivery.
-    const boxes = recipients.map((r) => parseMailbox(r.address) as Mailbox);
     const listed = await suppressedAmong(
       store.db,
       orgId,
@@ -141,52 +159,75 @@ export async function submitMassEmailStream(
       if (d.status === 'suppressed') suppressedCount++;
       else queued++;
     }
-    await enqueueChunk(
-      db,
-      store.dialect,
-      { messageId, orgId, type: 'mass', subject, priority, now, dueAt },
-      deliveries,
-    );
+    return deliveries;
   };
 
-  /** Reads the whole body, queueing its recipients in chunks through `db` as they come. */
-  const read = async (db: Kysely<Database>, dueAt: number): Promise<void> => {
-    for await (const piece of body) {
-      if (piece.kind === 'list') {
-        sawRecipients = true;
-        continue;
-      }
-      if (piece.kind === 'member') {
-        if (piece.key === 'recipients')
-          throw invalidField('recipients', 'must be a list of recipients', 'invalid_type', {
-            expected: 'array',
+  const queueChunk = async (
+    chunk: Element[],
+    write: (of: ChunkOf, deliveries: NewDelivery[]) => Promise<void>,
+    begin: (() => Promise<void>) | undefined,
+  ): Promise<void> => {
+    const subject = head.subject as string;
+    if (!begun) {
+      await checkHead(false);
+      await begin?.();
+      begun = true;
+    }
+    const deliveries = await deliveriesOf(chunk, subject);
+    await writing;
+    writing = write({ messageId, orgId, type: 'mass', subject, priority, now, dueAt: now }, deliveries);
+    // Awaited before the next write and at the end; not left unhandled while the next chunk is read.
+    writing.catch(() => {});
+  };
+
+  /** Reads the whole body, writing its recipients in chunks with `write` as they come. */
+  const read = async (
+    write: (of: ChunkOf, deliveries: NewDelivery[]) => Promise<void>,
+    begin?: () => Promise<void>,
+  ): Promise<void> => {
+    try {
+      for await (const piece of body) {
+        if (piece.kind === 'list') {
+          sawRecipients = true;
+          continue;
+        }
+        if (piece.kind === 'member') {
+          if (piece.key === 'recipients')
+            throw invalidField('recipients', 'must be a list of recipients', 'invalid_type', {
+              expected: 'array',
+            });
+          head[piece.key] = piece.value;
+          continue;
+        }
+        if (++count > MAX_MASS_RECIPIENTS)
+          throw invalidField('recipients', `must name at most ${MAX_MASS_RECIPIENTS} recipients`, 'too_big', {
+            maximum: MAX_MASS_RECIPIENTS,
+            origin: 'array',
           });
-        head[piece.key] = piece.value;
-        continue;
+        pending.push(piece);
+        // Merged subjects need the subject: recipients sent before it wait for it.
+        if (pending.length >= opts.chunkSize && typeof head.subject === 'string') {
+          const chunk = pending;
+          pending = [];
+          await queueChunk(chunk, write, begin);
+        }
       }
-      if (++count > MAX_MASS_RECIPIENTS)
-        throw invalidField('recipients', `must name at most ${MAX_MASS_RECIPIENTS} recipients`, 'too_big', {
-          maximum: MAX_MASS_RECIPIENTS,
+      if (!sawRecipients) throw invalidField('recipients', 'is required', 'required');
+      if (count === 0)
+        throw invalidField('recipients', 'must name at least one recipient', 'too_small', {
+          minimum: 1,
           origin: 'array',
         });
-      pending.push(piece);
-      // Merged subjects need the subject: recipients sent before it wait for it.
-      if (pending.length >= opts.chunkSize && typeof head.subject === 'string') {
-        const chunk = pending;
-        pending = [];
-        await queueChunk(db, chunk, dueAt);
-      }
+      await checkHead(true);
+      for (let i = 0; i < pending.length; i += opts.chunkSize)
+        await queueChunk(pending.slice(i, i + opts.chunkSize), write, begin);
+      pending = [];
+      await writing;
+    } catch (err) {
+      // A write still running finishes (or fails) before the caller rolls back or cleans up.
+      await writing?.catch(() => {});
+      throw err;
     }
-    if (!sawRecipients) throw invalidField('recipients', 'is required', 'required');
-    if (count === 0)
-      throw invalidField('recipients', 'must name at least one recipient', 'too_small', {
-        minimum: 1,
-        origin: 'array',
-      });
-    await checkHead(true);
-    for (let i = 0; i < pending.length; i += opts.chunkSize)
-      await queueChunk(db, pending.slice(i, i + opts.chunkSize), dueAt);
-    pending = [];
   };
 
   /** Writes what was known only at the end, and reserves the plan's limit: the acceptance itself. */
@@ -194,7 +235,7 @@ export async function submitMassEmailStream(
     const h = headChecked!.head;
     const from = parseMailbox(h.from) as { address: string; domain: string };
     await reservePlan(ctx, trx, orgId, queued);
-    await finishMessage(trx, messageId!, {
+    await finishMessage(trx, messageId, {
       from_address: from.address,
       from_domain: from.domain,
       subject: h.subject,
@@ -207,27 +248,40 @@ export async function submitMassEmailStream(
 
   if (store.dialect === 'postgres') {
     await store.db.transaction().execute(async (trx) => {
-      await read(trx, now);
+      await read(
+        (of, deliveries) => enqueueChunk(trx, store.dialect, of, deliveries),
+        async () => void (await beginMessage(trx, placeholder(), now, messageId)),
+      );
       await complete(trx, JSON.stringify(await massContent(ctx, orgId, headChecked!.head)));
     });
   } else {
+    const staged = new StagedDeliveries(store.db, messageId);
     try {
-      await read(store.db, HELD_UNTIL);
+      await read((of, deliveries) => staged.add(of, deliveries));
       // Read before the write transaction: on SQLite it holds the one connection.
       const content = JSON.stringify(await massContent(ctx, orgId, headChecked!.head));
       await writeTransaction(store, async (trx) => {
+        await beginMessage(trx, placeholder(), now, messageId);
         await complete(trx, content);
-        const released = await releaseHeld(trx, messageId!, now);
-        if (released !== queued + suppressedCount)
+        const of = {
+          messageId,
+          orgId,
+          type: 'mass' as const,
+          subject: headChecked!.head.subject,
+          priority,
+          now,
+          dueAt: now,
+        };
+        const moved = await staged.enqueue(trx, of);
+        if (moved !== queued + suppressedCount)
           throw new Error(
-            `mass email ${messageId}: ${released} held deliveries, expected ${queued + suppressedCount}`,
+            `mass email ${messageId}: ${moved} staged deliveries, expected ${queued + suppressedCount}`,
           );
       });
-    } catch (err) {
-      if (messageId !== undefined) await dropMessage(store.db, messageId);
-      throw err;
+    } finally {
+      await staged.drop();
     }
   }
   await store.syncAccepted();
-  return { messageId: messageId!, accepted: queued, suppressed: suppressedCount };
+  return { messageId, accepted: queued, suppressed: suppressedCount };
 }

@@ -3,8 +3,8 @@
  * together, inside the caller's transaction, so that what was accepted is exactly what is queued.
  * Everything that sends mail (the API, mailroute's own notices) comes through here.
  */
-import { type Kysely, sql } from 'kysely';
-import { newId } from '../domain/ids.js';
+import { CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely';
+import { newId, newOrderedId } from '../domain/ids.js';
 import type { Dialect } from '../store/db.js';
 import type { Database, DeliveriesTable, MessagesTable } from '../store/schema.js';
 
@@ -78,20 +78,26 @@ export async function enqueue(
 }
 
 /**
- * The due time of deliveries written while their mass email is still being received: later than
- * any claim looks, so no worker takes one before `releaseHeld` makes them due together.
+ * The due time of deliveries that earlier versions wrote on SQLite while their mass email was
+ * still being received (later than any claim looks); only `dropAbandonedIntakes` still looks for
+ * it, to remove what a process stopped mid-intake left behind. Intake now stages them apart
+ * (`StagedDeliveries`).
  */
 export const HELD_UNTIL = Number.MAX_SAFE_INTEGER;
 
 /**
  * A big mass email, queued in chunks as its recipients arrive (`intake/submit-mass-stream.ts`).
  * `beginMessage` writes the message; `enqueueChunk` writes one chunk of its deliveries in one
- * statement, due at `dueAt` (now, or `HELD_UNTIL` when the chunks are committed one by one);
- * `finishMessage` writes what was known only at the end, and `releaseHeld` makes held deliveries
- * due in one statement. `dropMessage` takes back a message that was refused before it was accepted.
+ * statement, due at `dueAt`, inside the caller's transaction (PostgreSQL), or `StagedDeliveries`
+ * keeps the chunks apart until the accepting transaction queues them (SQLite); `finishMessage`
+ * writes what was known only at the end.
  */
-export async function beginMessage(db: Kysely<Database>, message: NewMessage, now: number): Promise<string> {
-  const messageId = newId('msg');
+export async function beginMessage(
+  db: Kysely<Database>,
+  message: NewMessage,
+  now: number,
+  messageId = newId('msg'),
+): Promise<string> {
   await db
     .insertInto('messages')
     .values({ ...message, id: messageId, recipient_count: 0, created_at: now })
@@ -110,6 +116,39 @@ export interface ChunkOf {
   dueAt: number;
 }
 
+/**
+ * A chunk's deliveries as one JSON text of rows `[id, recipient, domain, status, personalization,
+ * subject]`, read back by `json_each` (SQLite); ids sort by creation (`newOrderedId`), so a big
+ * mass email's rows append to its indexes.
+ */
+function chunkRowsJson(of: ChunkOf, deliveries: NewDelivery[]): string {
+  const rows: unknown[] = new Array(deliveries.length);
+  for (let i = 0; i < deliveries.length; i++) {
+    const d = deliveries[i]!;
+    rows[i] = [
+      newOrderedId('dlv'),
+      d.recipient,
+      d.recipientDomain,
+      d.status ?? 'queued',
+      d.personalization === undefined ? null : JSON.stringify(d.personalization),
+      d.subject !== undefined && d.subject !== of.subject ? d.subject : null,
+    ];
+  }
+  return JSON.stringify(rows);
+}
+
+const DELIVERY_COLUMNS = sql`(id, org_id, message_id, recipient, recipient_domain, type, priority,
+      status, route, relay_id, attempts, next_attempt_at, lease_until, lease_owner, personalization,
+      relays_tried, slowdowns, last_status, last_reply, created_at, updated_at, sent_at,
+      return_path_kind, route_reasons, subject)`;
+
+/** The select list that makes rows `r` (id, recipient, domain, status, personalization, subject) deliveries of `of`. */
+const deliveryValues = (of: ChunkOf) =>
+  sql`r.id, ${of.orgId}, ${of.messageId}, r.recipient, r.domain, ${of.type}, cast(${of.priority} as integer),
+      r.status, null, null, 0, cast(${of.dueAt} as bigint), null, null, r.personalization,
+      null, 0, null, null, cast(${of.now} as bigint), cast(${of.now} as bigint), null,
+      null, null, r.subject`;
+
 export async function enqueueChunk(
   db: Kysely<Database>,
   dialect: Dialect,
@@ -117,37 +156,126 @@ export async function enqueueChunk(
   deliveries: NewDelivery[],
 ): Promise<void> {
   if (deliveries.length === 0) return;
-  const ids: string[] = [];
-  const recipients: string[] = [];
-  const domains: string[] = [];
-  const statuses: string[] = [];
-  const personalizations: (string | null)[] = [];
-  const subjects: (string | null)[] = [];
-  for (const d of deliveries) {
-    ids.push(newId('dlv'));
-    recipients.push(d.recipient);
-    domains.push(d.recipientDomain);
-    statuses.push(d.status ?? 'queued');
-    personalizations.push(d.personalization === undefined ? null : JSON.stringify(d.personalization));
-    subjects.push(d.subject !== undefined && d.subject !== of.subject ? d.subject : null);
-  }
   // One statement per chunk with a handful of parameters: the rows travel as one JSON text
   // (SQLite) or as arrays (PostgreSQL), not as a parameter per column and row.
-  const rows =
-    dialect === 'postgres'
-      ? sql`select * from unnest(${ids}::text[], ${recipients}::text[], ${domains}::text[], ${statuses}::text[], ${personalizations}::text[], ${subjects}::text[]) as r(id, recipient, domain, status, personalization, subject)`
-      : sql`select value ->> 0 as id, value ->> 1 as recipient, value ->> 2 as domain, value ->> 3 as status, value ->> 4 as personalization, value ->> 5 as subject from json_each(${JSON.stringify(
-          ids.map((id, i) => [id, recipients[i], domains[i], statuses[i], personalizations[i], subjects[i]]),
-        )})`;
-  await sql`insert into deliveries (id, org_id, message_id, recipient, recipient_domain, type, priority,
-      status, route, relay_id, attempts, next_attempt_at, lease_until, lease_owner, personalization,
-      relays_tried, slowdowns, last_status, last_reply, created_at, updated_at, sent_at,
-      return_path_kind, route_reasons, subject)
-    select r.id, ${of.orgId}, ${of.messageId}, r.recipient, r.domain, ${of.type}, cast(${of.priority} as integer),
-      r.status, null, null, 0, cast(${of.dueAt} as bigint), null, null, r.personalization,
-      null, 0, null, null, cast(${of.now} as bigint), cast(${of.now} as bigint), null,
-      null, null, r.subject
-    from (${rows}) r`.execute(db);
+  let rows: RawBuilder<unknown>;
+  if (dialect === 'postgres') {
+    const ids: string[] = [];
+    const recipients: string[] = [];
+    const domains: string[] = [];
+    const statuses: string[] = [];
+    const personalizations: (string | null)[] = [];
+    const subjects: (string | null)[] = [];
+    for (const d of deliveries) {
+      ids.push(newOrderedId('dlv'));
+      recipients.push(d.recipient);
+      domains.push(d.recipientDomain);
+      statuses.push(d.status ?? 'queued');
+      personalizations.push(d.personalization === undefined ? null : JSON.stringify(d.personalization));
+      subjects.push(d.subject !== undefined && d.subject !== of.subject ? d.subject : null);
+    }
+    rows = sql`select * from unnest(${ids}::text[], ${recipients}::text[], ${domains}::text[], ${statuses}::text[], ${personalizations}::text[], ${subjects}::text[]) as r(id, recipient, domain, status, personalization, subject)`;
+  } else rows = fromJsonRows(chunkRowsJson(of, deliveries));
+  await sql`insert into deliveries ${DELIVERY_COLUMNS} select ${deliveryValues(of)} from (${rows}) r`.execute(
+    db,
+  );
+}
+
+const fromJsonRows = (json: string) =>
+  sql`select value ->> 0 as id, value ->> 1 as recipient, value ->> 2 as domain, value ->> 3 as status, value ->> 4 as personalization, value ->> 5 as subject from json_each(${json})`;
+
+/** Rows moved from a staging table into the queue by one statement (a few hundred milliseconds). */
+const STAGED_SLICE = 50_000;
+/** Rows staged by one statement (6 parameters each). */
+const STAGED_ROWS = 500;
+
+/**
+ * SQLite: the deliveries of a streamed mass email while its body is read, in a temporary table of
+ * the connection (a file of its own, outside the database and its log, seen by no other
+ * connection): nothing of the mass email is in the queue, in the log or in any count until the
+ * transaction that accepts it moves them all in (`enqueue`). A refused or abandoned intake leaves
+ * nothing behind (`drop`; a stopped process takes its temporary tables with it).
+ */
+export class StagedDeliveries {
+  private readonly table: string;
+  private created = false;
+  private rows = 0;
+  private readonly inserts = new Map<number, string>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    messageId: string,
+  ) {
+    this.table = `mass_intake_${messageId.replace(/^msg_/, '')}`;
+  }
+
+  /** How many deliveries are staged. */
+  get size(): number {
+    return this.rows;
+  }
+
+  async add(of: ChunkOf, deliveries: NewDelivery[]): Promise<void> {
+    if (deliveries.length === 0) return;
+    if (!this.created) {
+      await sql`create temp table ${sql.id('temp', this.table)} (id text, recipient text, domain text, status text, personalization text, subject text)`.execute(
+        this.db,
+      );
+      this.created = true;
+    }
+    // Rows as plain parameters, a few hundred a statement: cheaper than a JSON text to build and read.
+    for (let from = 0; from < deliveries.length; from += STAGED_ROWS) {
+      const n = Math.min(STAGED_ROWS, deliveries.length - from);
+      const params: unknown[] = new Array(n * 6);
+      for (let i = 0; i < n; i++) {
+        const d = deliveries[from + i]!;
+        params[i * 6] = newOrderedId('dlv');
+        params[i * 6 + 1] = d.recipient;
+        params[i * 6 + 2] = d.recipientDomain;
+        params[i * 6 + 3] = d.status ?? 'queued';
+        params[i * 6 + 4] = d.personalization === undefined ? null : JSON.stringify(d.personalization);
+        params[i * 6 + 5] = d.subject !== undefined && d.subject !== of.subject ? d.subject : null;
+      }
+      await this.db.executeQuery(CompiledQuery.raw(this.insertOf(n), params));
+    }
+    this.rows += deliveries.length;
+  }
+
+  /** The statement that stages `n` rows (its text made once per size, so the statement is reused). */
+  private insertOf(n: number): string {
+    let text = this.inserts.get(n);
+    if (!text) {
+      const table = `temp."${this.table}"`;
+      text = `insert into ${table} (id, recipient, domain, status, personalization, subject) values ${new Array(n).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`;
+      this.inserts.set(n, text);
+    }
+    return text;
+  }
+
+  /**
+   * Inside the accepting write transaction (on the connection that staged them): queues every
+   * staged delivery as a delivery of `of`, due at `of.dueAt`; returns how many. In slices, letting
+   * the event loop turn between them.
+   */
+  async enqueue(trx: Kysely<Database>, of: ChunkOf): Promise<number> {
+    if (!this.created) return 0;
+    const table = sql.id('temp', this.table);
+    let moved = 0;
+    for (let from = 0; from < this.rows; from += STAGED_SLICE) {
+      const r = await sql`insert into deliveries ${DELIVERY_COLUMNS}
+        select ${deliveryValues(of)} from ${table} r
+        where r.rowid > ${from} and r.rowid <= ${from + STAGED_SLICE} order by r.rowid`.execute(trx);
+      moved += Number(r.numAffectedRows ?? 0);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return moved;
+  }
+
+  /** Drops the staging table (after the mass email was accepted, or refused). */
+  async drop(): Promise<void> {
+    if (!this.created) return;
+    this.created = false;
+    await sql`drop table if exists ${sql.id('temp', this.table)}`.execute(this.db);
+  }
 }
 
 export async function finishMessage(
@@ -161,17 +289,6 @@ export async function finishMessage(
   await db.updateTable('messages').set(set).where('id', '=', messageId).execute();
 }
 
-/** Makes the held deliveries of a message due now; returns how many. */
-export async function releaseHeld(db: Kysely<Database>, messageId: string, now: number): Promise<number> {
-  const r = await db
-    .updateTable('deliveries')
-    .set({ next_attempt_at: now })
-    .where('message_id', '=', messageId)
-    .where('next_attempt_at', '=', HELD_UNTIL)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows);
-}
-
 /** Deletes a message that was never accepted and its deliveries (none of them was ever due). */
 export async function dropMessage(db: Kysely<Database>, messageId: string): Promise<void> {
   await db.deleteFrom('deliveries').where('message_id', '=', messageId).execute();
@@ -179,9 +296,10 @@ export async function dropMessage(db: Kysely<Database>, messageId: string): Prom
 }
 
 /**
- * Deletes the mass emails whose streamed intake a stopped process left half done (SQLite commits
- * their chunks held, `HELD_UNTIL`): none was accepted (no 202), so none may be sent, and nothing
- * else would ever remove them. Run where intake runs, before it takes mail; returns their ids.
+ * Deletes the mass emails whose streamed intake a stopped process of an earlier version left half
+ * done (it committed their chunks on SQLite held, `HELD_UNTIL`): none was accepted (no 202), so none
+ * may be sent, and nothing else would ever remove them. Run where intake runs, before it takes
+ * mail; returns their ids.
  */
 export async function dropAbandonedIntakes(db: Kysely<Database>): Promise<string[]> {
   const held = await db

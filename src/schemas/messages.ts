@@ -3,7 +3,7 @@
  * log. Addresses are checked for shape here and for header injection in `domain/mailbox.ts`.
  */
 import { z } from 'zod';
-import { hasControlCharacters, parseMailbox } from '../domain/mailbox.js';
+import { hasControlCharacters, type Mailbox, parseMailbox } from '../domain/mailbox.js';
 import { templateIssue } from '../domain/merge-fields.js';
 import { bounceReasonSchema } from './bounce-reasons.js';
 import { addCoded, coded } from './coded-check.js';
@@ -122,6 +122,35 @@ export const massRecipientSchema = z
   })
   .strict();
 export type MassRecipient = z.infer<typeof massRecipientSchema>;
+
+const FIELD_NAME = /^\w{1,64}$/;
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+
+/**
+ * A recipient of a big mass email as `massRecipientSchema` gives it back, with its parsed address,
+ * when it plainly passes every rule of the schema (nearly all do); undefined for anything else,
+ * which then goes to the schema to be checked and worded. Accepts nothing the schema refuses
+ * (`test/unit/mass-recipient-check.test.ts`), at a fraction of its cost per recipient.
+ */
+export function plainMassRecipient(v: unknown): { recipient: MassRecipient; box: Mailbox } | undefined {
+  if (!isPlainObject(v)) return undefined;
+  for (const key in v) if (key !== 'address' && key !== 'fields' && key !== 'notice') return undefined;
+  const { address, fields, notice } = v;
+  if (typeof address !== 'string' || address.length > 400) return undefined;
+  if (notice !== undefined && (typeof notice !== 'string' || notice.length > 10_000)) return undefined;
+  if (fields !== undefined) {
+    if (!isPlainObject(fields)) return undefined;
+    for (const name in fields) {
+      if (!FIELD_NAME.test(name)) return undefined;
+      const value = fields[name];
+      if (typeof value === 'string' ? value.length > 10_000 : !Number.isFinite(value)) return undefined;
+    }
+  }
+  const box = parseMailbox(address);
+  if (typeof box === 'string') return undefined;
+  return { recipient: v as MassRecipient, box };
+}
 
 const giveTextOrHtml = {
   check: (m: { text?: string; html?: string }) => m.text !== undefined || m.html !== undefined,

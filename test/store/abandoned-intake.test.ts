@@ -1,6 +1,7 @@
-// A streamed mass email's chunks are committed held on SQLite (`HELD_UNTIL`); when the process
-// stops before the intake ends, nothing was accepted and the held rows must neither be sent nor stay
-// for ever: `dropAbandonedIntakes` removes those messages, and only those, when intake starts again.
+// Earlier versions committed a streamed mass email's chunks held on SQLite (`HELD_UNTIL`); a database
+// a process of theirs stopped mid-intake still has them. Nothing was accepted, so the held rows must
+// neither be sent nor stay for ever: `dropAbandonedIntakes` removes those messages, and only those,
+// when intake starts again. (Intake now stages the chunks in a temporary table instead.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { beginMessage, dropAbandonedIntakes, enqueueChunk, HELD_UNTIL } from '../../src/queue/enqueue.js';
 import { openTestContext, type TestContext } from '../helpers/context.js';
