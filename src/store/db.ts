@@ -14,12 +14,13 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/load.js';
 import { preparePrivateDir, securePrivateDatabase } from './file-modes.js';
 import { groupSync } from './group-sync.js';
 import type { Database } from './schema.js';
+import { CurrentSchemaPostgresDialect } from './schema-introspector.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -93,7 +94,7 @@ export function openStore(config: DatabaseConfig): Store {
     pool.on('error', () => {
       // An idle client lost its connection; the pool replaces it. Queries report their own errors.
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
     return {
       db,
       dialect: 'postgres',
