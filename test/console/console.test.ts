@@ -245,7 +245,8 @@ describe.skipIf(chromiumMissing)('admin console in chromium', () => {
     for (const [path, heading, shot] of pages) {
       await page.getByRole('navigation').getByRole('link', { name: heading, exact: true }).click();
       await visible(page.getByRole('heading', { name: heading, level: 1 }));
-      await page.locator('.state.loading').waitFor({ state: 'detached' });
+      // A page may show several loading states at once (the dashboard: one per card): wait for all.
+      await page.waitForFunction("document.querySelectorAll('.state.loading').length === 0");
       expect(page.url()).toContain(path);
       expect(await page.locator('.state.error').count()).toBe(0);
       await screenshot(page, shot);

@@ -324,7 +324,8 @@ describe.skipIf(chromiumMissing)('every word of the console in Japanese', () => 
       await page.goto(`${t.url}${path}`);
       await visible(page.getByRole('main'));
       await page.waitForLoadState('networkidle');
-      await page.locator('.state.loading').waitFor({ state: 'detached' });
+      // A page may show several loading states at once (the dashboard: one per card): wait for all.
+      await page.waitForFunction("document.querySelectorAll('.state.loading').length === 0");
       if (walk.act) await walk.act(page);
       await page.waitForLoadState('networkidle');
       const texts = await page.evaluate<string[]>(visibleTexts);
