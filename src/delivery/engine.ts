@@ -105,10 +105,9 @@ export class DeliveryEngine {
 
   /**
    * Routes, sends and records one claimed delivery. `message`: its message when the caller has it
-   * (intake handed both over), else read. Returns when it is due again if it went back to the
-   * queue (a wait or a retry).
+   * (intake handed both over), else read.
    */
-  async process(d: DeliveriesTable, message?: MessagesTable): Promise<number | undefined> {
+  async process(d: DeliveriesTable, message?: MessagesTable): Promise<void> {
     const attempts: AttemptRecord[] = [];
     let done: Done;
     try {
@@ -139,7 +138,7 @@ export class DeliveryEngine {
         { event: 'delivery.lease_lost', delivery: d.id },
         'lease lost before the result was written',
       );
-      return undefined;
+      return;
     }
     this.ctx.log.info(
       {
@@ -154,10 +153,6 @@ export class DeliveryEngine {
       },
       `delivery ${done.transition.status}`,
     );
-    const t = done.transition;
-    return t.status === 'queued' || t.status === 'deferred'
-      ? (t.nextAttemptAt ?? d.next_attempt_at)
-      : undefined;
   }
 
   /** An unexpected error inside mailroute: a temporary failure, retried with backoff. */

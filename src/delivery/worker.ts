@@ -127,10 +127,10 @@ export class Worker {
         // Every delivery handed is leased to this worker: each is processed, even past `k`.
         for (const h of handed) this.track(this.engine.process(h.delivery, h.message));
         close();
-        if (handed.length < k) this.poke();
+        if (handed.length < k) this.wake();
       },
       cancel: () => {
-        if (close()) this.poke();
+        if (close()) this.wake();
       },
     };
   }
@@ -141,10 +141,6 @@ export class Worker {
   }
 
   wake(): void {
-    this.poke();
-  }
-
-  private poke(): void {
     if (this.wakeUp) this.wakeUp();
     else this.wokenEarly = true;
   }
@@ -270,17 +266,12 @@ export class Worker {
     return Math.max(0, Math.min(poll, due - this.ctx.clock.now()));
   }
 
-  private track(p: Promise<number | undefined>): void {
+  private track(p: Promise<void>): void {
     const tracked = p
-      .then(
-        () => undefined,
-        (err) => {
-          this.ctx.log.error({ err, event: 'delivery.crashed' }, 'delivery processing crashed');
-        },
-      )
+      .catch((err) => this.ctx.log.error({ err, event: 'delivery.crashed' }, 'delivery processing crashed'))
       .finally(() => {
         this.active.delete(tracked);
-        this.poke();
+        this.wake();
       });
     this.active.add(tracked);
   }
