@@ -3,7 +3,7 @@
  * together, inside the caller's transaction, so that what was accepted is exactly what is queued.
  * Everything that sends mail (the API, mailroute's own notices) comes through here.
  */
-import { CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely';
+import { CompiledQuery, type Kysely, sql } from 'kysely';
 import { newId, newOrderedId } from '../domain/ids.js';
 import type { Dialect } from '../store/db.js';
 import type { Database, DeliveriesTable, MessagesTable } from '../store/schema.js';
@@ -117,24 +117,24 @@ export interface ChunkOf {
 }
 
 /**
- * A chunk's deliveries as one JSON text of rows `[id, recipient, domain, status, personalization,
- * subject]`, read back by `json_each` (SQLite); ids sort by creation (`newOrderedId`), so a big
- * mass email's rows append to its indexes.
+ * Writes delivery `d` of chunk `of` as the 6 values `[id, recipient, domain, status,
+ * personalization, subject]` into `out` from `at`: the row form every chunk statement below reads
+ * (`r`). Ids sort by creation (`newOrderedId`), so a big mass email's rows append to its indexes.
  */
-function chunkRowsJson(of: ChunkOf, deliveries: NewDelivery[]): string {
-  const rows: unknown[] = new Array(deliveries.length);
-  for (let i = 0; i < deliveries.length; i++) {
-    const d = deliveries[i]!;
-    rows[i] = [
-      newOrderedId('dlv'),
-      d.recipient,
-      d.recipientDomain,
-      d.status ?? 'queued',
-      d.personalization === undefined ? null : JSON.stringify(d.personalization),
-      d.subject !== undefined && d.subject !== of.subject ? d.subject : null,
-    ];
-  }
-  return JSON.stringify(rows);
+function putRow(of: ChunkOf, d: NewDelivery, out: unknown[], at: number): void {
+  out[at] = newOrderedId('dlv');
+  out[at + 1] = d.recipient;
+  out[at + 2] = d.recipientDomain;
+  out[at + 3] = d.status ?? 'queued';
+  out[at + 4] = d.personalization === undefined ? null : JSON.stringify(d.personalization);
+  out[at + 5] = d.subject !== undefined && d.subject !== of.subject ? d.subject : null;
+}
+
+/** A chunk's rows, 6 values each (`putRow`), one after another in one array. */
+function chunkRows(of: ChunkOf, deliveries: NewDelivery[]): unknown[] {
+  const flat: unknown[] = new Array(deliveries.length * 6);
+  for (let i = 0; i < deliveries.length; i++) putRow(of, deliveries[i]!, flat, i * 6);
+  return flat;
 }
 
 const DELIVERY_COLUMNS = sql`(id, org_id, message_id, recipient, recipient_domain, type, priority,
@@ -158,31 +158,18 @@ export async function enqueueChunk(
   if (deliveries.length === 0) return;
   // One statement per chunk with a handful of parameters: the rows travel as one JSON text
   // (SQLite) or as arrays (PostgreSQL), not as a parameter per column and row.
-  let rows: RawBuilder<unknown>;
-  if (dialect === 'postgres') {
-    const ids: string[] = [];
-    const recipients: string[] = [];
-    const domains: string[] = [];
-    const statuses: string[] = [];
-    const personalizations: (string | null)[] = [];
-    const subjects: (string | null)[] = [];
-    for (const d of deliveries) {
-      ids.push(newOrderedId('dlv'));
-      recipients.push(d.recipient);
-      domains.push(d.recipientDomain);
-      statuses.push(d.status ?? 'queued');
-      personalizations.push(d.personalization === undefined ? null : JSON.stringify(d.personalization));
-      subjects.push(d.subject !== undefined && d.subject !== of.subject ? d.subject : null);
-    }
-    rows = sql`select * from unnest(${ids}::text[], ${recipients}::text[], ${domains}::text[], ${statuses}::text[], ${personalizations}::text[], ${subjects}::text[]) as r(id, recipient, domain, status, personalization, subject)`;
-  } else rows = fromJsonRows(chunkRowsJson(of, deliveries));
+  const flat = chunkRows(of, deliveries);
+  const column = (k: number) => Array.from({ length: deliveries.length }, (_, i) => flat[i * 6 + k]);
+  const rows =
+    dialect === 'postgres'
+      ? sql`select * from unnest(${column(0)}::text[], ${column(1)}::text[], ${column(2)}::text[], ${column(3)}::text[], ${column(4)}::text[], ${column(5)}::text[]) as r(id, recipient, domain, status, personalization, subject)`
+      : sql`select value ->> 0 as id, value ->> 1 as recipient, value ->> 2 as domain, value ->> 3 as status, value ->> 4 as personalization, value ->> 5 as subject from json_each(${JSON.stringify(
+          Array.from({ length: deliveries.length }, (_, i) => flat.slice(i * 6, i * 6 + 6)),
+        )})`;
   await sql`insert into deliveries ${DELIVERY_COLUMNS} select ${deliveryValues(of)} from (${rows}) r`.execute(
     db,
   );
 }
-
-const fromJsonRows = (json: string) =>
-  sql`select value ->> 0 as id, value ->> 1 as recipient, value ->> 2 as domain, value ->> 3 as status, value ->> 4 as personalization, value ->> 5 as subject from json_each(${json})`;
 
 /** Rows moved from a staging table into the queue by one statement (a few hundred milliseconds). */
 const STAGED_SLICE = 50_000;
@@ -226,15 +213,7 @@ export class StagedDeliveries {
     for (let from = 0; from < deliveries.length; from += STAGED_ROWS) {
       const n = Math.min(STAGED_ROWS, deliveries.length - from);
       const params: unknown[] = new Array(n * 6);
-      for (let i = 0; i < n; i++) {
-        const d = deliveries[from + i]!;
-        params[i * 6] = newOrderedId('dlv');
-        params[i * 6 + 1] = d.recipient;
-        params[i * 6 + 2] = d.recipientDomain;
-        params[i * 6 + 3] = d.status ?? 'queued';
-        params[i * 6 + 4] = d.personalization === undefined ? null : JSON.stringify(d.personalization);
-        params[i * 6 + 5] = d.subject !== undefined && d.subject !== of.subject ? d.subject : null;
-      }
+      for (let i = 0; i < n; i++) putRow(of, deliveries[from + i]!, params, i * 6);
       await this.db.executeQuery(CompiledQuery.raw(this.insertOf(n), params));
     }
     this.rows += deliveries.length;
