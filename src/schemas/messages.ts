@@ -13,9 +13,15 @@ import { pageQuerySchema, pageSchema } from './pages.js';
 import { emailTypeSchema } from './relays.js';
 import { routeReasonsSchema } from './route-reasons.js';
 
+/** The longest address taken, and the longest merge-field value or notice. */
+const MAILBOX_MAX = 400;
+const VALUE_MAX = 10_000;
+/** A merge field's name. */
+const FIELD_NAME = /^\w{1,64}$/;
+
 const mailbox = z
   .string()
-  .max(400)
+  .max(MAILBOX_MAX)
   .superRefine((s, ctx) => {
     const r = parseMailbox(s);
     if (typeof r === 'string') ctx.addIssue({ code: 'custom', message: r });
@@ -111,19 +117,18 @@ export const massRecipientSchema = z
     address: mailbox,
     fields: z
       .record(
-        z.string().regex(/^\w{1,64}$/, 'field names are letters, digits and _'),
-        z.union([z.string().max(10_000), z.number()], {
+        z.string().regex(FIELD_NAME, 'field names are letters, digits and _'),
+        z.union([z.string().max(VALUE_MAX), z.number()], {
           error: 'must be text or a number',
         }),
       )
       .optional()
       .describe('Values for `{{name}}` tags: text, or numbers (written in decimal)'),
-    notice: z.string().max(10_000).optional(),
+    notice: z.string().max(VALUE_MAX).optional(),
   })
   .strict();
 export type MassRecipient = z.infer<typeof massRecipientSchema>;
 
-const FIELD_NAME = /^\w{1,64}$/;
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
 
@@ -137,14 +142,14 @@ export function plainMassRecipient(v: unknown): { recipient: MassRecipient; box:
   if (!isPlainObject(v)) return undefined;
   for (const key in v) if (key !== 'address' && key !== 'fields' && key !== 'notice') return undefined;
   const { address, fields, notice } = v;
-  if (typeof address !== 'string' || address.length > 400) return undefined;
-  if (notice !== undefined && (typeof notice !== 'string' || notice.length > 10_000)) return undefined;
+  if (typeof address !== 'string' || address.length > MAILBOX_MAX) return undefined;
+  if (notice !== undefined && (typeof notice !== 'string' || notice.length > VALUE_MAX)) return undefined;
   if (fields !== undefined) {
     if (!isPlainObject(fields)) return undefined;
     for (const name in fields) {
       if (!FIELD_NAME.test(name)) return undefined;
       const value = fields[name];
-      if (typeof value === 'string' ? value.length > 10_000 : !Number.isFinite(value)) return undefined;
+      if (typeof value === 'string' ? value.length > VALUE_MAX : !Number.isFinite(value)) return undefined;
     }
   }
   const box = parseMailbox(address);
