@@ -55,6 +55,20 @@ export async function visible(locator: Locator): Promise<Locator> {
 }
 
 /**
+ * Waits until the page shows no loading state. A page may show several at once (the dashboard: one
+ * per card). Polled from the test side: the console's Content-Security-Policy forbids the string
+ * evaluation that page.waitForFunction needs in the page.
+ */
+export async function loaded(page: Page, timeoutMs = 15_000): Promise<void> {
+  const loading = page.locator('.state.loading');
+  const until = Date.now() + timeoutMs;
+  while ((await loading.count()) > 0) {
+    if (Date.now() > until) throw new Error(`${page.url()} still shows a loading state after ${timeoutMs} ms`);
+    await page.waitForTimeout(50);
+  }
+}
+
+/**
  * A link of the main menu, opening the menu first where it is collapsed behind its button (below
  * 600 px wide).
  */

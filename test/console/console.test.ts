@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, type TestApp } from '../helpers/app.js';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-servers.js';
-import { assertConsoleBuilt, chromiumMissing, launch, openPage, screenshot, visible } from './browser.js';
+import { assertConsoleBuilt, chromiumMissing, launch, loaded, openPage, screenshot, visible } from './browser.js';
 import { signInMember } from './member.js';
 
 const dataCenters = fileURLToPath(new URL('../fixtures/datacenters/seed.json', import.meta.url));
@@ -245,8 +245,7 @@ describe.skipIf(chromiumMissing)('admin console in chromium', () => {
     for (const [path, heading, shot] of pages) {
       await page.getByRole('navigation').getByRole('link', { name: heading, exact: true }).click();
       await visible(page.getByRole('heading', { name: heading, level: 1 }));
-      // A page may show several loading states at once (the dashboard: one per card): wait for all.
-      await page.waitForFunction("document.querySelectorAll('.state.loading').length === 0");
+      await loaded(page);
       expect(page.url()).toContain(path);
       expect(await page.locator('.state.error').count()).toBe(0);
       await screenshot(page, shot);

@@ -17,7 +17,7 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, type TestApp } from '../help
 import { settled } from '../helpers/delivery.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-servers.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
-import { assertConsoleBuilt, chromiumMissing, launch, visible } from './browser.js';
+import { assertConsoleBuilt, chromiumMissing, launch, loaded, visible } from './browser.js';
 import { catalogueMatcher, foreignStrings } from './every-word.js';
 
 interface Seeded {
@@ -324,8 +324,7 @@ describe.skipIf(chromiumMissing)('every word of the console in Japanese', () => 
       await page.goto(`${t.url}${path}`);
       await visible(page.getByRole('main'));
       await page.waitForLoadState('networkidle');
-      // A page may show several loading states at once (the dashboard: one per card): wait for all.
-      await page.waitForFunction("document.querySelectorAll('.state.loading').length === 0");
+      await loaded(page);
       if (walk.act) await walk.act(page);
       await page.waitForLoadState('networkidle');
       const texts = await page.evaluate<string[]>(visibleTexts);
