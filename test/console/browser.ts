@@ -63,7 +63,8 @@ export async function loaded(page: Page, timeoutMs = 15_000): Promise<void> {
   const loading = page.locator('.state.loading');
   const until = Date.now() + timeoutMs;
   while ((await loading.count()) > 0) {
-    if (Date.now() > until) throw new Error(`${page.url()} still shows a loading state after ${timeoutMs} ms`);
+    if (Date.now() > until)
+      throw new Error(`${page.url()} still shows a loading state after ${timeoutMs} ms`);
     await page.waitForTimeout(50);
   }
 }

@@ -11,7 +11,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, type TestApp } from '../helpers/app.js';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-servers.js';
-import { assertConsoleBuilt, chromiumMissing, launch, loaded, openPage, screenshot, visible } from './browser.js';
+import {
+  assertConsoleBuilt,
+  chromiumMissing,
+  launch,
+  loaded,
+  openPage,
+  screenshot,
+  visible,
+} from './browser.js';
 import { signInMember } from './member.js';
 
 const dataCenters = fileURLToPath(new URL('../fixtures/datacenters/seed.json', import.meta.url));
