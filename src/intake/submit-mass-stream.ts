@@ -150,6 +150,8 @@ export async function submitMassEmailStream(
       store.db,
       orgId,
       boxes.map((b) => b.address),
+      'mass',
+      store.dialect,
     );
     const deliveries: NewDelivery[] = [];
     for (const [i, r] of recipients.entries()) {

@@ -233,4 +233,20 @@ describe.each(dialects)('a streamed mass email on %s', (dialect) => {
       await db().selectFrom('deliveries').select('id').where('recipient', 'like', 'over%').execute(),
     ).toEqual([]);
   });
+
+  it('records the recipients on the suppression list as suppressed, in whichever chunk they come', async () => {
+    for (const address of ['sup5@example.net', 'SUP250@Example.NET'])
+      expect((await t.call('POST', '/api/v1/suppressions', { address })).status).toBe(201);
+    const res = await postStreamed(t, bodyParts(recipients(300, 'sup'), head));
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    expect(res.body).toMatchObject({ accepted: 298, suppressed: 2 });
+    const suppressed = await db()
+      .selectFrom('deliveries')
+      .select('recipient')
+      .where('message_id', '=', res.body.id)
+      .where('status', '=', 'suppressed')
+      .orderBy('recipient')
+      .execute();
+    expect(suppressed.map((d) => d.recipient)).toEqual(['sup250@example.net', 'sup5@example.net']);
+  });
 });

@@ -2,22 +2,40 @@
  * The org's suppression list: one row per lower-case address (SPEC R20), with its scope: `all`
  * stops every mail, `mass` only mass email (`domain/suppressions.ts`).
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { type SuppressionReason, type SuppressionScope, scopesStopping } from '../../domain/suppressions.js';
+import type { Dialect } from '../db.js';
 import type { Database, SuppressionsTable } from '../schema.js';
 
 const CHUNK = 500;
 
-/** The addresses of `addresses` (lower-cased) that keep mail of `type` (default: any) from them. */
+/**
+ * The addresses of `addresses` (lower-cased) that keep mail of `type` (default: any) from them.
+ * On PostgreSQL (`dialect`) the addresses go as one array in one statement, however many there
+ * are (a mass email's chunk of 10,000): a list of 500 parameters a statement cost client and
+ * server more than the lookups themselves.
+ */
 export async function suppressedAmong(
   db: Kysely<Database>,
   orgId: string,
   addresses: readonly string[],
   type = 'mass',
+  dialect: Dialect = 'sqlite',
 ): Promise<Map<string, SuppressionReason>> {
   const wanted = [...new Set(addresses.map((a) => a.toLowerCase()))];
   const found = new Map<string, SuppressionReason>();
   const scopes = [...scopesStopping(type)];
+  if (dialect === 'postgres') {
+    const rows = await db
+      .selectFrom('suppressions')
+      .select(['address', 'reason'])
+      .where('org_id', '=', orgId)
+      .where('address', '=', sql<string>`any(${wanted}::text[])`)
+      .where('scope', 'in', scopes)
+      .execute();
+    for (const r of rows) found.set(r.address, r.reason);
+    return found;
+  }
   for (let i = 0; i < wanted.length; i += CHUNK) {
     const rows = await db
       .selectFrom('suppressions')
