@@ -70,8 +70,9 @@ let orderedTime = '';
  * An identifier of `newId`'s form (a prefix and 26 characters of `a-z2-7`) that sorts by creation:
  * 9 characters of milliseconds (until the year 3084), 3 of a sequence within the millisecond
  * (strictly increasing within one process), then 14 random ones (70 bits: still never guessable).
- * Deliveries queued in bulk (a mass email of a million) get these, so each row lands at the end of
- * the primary-key index and the index by message instead of on a random page of them.
+ * Deliveries get these, so each row lands at the end of the primary-key index and the index by
+ * message instead of on a random page of them (a mass email of a million), and a message's
+ * deliveries list in the order they were submitted.
  */
 export function newOrderedId(prefix: IdPrefix): string {
   const now = Date.now();

@@ -42,7 +42,7 @@ export async function enqueue(
   await db.insertInto('messages').values(row).execute();
   const { lease } = opts;
   const rows: DeliveriesTable[] = deliveries.map((d) => ({
-    id: newId('dlv'),
+    id: newOrderedId('dlv'),
     org_id: message.org_id,
     message_id: messageId,
     recipient: d.recipient,
