@@ -54,9 +54,14 @@ export async function sendOneSettled(t: TestApp, to: string, type: 'workflow' | 
   };
 }
 
+/** The delivery id of a message as a sink received it, from its X-Mailroute-Delivery header. */
+export function deliveryIdOf(raw: Buffer): string {
+  return /^X-Mailroute-Delivery: (\S+)/im.exec(raw.toString())?.[1] ?? '';
+}
+
 /** The delivery ids a sink received, from their X-Mailroute-Delivery headers. */
 export function deliveriesIn(server: TestSmtpServer): string[] {
-  return server.received.messages.map((m) => /^X-Mailroute-Delivery: (\S+)/im.exec(m.toString())?.[1] ?? '');
+  return server.received.messages.map(deliveryIdOf);
 }
 
 export function messageFor(server: TestSmtpServer, deliveryId: string): Buffer | undefined {
