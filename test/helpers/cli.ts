@@ -46,7 +46,12 @@ export function startCli(
   return { child, output: () => out, exited };
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+/**
+ * Polls until `probe` gives a value. The default allows a minute: on a loaded two-core machine
+ * (load 10) `mailroute start` took 13 s to answer /readyz, and a full run failed four tests whose
+ * 15 s wait ran out while the process was still starting; a passing run waits no longer for it.
+ */
+export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -6,7 +6,6 @@
  */
 import https from 'node:https';
 import net from 'node:net';
-import { generate } from 'selfsigned';
 import { SMTPServer } from 'smtp-server';
 import { realWindow } from './clock.js';
 import { type TestCertificate, testCertificates } from './smtp-servers.js';
@@ -14,6 +13,7 @@ import { type TestCertificate, testCertificates } from './smtp-servers.js';
 /** A leaf certificate signed by the test CA for these DNS names. */
 export async function certificateFor(names: string[]): Promise<TestCertificate> {
   const { ca } = await testCertificates();
+  const { generate } = await import('selfsigned');
   const window = realWindow();
   const g = await generate([{ name: 'commonName', value: names[0]! }], {
     algorithm: 'sha256',

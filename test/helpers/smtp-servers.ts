@@ -6,7 +6,6 @@
  * port and a server that accepts TCP but never greets.
  */
 import net from 'node:net';
-import { generate } from 'selfsigned';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { pastBoth, realWindow } from './clock.js';
 
@@ -48,6 +47,9 @@ export function testCertificates(): Promise<TestCertificates> {
 }
 
 async function makeCertificates(): Promise<TestCertificates> {
+  // Loaded here, not with this module: selfsigned (and the X.509 libraries under it) takes a
+  // noticeable part of a second to import, and most test files use plain servers only.
+  const { generate } = await import('selfsigned');
   const window = realWindow();
   const ca = pair(
     await generate([{ name: 'commonName', value: 'mailroute test CA' }], {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
-import { demoDomain, type LogLine, sendSamples, settled, setUp } from '../demo/scenario.js';
+import type { LogLine } from '../demo/scenario.js';
 import type { Sink } from '../demo/sink.js';
 
 interface DemoOptions {
@@ -34,6 +34,9 @@ export function registerDemoCommand(program: Command): void {
     .action(async (opts: DemoOptions) => {
       const { createApp } = await import('../../main.js');
       const { startSink } = await import('../demo/sink.js');
+      // The scenario imports the sink, and with it the SMTP server library: loaded by this command
+      // only, not by every command of the CLI.
+      const { demoDomain, sendSamples, settled, setUp } = await import('../demo/scenario.js');
       const dir = mkdtempSync(join(tmpdir(), 'mailroute-demo-'));
       const sinks: Sink[] = [];
       const say = (line: string) => process.stdout.write(`${line}\n`);
