@@ -8,8 +8,8 @@ import { CompiledQuery, type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/context.js';
 import * as m0023 from '../../src/store/migrations/0023-intake-indexes.js';
-import { complaintDay } from '../../src/store/repos/complaint-rate.js';
-import { bounceCounts } from '../../src/store/repos/dashboard.js';
+import { complaintDay, massDeliveredQuery } from '../../src/store/repos/complaint-rate.js';
+import { bounceCounts, platformSentQuery } from '../../src/store/repos/dashboard.js';
 import type { Database } from '../../src/store/schema.js';
 import { openTestContext, type TestContext } from '../helpers/context.js';
 import { dialects } from '../helpers/databases.js';
@@ -85,23 +85,8 @@ describe.each(dialects)('migration 0023 on %s', (dialect) => {
 
   /** The day's sent mail of an org, as the complaint guard and the dashboard count it. */
   const sentQueries = (from: number, until: number) => [
-    db
-      .selectFrom('deliveries')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .where('org_id', '=', 'org_a')
-      .where('type', '=', 'mass')
-      .where('sent_at', '>=', from)
-      .where('sent_at', '<', until)
-      .compile(),
-    db
-      .selectFrom('deliveries')
-      .select('route_reasons')
-      .where('org_id', '=', 'org_a')
-      .where('sent_at', '>=', from)
-      .where('sent_at', '<', until)
-      .where('route', '=', 'platform')
-      .where('type', '!=', 'system')
-      .compile(),
+    massDeliveredQuery(db, 'org_a', from, until).compile(),
+    platformSentQuery(db, 'org_a', from, until).compile(),
   ];
 
   async function expectSentThroughIndex(): Promise<void> {

@@ -20,14 +20,18 @@ export async function complaintDay(
       .where('b.created_at', '>=', from)
       .where('b.created_at', '<', until)
       .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('deliveries')
-      .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .where('org_id', '=', orgId)
-      .where('type', '=', 'mass')
-      .where('sent_at', '>=', from)
-      .where('sent_at', '<', until)
-      .executeTakeFirstOrThrow(),
+    massDeliveredQuery(db, orgId, from, until).executeTakeFirstOrThrow(),
   ]);
   return { complaints: Number(complaints.n), delivered: Number(delivered.n) };
+}
+
+/** How many of an org's mass deliveries were sent in the range (exported so its plan can be checked). */
+export function massDeliveredQuery(db: Kysely<Database>, orgId: string, from: number, until: number) {
+  return db
+    .selectFrom('deliveries')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('org_id', '=', orgId)
+    .where('type', '=', 'mass')
+    .where('sent_at', '>=', from)
+    .where('sent_at', '<', until);
 }

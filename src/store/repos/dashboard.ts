@@ -13,16 +13,20 @@ export async function platformSentReasons(
   from: number,
   until: number,
 ): Promise<(string | null)[]> {
-  const rows = await db
+  const rows = await platformSentQuery(db, orgId, from, until).execute();
+  return rows.map((r) => r.route_reasons);
+}
+
+/** `platformSentReasons`' query (exported so its plan can be checked: it reads `deliveries_org_sent`). */
+export function platformSentQuery(db: Kysely<Database>, orgId: string, from: number, until: number) {
+  return db
     .selectFrom('deliveries')
     .select('route_reasons')
     .where('org_id', '=', orgId)
     .where('sent_at', '>=', from)
     .where('sent_at', '<', until)
     .where('route', '=', 'platform')
-    .where('type', '!=', 'system')
-    .execute();
-  return rows.map((r) => r.route_reasons);
+    .where('type', '!=', 'system');
 }
 
 export interface BounceCounts {
