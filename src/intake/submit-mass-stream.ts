@@ -147,11 +147,10 @@ export async function submitMassEmailStream(
       boxes[i] = parseMailbox(r.data.address) as Mailbox;
     }
     const listed = await suppressedAmong(
-      store.db,
+      store,
       orgId,
       boxes.map((b) => b.address),
       'mass',
-      store.dialect,
     );
     const deliveries: NewDelivery[] = [];
     for (const [i, r] of recipients.entries()) {

@@ -85,7 +85,7 @@ export async function submitRawMessages(
           throw new AppError('limit_exceeded', `a message may have at most ${s.maxRecipients} recipients`);
         await scanSubmission(ctx, s.parts);
         const skip = await once(suppressions, actor.orgId, () =>
-          suppressedAmong(ctx.store.db, actor.orgId, recipientsOf.get(actor.orgId)!),
+          suppressedAmong(ctx.store, actor.orgId, recipientsOf.get(actor.orgId)!),
         );
         const applied = await once(rules, `${actor.orgId} ${s.type}`, () =>
           rulesForSubmission(ctx, actor.orgId, s.type),

@@ -280,7 +280,7 @@ async function refuseSuppressed(ctx: AppContext, orgId: string, m: MessageSubmit
   if (m.force || m.type === 'mass') return;
   const lists = { to: m.to, cc: m.cc ?? [], bcc: m.bcc ?? [] };
   const all = Object.values(lists).flatMap((l) => l.map((x) => mailbox(x).address));
-  const found = await suppressedAmong(ctx.store.db, orgId, all, m.type);
+  const found = await suppressedAmong(ctx.store, orgId, all, m.type);
   if (found.size === 0) return;
   const fields: Record<string, string> = {};
   for (const [name, list] of Object.entries(lists))
@@ -308,7 +308,7 @@ export async function submitMessage(ctx: AppContext, actor: Principal, m: Messag
   const skip =
     m.type === 'mass' && !m.force
       ? await suppressedAmong(
-          ctx.store.db,
+          ctx.store,
           actor.orgId,
           recipients.map((r) => r.address),
         )
@@ -416,7 +416,7 @@ export async function submitMassEmail(
   const listed = given
     ? undefined
     : await suppressedAmong(
-        ctx.store.db,
+        ctx.store,
         actor.orgId,
         m.recipients.map((r) => mailbox(r.address).address),
       );

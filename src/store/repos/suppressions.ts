@@ -4,24 +4,24 @@
  */
 import { type Kysely, sql } from 'kysely';
 import { type SuppressionReason, type SuppressionScope, scopesStopping } from '../../domain/suppressions.js';
-import type { Dialect } from '../db.js';
+import type { Store } from '../db.js';
 import type { Database, SuppressionsTable } from '../schema.js';
 
 const CHUNK = 500;
 
 /**
  * The addresses of `addresses` (lower-cased) that keep mail of `type` (default: any) from them.
- * On PostgreSQL (`dialect`) the addresses go as one array in one statement, however many there
- * are (a mass email's chunk of 10,000): a list of 500 parameters a statement cost client and
- * server more than the lookups themselves.
+ * On PostgreSQL the addresses go as one array in one statement, however many there are (a mass
+ * email's chunk of 10,000): a list of 500 parameters a statement cost client and server more than
+ * the lookups themselves.
  */
 export async function suppressedAmong(
-  db: Kysely<Database>,
+  store: Pick<Store, 'db' | 'dialect'>,
   orgId: string,
   addresses: readonly string[],
   type = 'mass',
-  dialect: Dialect = 'sqlite',
 ): Promise<Map<string, SuppressionReason>> {
+  const { db, dialect } = store;
   const wanted = [...new Set(addresses.map((a) => a.toLowerCase()))];
   const found = new Map<string, SuppressionReason>();
   const scopes = [...scopesStopping(type)];
