@@ -35,9 +35,14 @@ describe('bin/mailroute demo', () => {
       expect(new Set(items.map((i) => i.type))).toEqual(new Set(['workflow', 'individual', 'mass']));
       expect(items.filter((i) => i.status === 'bounced')).toHaveLength(1);
       expect(items.filter((i) => i.status === 'sent').length).toBe(items.length - 1);
-      // The capped relay took 3, the campaign relay the mass email, the platform the rest.
+      // The capped relay took 3, the campaign relay the mass email, the platform the rest. A
+      // recipient the relay refuses gives its slot back (relay-admission.ts), but the deliveries
+      // are routed concurrently: whether another one takes the freed slot depends on timing. The
+      // cap holds either way: at most 3 sent through it, and it was full.
       const by = (name: string) => items.filter((i) => i.routeName === name).length;
-      expect(by('Office relay (cap 3)')).toBe(3);
+      const office = items.filter((i) => i.routeName === 'Office relay (cap 3)');
+      expect(office.filter((i) => i.status === 'sent').length).toBeLessThanOrEqual(3);
+      expect(office.length).toBeGreaterThanOrEqual(3);
       expect(by('Campaign relay')).toBeGreaterThan(0);
       expect(by('platform')).toBeGreaterThan(0);
       expect(out).not.toMatch(/"level":\s*[45]0/);
