@@ -16,6 +16,7 @@ import { Worker } from './delivery/worker.js';
 import { oneClickCapable } from './domain/unsubscribe-token.js';
 import { type ContextOptions, openContext } from './open-context.js';
 import { dropAbandonedIntakes } from './queue/enqueue.js';
+import { announceQueued } from './queue/wakeups.js';
 import { ArchiveRetentionJob } from './services/archive-retention.js';
 import { bootstrap } from './services/orgs.js';
 import { type SubmissionServer, startSubmissionServer } from './submission/server.js';
@@ -56,6 +57,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       'MAILROUTE_PUBLIC_URL is not https: mass email gets a List-Unsubscribe header without List-Unsubscribe-Post, since one-click unsubscribe (RFC 8058) needs an https URL, and large mailbox providers require it of bulk senders',
     );
   await bootstrap(ctx);
+  // Mail queued here wakes the workers of every process (PostgreSQL; `queue/wakeups.ts`).
+  const stopAnnouncing = announceQueued(ctx.store, ctx.events, ctx.log);
   if (options.http !== false && ctx.store.dialect === 'sqlite') {
     const dropped = await dropAbandonedIntakes(ctx.store.db);
     if (dropped.length > 0)
@@ -135,6 +138,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await archiveRetention?.stop();
       await mailboxes?.stop();
       await worker?.stop();
+      stopAnnouncing();
       await ctx.store.close();
     },
   };

@@ -18,9 +18,16 @@ import type { AppContext } from '../context.js';
 import type { SmtpBounceClassifier } from '../domain/smtp-bounce.js';
 import type { HandedDelivery, TakerSlots } from '../events.js';
 import { claimDue, isSending, nextDueAt, reclaimExpiredLeases } from '../queue/claim.js';
+import { listenForQueued, type QueueWakeups } from '../queue/wakeups.js';
 import { DeliveryEngine } from './engine.js';
 
 const RECLAIM_EVERY_MS = 5000;
+/**
+ * With nothing waiting, how long an idle worker sleeps when announcements from every process reach
+ * it (`queue/wakeups.ts`): new mail wakes it, so this only bounds how late it notices what nothing
+ * announces (leases of a dead node that ran out, an org enabled from the command line).
+ */
+const IDLE_POLL_MS = 15_000;
 
 /** Lease owners are `host:pid:random`; one of this host whose process no longer exists is dead. */
 export function isDeadLocalOwner(owner: string): boolean {
@@ -54,6 +61,7 @@ export class Worker {
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
   private unsubscribe: (() => void) | undefined;
+  private wakeups: QueueWakeups | undefined;
   /**
    * Whether a claim may find deliveries that the last one did not see: mail was queued since (or
    * leases were reclaimed), or the last claim took as many as it asked for. Otherwise a finishing
@@ -80,10 +88,12 @@ export class Worker {
     liveOwners.add(this.owner);
     await this.releaseOrphans();
     this.running = true;
-    this.unsubscribe = this.ctx.events.onQueued(() => {
+    const queued = () => {
       this.mayHaveMore = true;
       this.wake();
-    });
+    };
+    this.unsubscribe = this.ctx.events.onQueued(queued);
+    this.wakeups = listenForQueued(this.ctx.store, this.ctx.log, queued);
     if (this.ctx.config.workerProcesses <= 1) this.withdraw = this.ctx.events.offerTaker(this);
     this.loop = this.run();
   }
@@ -138,6 +148,11 @@ export class Worker {
   /** How many deliveries this worker is sending now (a test's diagnosis of a stall reads it). */
   inFlight(): number {
     return this.active.size;
+  }
+
+  /** Whether mail queued by other processes wakes this worker now (PostgreSQL; `queue/wakeups.ts`). */
+  hearsOtherProcesses(): boolean {
+    return this.wakeups?.live() ?? false;
   }
 
   wake(): void {
@@ -256,12 +271,19 @@ export class Worker {
   }
 
   /**
-   * 0 when a delivery is due now, else how long to sleep before one may be (at most `poll`). When
-   * the read fails, `onError` says when to assume one is due: now before a claim (so the claim, and
-   * its error log, happen), or never after an empty one (sleep a poll).
+   * 0 when a delivery is due now, else how long to sleep before one may be (at most `poll`, or
+   * `IDLE_POLL_MS` when nothing waits and other processes' mail wakes this worker). When the read
+   * fails, `onError` says when to assume one is due: now before a claim (so the claim, and its
+   * error log, happen), or never after an empty one (sleep a poll).
    */
   private async untilDue(poll: number, onError: () => number | undefined): Promise<number> {
-    const due = await nextDueAt(this.ctx.store).catch(onError);
+    let due: number | undefined;
+    try {
+      due = await nextDueAt(this.ctx.store);
+      if (due === undefined && this.wakeups?.live()) return Math.max(poll, IDLE_POLL_MS);
+    } catch {
+      due = onError();
+    }
     if (due === undefined) return poll;
     return Math.max(0, Math.min(poll, due - this.ctx.clock.now()));
   }
@@ -301,6 +323,7 @@ export class Worker {
     this.withdraw?.();
     this.unsubscribe?.();
     this.wake();
+    await this.wakeups?.stop();
     await this.loop;
     // Slots held for an intake transaction: its deliveries are leased to this worker once it commits.
     await Promise.all(this.holds);

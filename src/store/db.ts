@@ -31,6 +31,16 @@ export interface Store {
   /** Makes every commit so far durable against power loss (called before accepting mail). */
   syncAccepted(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * PostgreSQL only: a connection of its own that `LISTEN`s on `channel` and hands each
+   * notification's payload to `onNotify`. `onLost` is called once if the connection fails (the
+   * caller reconnects); the returned function closes it.
+   */
+  listen?(
+    channel: string,
+    onNotify: (payload: string) => void,
+    onLost: (err: Error) => void,
+  ): Promise<() => Promise<void>>;
 }
 
 const INT8 = 20;
@@ -88,6 +98,40 @@ function walSyncer(path: string) {
   };
 }
 
+async function listenOn(
+  url: string,
+  channel: string,
+  onNotify: (payload: string) => void,
+  onLost: (err: Error) => void,
+): Promise<() => Promise<void>> {
+  const client = new pg.Client({ connectionString: url });
+  let open = true;
+  const lost = (err: Error) => {
+    if (!open) return;
+    open = false;
+    client.end().catch(() => {});
+    onLost(err);
+  };
+  client.on('error', lost);
+  client.on('end', () => lost(new Error('the connection closed')));
+  client.on('notification', (n) => {
+    if (n.channel === channel) onNotify(n.payload ?? '');
+  });
+  try {
+    await client.connect();
+    await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
+  } catch (err) {
+    open = false;
+    await client.end().catch(() => {});
+    throw err;
+  }
+  return async () => {
+    if (!open) return;
+    open = false;
+    await client.end().catch(() => {});
+  };
+}
+
 export function openStore(config: DatabaseConfig): Store {
   if (config.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: config.url, max: 10, types: pgTypes() });
@@ -101,6 +145,7 @@ export function openStore(config: DatabaseConfig): Store {
       ping: async () => void (await sql`select 1`.execute(db)),
       syncAccepted: async () => {},
       close: () => db.destroy(),
+      listen: (channel, onNotify, onLost) => listenOn(config.url, channel, onNotify, onLost),
     };
   }
   if (config.path !== ':memory:') {
