@@ -29,6 +29,7 @@ import * as m0018 from './0018-delivery-subjects.js';
 import * as m0021 from './0021-shared-limits.js';
 import * as m0022 from './0022-mta-sts-retries.js';
 import * as m0023 from './0023-intake-indexes.js';
+import * as m0024 from './0024-delivery-message-org.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -51,6 +52,7 @@ const migrations: Record<string, Migration> = {
   '0021-shared-limits': m0021,
   '0022-mta-sts-retries': m0022,
   '0023-intake-indexes': m0023,
+  '0024-delivery-message-org': m0024,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
