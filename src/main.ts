@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { buildServer } from './api/server.js';
 import { decoyHash } from './auth/passwords.js';
 import { classify } from './bounces/classify.js';
-import { type BounceListener, startBounceListener } from './bounces/listener.js';
+import type { BounceListener } from './bounces/listener.js';
 import { BounceMailboxPoller } from './bounces/mailbox-poller.js';
 import type { Config } from './config/load.js';
 import type { AppContext } from './context.js';
@@ -19,7 +19,7 @@ import { dropAbandonedIntakes } from './queue/enqueue.js';
 import { announceQueued } from './queue/wakeups.js';
 import { ArchiveRetentionJob } from './services/archive-retention.js';
 import { bootstrap } from './services/orgs.js';
-import { type SubmissionServer, startSubmissionServer } from './submission/server.js';
+import type { SubmissionServer } from './submission/server.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 
 export { type ContextOptions, openContext } from './open-context.js';
@@ -71,24 +71,32 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // first of them.
   if (options.http !== false) void decoyHash(ctx.passwordHashing);
   const http = options.http === false ? undefined : await buildServer(ctx);
+  // The bounce listener and the submission server (with their SMTP server library) are loaded only
+  // by a process that runs them: `mailroute worker` processes run neither.
   const bounces =
     (options.bounces ?? options.http !== false)
-      ? await startBounceListener(ctx, {
-          port: options.bouncePort ?? config.bounceSmtpPort,
-          host: config.bounceSmtpHost,
-          ...config.bounceSmtpLimits,
-        }).catch(async (err) => {
-          await ctx.store.close();
-          throw err;
-        })
+      ? await import('./bounces/listener.js')
+          .then(({ startBounceListener }) =>
+            startBounceListener(ctx, {
+              port: options.bouncePort ?? config.bounceSmtpPort,
+              host: config.bounceSmtpHost,
+              ...config.bounceSmtpLimits,
+            }),
+          )
+          .catch(async (err) => {
+            await ctx.store.close();
+            throw err;
+          })
       : undefined;
   const submission =
     (options.submission ?? options.http !== false)
-      ? await startSubmissionServer(ctx).catch(async (err) => {
-          await bounces?.close();
-          await ctx.store.close();
-          throw err;
-        })
+      ? await import('./submission/server.js')
+          .then(({ startSubmissionServer }) => startSubmissionServer(ctx))
+          .catch(async (err) => {
+            await bounces?.close();
+            await ctx.store.close();
+            throw err;
+          })
       : undefined;
   if (submission) ctx.listening = { submission: { port: submission.port, tlsPort: submission.tlsPort } };
   const worker =

@@ -6,7 +6,7 @@
  * A message is marked only after `handle` resolved: if recording fails, it is tried again next poll.
  * The session connects to the address it is given, never resolving the host name itself.
  */
-import { ImapFlow, type ImapFlowOptions } from 'imapflow';
+import type { ImapFlow, ImapFlowOptions } from 'imapflow';
 import { isIpLiteral } from '../domain/hosts.js';
 
 export type Verdict = 'recorded' | 'unmatched' | 'not-bounce';
@@ -36,7 +36,9 @@ export interface SessionCounts {
   notBounces: number;
 }
 
-function clientFor(c: MailboxConnection): ImapFlow {
+async function clientFor(c: MailboxConnection): Promise<ImapFlow> {
+  // Loaded at the first session, not by every process that imports the app (most poll no mailbox).
+  const { ImapFlow } = await import('imapflow');
   const options: ImapFlowOptions = {
     host: c.address,
     servername: isIpLiteral(c.host) ? undefined : c.host,
@@ -61,7 +63,7 @@ export async function runSession(
   handle: (raw: Buffer) => Promise<Verdict>,
   counts: SessionCounts = { processed: 0, recorded: 0, unmatched: 0, notBounces: 0 },
 ): Promise<SessionCounts> {
-  const client = clientFor(c);
+  const client = await clientFor(c);
   client.on('error', () => {}); // failures reach us through the pending command
   await client.connect();
   try {

@@ -3,7 +3,6 @@
  * as attachments, which it would otherwise fold into the text) and this module hands the rest of
  * the parser a plain value: top-level headers, the readable text and the typed parts.
  */
-import { simpleParser } from 'mailparser';
 import { parseFields, unfoldLines } from './headers.js';
 
 export interface MailPart {
@@ -42,6 +41,9 @@ function withoutMimeLines(body: string): string {
 }
 
 export async function readMail(raw: Buffer | string): Promise<BounceMail> {
+  // mailparser (with its charset tables) takes about half a second of CPU to load: loaded at the
+  // first message parsed, not by every process and test that imports the app.
+  const { simpleParser } = await import('mailparser');
   const mail = await simpleParser(raw, {
     keepDeliveryStatus: true,
     skipHtmlToText: false,

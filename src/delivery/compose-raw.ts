@@ -6,7 +6,6 @@
  * as an API submission would be (the application's signature would no longer verify, so it is
  * dropped with the rest of the original header block).
  */
-import { simpleParser } from 'mailparser';
 import { headerFields, messageParts } from '../dkim/canonical.js';
 import type { MessageContent } from '../schemas/messages.js';
 import { rulesFor } from './content-rules.js';
@@ -37,6 +36,9 @@ export async function composeRaw(c: MessageContent, d: RawDeliveryParts, compose
 
 /** The message as structured content, for composing it again with content rules. */
 async function reparsed(c: MessageContent, raw: Buffer): Promise<MessageContent> {
+  // mailparser (with its charset tables) takes about half a second of CPU to load: loaded at the
+  // first message parsed, not by every process and test that imports the app.
+  const { simpleParser } = await import('mailparser');
   const p = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true });
   const list = (a: typeof p.to) =>
     (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value.map((v) => v.address ?? '').filter(Boolean));

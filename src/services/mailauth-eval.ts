@@ -4,9 +4,12 @@
  * `softfail`, `neutral`, `none`, `temperror`, `permerror`). Relaxed alignment is mailauth's too:
  * its DMARC evaluation run against a stand-in `p=none` record, which queries nothing.
  */
-import { dmarc, spf } from 'mailauth';
 import type { DnsResolver } from '../dns/resolver.js';
 import type { DmarcResult, SpfResult } from '../domain/authentication-check.js';
+
+// mailauth (with its DNS, certificate and HTTP dependencies) takes about a second of CPU to load:
+// loaded at the first check, not by every process and test that imports the app.
+const mailauth = () => import('mailauth');
 
 type MailauthResolver = (name: string, rrtype: string) => Promise<string[][] | string[]>;
 
@@ -24,6 +27,7 @@ export interface SpfOutcome {
 
 /** What a receiver's SPF check says for mail from `ip` with envelope sender `sender`. */
 export async function evaluateSpf(dns: DnsResolver, sender: string, ip: string): Promise<SpfOutcome> {
+  const { spf } = await mailauth();
   const r = await spf({
     sender,
     ip,
@@ -50,6 +54,7 @@ export async function evaluateDmarc(
   fromDomain: string,
   passed: { spf: string[]; dkim: string[] },
 ): Promise<DmarcOutcome> {
+  const { dmarc } = await mailauth();
   const r = await dmarc({
     headerFrom: fromDomain,
     spfDomains: passed.spf,
@@ -72,6 +77,7 @@ const standIn: MailauthResolver = async (name, rrtype) => {
 
 /** Whether `domain` is aligned with the From domain under relaxed alignment (same organizational domain). */
 export async function relaxedAligned(fromDomain: string, domain: string): Promise<boolean> {
+  const { dmarc } = await mailauth();
   const r = await dmarc({ headerFrom: fromDomain, spfDomains: [domain], dkimDomains: [], resolver: standIn });
   return r !== false && Boolean(r.alignment?.spf.result);
 }

@@ -5,7 +5,6 @@
  * scanner sees, and the message without the type header and without Bcc (the envelope carries the
  * recipients). Anything else stays as the application wrote it, its own DKIM signature included.
  */
-import { simpleParser } from 'mailparser';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { ScanPart } from '../antivirus/scan.js';
 import { headerFields, messageParts } from '../dkim/canonical.js';
@@ -48,6 +47,9 @@ const addressesIn = (list: Parsed): string[] =>
 
 /** The bodies and attachments, for the virus scanner (parsed only when one is configured). */
 async function scanParts(raw: Buffer): Promise<ScanPart[]> {
+  // mailparser (with its charset tables) takes about half a second of CPU to load: loaded at the
+  // first message parsed, not by every process and test that imports the app.
+  const { simpleParser } = await import('mailparser');
   const parsed = await simpleParser(raw, {
     skipImageLinks: true,
     skipTextToHtml: true,
