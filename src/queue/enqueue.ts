@@ -156,16 +156,17 @@ export async function enqueueChunk(
   deliveries: NewDelivery[],
 ): Promise<void> {
   if (deliveries.length === 0) return;
-  // One statement per chunk with a handful of parameters: the rows travel as one JSON text
-  // (SQLite) or as arrays (PostgreSQL), not as a parameter per column and row.
+  // One statement per chunk with a handful of parameters: the rows travel as one JSON text of
+  // 6-value arrays, not as a parameter per column and row. (On PostgreSQL, six text arrays cost the
+  // pg driver's array-to-text conversion, in JavaScript, about 0.6 s of CPU a million rows more.)
   const flat = chunkRows(of, deliveries);
-  const column = (k: number) => Array.from({ length: deliveries.length }, (_, i) => flat[i * 6 + k]);
+  const json = JSON.stringify(
+    Array.from({ length: deliveries.length }, (_, i) => flat.slice(i * 6, i * 6 + 6)),
+  );
   const rows =
     dialect === 'postgres'
-      ? sql`select * from unnest(${column(0)}::text[], ${column(1)}::text[], ${column(2)}::text[], ${column(3)}::text[], ${column(4)}::text[], ${column(5)}::text[]) as r(id, recipient, domain, status, personalization, subject)`
-      : sql`select value ->> 0 as id, value ->> 1 as recipient, value ->> 2 as domain, value ->> 3 as status, value ->> 4 as personalization, value ->> 5 as subject from json_each(${JSON.stringify(
-          Array.from({ length: deliveries.length }, (_, i) => flat.slice(i * 6, i * 6 + 6)),
-        )})`;
+      ? sql`select e ->> 0 as id, e ->> 1 as recipient, e ->> 2 as domain, e ->> 3 as status, e ->> 4 as personalization, e ->> 5 as subject from jsonb_array_elements(${json}::jsonb) e`
+      : sql`select value ->> 0 as id, value ->> 1 as recipient, value ->> 2 as domain, value ->> 3 as status, value ->> 4 as personalization, value ->> 5 as subject from json_each(${json})`;
   await sql`insert into deliveries ${DELIVERY_COLUMNS} select ${deliveryValues(of)} from (${rows}) r`.execute(
     db,
   );
