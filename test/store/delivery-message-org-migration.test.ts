@@ -12,6 +12,7 @@ import * as m0024 from '../../src/store/migrations/0024-delivery-message-org.js'
 import type { Database } from '../../src/store/schema.js';
 import { openTestContext, type TestContext } from '../helpers/context.js';
 import { dialects } from '../helpers/databases.js';
+import { insertMassMessage, insertOrg } from '../helpers/rows.js';
 
 describe.each(dialects)('migration 0024 on %s', (dialect) => {
   let t: TestContext;
@@ -20,28 +21,8 @@ describe.each(dialects)('migration 0024 on %s', (dialect) => {
   beforeAll(async () => {
     t = await openTestContext(dialect);
     db = t.ctx.store.db;
-    for (const id of ['org_a', 'org_b'])
-      await db
-        .insertInto('orgs')
-        .values({ id, name: id, plan: 'standard', datacenter: 'jp', created_at: 0 })
-        .execute();
-    await db
-      .insertInto('messages')
-      .values({
-        id: 'msg_a',
-        org_id: 'org_a',
-        type: 'mass',
-        from_address: 'news@sakura.com',
-        from_domain: 'sakura.com',
-        subject: 'Bulk',
-        content: '{}',
-        metadata: null,
-        size: 10,
-        recipient_count: 1,
-        submitted_by: 'test',
-        created_at: 0,
-      })
-      .execute();
+    for (const org of ['org_a', 'org_b']) await insertOrg(db, org);
+    await insertMassMessage(db, { id: 'msg_a', orgId: 'org_a', recipientCount: 1 });
   });
   afterAll(() => t.close());
 

@@ -13,6 +13,7 @@ import { bounceCounts, platformSentQuery } from '../../src/store/repos/dashboard
 import type { Database } from '../../src/store/schema.js';
 import { openTestContext, type TestContext } from '../helpers/context.js';
 import { dialects } from '../helpers/databases.js';
+import { insertMassMessage, insertOrg } from '../helpers/rows.js';
 
 const DEPTH = 200_000;
 const DAY = 86_400_000;
@@ -26,29 +27,10 @@ describe.each(dialects)('migration 0023 on %s', (dialect) => {
     t = await openTestContext(dialect);
     ctx = t.ctx;
     db = ctx.store.db;
-    for (const id of ['org_a', 'org_b'])
-      await db
-        .insertInto('orgs')
-        .values({ id, name: id, plan: 'standard', datacenter: 'jp', created_at: 0 })
-        .execute();
-    for (const org of ['org_a', 'org_b'])
-      await db
-        .insertInto('messages')
-        .values({
-          id: `msg_${org}`,
-          org_id: org,
-          type: 'mass',
-          from_address: 'news@sakura.com',
-          from_domain: 'sakura.com',
-          subject: 'Bulk',
-          content: '{}',
-          metadata: null,
-          size: 10,
-          recipient_count: DEPTH / 2,
-          submitted_by: 'test',
-          created_at: 0,
-        })
-        .execute();
+    for (const org of ['org_a', 'org_b']) {
+      await insertOrg(db, org);
+      await insertMassMessage(db, { id: `msg_${org}`, orgId: org, recipientCount: DEPTH / 2 });
+    }
     // Every tenth delivery was sent, one a minute over the days since 0; the rest wait unsent.
     const rows = sql`select 'dlv_' || i as id, case when i % 20 < 10 then 'org_a' else 'org_b' end as org,
         i, case when i % 10 = 0 then cast(i as bigint) * 60000 end as sent_at`;

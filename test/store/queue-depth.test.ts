@@ -8,6 +8,7 @@ import { claimDue, claimQuery, nextDueAt, nextDueQuery } from '../../src/queue/c
 import type { Database } from '../../src/store/schema.js';
 import { openTestContext, type TestContext } from '../helpers/context.js';
 import { pgUrl } from '../helpers/databases.js';
+import { insertMassMessage, insertOrg } from '../helpers/rows.js';
 
 const DEPTH = 1_000_000;
 const NOW = 1_000_000_000;
@@ -53,27 +54,8 @@ describe('queue query plans with a million deliveries waiting on SQLite', () => 
     t = await openTestContext('sqlite');
     ctx = t.ctx;
     const db = ctx.store.db;
-    await db
-      .insertInto('orgs')
-      .values({ id: 'org_d', name: 'deep', plan: 'standard', datacenter: 'jp', created_at: 0 })
-      .execute();
-    await db
-      .insertInto('messages')
-      .values({
-        id: 'msg_d',
-        org_id: 'org_d',
-        type: 'mass',
-        from_address: 'news@sakura.com',
-        from_domain: 'sakura.com',
-        subject: 'Bulk',
-        content: '{}',
-        metadata: null,
-        size: 10,
-        recipient_count: DEPTH,
-        submitted_by: 'test',
-        created_at: 0,
-      })
-      .execute();
+    await insertOrg(db, 'org_d', 'deep');
+    await insertMassMessage(db, { id: 'msg_d', orgId: 'org_d', recipientCount: DEPTH });
     // Every priority holds a backlog due later; a few of each are due now.
     await fillThenIndex(db, 'sqlite', () =>
       sql`with recursive s(i) as (select 1 union all select i + 1 from s where i < ${sql.lit(DEPTH)})
@@ -130,27 +112,8 @@ describe.skipIf(!pgUrl)('queue query plans with a million deliveries waiting on 
     t = await openTestContext('postgres');
     ctx = t.ctx;
     const db = ctx.store.db;
-    await db
-      .insertInto('orgs')
-      .values({ id: 'org_d', name: 'deep', plan: 'standard', datacenter: 'jp', created_at: 0 })
-      .execute();
-    await db
-      .insertInto('messages')
-      .values({
-        id: 'msg_d',
-        org_id: 'org_d',
-        type: 'mass',
-        from_address: 'news@sakura.com',
-        from_domain: 'sakura.com',
-        subject: 'Bulk',
-        content: '{}',
-        metadata: null,
-        size: 10,
-        recipient_count: DEPTH,
-        submitted_by: 'test',
-        created_at: 0,
-      })
-      .execute();
+    await insertOrg(db, 'org_d', 'deep');
+    await insertMassMessage(db, { id: 'msg_d', orgId: 'org_d', recipientCount: DEPTH });
     await fillThenIndex(db, 'postgres', () =>
       sql`insert into deliveries (id, org_id, message_id, recipient, recipient_domain, type, priority, status,
         attempts, next_attempt_at, slowdowns, created_at, updated_at)
