@@ -105,7 +105,8 @@ async function listenOn(
   onLost: (err: Error) => void,
 ): Promise<() => Promise<void>> {
   const client = new pg.Client({ connectionString: url });
-  let open = true;
+  // Until LISTEN has succeeded a failure is this function's rejection, never also `onLost`.
+  let open = false;
   const lost = (err: Error) => {
     if (!open) return;
     open = false;
@@ -121,10 +122,10 @@ async function listenOn(
     await client.connect();
     await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
   } catch (err) {
-    open = false;
     await client.end().catch(() => {});
     throw err;
   }
+  open = true;
   return async () => {
     if (!open) return;
     open = false;
