@@ -69,6 +69,7 @@ export async function checkComplaintRate(ctx: AppContext, orgId: string): Promis
     });
     return true;
   });
+  ctx.events.queued(); // the admins' email, if this call wrote it
   if (paused) {
     ctx.events.orgChanged(orgId);
     ctx.log.warn({ event: 'org.mass_paused', org: orgId, day, rate }, 'mass email paused: complaint rate');

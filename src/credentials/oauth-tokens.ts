@@ -94,6 +94,7 @@ async function markReauthRequired(ctx: AppContext, relay: RelaysTable, reason: s
     return true;
   });
   if (!marked) return;
+  ctx.events.queued(); // the admins' email, so a worker sends it now rather than at its next look
   ctx.log.warn(
     { event: 'relay.oauth_reauth_required', relay: relay.id, org: relay.org_id },
     'OAuth consent must be given again',

@@ -89,4 +89,5 @@ async function announceSuspension(ctx: AppContext, relay: RelaysTable, s: Suspen
       mail: { subject, text },
     }),
   );
+  ctx.events.queued(); // the admins' email, if this call wrote it
 }
