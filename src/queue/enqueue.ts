@@ -130,11 +130,15 @@ function putRow(of: ChunkOf, d: NewDelivery, out: unknown[], at: number): void {
   out[at + 5] = d.subject !== undefined && d.subject !== of.subject ? d.subject : null;
 }
 
-/** A chunk's rows, 6 values each (`putRow`), one after another in one array. */
-function chunkRows(of: ChunkOf, deliveries: NewDelivery[]): unknown[] {
-  const flat: unknown[] = new Array(deliveries.length * 6);
-  for (let i = 0; i < deliveries.length; i++) putRow(of, deliveries[i]!, flat, i * 6);
-  return flat;
+/** A chunk's rows as one JSON text: an array of 6-value arrays (`putRow`). */
+function chunkJson(of: ChunkOf, deliveries: NewDelivery[]): string {
+  return JSON.stringify(
+    deliveries.map((d) => {
+      const row: unknown[] = new Array(6);
+      putRow(of, d, row, 0);
+      return row;
+    }),
+  );
 }
 
 const DELIVERY_COLUMNS = sql`(id, org_id, message_id, recipient, recipient_domain, type, priority,
@@ -159,14 +163,11 @@ export async function enqueueChunk(
   // One statement per chunk with a handful of parameters: the rows travel as one JSON text of
   // 6-value arrays, not as a parameter per column and row. (On PostgreSQL, six text arrays cost the
   // pg driver's array-to-text conversion, in JavaScript: about 3 s more CPU a million rows.)
-  const flat = chunkRows(of, deliveries);
-  const json = JSON.stringify(
-    Array.from({ length: deliveries.length }, (_, i) => flat.slice(i * 6, i * 6 + 6)),
-  );
-  const rows =
-    dialect === 'postgres'
-      ? sql`select e ->> 0 as id, e ->> 1 as recipient, e ->> 2 as domain, e ->> 3 as status, e ->> 4 as personalization, e ->> 5 as subject from jsonb_array_elements(${json}::jsonb) e`
-      : sql`select value ->> 0 as id, value ->> 1 as recipient, value ->> 2 as domain, value ->> 3 as status, value ->> 4 as personalization, value ->> 5 as subject from json_each(${json})`;
+  // Both functions name each element `value`.
+  const json = chunkJson(of, deliveries);
+  const elements =
+    dialect === 'postgres' ? sql`jsonb_array_elements(${json}::jsonb)` : sql`json_each(${json})`;
+  const rows = sql`select value ->> 0 as id, value ->> 1 as recipient, value ->> 2 as domain, value ->> 3 as status, value ->> 4 as personalization, value ->> 5 as subject from ${elements}`;
   await sql`insert into deliveries ${DELIVERY_COLUMNS} select ${deliveryValues(of)} from (${rows}) r`.execute(
     db,
   );

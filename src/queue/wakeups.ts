@@ -72,8 +72,7 @@ export function listenForQueued(store: Store, log: Logger, onWake: () => void): 
     try {
       const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db);
       const schema = rows[0]?.schema ?? '';
-      const c = await listen.call(
-        store,
+      const c = await listen(
         QUEUED_CHANNEL,
         (payload) => {
           if (payload === schema) onWake();
