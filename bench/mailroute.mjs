@@ -77,6 +77,10 @@ export async function startMailroute({
     ...(workers > 0 ? { MAILROUTE_WORKER_PROCESSES: '1' } : {}),
     ...(schema ? { DATABASE_URL: schema.url } : {}),
     ...(process.env.MR_SQL_PROF ? { MR_SQL_PROF: process.env.MR_SQL_PROF } : {}),
+    // MAILROUTE_WORKER_PROCESSES=N in the benchmark's environment sets `start`'s own default.
+    ...(process.env.MAILROUTE_WORKER_PROCESSES && workers === 0
+      ? { MAILROUTE_WORKER_PROCESSES: process.env.MAILROUTE_WORKER_PROCESSES }
+      : {}),
   };
   const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
   const procs = [

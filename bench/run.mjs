@@ -189,7 +189,9 @@ async function benchMassAcceptance(sink, n) {
 
 const sink = await startSink();
 if (o.smtp) {
-  console.log(`mailroute SMTP benchmark: ${fmt(N)} messages of 1 KB, 10 sessions`);
+  console.log(
+    `mailroute SMTP benchmark: ${fmt(N)} messages of 1 KB, 10 sessions, ${process.env.DATABASE_URL ? 'PostgreSQL' : 'SQLite'}, ${o.workers !== '0' ? `${1 + Number(o.workers)} processes` : `worker processes: ${process.env.MAILROUTE_WORKER_PROCESSES ?? 'the default'}`}`,
+  );
   await benchSmtp(sink, N, BODY, fmt, { postfix: !o['no-postfix'], workers: Number(o.workers) });
   await sink.close();
   process.exit(0);
