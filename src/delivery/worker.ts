@@ -5,12 +5,13 @@
  * process left in `sending`; on PostgreSQL their leases simply run out. `stop()` lets the
  * deliveries in flight finish.
  *
- * When it is the only delivery process (`MAILROUTE_WORKER_PROCESSES=1`), it also takes mail from
- * this process's intake without claiming it back (`reserve`, `events.ts`): the intake writes the
- * deliveries of its transaction already `sending` under this worker's lease, in free slots held for
- * it, and hands them over after the commit. Only while the worker has no older mail to claim
- * (its last claim took all there was), so the queue's order holds; a delivery is still leased
- * before it is sent, and caps are taken when it is routed, as for a claimed one.
+ * It also takes mail from this process's intake without claiming it back (`reserve`, `events.ts`):
+ * the intake writes the deliveries of its transaction already `sending` under this worker's lease,
+ * in free slots held for it, and hands them over after the commit. Only while the worker has no
+ * older mail to claim (its last claim took all there was, and no process announced mail since), so
+ * the queue's order holds; a delivery is still leased before it is sent, and caps are taken when it
+ * is routed, as for a claimed one. Worker processes without an intake (`mailroute worker`, the
+ * children of `start`) claim what the intake did not hand over, and everything else.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -94,7 +95,7 @@ export class Worker {
     };
     this.unsubscribe = this.ctx.events.onQueued(queued);
     this.wakeups = listenForQueued(this.ctx.store, this.ctx.log, queued);
-    if (this.ctx.config.workerProcesses <= 1) this.withdraw = this.ctx.events.offerTaker(this);
+    this.withdraw = this.ctx.events.offerTaker(this);
     this.loop = this.run();
   }
 
