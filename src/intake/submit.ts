@@ -23,7 +23,7 @@ import { dayKey, nextMidnight } from '../domain/time-zone.js';
 import type { HandedDelivery } from '../events.js';
 import { disabledAmong } from '../queue/claim.js';
 import { addWithin, current } from '../queue/counters.js';
-import { enqueue, type NewDelivery } from '../queue/enqueue.js';
+import { enqueueAll, type NewDelivery, type ToEnqueue } from '../queue/enqueue.js';
 import type {
   MassEmail,
   MassEmailHead,
@@ -34,7 +34,7 @@ import type {
 import { lockOrg, planOf } from '../store/repos/orgs.js';
 import { orgSettings } from '../store/repos/settings.js';
 import { suppressedAmong } from '../store/repos/suppressions.js';
-import type { Database, DeliveriesTable, MessagesTable } from '../store/schema.js';
+import type { Database, DeliveriesTable } from '../store/schema.js';
 import { writeTransaction } from '../store/write-transaction.js';
 import { rulesForSubmission } from './content-rules.js';
 
@@ -135,37 +135,24 @@ async function reserveWithin(
 
 const queuedIn = (s: Submission) => s.deliveries.filter((d) => d.status !== 'suppressed').length;
 
-/**
- * Inside the caller's transaction: reserves the plan's limit for every queued delivery (unless the
- * caller reserved it already, `reserved`) and enqueues, leased to a worker of this process when
- * `lease` is given.
- */
-async function reserveAndEnqueue(
-  trx: Kysely<Database>,
-  actor: Principal,
-  s: Submission,
-  at: AcceptAt,
-  o: { reserved?: boolean; lease?: { owner: string; until: number } } = {},
-): Promise<Accepted & { message: MessagesTable }> {
-  const { now } = at;
-  if (!o.reserved) await reserveWithin(trx, actor.orgId, queuedIn(s), at);
-  const message = {
-    org_id: actor.orgId,
-    type: s.type,
-    from_address: s.from.address,
-    from_domain: s.from.domain,
-    subject: s.content.subject,
-    content: JSON.stringify(s.content),
-    metadata: s.metadata ? JSON.stringify(s.metadata) : null,
-    size: s.size,
-    submitted_by: actor.label,
-  };
-  const r = await enqueue(trx, message, s.deliveries, {
-    now,
+/** What `enqueue()` writes for a submission of `actor`. */
+function toEnqueue(actor: Principal, s: Submission, lease?: { owner: string; until: number }): ToEnqueue {
+  return {
+    message: {
+      org_id: actor.orgId,
+      type: s.type,
+      from_address: s.from.address,
+      from_domain: s.from.domain,
+      subject: s.content.subject,
+      content: JSON.stringify(s.content),
+      metadata: s.metadata ? JSON.stringify(s.metadata) : null,
+      size: s.size,
+      submitted_by: actor.label,
+    },
+    deliveries: s.deliveries,
     priority: typePriority(s.type),
-    ...(o.lease && { lease: o.lease }),
-  });
-  return { messageId: r.messageId, message: r.message, deliveries: r.deliveries };
+    ...(lease && { lease }),
+  };
 }
 
 /** Reserves the plan's limit for every queued delivery and enqueues, in one transaction. */
@@ -176,7 +163,9 @@ export async function accept(ctx: AppContext, actor: Principal, s: Submission): 
   const accepted = await ctx.store.db.transaction().execute(async (trx) => {
     await lockOrg(trx, ctx.store.dialect, actor.orgId);
     const plan = await planOf(trx, actor.orgId);
-    return reserveAndEnqueue(trx, actor, s, { now, day, timeZone, plan });
+    await reserveWithin(trx, actor.orgId, queuedIn(s), { now, day, timeZone, plan });
+    const [r] = await enqueueAll(trx, [toEnqueue(actor, s)], now);
+    return { messageId: r!.messageId, deliveries: r!.deliveries };
   });
   // Accepted means on disk: the 202 goes out only after the log is synced.
   await ctx.store.syncAccepted();
@@ -233,29 +222,40 @@ export async function acceptAll(
       // A disabled org's mail waits unclaimed (`queue/claim.ts`): it is never handed over either.
       const disabled = slots ? await disabledAmong(trx, orgIds) : new Set<string>();
       let free = slots?.n ?? 0;
-      const out: (Accepted | AppError)[] = [];
-      for (const { actor, submission } of items) {
+      const out: (Accepted | AppError)[] = new Array(items.length);
+      const planned: { i: number; leased: boolean; row: ToEnqueue }[] = [];
+      for (const [i, { actor, submission }] of items.entries()) {
         const q = queuedIn(submission);
         const lease =
           slots && q > 0 && q <= free && !disabled.has(actor.orgId)
             ? { owner: slots.owner, until: now + slots.leaseMs }
             : undefined;
         try {
-          const r = await reserveAndEnqueue(trx, actor, submission, at.get(actor.orgId)!, {
-            reserved: reserved.has(actor.orgId),
-            lease,
-          });
-          out.push({ messageId: r.messageId, deliveries: r.deliveries });
-          if (lease) {
-            free -= q;
-            for (const d of r.deliveries)
-              if (d.status === 'sending') handed.push({ delivery: d, message: r.message });
-          } else left += q;
+          if (!reserved.has(actor.orgId)) await reserveWithin(trx, actor.orgId, q, at.get(actor.orgId)!);
         } catch (err) {
           // Refused before anything of it was written; the transaction goes on with the others.
-          if (err instanceof AppError) out.push(err);
-          else throw err;
+          if (err instanceof AppError) {
+            out[i] = err;
+            continue;
+          }
+          throw err;
         }
+        if (lease) free -= q;
+        else left += q;
+        planned.push({ i, leased: lease !== undefined, row: toEnqueue(actor, submission, lease) });
+      }
+      // Every accepted message of the batch in one go: a few statements, not two a message.
+      const written = await enqueueAll(
+        trx,
+        planned.map((p) => p.row),
+        now,
+      );
+      for (const [k, p] of planned.entries()) {
+        const r = written[k]!;
+        out[p.i] = { messageId: r.messageId, deliveries: r.deliveries };
+        if (p.leased)
+          for (const d of r.deliveries)
+            if (d.status === 'sending') handed.push({ delivery: d, message: r.message });
       }
       return out;
     });
