@@ -21,7 +21,6 @@ import type { Plan } from '../domain/plans.js';
 import { typePriority } from '../domain/routing.js';
 import { dayKey, nextMidnight } from '../domain/time-zone.js';
 import type { HandedDelivery } from '../events.js';
-import { disabledAmong } from '../queue/claim.js';
 import { addWithin, current } from '../queue/counters.js';
 import { enqueueAll, type NewDelivery, type ToEnqueue } from '../queue/enqueue.js';
 import type {
@@ -31,7 +30,7 @@ import type {
   MessageContent,
   MessageSubmit,
 } from '../schemas/messages.js';
-import { lockOrg, planOf } from '../store/repos/orgs.js';
+import { lockedPlanOf, lockOrg, planOf } from '../store/repos/orgs.js';
 import { orgSettings } from '../store/repos/settings.js';
 import { suppressedAmong } from '../store/repos/suppressions.js';
 import type { Database, DeliveriesTable } from '../store/schema.js';
@@ -161,8 +160,7 @@ export async function accept(ctx: AppContext, actor: Principal, s: Submission): 
   const { timeZone } = await orgSettings(ctx.store.db, ctx.config.timeZone, actor.orgId);
   const day = dayKey(now, timeZone);
   const accepted = await ctx.store.db.transaction().execute(async (trx) => {
-    await lockOrg(trx, ctx.store.dialect, actor.orgId);
-    const plan = await planOf(trx, actor.orgId);
+    const { plan } = await lockedPlanOf(trx, ctx.store.dialect, actor.orgId);
     await reserveWithin(trx, actor.orgId, queuedIn(s), { now, day, timeZone, plan });
     const [r] = await enqueueAll(trx, [toEnqueue(actor, s)], now);
     return { messageId: r!.messageId, deliveries: r!.deliveries };
@@ -208,10 +206,12 @@ export async function acceptAll(
       left = 0;
       const at = new Map<string, AcceptAt>();
       const reserved = new Set<string>();
+      // A disabled org's mail waits unclaimed (`queue/claim.ts`): it is never handed over either.
+      const disabled = new Set<string>();
       // In one order, so that batches locking the same orgs (PostgreSQL) never wait on each other in a cycle.
       for (const orgId of orgIds) {
-        await lockOrg(trx, ctx.store.dialect, orgId);
-        const plan = await planOf(trx, orgId);
+        const { plan, disabled: off } = await lockedPlanOf(trx, ctx.store.dialect, orgId);
+        if (off) disabled.add(orgId);
         const timeZone = zones.get(orgId)!;
         const day = dayKey(now, timeZone);
         at.set(orgId, { now, day, timeZone, plan });
@@ -219,8 +219,6 @@ export async function acceptAll(
         if (n > 0 && (await addWithin(trx, { orgId, day, scope: 'plan' }, n, plan.dailyLimit)) !== undefined)
           reserved.add(orgId);
       }
-      // A disabled org's mail waits unclaimed (`queue/claim.ts`): it is never handed over either.
-      const disabled = slots ? await disabledAmong(trx, orgIds) : new Set<string>();
       let free = slots?.n ?? 0;
       const out: (Accepted | AppError)[] = new Array(items.length);
       const planned: { i: number; leased: boolean; row: ToEnqueue }[] = [];

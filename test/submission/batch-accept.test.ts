@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/auth/principal.js';
 import { AppError } from '../../src/domain/errors.js';
 import { type Mailbox, parseMailbox } from '../../src/domain/mailbox.js';
+import type { HandedDelivery } from '../../src/events.js';
 import { acceptAll, type Submission } from '../../src/intake/submit.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { dialects } from '../helpers/databases.js';
@@ -153,5 +154,45 @@ describe.each(dialects)('an intake batch written together on %s', (dialect) => {
       [orgA.orgId]: 4,
       org_b: 1,
     });
+  });
+
+  it("hands the new deliveries to a worker of the process, except a disabled org's", async () => {
+    const db = t.app.ctx.store.db;
+    await db
+      .updateTable('orgs')
+      .set({ disabled_at: t.app.ctx.clock.now() })
+      .where('id', '=', 'org_b')
+      .execute();
+    const handed: HandedDelivery[] = [];
+    const withdraw = t.app.ctx.events.offerTaker({
+      reserve: (n) => ({
+        owner: 'test-taker',
+        n,
+        leaseMs: 60_000,
+        start: (h) => handed.push(...h),
+        cancel: () => {},
+      }),
+    });
+    try {
+      await acceptAll(t.app.ctx, [
+        { actor: orgA, submission: submission('handed', ['h1@example.net']) },
+        { actor: orgB, submission: submission('held', ['held@example.org']) },
+      ]);
+    } finally {
+      withdraw();
+    }
+    expect(handed.map((h) => [h.delivery.recipient, h.message.subject])).toEqual([
+      ['h1@example.net', 'handed'],
+    ]);
+    const rows = await db
+      .selectFrom('deliveries')
+      .select(['recipient', 'status', 'lease_owner'])
+      .where('recipient', 'in', ['h1@example.net', 'held@example.org'])
+      .orderBy('recipient')
+      .execute();
+    expect(rows).toEqual([
+      { recipient: 'h1@example.net', status: 'sending', lease_owner: 'test-taker' },
+      { recipient: 'held@example.org', status: 'queued', lease_owner: null },
+    ]);
   });
 });

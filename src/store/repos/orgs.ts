@@ -45,6 +45,38 @@ export async function planOf(db: Kysely<Database>, orgId: string): Promise<Plan>
 }
 
 /**
+ * `lockOrg` and `planOf` in one statement (one round trip on PostgreSQL, where the org row is
+ * locked until commit), with whether the org is disabled: what an intake batch reads of each org.
+ */
+export async function lockedPlanOf(
+  db: Kysely<Database>,
+  dialect: 'sqlite' | 'postgres',
+  orgId: string,
+): Promise<{ plan: Plan; disabled: boolean }> {
+  const q = db
+    .selectFrom('orgs')
+    .innerJoin('plans', 'plans.name', 'orgs.plan')
+    .select([
+      'plans.name',
+      'plans.daily_limit',
+      'plans.max_domains',
+      'plans.max_relays_per_domain',
+      'orgs.disabled_at',
+    ])
+    .where('orgs.id', '=', orgId);
+  const row = await (dialect === 'postgres' ? q.forUpdate('orgs') : q).executeTakeFirstOrThrow();
+  return {
+    plan: {
+      name: row.name,
+      dailyLimit: row.daily_limit,
+      maxDomains: row.max_domains,
+      maxRelaysPerDomain: row.max_relays_per_domain,
+    },
+    disabled: row.disabled_at !== null,
+  };
+}
+
+/**
  * Serializes an org's limit checks inside a transaction: on PostgreSQL the org row is locked until
  * commit; SQLite runs one write transaction at a time already.
  */
