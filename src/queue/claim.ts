@@ -6,10 +6,10 @@
  * lease has run out. Deliveries of a disabled org are skipped, not changed: they wait, held, until the
  * operator enables the org again (a delivery already claimed when its org is disabled finishes).
  */
-import { type CompiledQuery, type Kysely, sql } from 'kysely';
+import { type CompiledQuery, sql } from 'kysely';
 import type { Store } from '../store/db.js';
 import { reusable } from '../store/reusable-query.js';
-import type { Database, DeliveriesTable } from '../store/schema.js';
+import type { DeliveriesTable } from '../store/schema.js';
 
 /**
  * The queue's states as literals, not bound parameters: a partial index (`where status in
@@ -167,16 +167,4 @@ export function nextDueQuery(store: Store) {
     .where('deliveries.org_id', 'not in', disabledOrgs(store))
     .orderBy('next_attempt_at')
     .limit(1);
-}
-
-/** Which of these orgs are disabled: their deliveries are not claimed while they are. */
-export async function disabledAmong(db: Kysely<Database>, orgIds: string[]): Promise<Set<string>> {
-  if (orgIds.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('orgs')
-    .select('id')
-    .where('id', 'in', orgIds)
-    .where('disabled_at', 'is not', null)
-    .execute();
-  return new Set(rows.map((r) => r.id));
 }
