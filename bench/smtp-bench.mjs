@@ -136,7 +136,10 @@ export async function benchSmtp(sink, n, body, fmt, { postfix = true, workers = 
     console.log(
       `${line('nodemailer  → postfix   → sink   ', pf)}   (mailroute / postfix = ${fmt(viaMailroute.rate / pf.rate, 2)})`,
     );
-  else console.log('smtp → postfix            not measured (install Postfix: `apt-get install -y postfix`)');
+  else
+    console.log(
+      `postfix                           not measured (${postfix ? 'install Postfix: `apt-get install -y postfix`' : '--no-postfix'})`,
+    );
   if (bySource)
     console.log(
       `${line('smtp-source → postfix   → sink   ', bySource)}   (mailroute / postfix = ${fmt(viaMailroute.rate / bySource.rate, 2)})`,
